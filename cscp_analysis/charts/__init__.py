@@ -1,0 +1,124 @@
+"""One house style for every chart, and deterministic figure files.
+
+Style: the UK Government Analysis Function colour palettes (accessible categorical palette, with
+dark blue for focus and grey for context), sans-serif text readable at A4, axis labels with units,
+no 3-D, no pie charts. Every chart function returns a matplotlib ``Figure``; the evidence ``Pack``
+saves it with its alt text and the data behind it.
+
+Determinism (DESIGN §3.2): SVGs are written with a fixed ``svg.hashsalt`` and without a date, PNGs
+without software or date metadata, so the same figure gives the same bytes on every run.
+
+Chart families live in submodules (``charts.spc``, ``charts.benchmark``, ``charts.forest``, ...), all
+built on the helpers here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen; figures are files
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+__all__ = [
+    "PALETTE",
+    "FOCUS",
+    "CONTEXT",
+    "SUPPRESSED",
+    "RAG_COLOURS",
+    "apply_style",
+    "new_figure",
+    "save_figure",
+    "finish",
+    "mark_suppressed",
+]
+
+# Analysis Function categorical palette (https://analysisfunction.civilservice.gov.uk/policy-store/
+# data-visualisation-colours-in-charts/), in its recommended order.
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+FOCUS = "#12436D"  # dark blue
+CONTEXT = "#BFBFBF"  # grey for context series
+BENCHMARK = "#F46A25"  # orange line for England or a target
+SUPPRESSED = "#707070"
+# RAG colours chosen to differ in lightness as well as hue; a RAG is never shown by colour alone.
+RAG_COLOURS = {"red": "#C8102E", "amber": "#F0A30A", "green": "#00703C", "grey": "#BFBFBF"}
+SPC_COLOURS = {
+    "common_cause": "#7B7D7D",
+    "special_cause_improvement": "#289DE0",
+    "special_cause_concern": "#FAB428",
+    "special_cause_neutral_high": "#361475",
+    "special_cause_neutral_low": "#361475",
+}
+
+_STYLE = {
+    "figure.figsize": (7.5, 4.2),
+    "figure.dpi": 100,
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.8,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "svg.hashsalt": "cscp-analysis",
+    "svg.fonttype": "path",
+    "path.simplify": True,
+}
+
+
+def apply_style() -> None:
+    """Apply the house style to matplotlib's global settings (idempotent)."""
+    matplotlib.rcParams.update(_STYLE)
+
+
+apply_style()
+
+
+def new_figure(width: float = 7.5, height: float = 4.2, nrows: int = 1, ncols: int = 1, **kw):
+    """A figure in the house style; returns ``(fig, ax)`` like ``plt.subplots``."""
+    apply_style()
+    fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kw)
+    return fig, ax
+
+
+def finish(fig, ax=None, *, title: str = "", xlabel: str = "", ylabel: str = "", source: str = ""):
+    """Titles, axis labels with units, and a source note under the chart."""
+    if ax is not None:
+        if title:
+            ax.set_title(title)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        if ylabel:
+            ax.set_ylabel(ylabel)
+    if source:
+        fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="#505050", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.03 if source else 0, 1, 1))
+    return fig
+
+
+def mark_suppressed(ax, x, y=0.0, label: str = "c", **kw):
+    """Write the suppression symbol where a bar or point would be, so a gap is never mistaken for zero."""
+    ax.annotate(label, (x, y), ha="center", va="bottom", fontsize=9, color=SUPPRESSED,
+                fontstyle="italic", **kw)
+
+
+def save_figure(fig, stem: str | Path, png_dpi: int = 150) -> list[Path]:
+    """Save ``stem.svg`` and ``stem.png`` deterministically and close the figure."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    svg, png = stem.with_suffix(".svg"), stem.with_suffix(".png")
+    with matplotlib.rc_context({"svg.hashsalt": "cscp-analysis"}):
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(png, format="png", dpi=png_dpi, metadata={"Software": None})
+    plt.close(fig)
+    return [svg, png]

@@ -1,0 +1,300 @@
+"""The evidence pack: where tables and figures are written, and the manifest and checksums.
+
+Layout of ``outputs/<period>/`` (DESIGN §3.2)::
+
+    index.html  manifest.json  checksums.sha256  validation_report.txt
+    notebooks/*.ipynb  html/*.html  tables/*.csv  figures/*.svg|png  rejected/*.csv
+
+Notebooks never write files themselves: they hand tables and figures to a :class:`Pack`, which
+writes them deterministically (same data, same bytes) and records a catalogue entry for each (title,
+lens, alt text, source notebook) so that the index and the manifest can list them. Only published,
+disclosure-controlled tables may be written; :meth:`Pack.table` refuses a table with an unsuppressed
+small count in a column declared as a count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "LENSES",
+    "Pack",
+    "CatalogueEntry",
+    "sha256_file",
+    "write_checksums",
+    "read_checksums",
+    "build_manifest",
+    "deterministic_csv",
+    "read_catalogue",
+]
+
+# The four lenses of the partnership's Quality Assurance Framework (DESIGN §1), in the order the index shows them.
+LENSES: dict[str, str] = {
+    "summary": "Scrutiny summary",
+    "independent": "Independent lens: performance scorecard, benchmarking and disproportionality",
+    "provider": "Provider lens: allegations against people who work with children",
+    "professional": "Professional lens: audits, self-assessments, reviews and training",
+    "citizen": "Citizen lens: the voice of children and families",
+    "data": "Data returns, validation and data quality",
+}
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+CATALOGUE_DIR = ".catalogue"
+
+
+@dataclass
+class CatalogueEntry:
+    kind: str  # "table" or "figure"
+    name: str
+    title: str
+    lens: str
+    files: list[str]
+    notebook: str = ""
+    alt: str = ""
+    source: str = ""
+    number: str = ""  # figure/table number in a figure book (annual report)
+    extra: dict = field(default_factory=dict)
+
+
+def deterministic_csv(df: pd.DataFrame) -> bytes:
+    """CSV bytes that depend only on the data: UTF-8, ``\\n`` line endings, no index, fixed float format."""
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    return buf.getvalue().encode("utf-8")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class Pack:
+    """Writes tables and figures of one evidence pack (or of a notebook run outside a pack).
+
+    ``Pack(root, notebook="02_performance_scorecard")``. ``root`` is the pack folder being built.
+    """
+
+    def __init__(self, root: str | Path, notebook: str = "", suppression_threshold: int = 5):
+        self.root = Path(root)
+        self.notebook = notebook
+        self.threshold = suppression_threshold
+        (self.root / "tables").mkdir(parents=True, exist_ok=True)
+        (self.root / "figures").mkdir(parents=True, exist_ok=True)
+
+    # --- names and the catalogue -------------------------------------------------------------
+    @staticmethod
+    def _check_name(name: str) -> str:
+        if not _SAFE_NAME.match(name):
+            raise ValueError(f"artefact name {name!r} must be lower-case letters, digits, '_' or '-'")
+        return name
+
+    def _catalogue(self, entry: CatalogueEntry) -> None:
+        if entry.lens not in LENSES:
+            raise ValueError(f"lens {entry.lens!r} is not one of {', '.join(LENSES)}")
+        data = json.dumps(asdict(entry), indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        _atomic_write(self.root / CATALOGUE_DIR / f"{entry.kind}-{entry.name}.json", data)
+
+    # --- tables ---------------------------------------------------------------------------------
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        title: str,
+        lens: str,
+        *,
+        count_columns: Iterable[str] = (),
+        source: str = "",
+        number: str = "",
+    ) -> Path:
+        """Write a published table to ``tables/<name>.csv``.
+
+        ``count_columns`` are columns holding counts of children or events: every value must already
+        be disclosure-controlled (no number from 1 to the threshold); a leak raises ``ValueError``.
+        """
+        self._check_name(name)
+        for col in count_columns:
+            if col not in df.columns:
+                raise ValueError(f"table {name}: count column {col!r} is not in the table")
+            vals = pd.to_numeric(df[col], errors="coerce")
+            leak = vals.between(1, self.threshold)
+            if leak.any():
+                rows = list(df.index[leak][:5])
+                raise ValueError(
+                    f"table {name}: column {col!r} shows counts from 1 to {self.threshold} at rows {rows}; "
+                    "publish it through cscp_analysis.disclosure first"
+                )
+        path = self.root / "tables" / f"{name}.csv"
+        _atomic_write(path, deterministic_csv(df))
+        self._catalogue(CatalogueEntry("table", name, title, lens, [f"tables/{name}.csv"], self.notebook,
+                                       source=source, number=number))
+        return path
+
+    # --- figures --------------------------------------------------------------------------------
+    def figure(
+        self,
+        fig,
+        name: str,
+        title: str,
+        lens: str,
+        alt: str,
+        data: pd.DataFrame | None = None,
+        *,
+        source: str = "",
+        number: str = "",
+        png_dpi: int = 150,
+    ) -> list[Path]:
+        """Write ``figures/<name>.svg`` and ``.png`` (deterministic) and the data behind it as a table.
+
+        Every figure needs alt text and, if it plots numbers, the CSV of those numbers
+        (``tables/<name>_data.csv``).
+        """
+        self._check_name(name)
+        if not alt or len(alt.strip()) < 20:
+            raise ValueError(f"figure {name}: alt text is required (a sentence describing what the chart shows)")
+        from .charts import save_figure  # local import: charts pulls in matplotlib
+
+        files = save_figure(fig, self.root / "figures" / name, png_dpi=png_dpi)
+        rel = [f"figures/{p.name}" for p in files]
+        if data is not None:
+            data_path = self.root / "tables" / f"{name}_data.csv"
+            _atomic_write(data_path, deterministic_csv(data))
+            rel.append(f"tables/{name}_data.csv")
+        self._catalogue(CatalogueEntry("figure", name, title, lens, rel, self.notebook, alt=alt, source=source,
+                                       number=number))
+        return files
+
+    def text(self, name: str, content: str) -> Path:
+        """A small text artefact (for example the validation report)."""
+        path = self.root / name
+        _atomic_write(path, content.encode("utf-8"))
+        return path
+
+
+def read_catalogue(pack_dir: str | Path) -> list[CatalogueEntry]:
+    """All catalogue entries written while building a pack, in a stable order."""
+    folder = Path(pack_dir) / CATALOGUE_DIR
+    out = []
+    for p in sorted(folder.glob("*.json")) if folder.exists() else []:
+        out.append(CatalogueEntry(**json.loads(p.read_text(encoding="utf-8"))))
+    return out
+
+
+# --- checksums and manifest --------------------------------------------------------------------
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _pack_files(pack_dir: Path) -> list[Path]:
+    skip = {"checksums.sha256"}
+    return sorted(
+        p for p in pack_dir.rglob("*")
+        if p.is_file() and p.name not in skip and CATALOGUE_DIR not in p.relative_to(pack_dir).parts
+    )
+
+
+def write_checksums(pack_dir: str | Path) -> Path:
+    """``checksums.sha256`` for every file of the pack, readable by ``sha256sum -c``."""
+    pack_dir = Path(pack_dir)
+    lines = [f"{sha256_file(p)}  {p.relative_to(pack_dir).as_posix()}\n" for p in _pack_files(pack_dir)]
+    path = pack_dir / "checksums.sha256"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def read_checksums(path: str | Path) -> dict[str, str]:
+    out = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split("  ", 1)
+            out[name] = digest
+    return out
+
+
+def _git_state(root: Path) -> dict:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        if commit.returncode != 0:
+            return {"commit": None, "dirty": None}
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10)
+        return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+_KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "papermill", "nbconvert", "holidays",
+                 "openpyxl", "pyyaml")
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in _KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def build_manifest(
+    pack_dir: str | Path,
+    *,
+    kind: str,
+    parameters: dict,
+    inputs: pd.DataFrame,
+    started: str,
+    finished: str,
+    project_root: str | Path,
+    catalogue: list[CatalogueEntry] | None = None,
+) -> dict:
+    """The manifest of a pack: parameters, versions, every input and output with sha256 and size.
+
+    ``started``/``finished`` are the only clock readings in a pack; they live here, never in a table
+    or figure, so that tables and figures stay identical between runs.
+    """
+    from . import __version__
+
+    pack_dir = Path(pack_dir)
+    outputs = []
+    for p in _pack_files(pack_dir):
+        rel = p.relative_to(pack_dir).as_posix()
+        if rel == "manifest.json":
+            continue
+        outputs.append({"path": rel, "sha256": sha256_file(p), "bytes": p.stat().st_size})
+    return {
+        "kind": kind,
+        "parameters": parameters,
+        "package": {"name": "cscp-analysis", "version": __version__, **_git_state(Path(project_root))},
+        "python": {"version": platform.python_version(), "implementation": platform.python_implementation(),
+                   "executable": Path(sys.executable).name, "platform": platform.platform()},
+        "packages": package_versions(),
+        "inputs": [
+            {"path": str(r["path"]), "sha256": str(r["sha256"]), "bytes": int(r["bytes"])}
+            for r in inputs.sort_values("path").to_dict("records")
+        ] if inputs is not None and len(inputs) else [],
+        "outputs": outputs,
+        "catalogue": [asdict(e) for e in (catalogue or [])],
+        "started": started,
+        "finished": finished,
+    }

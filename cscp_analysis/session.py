@@ -1,0 +1,142 @@
+"""What a notebook needs to start: checked parameters, the loaded returns, and somewhere to publish.
+
+Every notebook's second cell is::
+
+    ctx = session.start(period=period, data_dir=data_dir, output_dir=output_dir,
+                        config_dir=config_dir, returns_cache=returns_cache, notebook=notebook)
+
+``start`` checks the papermill parameters (papermill itself only warns about unknown or missing
+ones), loads and validates the returns (or reuses the copy the pipeline validated once for the whole
+run), and gives the notebook an evidence :class:`~cscp_analysis.evidence.Pack` to write tables and
+figures into, plus small display helpers so that each notebook section stays one library call, a
+chart or table, and findings drawn from the numbers.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .config import PartnershipConfig, load_partnership
+from .evidence import Pack
+from .periods import Period, parse_period
+
+__all__ = ["Session", "start", "save_cache", "load_cache", "ParameterError"]
+
+
+class ParameterError(ValueError):
+    """A notebook parameter is missing or wrong; the message names it."""
+
+
+@dataclass
+class Session:
+    period: Period
+    data_dir: Path
+    output_dir: Path
+    config: PartnershipConfig
+    returns: object  # cscp_analysis.returns.Returns
+    pack: Pack
+    notebook: str
+
+    # --- display helpers (used by notebooks; they show, they never compute) ----------------------
+    def show(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
+        """Show a published table (already disclosure-controlled) without its index."""
+        from IPython.display import HTML, display
+
+        t = table.head(max_rows)
+        html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
+        if caption:
+            html = f"<p><strong>{_escape(caption)}</strong></p>" + html
+        if len(table) > max_rows:
+            html += f"<p><em>First {max_rows} of {len(table)} rows; the full table is in the pack's tables folder.</em></p>"
+        display(HTML(html))
+
+    def findings(self, sentences: list[str], heading: str = "What the numbers say") -> None:
+        """Bullet points generated from the numbers (never typed by hand)."""
+        from IPython.display import Markdown, display
+
+        if not sentences:
+            display(Markdown(f"**{heading}**: nothing to report for this period."))
+            return
+        display(Markdown(f"**{heading}**\n\n" + "\n".join(f"- {s}" for s in sentences)))
+
+    def note(self, text: str) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+
+    def figure(self, fig, name: str, title: str, lens: str, alt: str, data: pd.DataFrame | None = None,
+               source: str = "", number: str = "") -> None:
+        """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text."""
+        from IPython.display import Image, Markdown, display
+
+        files = self.pack.figure(fig, name, title, lens, alt, data, source=source, number=number)
+        png = [f for f in files if f.suffix == ".png"][0]
+        display(Image(filename=str(png), width=720, alt=alt))
+        display(Markdown(f"*Figure: {title}.* {alt}"))
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _resolve(path: str, what: str, must_exist: bool) -> Path:
+    if not isinstance(path, str) or not path.strip():
+        raise ParameterError(f"parameter {what} must be a folder path, not {path!r}")
+    p = Path(path).expanduser()
+    if must_exist and not p.is_dir():
+        raise ParameterError(f"parameter {what}: folder {p.resolve()} does not exist")
+    return p
+
+
+def start(period: str = "", data_dir: str = "../data_raw/demo", output_dir: str = "../outputs/_interactive",
+          config_dir: str = "../config", returns_cache: str = "", notebook: str = "") -> Session:
+    """Check the notebook's parameters, load the returns and open the pack (see module docstring)."""
+    from . import charts  # noqa: F401  (applies the house style)
+    from . import returns as R
+
+    data = _resolve(data_dir, "data_dir", must_exist=True)
+    out = _resolve(output_dir, "output_dir", must_exist=False)
+    cfg_dir = _resolve(config_dir, "config_dir", must_exist=True)
+    config = load_partnership(cfg_dir)
+    if period in ("", None):
+        per = R.latest_period(data)
+    else:
+        try:
+            per = parse_period(period)
+        except ValueError as exc:
+            raise ParameterError(f"parameter period: {exc}") from None
+    if not isinstance(notebook, str):
+        raise ParameterError(f"parameter notebook must be text, not {notebook!r}")
+    returns = None
+    if returns_cache:
+        returns = load_cache(returns_cache, per, data)
+    if returns is None:
+        returns = R.load_returns(data, str(per), config)
+    pack = Pack(out, notebook=notebook, suppression_threshold=config.suppression_threshold)
+    return Session(per, data, out, config, returns, pack, notebook)
+
+
+def save_cache(returns, path: str | Path) -> Path:
+    """Keep the validated returns for the notebooks of one run (outside the pack, deleted after the run)."""
+    path = Path(path)
+    with open(path, "wb") as fh:
+        pickle.dump(returns, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load_cache(path: str | Path, period: Period, data_dir: Path):
+    """The cached returns if they are for this period and data folder, else ``None``."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    with open(path, "rb") as fh:
+        returns = pickle.load(fh)  # noqa: S301 - written by this run's pipeline moments before
+    same_period = str(getattr(returns, "period", "")) == str(period)
+    same_data = Path(getattr(returns, "data_dir", "")).resolve() == Path(data_dir).resolve()
+    return returns if same_period and same_data else None
