@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .. import codes as C
 
-__all__ = ["Column", "Relation", "Schema", "SCHEMAS", "schema", "CSC_TABLES", "ASSURANCE_TABLES", "PERIOD_TABLES"]
+__all__ = ["Column", "Relation", "Pending", "Schema", "SCHEMAS", "schema", "CSC_TABLES", "ASSURANCE_TABLES", "PERIOD_TABLES"]
 
 TYPES = ("id", "text", "code", "date", "integer", "period")
 
@@ -63,6 +63,20 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """As at a period end, a ``date`` after it has not happened yet.
+
+    The date is blanked, the ``blank`` columns (known only once it has happened) are blanked too, and
+    each ``(column, value)`` of ``reset`` is set to the value it had before, e.g. an LADO allegation
+    concluded after the period end is ``ongoing`` as at the period end.
+    """
+
+    date: str
+    blank: tuple[str, ...] = ()
+    reset: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Schema:
     name: str
     file: str  # relative path; "{period}" stands for the period folder, "{agency}" for the agency code
@@ -75,6 +89,16 @@ class Schema:
     date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) pairs within a row
     owner: str = ""  # the agency that supplies it
     period_date: str | None = None  # the date column that places a row in a period (if any)
+    # As at a period end (cscp_analysis.returns.asat): rows whose ``starts`` date is after the period end
+    # have not happened yet and are left out; each ``Pending`` date after the period end is blanked.
+    starts: str | None = None
+    pending: tuple[Pending, ...] = ()
+    as_at_note: str = ""  # an as-at rule that is not a simple start/pending date, in words
+
+    @property
+    def sheet(self) -> str:
+        """Name of the worksheet in the Excel template (the loader also accepts the first sheet)."""
+        return self.name[:31]
 
     @property
     def column_names(self) -> list[str]:
@@ -140,6 +164,8 @@ _add(Schema(
     ),
     key=("child_id",),
     owner="CSC",
+    as_at_note="a child is kept when any row of the extract kept as at the period end refers to them, or, if no row "
+               "of the extract refers to them at all, when they were born by the period end",
 ))
 
 _add(Schema(
@@ -162,6 +188,8 @@ _add(Schema(
     date_order=(("referral_date", "cin_closure_date"),),
     owner="CSC",
     period_date="referral_date",
+    starts="referral_date",
+    pending=(Pending("cin_closure_date"),),
 ))
 
 _add(Schema(
@@ -185,6 +213,8 @@ _add(Schema(
     date_order=(("assessment_start", "assessment_authorised"),),
     owner="CSC",
     period_date="assessment_authorised",
+    starts="assessment_start",
+    pending=(Pending("assessment_authorised", blank=("factors", "assessment_outcome")),),
 ))
 
 _add(Schema(
@@ -206,6 +236,8 @@ _add(Schema(
     date_order=(("strategy_discussion_date", "s47_start"), ("s47_start", "s47_end")),
     owner="CSC",
     period_date="s47_start",
+    starts="s47_start",
+    pending=(Pending("s47_end", blank=("icpc_required",)),),
 ))
 
 _add(Schema(
@@ -223,6 +255,7 @@ _add(Schema(
     relations=(Relation("s47_id", "section47", "s47_id"), Relation("child_id", "children", "child_id")),
     owner="CSC",
     period_date="icpc_date",
+    starts="icpc_date",
 ))
 
 _add(Schema(
@@ -244,6 +277,8 @@ _add(Schema(
     date_order=(("plan_start", "plan_end"),),
     owner="CSC",
     period_date="plan_start",
+    starts="plan_start",
+    pending=(Pending("plan_end"),),
 ))
 
 _add(Schema(
@@ -264,6 +299,8 @@ _add(Schema(
     date_order=(("cla_start", "cla_end"),),
     owner="CSC",
     period_date="cla_start",
+    starts="cla_start",
+    pending=(Pending("cla_end"),),
 ))
 
 _add(Schema(
@@ -283,6 +320,8 @@ _add(Schema(
     date_order=(("placement_start", "placement_end"),),
     owner="CSC",
     period_date="placement_start",
+    starts="placement_start",
+    pending=(Pending("placement_end"),),
 ))
 
 _add(Schema(
@@ -303,6 +342,8 @@ _add(Schema(
     date_order=(("missing_start", "missing_end"), ("missing_start", "rhi_date")),
     owner="CSC",
     period_date="missing_start",
+    starts="missing_start",
+    pending=(Pending("missing_end"), Pending("rhi_date")),
 ))
 
 # --- partners' quarterly returns -----------------------------------------------------------------
@@ -377,6 +418,7 @@ _add(Schema(
     key=("audit_id", "case_ref", "agency", "line_of_enquiry"),
     owner="PARTNERSHIP",
     period_date="audit_date",
+    starts="audit_date",
 ))
 
 _add(Schema(
@@ -397,6 +439,9 @@ _add(Schema(
     key=("framework", "round", "organisation", "standard_id"),
     owner="PARTNERSHIP",
     period_date="submitted_date",
+    pending=(Pending("submitted_date", reset=(("rating", "not_submitted"),)),),
+    as_at_note="rows of a round that starts after the period end are left out (a Section 11 round starts on 1 April "
+               "of its first year, a Section 175 round on 1 September)",
 ))
 
 _add(Schema(
@@ -419,6 +464,13 @@ _add(Schema(
     date_order=(("notification_date", "rapid_review_date"), ("lcspr_commissioned_date", "lcspr_published_date")),
     owner="PARTNERSHIP",
     period_date="notification_date",
+    starts="notification_date",
+    pending=(
+        Pending("rapid_review_date", blank=("lcspr_commissioned_date", "lcspr_due_date", "lcspr_published_date"),
+                reset=(("decision", "PENDING"),)),
+        Pending("lcspr_commissioned_date", blank=("lcspr_due_date", "lcspr_published_date")),
+        Pending("lcspr_published_date"),
+    ),
 ))
 
 _add(Schema(
@@ -435,6 +487,7 @@ _add(Schema(
     key=("booking_id",),
     owner="PARTNERSHIP",
     period_date="session_date",
+    starts="session_date",
 ))
 
 _add(Schema(
@@ -454,6 +507,9 @@ _add(Schema(
     key=("response_id",),
     owner="PARTNERSHIP",
     period_date="session_date",
+    starts="session_date",
+    as_at_note="the three-month follow-up answer (changed_practice) is blanked when the session was less than 91 "
+               "days before the period end",
 ))
 
 _add(Schema(
@@ -477,6 +533,8 @@ _add(Schema(
     date_order=(("raised_date", "due_date"), ("raised_date", "completed_date")),
     owner="PARTNERSHIP",
     period_date="raised_date",
+    starts="raised_date",
+    pending=(Pending("completed_date", reset=(("status", "open"),)),),
 ))
 
 _add(Schema(
@@ -497,6 +555,7 @@ _add(Schema(
     key=("response_id", "item_id"),
     owner="PARTNERSHIP",
     period_date="survey_date",
+    starts="survey_date",
 ))
 
 _add(Schema(
@@ -515,6 +574,7 @@ _add(Schema(
     key=("session_id",),
     owner="PARTNERSHIP",
     period_date="session_date",
+    starts="session_date",
 ))
 
 _add(Schema(
@@ -540,6 +600,8 @@ _add(Schema(
     date_order=(("date_received", "initial_consideration_date"), ("date_received", "date_concluded")),
     owner="LADO",
     period_date="date_received",
+    starts="date_received",
+    pending=(Pending("initial_consideration_date"), Pending("date_concluded", reset=(("outcome", "ongoing"),))),
 ))
 
 _add(Schema(
@@ -559,6 +621,7 @@ _add(Schema(
     key=("review_id",),
     owner="PARTNERSHIP",
     period_date="review_date",
+    starts="review_date",
 ))
 
 
