@@ -601,11 +601,19 @@ def _area_values(m: Measure, comp: pd.DataFrame) -> pd.DataFrame:
     out["area_type"] = np.where(a["level"] == "national", "england", "region")
     out["value_num"], out["status"] = value, status
     how = np.where(
-        exact, "numerator: exact sum of its authorities' counts", "numerator: published count (rounded to 10)"
+        exact & (lo == hi),
+        "numerator: sum of its authorities' counts (exact)",
+        np.where(
+            exact,
+            "numerator: any count consistent with the published rounded count and its authorities' counts "
+            "(all give this rate)",
+            "numerator: published count rounded to 10 (the exact count is not recoverable; the rate may "
+            "differ from DfE's by one in the last digit)",
+        ),
     )
     out["source"] = [
         f"{m.source_file}: {m.numerator}; ONS mid-{int(y) - 1} 0-17 population; {h}"
-        for y, h in zip(a["year"], how, strict=False)
+        for y, h in zip(a["year"], how, strict=True)
     ]
     return out
 
@@ -789,9 +797,9 @@ def all_england(reference_dir: str | Path | None = None) -> _England:
 
 
 def _stamp(rd: Path) -> tuple:
-    """Modification times of the files read, so that a changed file is read again."""
+    """Modification times and sizes of the files read, so that a changed file is read again."""
     return tuple(
-        (k, (rd / f).stat().st_mtime_ns if (rd / f).exists() else 0)
+        (k, (rd / f).stat().st_mtime_ns, (rd / f).stat().st_size) if (rd / f).exists() else (k, 0, 0)
         for k, f in ref.FILES.items()
         if k != "mye2023"
     )

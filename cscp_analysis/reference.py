@@ -99,7 +99,7 @@ def reference_path(key: str, ref_dir: str | Path | None = None) -> Path:
 
 
 @functools.lru_cache(maxsize=32)
-def _read_text_csv(path: str, mtime_ns: int) -> pd.DataFrame:
+def _read_text_csv(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
     df.columns = [c.strip() for c in df.columns]
     return df
@@ -108,7 +108,8 @@ def _read_text_csv(path: str, mtime_ns: int) -> pd.DataFrame:
 def read_published(key: str, ref_dir: str | Path | None = None) -> pd.DataFrame:
     """One reference file, every column as text (symbols kept, empty cells as ``""``), a fresh copy."""
     path = reference_path(key, ref_dir)
-    return _read_text_csv(str(path), path.stat().st_mtime_ns).copy()
+    st = path.stat()
+    return _read_text_csv(str(path), st.st_mtime_ns, st.st_size).copy()
 
 
 def split_values(values: pd.Series, *, where: str = "") -> tuple[pd.Series, pd.Series]:
@@ -118,7 +119,7 @@ def split_values(values: pd.Series, *, where: str = "") -> tuple[pd.Series, pd.S
     number, the symbol itself for one of :data:`SYMBOLS`, ``"missing"`` for an empty cell. Anything
     else raises :class:`ReferenceDataError` naming ``where`` and the offending values.
     """
-    text = values.astype(str).str.strip()
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     number = pd.to_numeric(text, errors="coerce")
     status = pd.Series(STATUS_OK, index=values.index, dtype=object)
     not_number = number.isna()
