@@ -584,8 +584,11 @@ def _area_values(m: Measure, comp: pd.DataFrame) -> pd.DataFrame:
     rounded10 = np.isfinite(n) & (np.mod(n, 10) == 0)
     lo = np.where(rounded10, np.maximum(lo, n - 5), np.where(np.isfinite(n), n, lo))
     hi = np.where(rounded10, np.minimum(hi, n + 4), np.where(np.isfinite(n), n, hi))
+    # Authorities' counts that cannot add up to the published count (e.g. an authority's row is absent)
+    # are set aside: the published count alone then bounds the numerator.
     bad = lo > hi
-    lo, hi = np.where(bad, n, lo), np.where(bad, n, hi)
+    lo = np.where(bad, np.where(rounded10, n - 5, n), lo)
+    hi = np.where(bad, np.where(rounded10, n + 4, n), hi)
     den = a["den"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         v_lo = round_half_up(lo / den * m.multiplier, m.decimals)
@@ -602,7 +605,7 @@ def _area_values(m: Measure, comp: pd.DataFrame) -> pd.DataFrame:
     out["value_num"], out["status"] = value, status
     how = np.where(
         exact & (lo == hi),
-        "numerator: sum of its authorities' counts (exact)",
+        np.where(bad, "numerator: published count", "numerator: sum of its authorities' counts (exact)"),
         np.where(
             exact,
             "numerator: any count consistent with the published rounded count and its authorities' counts "
