@@ -723,8 +723,18 @@ def _la_values(m: Measure, resolved: pd.DataFrame) -> pd.DataFrame:
     else:
         src = [f"{m.source_file}: {m.numerator}; ONS mid-{int(y) - 1} 0-17 population" for y in r["year"]]
         src = np.where(r["n_src"] > 1, [s + " (predecessors' counts combined)" for s in src], src)
+    note = np.where(
+        (r["n_src"] == 1) & (r["src_key"] != r["authority"]),
+        np.where(
+            r["src_key"].str.contains("/", regex=False),
+            "; figure published jointly for two authorities",
+            "; figure of the predecessor authority",
+        ),
+        "",
+    )
     out = r[["measure", "authority", "year", "area_code", "area_name", "src_key"]].copy()
-    out["value_num"], out["status"], out["source"] = value, status, src
+    out["value_num"], out["status"] = value, status
+    out["source"] = pd.Series(src, index=r.index).astype(str) + note
     return out.reset_index(drop=True)
 
 
