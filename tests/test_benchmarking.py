@@ -20,6 +20,8 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cscp_analysis import benchmarking as bm
 from cscp_analysis import reference as ref
@@ -58,6 +60,15 @@ def test_round_half_up_as_dfe_true_round():
     assert bm.round_half_up(-1.5, 0) == -2.0
     out = bm.round_half_up(np.array([1.25, np.nan, 3.349]), 1)
     assert out[0] == 1.3 and np.isnan(out[1]) and out[2] == 3.3
+
+
+@settings(max_examples=400, deadline=None)
+@given(count=st.integers(0, 1_000_000), pop=st.integers(100, 13_000_000), decimals=st.sampled_from([0, 1]))
+def test_round_half_up_of_a_rate_equals_exact_rational_rounding(count, pop, decimals):
+    # Exact: floor(count x 10^(4+d) / pop + 1/2) in integers. For populations up to England's (~12.2 million)
+    # a rate's distance from a half is 0 or at least 1 / (2 pop) > sqrt(eps), so the guard never misrounds.
+    exact = (2 * count * 10 ** (4 + decimals) + pop) // (2 * pop)
+    assert round(bm.round_half_up(count / pop * 10_000, decimals) * 10**decimals) == exact
 
 
 # --------------------------------------------------------------------------------------------------
