@@ -1,6 +1,6 @@
 """Reading the published DfE and ONS reference files in ``data_raw/reference/``.
 
-This is the only module that opens those files. Every value column is read as text so that DfE's
+This is the only module that opens the benchmarking files. Every value column is read as text so that DfE's
 symbols survive (``c`` suppressed, ``x`` not available, ``z`` not applicable, ``low``/``k`` rounds to
 zero, ``u`` low reliability, ``:`` not available); :func:`split_values` turns a text column into a
 float column (NaN where a symbol) and a status column (``ok``, the symbol, or ``missing`` for an empty
