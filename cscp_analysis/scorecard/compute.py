@@ -1,0 +1,466 @@
+"""Computing every indicator of the scorecard for a period.
+
+For each indicator of the registry, from one definition:
+
+* the **quarter's value** with its interval (percentages: Wilson; rates: exact Poisson below 10 events,
+  Byar's from 10; counts: none; median days: binomial order-statistic interval), at 95% and 99.8%;
+* the **previous quarter**, the **same quarter last year** and the **rolling twelve months**;
+* the **SPC series** (monthly where the data allow, quarterly for partners' returns) with each point's
+  type and the series' variation and assurance icons (NHS "Making Data Count", ``stats.xmr``);
+* the **published benchmarks** (England, region, statistical-neighbour median), whether the partnership
+  is significantly higher, lower or similar at 95% and 99.8%, better or worse given polarity, and its
+  rank and quartile among its statistical neighbours;
+* the **target** status, the **RAG** rating with its reason in words (:mod:`.rag`), and the owning
+  agency's **commentary** (flagged when missing).
+
+Rates of events (referrals per 10,000 children) are *annualised* in a quarter or month (× 12 ÷ months)
+so that they read on the same scale as the annual rates DfE publishes; rates of a stock (children on a
+plan at the quarter end) are not. Method and decisions: ``docs/scorecard.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from ..periods import Period, parse_period
+from .measures import MEASURES, MeasureData, MeasureError, Windows
+from .registry import Indicator, IndicatorError, load_indicators
+
+__all__ = [
+    "CONFIDENCE",
+    "ESTIMATE_COLUMNS",
+    "IndicatorResult",
+    "Scorecard",
+    "compute",
+    "compute_indicator",
+    "median_interval",
+    "estimates",
+    "MIN_SPC_POINTS",
+]
+
+CONFIDENCE = (0.95, 0.998)
+MIN_SPC_POINTS = 8  # fewer points: no SPC chart; 8 to 12 points give provisional limits (stats.xmr: 13)
+ESTIMATE_COLUMNS = ["label", "start", "end", "numerator", "denominator", "value", "lower_ci", "upper_ci",
+                    "lower_998", "upper_998", "note"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Statistics of one indicator over a set of windows
+# ---------------------------------------------------------------------------------------------------
+
+
+def median_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Median with a distribution-free confidence interval from binomial order statistics.
+
+    For n sorted values x(1) ≤ … ≤ x(n), the interval is [x(r), x(n−r+1)] where r is the largest rank
+    with P(B ≤ r−1) ≤ (1−c)/2 for B ~ Binomial(n, ½); its coverage is 1 − 2·P(B ≤ r−1) ≥ c (Conover,
+    *Practical nonparametric statistics*, 3rd edn, §3.2; Campbell & Gardner in *Statistics with
+    confidence*). For n = 10 at 95% that is [x(2), x(9)] (coverage 97.9%). Below the smallest n with
+    such an r (6 at 95%) the interval is not defined and NaN is returned for both limits.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    med = float(np.median(x))
+    alpha = 1 - confidence
+    # r - 1 = the largest k with cdf(k) <= alpha / 2
+    k = int(binom.ppf(alpha / 2, n, 0.5))
+    if binom.cdf(k, n, 0.5) > alpha / 2:
+        k -= 1
+    r = k + 1
+    if r < 1:
+        return med, math.nan, math.nan
+    return med, float(x[r - 1]), float(x[n - r])
+
+
+def _percentage(num: np.ndarray, den: np.ndarray, confidence: float):
+    from ..stats.intervals import wilson_interval
+
+    ok = den > 0
+    x = np.where(ok, num, np.nan)
+    n = np.where(ok, den, np.nan)
+    lo, hi = wilson_interval(x, n, confidence)
+    return np.asarray(lo) * 100, np.asarray(hi) * 100
+
+
+def _poisson(num: np.ndarray, confidence: float):
+    from ..stats.intervals import poisson_interval
+
+    return poisson_interval(num, confidence)
+
+
+def estimates(ind: Indicator, num: np.ndarray, den: np.ndarray | None, w: Windows,
+              values: list[np.ndarray] | None = None) -> pd.DataFrame:
+    """The indicator's value and intervals in each window of ``w`` (one row per window).
+
+    ``num``/``den`` are the measures' counts in each window (``den`` is None for a count or median).
+    A zero or missing denominator gives a missing value with a note saying why.
+    """
+    n = len(w)
+    num = np.asarray(num, dtype=float)
+    den = np.full(n, np.nan) if den is None else np.asarray(den, dtype=float)
+    out = pd.DataFrame({"label": list(w.labels), "start": pd.to_datetime(w.start), "end": pd.to_datetime(w.end),
+                        "numerator": num, "denominator": den})
+    note = np.full(n, "", dtype=object)
+    value = np.full(n, np.nan)
+    lims = {c: (np.full(n, np.nan), np.full(n, np.nan)) for c in CONFIDENCE}
+    stat = ind.statistic
+    if stat == "percentage":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(den > 0, num / den * 100, np.nan)
+        over = (num > den) & (den > 0)
+        if over.any():
+            bad = [w.labels[i] for i in np.flatnonzero(over)[:3]]
+            raise IndicatorError(f"indicator {ind.id}: numerator {ind.numerator} is larger than denominator "
+                                 f"{ind.denominator} in {', '.join(bad)}: they do not describe the same events")
+        for c in CONFIDENCE:
+            lims[c] = _percentage(np.where(np.isnan(num), 0, num), den, c)
+            lims[c] = tuple(np.where(np.isnan(value), np.nan, v) for v in lims[c])
+        note = np.where(den == 0, f"no {_what(ind.denominator)} in the period", note)
+    elif stat == "rate":
+        spec = MEASURES[ind.numerator.split(":", 1)[0]]
+        annual = 12 / w.months if spec.time == "flow" else 1.0
+        scale = np.where(den > 0, ind.per * annual / np.where(den > 0, den, 1), np.nan)
+        value = num * scale
+        for c in CONFIDENCE:
+            lo, hi = _poisson(np.where(np.isnan(num), np.nan, num), c)
+            lims[c] = (np.asarray(lo) * scale, np.asarray(hi) * scale)
+        note = np.where(den == 0, "population not available", note)
+    elif stat == "count":
+        value = num.copy()
+    elif stat == "median_days":
+        vals = values if values is not None else [np.array([])] * n
+        counts = np.array([v.size for v in vals], dtype=float)
+        out["numerator"] = counts
+        for i, v in enumerate(vals):
+            for c in CONFIDENCE:
+                m, lo, hi = median_interval(v, c)
+                value[i] = m
+                lims[c][0][i], lims[c][1][i] = lo, hi
+        note = np.where(counts == 0, "nothing completed in the period", note)
+    note = np.where(np.isnan(num) & (note == ""), "no data for the period", note)
+    out["value"] = value
+    out["lower_ci"], out["upper_ci"] = lims[0.95]
+    out["lower_998"], out["upper_998"] = lims[0.998]
+    out["note"] = note
+    return out[ESTIMATE_COLUMNS]
+
+
+def _what(measure_id: str | None) -> str:
+    if not measure_id:
+        return "events"
+    spec = MEASURES.get(measure_id.split(":", 1)[0])
+    first = spec.description.split(",")[0].split("(")[0].strip().rstrip(".") if spec else measure_id
+    return first[:1].lower() + first[1:]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorResult:
+    """Everything the scorecard shows for one indicator in one period."""
+
+    indicator: Indicator
+    period: Period
+    status: str = "ok"  # ok | not_published
+    reason: str = ""
+    quarters: pd.DataFrame | None = None  # one row per quarter (oldest first), the last is the period
+    rolling: pd.DataFrame | None = None  # one row: the twelve months to the period end
+    spc: pd.DataFrame | None = None  # the SPC series with point types (None when too short)
+    spc_frequency: str = ""
+    spc_summary: dict = field(default_factory=dict)
+    benchmark: dict = field(default_factory=dict)
+    target_status: str = ""  # met | missed | no target | not computable
+    rag: str = "grey"
+    rag_reason: str = ""
+    commentary: str = ""
+    commentary_status: str = ""  # provided | missing | not expected
+    population_note: str = ""
+    seconds: float = 0.0
+    threshold: int = 5  # disclosure threshold: counts from 1 to this are suppressed
+    config: object = field(default=None, repr=False)
+
+    # convenient rows ------------------------------------------------------------------------------
+    def _q(self, offset: int) -> pd.Series | None:
+        if self.quarters is None:
+            return None
+        label = self.period.shift(offset).label
+        sel = self.quarters[self.quarters["label"] == label]
+        return sel.iloc[0] if len(sel) else None
+
+    @property
+    def current(self) -> pd.Series | None:
+        return self._q(0)
+
+    @property
+    def previous(self) -> pd.Series | None:
+        return self._q(-1)
+
+    @property
+    def last_year(self) -> pd.Series | None:
+        return self._q(-4)
+
+    @property
+    def twelve_months(self) -> pd.Series | None:
+        return None if self.rolling is None or not len(self.rolling) else self.rolling.iloc[0]
+
+    @property
+    def is_stock(self) -> bool:
+        return MEASURES[self.indicator.numerator.split(":", 1)[0]].time == "stock"
+
+    @property
+    def comparable(self) -> pd.Series | None:
+        """The value compared with annual published benchmarks: the rolling twelve months for events,
+        the period-end value for a stock (DfE counts stocks at 31 March)."""
+        return self.current if self.is_stock else self.twelve_months
+
+    @property
+    def comparable_label(self) -> str:
+        if self.is_stock:
+            return f"at {self.period.end:%-d %B %Y}"
+        s, e = self.period.rolling_twelve_months()
+        return f"in the 12 months to {e:%-d %B %Y}"
+
+
+@dataclass
+class Scorecard:
+    """The computed scorecard of a period: one :class:`IndicatorResult` per indicator, in registry order."""
+
+    period: Period
+    results: dict[str, IndicatorResult]
+    config: object = None
+    seconds: float = 0.0
+    benchmark_year: int | None = None
+
+    def __iter__(self):
+        return iter(self.results.values())
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __getitem__(self, key: str) -> IndicatorResult:
+        try:
+            return self.results[key]
+        except KeyError:
+            raise KeyError(f"no indicator {key!r} in the scorecard; known: {', '.join(self.results)}") from None
+
+    def table(self) -> pd.DataFrame:
+        """The scorecard as a tidy table of *unrounded, unsuppressed* values (for analysis inside the
+        library; publish with :func:`cscp_analysis.scorecard.publish.published_table`)."""
+        from .publish import scorecard_frame
+
+        return scorecard_frame(self)
+
+    def series(self) -> pd.DataFrame:
+        """Every indicator's SPC series, long (unsuppressed)."""
+        frames = [r.spc.assign(indicator_id=r.indicator.id) for r in self if r.spc is not None]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def findings(self):
+        from .narrative import scorecard_findings
+
+        return scorecard_findings(self)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The computation
+# ---------------------------------------------------------------------------------------------------
+
+
+class _Context:
+    """Windows and measure results shared by every indicator of one run (each measure counted once)."""
+
+    def __init__(self, returns, period: Period, config, first_period: Period):
+        self.period = period
+        self.config = config
+        self.data = MeasureData(returns, config, period)
+        self.returns = returns
+        first_q = min(first_period, period.shift(-4))
+        self.quarter_periods = [first_q.shift(k) for k in range((period.start_year * 4 + period.quarter)
+                                                                - (first_q.start_year * 4 + first_q.quarter) + 1)]
+        spc_first = first_period if first_period <= period else period.shift(-3)
+        self.spc_periods = [p for p in self.quarter_periods if p >= spc_first]
+        self.windows = {
+            "quarter": Windows.quarters(self.quarter_periods),
+            "rolling12": Windows.rolling([period]),
+            "month": Windows.monthly(self.spc_periods),
+        }
+        self._counts: dict = {}
+
+    def counts(self, measure_id: str, kind: str) -> np.ndarray:
+        key = (measure_id, kind)
+        if key not in self._counts:
+            self._counts[key] = self.data.get(measure_id).count(self.windows[kind])
+        return self._counts[key]
+
+    def values(self, measure_id: str, kind: str) -> list[np.ndarray]:
+        key = (measure_id, kind, "values")
+        if key not in self._counts:
+            self._counts[key] = self.data.get(measure_id).values_in(self.windows[kind])
+        return self._counts[key]
+
+
+def _blocked_reason(ind: Indicator, returns, config) -> str:
+    """Why an indicator must not be published: a blocked agency, table or indicator in the returns."""
+    blocked = getattr(returns, "blocked", None) or {}
+    if not blocked:
+        return ""
+    keys = {f"indicator:{ind.id}"}
+    for mid in ind.measures:
+        base, _, arg = mid.partition(":")
+        spec = MEASURES[base]
+        agency = spec.agency
+        if spec.argument == "partner indicator code" and config is not None:
+            agency = config.partner_indicators.get(arg, {}).get("agency", "")
+            keys |= {f"indicator:{arg}"}
+        if agency and spec.kind != "population":
+            keys.add(f"agency:{agency}")
+        for t in spec.tables:
+            keys |= {f"table:{t}", t}
+    reasons = [f"{blocked[k]}" for k in sorted(keys) if k in blocked]
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _spc_frequency(ind: Indicator) -> str:
+    if ind.spc:
+        return ind.spc
+    return "monthly" if all(MEASURES[m.split(":", 1)[0]].monthly for m in ind.measures) else "quarterly"
+
+
+def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchmark_cache: dict | None = None
+                      ) -> IndicatorResult:
+    """One indicator's result (see the module docstring). Errors name the indicator."""
+    t0 = time.perf_counter()
+    res = IndicatorResult(ind, ctx.period, threshold=getattr(ctx.config, "suppression_threshold", 5) or 5,
+                          config=ctx.config)
+    reason = _blocked_reason(ind, ctx.returns, ctx.config)
+    if reason:
+        res.status, res.reason = "not_published", reason
+        res.rag, res.rag_reason = "grey", f"Grey: not published, because {reason}."
+        res.target_status = "not computable"
+        _attach_commentary(res, ctx)
+        res.seconds = time.perf_counter() - t0
+        return res
+    try:
+        def stats_for(kind: str) -> pd.DataFrame:
+            w = ctx.windows[kind]
+            if ind.statistic == "median_days":
+                return estimates(ind, np.zeros(len(w)), None, w, ctx.values(ind.numerator, kind))
+            num = ctx.counts(ind.numerator, kind)
+            den = ctx.counts(ind.denominator, kind) if ind.denominator else None
+            return estimates(ind, num, den, w)
+
+        res.quarters = stats_for("quarter")
+        res.rolling = stats_for("rolling12")
+        freq = _spc_frequency(ind)
+        res.spc_frequency = freq
+        if freq == "monthly":
+            series = stats_for("month")
+        else:
+            series = res.quarters[res.quarters["label"].isin([p.label for p in ctx.spc_periods])]
+        res.spc, res.spc_summary = _spc(ind, series.reset_index(drop=True), ctx.period)
+        if ind.denominator and MEASURES[ind.denominator.split(":", 1)[0]].kind == "population":
+            pop = ctx.data.get(ind.denominator)
+            y = pop.year_for(ctx.period.end)
+            res.population_note = (f"population: ONS-style mid-{y} estimate of {MEASURES[ind.denominator].unit}"
+                                   if y else "population: no estimate available")
+    except (MeasureError, KeyError, ValueError) as exc:
+        if isinstance(exc, IndicatorError) and str(exc).startswith(f"indicator {ind.id}"):
+            raise
+        raise IndicatorError(f"indicator {ind.id} ({ind.title}): {exc}") from exc
+    from .benchmarks import attach_benchmark
+    from .rag import rate_indicator, target_status
+
+    attach_benchmark(res, ctx.config, reference_dir, benchmark_cache)
+    res.target_status = target_status(res)
+    res.rag, res.rag_reason = rate_indicator(res)
+    _attach_commentary(res, ctx)
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+# ---------------------------------------------------------------------------------------------------
+# SPC
+# ---------------------------------------------------------------------------------------------------
+
+
+def _spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.DataFrame | None, dict]:
+    """XmR chart of the series (``stats.xmr``), points without a value left out."""
+    from .spc import run_xmr
+
+    return run_xmr(ind, series, period)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Commentary
+# ---------------------------------------------------------------------------------------------------
+
+
+def _partner_codes(ind: Indicator) -> set[str]:
+    return {m.split(":", 1)[1] for m in ind.measures if ":" in m}
+
+
+def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
+    ind = res.indicator
+    com = getattr(ctx.returns, "commentary", None)
+    text = ""
+    if com is not None and len(com):
+        c = com[(com["period"].astype(str) == ctx.period.label) & (com["agency"].astype(str) == ind.agency)]
+        key = c["indicator"].astype("string").fillna("").str.strip()
+        mine = c[key.isin({ind.id} | _partner_codes(ind))]
+        texts = [str(t).strip() for t in mine["commentary"] if isinstance(t, str) and t.strip()]
+        text = " ".join(texts)
+    res.commentary = text
+    if text:
+        res.commentary_status = "provided"
+    elif ind.commentary:
+        res.commentary_status = "missing"
+    else:
+        res.commentary_status = "not expected"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The whole scorecard
+# ---------------------------------------------------------------------------------------------------
+
+
+def compute(source, period: str | Period | None = None, config=None, indicators: list[Indicator] | None = None,
+            reference_dir=None, first_period: str | Period | None = None, config_dir=None) -> Scorecard:
+    """Compute every indicator for ``period``.
+
+    ``source`` is a notebook :class:`~cscp_analysis.session.Session` (``ctx``; period, configuration
+    and returns are taken from it) or a returns object (``.tables``, ``.partner``, ``.commentary``,
+    ``.blocked``). ``indicators`` defaults to ``indicators.yaml`` beside the partnership's
+    configuration. ``first_period`` (default the configuration's ``periods.first``) is where the SPC
+    series start.
+    """
+    t0 = time.perf_counter()
+    returns = getattr(source, "returns", source)
+    if config is None:
+        config = getattr(source, "config", None)
+    if period is None:
+        period = getattr(source, "period", None) or getattr(returns, "period", None)
+    if period is None:
+        raise ValueError("compute: give the period (for example '2026-27-Q2')")
+    period = parse_period(str(period)) if not isinstance(period, Period) else period
+    if indicators is None:
+        where = config_dir or (config.path.parent if config is not None and getattr(config, "path", None) else None)
+        indicators = load_indicators(where, config=config)
+    first = parse_period(str(first_period)) if first_period else (
+        parse_period(config.first_period) if config is not None else period.shift(-11))
+    ctx = _Context(returns, period, config, first)
+    cache: dict = {}
+    results = {ind.id: compute_indicator(ind, ctx, reference_dir, cache) for ind in indicators}
+    years = [r.benchmark.get("year") for r in results.values() if r.benchmark.get("year")]
+    return Scorecard(period, results, config, time.perf_counter() - t0, max(years) if years else None)

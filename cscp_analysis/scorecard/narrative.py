@@ -1,0 +1,199 @@
+"""Drafting the partnership's three Signs of Safety lines from the scorecard, by documented rules.
+
+Each rule has an identifier; a finding names its rule(s), the indicator and the evidence, and is a
+draft for the Audit and Performance subgroup to edit. No finding is drafted from a value that is not
+published (blocked data) or that rests on a suppressed count. One finding per indicator and kind: when
+several rules fire for an indicator their sentences are joined and their identifiers listed.
+
+What is working well
+  SC-WW-1  a point of the latest quarter is a special-cause improvement on the SPC chart.
+  SC-WW-2  significantly better than England *and* than the statistical-neighbour median (95%).
+  SC-WW-3  the target has been met in each of the last four quarters.
+
+What are we worried about
+  SC-WR-1  a point of the latest quarter is a special-cause concern on the SPC chart.
+  SC-WR-2  significantly worse than England (95%; weighted more at 99.8%).
+  SC-WR-3  the target was missed in the latest quarter.
+  SC-WR-4  an earlier point of the last twelve months was a special-cause concern (the latest quarter
+           is not), so the A&P subgroup can check that it has been understood.
+
+What needs to happen
+  SC-NH-1  for every indicator with a worry: the owning agency explains it and agrees what will
+           change with the A&P subgroup (its commentary is quoted where it gave one).
+  SC-NH-2  an agency's commentary on an indicator is missing for the quarter.
+  SC-NH-3  an indicator could not be published because its data were rejected or blocked.
+
+Context
+  SC-CX-1  an indicator without a preferred direction shows special-cause variation in the latest
+           quarter (unusually high or low), for the subgroup to understand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..narrative import Finding
+from .rag import fmt_value, is_suppressed
+
+__all__ = ["scorecard_findings", "RULES", "when"]
+
+RULES = {
+    "SC-WW-1": "special-cause improvement in the latest quarter",
+    "SC-WW-2": "significantly better than England and the statistical-neighbour median (95%)",
+    "SC-WW-3": "target met in each of the last four quarters",
+    "SC-WR-1": "special-cause concern in the latest quarter",
+    "SC-WR-2": "significantly worse than England (95%)",
+    "SC-WR-3": "target missed in the latest quarter",
+    "SC-WR-4": "special-cause concern earlier in the last twelve months",
+    "SC-NH-1": "an agreed response to each worry, from the owning agency",
+    "SC-NH-2": "commentary missing",
+    "SC-NH-3": "indicator not published (data blocked)",
+    "SC-CX-1": "special-cause variation without a preferred direction",
+}
+
+
+def when(label: str) -> str:
+    """A series label in words: '2026-01' -> 'January 2026'; '2026-27-Q2' -> 'Jul-Sep 2026 (2026-27-Q2)'."""
+    from ..periods import parse_period
+
+    if "-Q" in label:
+        p = parse_period(label)
+        return f"{p.short_label} ({p.label})"
+    try:
+        return pd.Period(label, freq="M").strftime("%B %Y")
+    except (ValueError, TypeError):
+        return label
+
+
+def _ci(res, row, level: str = "95") -> str:
+    ind = res.indicator
+    lo, hi = (row["lower_ci"], row["upper_ci"]) if level == "95" else (row["lower_998"], row["upper_998"])
+    if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+        return ""
+    pct = "99.8" if level == "998" else "95"
+    return f" ({pct}% interval {fmt_value(ind, lo)} to {fmt_value(ind, hi)})"
+
+
+def _now(res) -> str:
+    cur = res.current
+    return f"{fmt_value(res.indicator, float(cur['value']))} in {res.period.short_label}"
+
+
+def _spc_words(res, which: str) -> str:
+    freq = "monthly" if res.spc_frequency == "monthly" else "quarterly"
+    sel = res.spc[res.spc["in_period"] & (res.spc["point_type"] == which)] if res.spc is not None else None
+    labels = ", ".join(when(str(x)) for x in sel["label"]) if sel is not None and len(sel) else res.period.label
+    return f"the {freq} SPC chart shows a {which.replace('_', ' ').replace('special cause', 'special-cause')} in {labels}"
+
+
+def _bench_words(res, which: str) -> str:
+    b = res.benchmark
+    ind = res.indicator
+    d = b.get("decimals")
+    return (f"{fmt_value(ind, b['value'])} {b['value_label']} is significantly {which} than England "
+            f"({fmt_value(ind, b['england'], d)}, {b['year_label']})")
+
+
+def _finding(kind, res, texts, rules, weight) -> Finding:
+    ind = res.indicator
+    text = f"{ind.title}: " + "; ".join(texts) + "."
+    return Finding(kind=kind, text=text[:1].upper() + text[1:], lens=ind.lens, source="scorecard",
+                   evidence=f"{ind.id} (scorecard table; SPC chart spc_{ind.id.lower().replace('-', '_')})",
+                   priority=ind.priority, rule=", ".join(rules), weight=float(weight))
+
+
+def _indicator_findings(res, threshold: int) -> list[Finding]:
+    ind = res.indicator
+    out: list[Finding] = []
+    if res.status != "ok":
+        out.append(Finding(
+            kind="needs_to_happen", lens=ind.lens, source="scorecard", evidence=ind.id, priority=ind.priority,
+            rule="SC-NH-3", weight=2.0,
+            text=f"{_agency(res)} to correct and resubmit the data behind {ind.title} ({ind.id}), which could not be "
+                 f"published for {res.period.label} because {res.reason}."))
+        return out
+    cur = res.current
+    usable = cur is not None and not math.isnan(cur["value"]) and not is_suppressed(res, threshold)
+    s = res.spc_summary or {}
+    b = res.benchmark or {}
+    ww, wr, wr_rules, ww_rules = [], [], [], []
+    ww_w = wr_w = 0.0
+    if usable:
+        # working well
+        if res.spc is not None and s.get("improvement_in_period"):
+            ww.append(f"{_now(res)}; {_spc_words(res, 'special_cause_improvement')}")
+            ww_rules.append("SC-WW-1")
+            ww_w += 2
+        if b.get("status") == "ok" and b.get("vs_england_95_polarity") == "better" and b.get("vs_sn_95") == "better":
+            ww.append(_bench_words(res, "better") + f" and than the statistical-neighbour median "
+                      f"({fmt_value(ind, b['sn_median'], b.get('decimals'))})" + _ci(res, res.comparable))
+            ww_rules.append("SC-WW-2")
+            ww_w += 2
+        if ind.target is not None and res.quarters is not None:
+            last4 = [res._q(-k) for k in range(4)]
+            vals = [None if r is None or math.isnan(r["value"]) else float(r["value"]) for r in last4]
+            if all(v is not None for v in vals):
+                ok = [(v >= ind.target) if ind.polarity == "higher_is_better" else (v <= ind.target) for v in vals]
+                if all(ok):
+                    ww.append(f"the target of {fmt_value(ind, ind.target)} has been met in each of the last four "
+                              f"quarters (from {fmt_value(ind, vals[-1])} to {fmt_value(ind, vals[0])})")
+                    ww_rules.append("SC-WW-3")
+                    ww_w += 1
+        # worried
+        if res.spc is not None and s.get("concern_in_period"):
+            wr.append(f"{_now(res)}; {_spc_words(res, 'special_cause_concern')}")
+            wr_rules.append("SC-WR-1")
+            wr_w += 3
+        if b.get("status") == "ok" and b.get("vs_england_95_polarity") == "worse":
+            strong = b.get("vs_england_998_polarity") == "worse"
+            wr.append(_bench_words(res, "worse") + (" at 99.8%" if strong else " at 95%")
+                      + _ci(res, res.comparable, "998" if strong else "95"))
+            wr_rules.append("SC-WR-2")
+            wr_w += 3 if strong else 2
+        if res.target_status == "missed":
+            wr.append(f"{_now(res)} misses the target of {fmt_value(ind, ind.target)}" + _ci(res, cur))
+            wr_rules.append("SC-WR-3")
+            wr_w += 2
+        if res.spc is not None and s.get("recent_concerns") and not s.get("concern_in_period"):
+            months = ", ".join(when(x) for x in s["recent_concerns"])
+            wr.append(f"{months} {'was' if len(s['recent_concerns']) == 1 else 'were'} a special-cause concern on the "
+                      f"SPC chart; {res.period.short_label} is back within common-cause variation")
+            wr_rules.append("SC-WR-4")
+            wr_w += 1
+        if ww:
+            out.append(_finding("working_well", res, ww, ww_rules, ww_w))
+        if wr:
+            out.append(_finding("worried", res, wr, wr_rules, wr_w))
+            ask = (f"{_agency(res)} to explain {ind.title.lower()} ({ind.id}) and agree with the Audit and Performance "
+                   f"subgroup what will change and how the next quarter's scorecard will show it")
+            if res.commentary_status == "provided":
+                ask += "; its commentary for the quarter is to be tested against the figures"
+            out.append(Finding("needs_to_happen", ask + ".", ind.lens, "scorecard", ind.id, ind.priority, "SC-NH-1",
+                               wr_w))
+        if res.spc is not None and s.get("neutral_in_period") and ind.improvement == "neutral":
+            out.append(_finding("context", res, [f"{_now(res)}; the SPC chart shows special-cause variation "
+                                                 f"({s['neutral_in_period']}) in {res.period.label}, which is neither good "
+                                                 "nor bad in itself and needs explaining"], ["SC-CX-1"], 1))
+    if res.commentary_status == "missing":
+        out.append(Finding(
+            "needs_to_happen",
+            f"{_agency(res)} to send its commentary on {ind.title} ({ind.id}) for {res.period.label}, which is missing.",
+            ind.lens, "scorecard", ind.id, ind.priority, "SC-NH-2", 0.5))
+    return out
+
+
+def _agency(res) -> str:
+    cfg = getattr(res, "config", None)
+    name = (cfg.agencies.get(res.indicator.agency) if cfg is not None else None) or res.indicator.agency
+    return name
+
+
+def scorecard_findings(sc) -> list[Finding]:
+    """Every finding of the scorecard, by the rules above, in registry order."""
+    threshold = getattr(sc.config, "suppression_threshold", 5) if sc.config is not None else 5
+    out: list[Finding] = []
+    for res in sc:
+        out.extend(_indicator_findings(res, threshold))
+    return out
