@@ -458,9 +458,8 @@ def _combined_status(statuses: pd.Series) -> str:
 class _England:
     authorities: pd.DataFrame  # old_code, new_code, name, region_code, region_name
     la: pd.DataFrame  # measure, authority, year, area_code, area_name, src_key, value_num, status, source
-    areas: (
-        pd.DataFrame
-    )  # measure, year, area_type (region|england), area_code, area_name, value_num, status, source
+    # areas: measure, year, area_type (region|england), area_code, area_name, value_num, status, source
+    areas: pd.DataFrame
     sn: pd.DataFrame  # measure, authority, year, value_num, status, n_neighbours, source
     neighbours: pd.DataFrame  # authority, sn_rank, neighbour, closeness
     years: dict  # measure -> sorted list of years
