@@ -26,7 +26,7 @@ Column types:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import codes as C
 
@@ -47,6 +47,7 @@ class Column:
     min: float | None = None
     max: float | None = None
     example: str = ""
+    planned: bool = False  # a date planned ahead (a due date): it may lie after the extract date
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -456,7 +457,8 @@ _add(Schema(
         Column("decision", "code", "Decision: local practice review, no review, national review, or pending",
                codes=("LCSPR", "NO_REVIEW", "NATIONAL", "PENDING"), example="LCSPR"),
         Column("lcspr_commissioned_date", "date", "Date a local practice review was commissioned", nullable=True),
-        Column("lcspr_due_date", "date", "Date the local practice review is due to be published", nullable=True),
+        Column("lcspr_due_date", "date", "Date the local practice review is due to be published", nullable=True,
+               planned=True),
         Column("lcspr_published_date", "date", "Date it was published", nullable=True),
         Column("themes", "text", "Learning themes, separated by ';'", nullable=True, example="Neglect;Information sharing"),
     ),
@@ -525,7 +527,7 @@ _add(Schema(
         Column("description", "text", "The action"),
         Column("owner_agency", "code", "Agency responsible", codes_from="agencies"),
         Column("raised_date", "date", "Date the action was agreed"),
-        Column("due_date", "date", "Date it is due"),
+        Column("due_date", "date", "Date it is due", planned=True),
         Column("status", "code", "Status", codes=("open", "complete"), example="open"),
         Column("completed_date", "date", "Date completed (blank while open)", nullable=True),
     ),
