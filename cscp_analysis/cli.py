@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("benchmark", help="published DfE measures for any English authority, its region, England and neighbours")
     b.add_argument("--la", required=True, help="local authority: new code (E08000026), old code (331) or name")
-    b.add_argument("--year", required=True, type=int, help="year ending 31 March, as DfE reports (e.g. 2025)")
+    b.add_argument("--year", required=True, help="year ending 31 March, as DfE reports (2025, or 2024-25; a range 2019-2025)")
     b.add_argument("--out", default=None, help="CSV to write (default outputs/benchmark_<code>_<year>.csv)")
     b.add_argument("--reference", default=None, help="folder of published reference data (default data_raw/reference)")
     b.set_defaults(func=_cmd_benchmark)
