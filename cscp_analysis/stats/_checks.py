@@ -40,6 +40,7 @@ def _rows(bad: np.ndarray, index: pd.Index | None = None) -> str:
     text += ", ".join(str(int(p)) for p in shown)
     if index is not None and len(index) == np.asarray(bad).size:
         labels = [index[int(p)] for p in shown]
+        labels = [lab.item() if isinstance(lab, np.generic) else lab for lab in labels]
         if not all(isinstance(lab, (int, np.integer)) and int(lab) == int(p) for lab, p in zip(labels, shown, strict=True)):
             text += " (index " + ", ".join(repr(lab) for lab in labels) + ")"
     if len(positions) > _SHOW:
