@@ -1,0 +1,177 @@
+"""Every disproportionality table for one period, from plain DataFrames.
+
+:func:`analyse` takes the record-level extract (a mapping of schema names to DataFrames: ``children``,
+``referrals``, ``assessments``, ``section47``, ``icpc``, ``cp_plans``, ``cla_periods``,
+``missing_episodes``), the ``population`` table and the period, and returns a :class:`Results` holding
+unrounded tables. Publication (disclosure control) is :mod:`.publish`; sentences are
+:mod:`.findings`. It never reads a file, so the loader's validated tables, a test's hand-made cohort
+and a benchmark's twelve-million-child extract all go through the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..periods import parse_period
+from . import cohorts as co
+from . import quality as q
+from . import statistics as st
+from .trend import trend as _trend
+
+__all__ = ["Results", "analyse", "analyse_returns"]
+
+
+@dataclass
+class Results:
+    """Unrounded results of :func:`analyse` (every table carries a ``window`` column where relevant)."""
+
+    period: str
+    reference: str
+    reference_label: str
+    windows: list[co.Window]
+    population_years: dict[str, int]
+    rates: pd.DataFrame  # every window, stage, characteristic and group
+    decisions: pd.DataFrame  # decision points, every window
+    age_standardised: pd.DataFrame  # latest window, ethnic groups
+    sensitivity: pd.DataFrame  # latest window, ethnic groups
+    data_quality: pd.DataFrame  # every window and stage
+    trend_series: pd.DataFrame
+    trend_summary: pd.DataFrame
+    partner: pd.DataFrame | None = None
+    notes: dict = field(default_factory=dict)
+    min_children: int = 10
+    missing_warning_pct: float = 5.0
+    confidence: float = 0.95
+    threshold: int = 5
+
+    @property
+    def latest(self) -> str:
+        return self.windows[-1].label
+
+    def latest_rates(self) -> pd.DataFrame:
+        return self.rates[self.rates["window"] == self.latest].reset_index(drop=True)
+
+    def latest_decisions(self) -> pd.DataFrame:
+        return self.decisions[self.decisions["window"] == self.latest].reset_index(drop=True)
+
+    def latest_quality(self) -> pd.DataFrame:
+        return self.data_quality[self.data_quality["window"] == self.latest].reset_index(drop=True)
+
+
+def analyse(
+    tables: Mapping[str, pd.DataFrame],
+    population: pd.DataFrame,
+    period,
+    *,
+    reference: str = "WBRI",
+    quarters: int = 8,
+    data_start: date | None = None,
+    min_children: int = 10,
+    missing_warning_pct: float = 5.0,
+    confidence: float = 0.95,
+    intersections: bool = True,
+    partner: pd.DataFrame | None = None,
+    partner_indicators: Mapping[str, Mapping] | None = None,
+    stages: tuple[str, ...] | None = None,
+    threshold: int = 5,
+) -> Results:
+    """All disproportionality tables for the rolling twelve months ending ``period`` and the
+    ``quarters - 1`` quarters before it (windows starting before ``data_start`` are left out; by
+    default ``data_start`` is the first day of the extract's first quarter with any event).
+
+    ``reference``: a DfE ethnicity code (``WBRI``), an ONS major group, or ``"all other children"``.
+    """
+    per = parse_period(period)
+    ex = co.prepare(tables)
+    if data_start is None:
+        first = ex.first_day()
+        if first is None:
+            raise ValueError("analyse: the extract has no events")
+        from ..periods import period_of
+
+        data_start = period_of(pd.Timestamp(np.datetime64(first, "D"))).start
+    ws = co.windows(per, quarters, data_start)
+    if not ws:
+        raise ValueError(f"analyse: the extract starts on {data_start}, too late for a twelve-month window ending {per}")
+    gs = co.groupings(reference, intersections=intersections)
+    trend_gs = [g for g in gs if g.characteristic in ("ethnicity_major", "ethnicity")]
+    stage_keys = tuple(stages) if stages else tuple(s.key for s in co.STAGES)
+    rate_frames, dec_frames, quality_rows, pop_years = [], [], [], {}
+    latest = ws[-1]
+    for w in ws:
+        year = co.population_year(population, w.start, w.end)
+        pop_years[w.label] = year
+        P = co.population_array(population, year)
+        use = gs if w is latest else trend_gs
+        for key in stage_keys:
+            rate_frames.append(co.count_stage(ex, key, w, use, P))
+            quality_rows.append(co.ethnicity_quality(ex, key, w))
+            if co.stage(key).previous is not None and co.stage(key).previous in stage_keys:
+                dec_frames.append(co.count_decision(ex, key, w, use))
+    rates = st.rates(pd.concat(rate_frames, ignore_index=True), min_children=min_children, confidence=confidence)
+    decisions = st.decision_points(pd.concat(dec_frames, ignore_index=True), min_children=min_children,
+                                   confidence=confidence)
+    # age-standardised rates, latest window, ethnic groups
+    P = co.population_array(population, pop_years[latest.label])
+    asr = []
+    for key in stage_keys:
+        for g in trend_gs:
+            counts, popb, std = co.count_by_age(ex, key, latest, g, P)
+            d = st.age_standardised(counts, popb, std, confidence=confidence)
+            d.insert(0, "group", list(g.groups))
+            d.insert(0, "characteristic", g.characteristic)
+            d.insert(0, "stage", key)
+            d.insert(0, "window", latest.label)
+            ref = np.asarray(g.reference)
+            if (ref >= 0).all():
+                d["dsr_ratio"] = d["dsr"].to_numpy() / d["dsr"].to_numpy()[ref]
+            else:  # all other children: standardise each group's complement
+                rest = st.age_standardised(counts.sum(0) - counts, popb.sum(0) - popb, std, confidence=confidence)
+                d["dsr_ratio"] = d["dsr"].to_numpy() / rest["dsr"].to_numpy()
+            asr.append(d)
+    age_std = pd.concat(asr, ignore_index=True)
+    latest_rates = rates[rates["window"] == latest.label]
+    age_std = age_std.merge(latest_rates[["window", "stage", "characteristic", "group", "group_label", "children",
+                                          "rri", "label"]],
+                            on=["window", "stage", "characteristic", "group"], how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        age_std["age_profile_differs"] = np.abs(np.log(age_std["dsr_ratio"] / age_std["rri"])) > np.log(1.1)
+    sens = q.sensitivity(rates[rates["window"] == latest.label], min_children=min_children, confidence=confidence)
+    dq = q.data_quality(pd.DataFrame(quality_rows), sens, missing_warning_pct)
+    series, summary = _trend(rates, [w.label for w in ws], confidence=confidence)
+    from .publish import masks
+
+    masks(rates, decisions, dq, threshold)
+    part = None
+    if partner is not None and len(partner):
+        from .partners import partner_breakdowns
+
+        part = partner_breakdowns(partner, population, per, indicators=partner_indicators or {},
+                                  reference=reference, min_children=min_children, confidence=confidence)
+    ref_label = next(g.reference_label for g in gs if g.characteristic == "ethnicity_major")
+    return Results(str(per), reference, ref_label, ws, pop_years, rates, decisions, age_std, sens, dq, series, summary,
+                   part, dict(ex.notes), min_children, missing_warning_pct, confidence, threshold)
+
+
+def analyse_returns(returns, config, period=None, **kw) -> Results:
+    """:func:`analyse` on the loader's validated returns with the partnership's configuration."""
+    tables = returns.tables
+    per = period or getattr(returns, "period", None)
+    partner = getattr(returns, "partner", None)
+    first = parse_period(config.first_period).start if getattr(config, "first_period", None) else None
+    return analyse(
+        tables, tables["population"], per,
+        reference=config.reference_group,
+        min_children=config.min_children_for_group,
+        missing_warning_pct=config.missing_ethnicity_warning_pct,
+        threshold=config.suppression_threshold,
+        partner=partner,
+        partner_indicators=config.partner_indicators,
+        data_start=kw.pop("data_start", first),
+        **kw,
+    )

@@ -1,0 +1,160 @@
+"""Partners' aggregate returns broken down by ethnicity and sex: suspensions and exclusions, first-time
+entrants to the youth justice system, exploitation, arrests.
+
+Partners send quarterly aggregate figures (``partner_return``: one row per indicator, breakdown and
+group). For the rolling twelve months ending the period the four quarterly returns are combined:
+
+* **numerators** are summed over the four quarters. What they count depends on the indicator and is
+  stated in the table (``counts``): *events* for suspensions, permanent exclusions and arrests (one
+  pupil can be suspended twice), *children* for first-time entrants (a child enters once) and
+  *child-quarters* for children flagged at risk of exploitation (a child flagged in two quarters
+  counts twice; the return does not say whether it is the same child);
+* **denominators**: for indicators whose return carries a denominator (pupils on roll for the
+  education rates), the mean of the quarters' denominators (the same pupils are on roll all year);
+  otherwise the population table's children aged 10 to 17 in the group (the ages the youth justice
+  system and the police indicators cover), for the mid-year containing the window's midpoint.
+
+Groups: partners return ONS major groups (White, Mixed, Asian, Black, Other), never detailed codes, so
+the reference is *White* children when the partnership's reference is White British (the closest
+group the returns carry), or all other children when that is the configured reference. DfE codes in
+a return are mapped to their major group; anything else (``Unknown``, ``Not known``, ``Refused``...) is
+counted as ethnicity not known.
+
+Statistics: rate per 100 (education, as DfE publishes exclusions) or per 10,000 children aged 10-17;
+ratio to the reference with its interval and p-value, Katz (``stats.risk_ratio``) for counts of
+children and the exact conditional Poisson rate ratio (``stats.rate_ratio``) for counts of events;
+Benjamini–Hochberg within each indicator × breakdown; the same labels as the journey tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import codes as C
+from ..periods import parse_period
+from . import _stats as stats
+from .cohorts import ETH_CODES, is_others, population_array, population_year
+from .statistics import adjust, label
+
+__all__ = ["partner_breakdowns", "COUNTS", "major_group_of"]
+
+#: What each indicator's numerator counts (``events``, ``children`` or ``child-quarters``).
+COUNTS: dict[str, str] = {
+    "EDU_SUSPENSIONS": "events",
+    "EDU_PERM_EXCL": "events",
+    "YJS_FTE": "children",
+    "POL_EXPLOITATION": "child-quarters",
+    "POL_ARRESTS": "events",
+}
+_MAJOR = [m for m in C.MAJOR_GROUPS if m != "Unknown"]
+_MAJOR_OF_CODE = {e.code: e.major_group for e in C.ETHNICITY}
+_SEX = {"m": "M", "male": "M", "boys": "M", "f": "F", "female": "F", "girls": "F"}
+
+
+def major_group_of(groups: pd.Series) -> pd.Series:
+    """A partner's ethnicity group label -> ONS major group (``Unknown`` when not one)."""
+    t = groups.astype(str).str.strip()
+    by_name = t.str.title().where(t.str.title().isin(_MAJOR))
+    by_code = t.str.upper().map(_MAJOR_OF_CODE)
+    return by_name.fillna(by_code).fillna("Unknown")
+
+
+def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, *,
+                       indicators: Mapping[str, Mapping] | None = None, reference: str = "WBRI",
+                       min_children: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+    """Rates and ratios by ethnicity and sex for the partner indicators with breakdowns.
+
+    Returns one row per indicator × breakdown × group: ``indicator, title, counts, breakdown, group,
+    quarters, numerator, denominator, denominator_source, rate, rate_lower, rate_upper, per, ratio,
+    ratio_lower, ratio_upper, ratio_p, ratio_p_adjusted, too_few, label, unknown, unknown_pct``.
+    """
+    per = parse_period(period)
+    quarters = [str(q) for q in per.rolling_quarters(4)]
+    indicators = dict(indicators or {})
+    df = partner[partner["period"].astype(str).isin(quarters) & partner["breakdown"].isin(["ethnicity", "sex"])].copy()
+    if indicators:
+        df = df[df["indicator"].isin([k for k, v in indicators.items() if v.get("breakdowns")])]
+    if df.empty:
+        return pd.DataFrame()
+    df["numerator"] = pd.to_numeric(df["numerator"], errors="coerce").astype(float)
+    df["denominator"] = pd.to_numeric(df["denominator"], errors="coerce").astype(float)
+    eth = df["breakdown"] == "ethnicity"
+    df.loc[eth, "group"] = major_group_of(df.loc[eth, "group"])
+    sx = df["breakdown"] == "sex"
+    df.loc[sx, "group"] = df.loc[sx, "group"].astype(str).str.strip().str.lower().map(_SEX).fillna("Unknown")
+    agg = df.groupby(["indicator", "breakdown", "group"], as_index=False).agg(
+        numerator=("numerator", "sum"), denominator=("denominator", "mean"), quarters=("period", "nunique"))
+    # population aged 10-17 by major group and sex
+    s, e = per.rolling_twelve_months()
+    year = population_year(population, s, e)
+    P = population_array(population, year)[10:18]
+    eth_pop = {m: P[:, :, [i for i, c in enumerate(ETH_CODES) if _MAJOR_OF_CODE.get(c) == m]].sum() for m in _MAJOR}
+    sex_pop = {"M": P[:, 0, :].sum(), "F": P[:, 1, :].sum()}
+    pop = np.where(agg["breakdown"] == "ethnicity", agg["group"].map(eth_pop), agg["group"].map(sex_pop))
+    pop = pd.to_numeric(pd.Series(pop), errors="coerce").to_numpy(float)
+    has_den = agg["denominator"].notna() & (agg["denominator"] > 0)
+    agg["denominator_source"] = np.where(has_den, "the return (mean of the quarters)",
+                                         f"population aged 10 to 17, mid-{year}")
+    agg["denominator"] = np.where(has_den, agg["denominator"], pop)
+    agg.loc[agg["group"] == "Unknown", ["denominator", "denominator_source"]] = [np.nan, ""]
+    agg["counts"] = agg["indicator"].map(COUNTS).fillna("events")
+    agg["title"] = agg["indicator"].map(lambda k: str(indicators.get(k, {}).get("title", k)))
+    agg["per"] = np.where(has_den, 100.0, 10_000.0)
+    # unknown ethnicity: share of the indicator's total
+    tot = agg[agg["breakdown"] == "ethnicity"].groupby("indicator")["numerator"].sum()
+    unk = agg[(agg["breakdown"] == "ethnicity") & (agg["group"] == "Unknown")].set_index("indicator")["numerator"]
+    agg["unknown"] = np.where(agg["breakdown"] == "ethnicity", agg["indicator"].map(unk).fillna(0), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agg["unknown_pct"] = agg["unknown"] / agg["indicator"].map(tot) * 100
+    known = agg["group"] != "Unknown"
+    # reference: White (or the configured major group) for ethnicity; all other children for sex
+    ref_group = None if is_others(reference) else (
+        _MAJOR_OF_CODE.get(str(reference).upper()) or (str(reference).title() if str(reference).title() in _MAJOR else "White"))
+    keys = ["indicator", "breakdown"]
+    g_num = agg[known].groupby(keys)["numerator"].transform("sum")
+    g_den = agg[known].groupby(keys)["denominator"].transform("sum")
+    agg["ref_numerator"], agg["ref_denominator"] = np.nan, np.nan
+    agg.loc[known, "ref_numerator"] = g_num - agg.loc[known, "numerator"]
+    agg.loc[known, "ref_denominator"] = g_den - agg.loc[known, "denominator"]
+    agg["is_reference"] = False
+    if ref_group is not None:
+        refrows = agg[known & (agg["breakdown"] == "ethnicity") & (agg["group"] == ref_group)].set_index("indicator")
+        m = known & (agg["breakdown"] == "ethnicity")
+        agg.loc[m, "ref_numerator"] = agg.loc[m, "indicator"].map(refrows["numerator"])
+        agg.loc[m, "ref_denominator"] = agg.loc[m, "indicator"].map(refrows["denominator"])
+        agg.loc[m & (agg["group"] == ref_group), "is_reference"] = True
+    x, n = agg["numerator"].to_numpy(float), agg["denominator"].to_numpy(float)
+    x0, n0 = agg["ref_numerator"].to_numpy(float), agg["ref_denominator"].to_numpy(float)
+    ok = known.to_numpy() & (n > 0) & (n0 > 0) & ~agg["is_reference"].to_numpy(bool) & np.isfinite(x) & np.isfinite(x0)
+    r = stats.rate(pd.DataFrame({"x": np.where(n > 0, x, np.nan), "n": np.where(n > 0, n, np.nan)}), "x", "n",
+                   multiplier=1, confidence=confidence)
+    mult = agg["per"].to_numpy(float)
+    agg["rate"] = r["value"].to_numpy() * mult
+    agg["rate_lower"], agg["rate_upper"] = r["lower_ci"].to_numpy() * mult, r["upper_ci"].to_numpy() * mult
+    children = (agg["counts"] == "children").to_numpy() & (x <= n) & (x0 <= n0)
+    nan = np.nan
+    rr_c = stats.risk_ratio(np.where(ok & children, x, nan), np.where(ok & children, n, nan),
+                            np.where(ok & children, x0, nan), np.where(ok & children, n0, nan), confidence=confidence)
+    rr_e = stats.rate_ratio(np.where(ok & ~children, x, nan), np.where(ok & ~children, n, nan),
+                            np.where(ok & ~children, x0, nan), np.where(ok & ~children, n0, nan), confidence=confidence)
+    for i, col in enumerate(["ratio", "ratio_lower", "ratio_upper"]):
+        agg[col] = np.where(children, np.asarray(rr_c[i]), np.asarray(rr_e[i]))
+    agg["ratio_method"] = np.where(ok, np.where(children, rr_c.method, rr_e.method), "")
+    agg["ratio_p"] = np.where(children, np.asarray(rr_c.p_value, float), np.asarray(rr_e.p_value, float))
+    too_few = (x < min_children) | (x0 < min_children)
+    agg["too_few"] = too_few
+    agg.loc[too_few, "ratio_p"] = np.nan
+    adjust(agg, "ratio_p", "ratio_p_adjusted", family=["indicator", "breakdown"])
+    agg["label"] = label(agg["ratio"], agg["ratio_p_adjusted"], too_few, ok | agg["is_reference"].to_numpy(bool),
+                         agg["is_reference"])
+    agg.loc[~known, "label"] = "not available"
+    agg["reference"] = np.where(agg["breakdown"] == "ethnicity", f"{ref_group} children" if ref_group else
+                                "all other children", "all other children")
+    order = {g: i for i, g in enumerate(_MAJOR + ["M", "F", "Unknown"])}
+    agg["_o"] = agg["group"].map(order)
+    agg = agg.sort_values(["indicator", "breakdown", "_o"], kind="mergesort").drop(columns="_o")
+    agg.insert(0, "window", str(per))
+    return agg.reset_index(drop=True)

@@ -1,0 +1,427 @@
+"""Disclosure control of every disproportionality table and chart (DESIGN §5), through
+:mod:`cscp_analysis.disclosure`.
+
+The tables are linked: the children at a stage (data-quality table) are the sum of the ethnic
+groups and the children of unknown ethnicity; the major ethnic groups are sums of detailed groups;
+each sex or age band is a sum over ethnic groups; a decision point's denominator is the previous
+stage's count. A suppressed cell must not be recoverable from any of them, so suppression is decided
+once, for every window and stage, over all these additive lines together (:func:`masks`), and every
+published table, chart and sentence reads the same masks:
+
+* **primary**: a count of 1 to the threshold (5) is shown as ``c``;
+* **secondary** (``disclosure.secondary_suppression`` on each line, repeated until no line changes):
+  for each characteristic, the groups with a population add up to *A* (the children the rates and
+  ratios are about) and *A* plus the not-known categories (ethnicity not known, sex not recorded,
+  unborn or 18) add up to the children at the stage; detailed ethnic groups add up to their major
+  group; refused and not obtained add up to ethnicity not known; ethnicity × sex and ethnicity × age
+  band are grids whose margins are the published ethnic groups and sexes or age bands (treated as
+  exact sums, which protects against a stronger attacker than the tables allow);
+* **derived figures**: a rate or interval is ``c`` when its count is; a relative rate index when the
+  group's count or its reference's count is (for "all other children" the reference is *A* minus the
+  group, so when either is); a disproportionality ratio when the count or *A* is; a decision-point
+  ratio when any of the four counts is (for "all other children" within a stratum: when any group
+  in it is).
+
+Rates and percentages are shown to one decimal place, ratios to two, p-values to three (``<0.001``),
+half away from zero (``disclosure.format_numbers``). Every published table is checked with
+``disclosure.check_disclosure`` before it is returned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure as D
+from . import cohorts as co
+
+__all__ = ["masks", "publish_rates", "publish_decisions", "publish_quality", "publish_trend",
+           "publish_age_standardised", "publish_sensitivity", "publish_partner", "fmt", "fmt_p"]
+
+SIMPLE = ("ethnicity_major", "sex", "age_band", "disability")
+_NOT_COUNTED = {"sex": {"U"}, "age_band": {"Unborn", "18 and over"}, "disability": {"U"}}
+
+
+def fmt(values, decimals: int = 1) -> np.ndarray:
+    """Numbers for publication: half-up rounding, ``low``, ``x`` for missing (``disclosure.format_numbers``)."""
+    return D.format_numbers(np.asarray(values, float), decimals)
+
+
+def fmt_p(p) -> np.ndarray:
+    """p-values to three decimals, ``<0.001`` below that, ``x`` where not tested."""
+    p = np.asarray(p, float)
+    text = D.format_numbers(p, 3)
+    return np.where(np.isfinite(p) & (p < 0.0005), "<0.001", text).astype(object)
+
+
+# --- the masks ------------------------------------------------------------------------------------
+
+
+def _line(values: list[float], mask: list[bool]) -> list[bool]:
+    """Secondary suppression of parts whose last element is their total."""
+    v = np.asarray(values, float).reshape(-1, 1)
+    m = D.primary_suppression(v, _line.threshold) | np.asarray(mask, bool).reshape(-1, 1)
+    return list(D.secondary_suppression(v, m, total_row=len(values) - 1).ravel())
+
+
+_line.threshold = 5
+
+
+def _grid(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Secondary suppression of a grid whose last row and column are totals."""
+    m = D.primary_suppression(values, _line.threshold) | mask
+    return D.secondary_suppression(values, m, total_row=values.shape[0] - 1, total_col=values.shape[1] - 1)
+
+
+def _block_masks(rows: pd.DataFrame, dq: pd.Series, threshold: int) -> tuple[dict, dict]:
+    """Masks for one window and stage: ``{(characteristic, group): bool}`` and ``{name: bool}`` for the
+    virtual totals (``T`` children, ``U`` unknown ethnicity, ``REFU``, ``NOBT``, ``A:<characteristic>``)."""
+    _line.threshold = threshold
+    val: dict = {}
+    m: dict = defaultdict(bool)
+    by_char = {c: g for c, g in rows.groupby("characteristic", sort=False)}
+    val["T"], val["U"] = float(dq["children"]), float(dq["refused"] + dq["not_obtained"])
+    val["REFU"], val["NOBT"] = float(dq["refused"]), float(dq["not_obtained"])
+    for c, g in by_char.items():
+        for grp, n in zip(g["group"], g["children"], strict=True):
+            val[(c, grp)] = float(n)
+    for key, v in val.items():
+        m[key] = bool(D.primary_suppression([v], threshold)[0])
+    lines: list[tuple[list, object]] = []  # (parts, total) of keys
+    for c in SIMPLE:
+        if c not in by_char:
+            continue
+        g = by_char[c]
+        counted = [(c, x) for x in g["group"] if x not in _NOT_COUNTED.get(c, set())]
+        extras = [(c, x) for x in g["group"] if x in _NOT_COUNTED.get(c, set())]
+        if c == "ethnicity_major":
+            extras = ["U"]
+        a_key = f"A:{c}"
+        val[a_key] = sum(val[k] for k in counted)
+        m[a_key] = m[a_key] or bool(D.primary_suppression([val[a_key]], threshold)[0])
+        lines.append((counted, a_key))
+        lines.append(([a_key] + extras, "T"))
+    lines.append((["REFU", "NOBT"], "U"))
+    if "ethnicity" in by_char and "ethnicity_major" in by_char:
+        det = by_char["ethnicity"]
+        emap_major = _detailed_to_major(by_char["ethnicity_major"]["group"].tolist())
+        for major, codes in emap_major.items():
+            parts = [("ethnicity", x) for x in codes if ("ethnicity", x) in val]
+            if parts:
+                lines.append((parts, ("ethnicity_major", major)))
+        del det
+    grids = []
+    for c, axis in (("ethnicity_major_x_sex", "sex"), ("ethnicity_major_x_age_band", "age_band")):
+        if c in by_char and "ethnicity_major" in by_char and axis in by_char:
+            g = by_char[c]
+            strata = list(dict.fromkeys(g["stratum"]))
+            eth = [x.split(" | ")[0] for x in g["group"][: len(g) // len(strata)]]
+            cells = [[(c, f"{e} | {s}") for s in strata] for e in eth]
+            grids.append((cells, [("ethnicity_major", e) for e in eth], [(axis, s) for s in strata]))
+    for _ in range(50):
+        before = dict(m)
+        for parts, total in lines:
+            keys = parts + [total]
+            new = _line([val[k] for k in keys], [m[k] for k in keys])
+            for k, b in zip(keys, new, strict=True):
+                m[k] = m[k] or bool(b)
+        for cells, row_tot, col_tot in grids:
+            v = np.array([[val[k] for k in r] + [val[rt]] for r, rt in zip(cells, row_tot, strict=True)]
+                         + [[val[k] for k in col_tot] + [val["T"]]])
+            mk = np.array([[m[k] for k in r] + [m[rt]] for r, rt in zip(cells, row_tot, strict=True)]
+                          + [[m[k] for k in col_tot] + [m["T"]]])
+            new = _grid(v, mk)
+            for i, r in enumerate(cells):
+                for j, k in enumerate(r):
+                    m[k] = m[k] or bool(new[i, j])
+                m[row_tot[i]] = m[row_tot[i]] or bool(new[i, -1])
+            for j, k in enumerate(col_tot):
+                m[k] = m[k] or bool(new[-1, j])
+            m["T"] = m["T"] or bool(new[-1, -1])
+        if m == before:
+            break
+    return m, val
+
+
+def _detailed_to_major(major_groups: list[str]) -> dict[str, list[str]]:
+    """Which DfE codes make up each major-level group of the table (the reference's own major group is
+    split into the reference and the rest, see ``cohorts.groupings``)."""
+    major_of = {e.code: e.major_group for e in co.C.ETHNICITY if e.code not in co.C.UNKNOWN_ETHNICITY}
+    out: dict[str, list[str]] = {g: [] for g in major_groups}
+    for code, maj in major_of.items():
+        if code in out:
+            out[code].append(code)
+        elif maj in out:
+            out[maj].append(code)
+        else:  # the rest of the reference's major group
+            rest = [g for g in major_groups if g not in major_of and g not in co.C.MAJOR_GROUPS]
+            out[rest[0]].append(code)
+    return out
+
+
+def masks(rates: pd.DataFrame, decisions: pd.DataFrame, quality: pd.DataFrame, threshold: int = 5) -> None:
+    """Decide suppression once for every window and stage; adds boolean columns in place.
+
+    ``rates``: ``suppressed`` (the group's count), ``a_suppressed`` (*A*, the children the ratios are
+    about), ``ref_suppressed`` (the reference count), ``rri_hidden``, ``dr_hidden``.
+    ``decisions``: ``previous_suppressed``, ``suppressed``, ``ratio_hidden``.
+    ``quality``: ``children_suppressed``, ``refused_suppressed``, ``not_obtained_suppressed``,
+    ``unknown_suppressed``.
+    """
+    rates["suppressed"] = False
+    rates["a_suppressed"] = False
+    qidx = quality.set_index(["window", "stage"])
+    for col in ("children_suppressed", "refused_suppressed", "not_obtained_suppressed", "unknown_suppressed"):
+        quality[col] = False
+    block_masks = {}
+    for (w, s), rows in rates.groupby(["window", "stage"], sort=False):
+        m, _ = _block_masks(rows, qidx.loc[(w, s)], threshold)
+        block_masks[(w, s)] = m
+        idx = rows.index
+        rates.loc[idx, "suppressed"] = [m[(c, g)] for c, g in zip(rows["characteristic"], rows["group"], strict=True)]
+        a = []
+        for c, st in zip(rows["characteristic"], rows["stratum"], strict=True):
+            if c in SIMPLE or c == "ethnicity":
+                a.append(m[f"A:{'ethnicity_major' if c == 'ethnicity' else c}"])
+            else:  # intersections: A of a stratum is shown only if every cell of the stratum is
+                cells = rows[(rows["characteristic"] == c) & (rows["stratum"] == st)]
+                a.append(bool(any(m[(c, g)] for g in cells["group"])))
+        rates.loc[idx, "a_suppressed"] = a
+        q = (quality["window"] == w) & (quality["stage"] == s)
+        quality.loc[q, "children_suppressed"] = m["T"]
+        quality.loc[q, "refused_suppressed"] = m["REFU"]
+        quality.loc[q, "not_obtained_suppressed"] = m["NOBT"]
+        quality.loc[q, "unknown_suppressed"] = m["U"]
+    # reference counts
+    key = rates["window"] + "\x1f" + rates["stage"] + "\x1f" + rates["characteristic"] + "\x1f"
+    sup = pd.Series(rates["suppressed"].to_numpy(bool), index=key + rates["group"])
+    ref_group = rates["ref_group"] if "ref_group" in rates.columns else pd.Series("", index=rates.index)
+    named = ref_group.astype(str) != ""
+    ref_sup = np.where(named, (key + ref_group.astype(str)).map(sup).fillna(True).to_numpy(bool),
+                       rates["suppressed"].to_numpy(bool) | rates["a_suppressed"].to_numpy(bool))
+    rates["ref_suppressed"] = ref_sup
+    rates["rri_hidden"] = rates["suppressed"] | rates["ref_suppressed"]
+    rates["dr_hidden"] = rates["suppressed"] | rates["a_suppressed"]
+    # decisions: the previous stage's cohort is the previous stage's row of the rates table
+    decisions["previous_suppressed"] = True
+    decisions["suppressed"] = D.primary_suppression(decisions["children"].to_numpy(float), threshold)
+    if len(decisions):
+        pkey = decisions["window"] + "\x1f" + decisions["previous"] + "\x1f" + decisions["characteristic"] + "\x1f"
+        decisions["previous_suppressed"] = (pkey + decisions["group"]).map(sup).fillna(True).to_numpy(bool)
+        either = decisions["previous_suppressed"] | decisions["suppressed"]
+        dkey = decisions["window"] + "\x1f" + decisions["stage"] + "\x1f" + decisions["characteristic"] + "\x1f"
+        either_by = pd.Series(either.to_numpy(bool), index=dkey + decisions["group"])
+        dref = decisions["ref_group"] if "ref_group" in decisions.columns else pd.Series("", index=decisions.index)
+        dnamed = dref.astype(str) != ""
+        in_others = decisions["in_others"].to_numpy(bool) if "in_others" in decisions.columns else np.ones(len(decisions), bool)
+        strat = dkey + decisions["stratum"].astype(str)
+        any_in_stratum = pd.Series(either.to_numpy(bool) & in_others, index=decisions.index).groupby(strat.to_numpy()).transform("any")
+        ref_hidden = np.where(dnamed, (dkey + dref.astype(str)).map(either_by).fillna(True).to_numpy(bool),
+                              any_in_stratum.to_numpy(bool))
+        decisions["ratio_hidden"] = either.to_numpy(bool) | ref_hidden
+    else:
+        decisions["ratio_hidden"] = True
+
+
+# --- published tables ------------------------------------------------------------------------------
+
+
+def _counts(values, hidden) -> np.ndarray:
+    v = np.asarray(values, float)
+    text = np.char.mod("%.0f", np.where(np.isfinite(v), v, 0)).astype(object)
+    text = np.where(np.isfinite(v), text, D.NOT_AVAILABLE)
+    return np.where(np.asarray(hidden, bool), D.SUPPRESSED, text).astype(object)
+
+
+def _derived(values, hidden, decimals) -> np.ndarray:
+    return np.where(np.asarray(hidden, bool), D.SUPPRESSED, fmt(values, decimals)).astype(object)
+
+
+def _check(table: pd.DataFrame, counts: list[str], derived: dict, threshold: int) -> pd.DataFrame:
+    table = table.reset_index(drop=True)
+    D.check_disclosure(table, counts=counts, threshold=threshold, derived=derived)
+    return table
+
+
+def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Rates, RRIs and disproportionality ratios for publication (rows as given)."""
+    r = rates
+    hide_rate = r["suppressed"].to_numpy(bool)
+    hide_rri = r["rri_hidden"].to_numpy(bool)
+    hide_dr = r["dr_hidden"].to_numpy(bool)
+    out = pd.DataFrame({
+        "window": r["window"].to_numpy(),
+        "stage": r["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "characteristic": r["characteristic"].to_numpy(),
+        "group": r["group_label"].to_numpy(),
+        "children": _counts(r["children"], hide_rate),
+        "population": _counts(r["population"], np.zeros(len(r), bool)),
+        "rate_per_10000": _derived(r["rate"], hide_rate, 1),
+        "rate_lower": _derived(r["rate_lower"], hide_rate, 1),
+        "rate_upper": _derived(r["rate_upper"], hide_rate, 1),
+        "reference": r["reference_label"].to_numpy() if "reference_label" in r.columns else "",
+        "rri": _derived(r["rri"], hide_rri, 2),
+        "rri_lower": _derived(r["rri_lower"], hide_rri, 2),
+        "rri_upper": _derived(r["rri_upper"], hide_rri, 2),
+        "p_adjusted": np.where(hide_rri, D.SUPPRESSED, fmt_p(r["rri_p_adjusted"])),
+        "disproportionality_ratio": _derived(r["dr"], hide_dr, 2),
+        "dr_lower": _derived(r["dr_lower"], hide_dr, 2),
+        "dr_upper": _derived(r["dr_upper"], hide_dr, 2),
+        "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), D.SUPPRESSED, r["label"].to_numpy()),
+    })
+    out.loc[r["is_reference"].to_numpy(bool), ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    derived = {c: "children" for c in ("rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower", "rri_upper",
+                                       "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted")}
+    return _check(out, ["children"], derived, threshold)
+
+
+def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Decision points for publication."""
+    hp = dec["previous_suppressed"].to_numpy(bool)
+    hc = dec["suppressed"].to_numpy(bool)
+    hr = dec["ratio_hidden"].to_numpy(bool)
+    out = pd.DataFrame({
+        "window": dec["window"].to_numpy(),
+        "decision": [f"{co.stage(p).title} → {co.stage(s).title}" for p, s in zip(dec["previous"], dec["stage"], strict=True)],
+        "characteristic": dec["characteristic"].to_numpy(),
+        "group": dec["group_label"].to_numpy(),
+        "children_at_previous_stage": _counts(dec["previous_children"], hp),
+        "children_going_on": _counts(dec["children"], hc),
+        "percent_going_on": _derived(dec["proportion"], hp | hc, 1),
+        "percent_lower": _derived(dec["proportion_lower"], hp | hc, 1),
+        "percent_upper": _derived(dec["proportion_upper"], hp | hc, 1),
+        "reference": dec["reference_label"].to_numpy() if "reference_label" in dec.columns else "",
+        "ratio": _derived(dec["ratio"], hr, 2),
+        "ratio_lower": _derived(dec["ratio_lower"], hr, 2),
+        "ratio_upper": _derived(dec["ratio_upper"], hr, 2),
+        "p_adjusted": np.where(hr, D.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
+        "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), D.SUPPRESSED, dec["label"].to_numpy()),
+    })
+    out.loc[dec["is_reference"].to_numpy(bool), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    derived = {c: ["children_at_previous_stage", "children_going_on"] for c in
+               ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
+    return _check(out, ["children_at_previous_stage", "children_going_on"], derived, threshold)
+
+
+def publish_quality(dq: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Children with ethnicity not known at each stage, with the warning."""
+    hu = dq["unknown_suppressed"].to_numpy(bool) | dq["children_suppressed"].to_numpy(bool)
+    out = pd.DataFrame({
+        "window": dq["window"].to_numpy(),
+        "stage": dq["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "children": _counts(dq["children"], dq["children_suppressed"]),
+        "ethnicity_refused": _counts(dq["refused"], dq["refused_suppressed"]),
+        "ethnicity_not_obtained": _counts(dq["not_obtained"], dq["not_obtained_suppressed"]),
+        "ethnicity_not_known": _counts(dq["unknown"], dq["unknown_suppressed"]),
+        "percent_not_known": _derived(dq["unknown_pct"], hu, 1),
+        "findings_that_would_change": dq["labels_changed"].astype(int).astype(str).to_numpy(),
+        "warning": np.where(dq["warning"], "yes", "no"),
+        "why": dq["warning_reason"].to_numpy(),
+    })
+    return _check(out, ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"],
+                  {"percent_not_known": ["children", "ethnicity_not_known"]}, threshold)
+
+
+def publish_trend(series: pd.DataFrame, rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Each group's RRI by window (for the trend chart), masked as the rates table."""
+    keys = ["window", "stage", "characteristic", "group"]
+    s = series.merge(rates[keys + ["suppressed", "rri_hidden"]], on=keys, how="left")
+    out = pd.DataFrame({
+        "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "characteristic": s["characteristic"].to_numpy(), "group": s["group_label"].to_numpy(),
+        "children": _counts(s["children"], s["suppressed"].fillna(True)),
+        "rri": _derived(s["rri"], s["rri_hidden"].fillna(True), 2),
+        "rri_lower": _derived(s["rri_lower"], s["rri_hidden"].fillna(True), 2),
+        "rri_upper": _derived(s["rri_upper"], s["rri_hidden"].fillna(True), 2),
+        "label": np.where(s["rri_hidden"].fillna(True) & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED, s["label"]),
+    })
+    out.loc[s["is_reference"].to_numpy(bool), ["rri", "rri_lower", "rri_upper"]] = D.NOT_APPLICABLE
+    return _check(out, ["children"], {c: "children" for c in ("rri", "rri_lower", "rri_upper")}, threshold)
+
+
+def publish_age_standardised(asr: pd.DataFrame, rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    keys = ["window", "stage", "characteristic", "group"]
+    a = asr.merge(rates[keys + ["suppressed", "rri_hidden", "is_reference"]], on=keys, how="left")
+    hide = a["suppressed"].fillna(True).to_numpy(bool)
+    hr = a["rri_hidden"].fillna(True).to_numpy(bool)
+    out = pd.DataFrame({
+        "window": a["window"].to_numpy(), "stage": a["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "characteristic": a["characteristic"].to_numpy(), "group": a["group_label"].to_numpy(),
+        "children": _counts(a["children"], hide),
+        "age_standardised_rate": _derived(a["dsr"], hide, 1),
+        "asr_lower": _derived(a["dsr_lower"], hide, 1),
+        "asr_upper": _derived(a["dsr_upper"], hide, 1),
+        "crude_rri": _derived(a["rri"], hr, 2),
+        "age_standardised_rri": _derived(a["dsr_ratio"], hr, 2),
+        "age_profile_changes_the_ratio": np.where(hr, D.SUPPRESSED, np.where(a["age_profile_differs"], "yes", "no")),
+    })
+    out.loc[a["is_reference"].fillna(False).to_numpy(bool), ["crude_rri", "age_standardised_rri"]] = D.NOT_APPLICABLE
+    derived = {c: "children" for c in ("age_standardised_rate", "asr_lower", "asr_upper", "crude_rri", "age_standardised_rri")}
+    return _check(out, ["children"], derived, threshold)
+
+
+def publish_sensitivity(sens: pd.DataFrame, rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    keys = ["window", "stage", "characteristic", "group"]
+    s = sens.merge(rates[keys + ["suppressed", "rri_hidden"]], on=keys, how="left")
+    hr = s["rri_hidden"].fillna(True).to_numpy(bool)
+    out = pd.DataFrame({
+        "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "characteristic": s["characteristic"].to_numpy(), "group": s["group_label"].to_numpy(),
+        "children": _counts(s["children"], s["suppressed"].fillna(True)),
+        "rri": _derived(s["rri"], hr, 2),
+        "label": np.where(hr & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED, s["label"]),
+        "rri_unknown_shared_like_population": _derived(s["rri_reallocated"], hr, 2),
+        "label_unknown_shared_like_population": np.where(hr & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED,
+                                                         s["label_reallocated"]),
+        "rri_if_every_unknown_child_in_group": _derived(s["rri_all_unknown_in_group"], hr, 2),
+        "rri_if_every_unknown_child_in_reference": _derived(s["rri_all_unknown_in_reference"], hr, 2),
+    })
+    ref = s["is_reference"].to_numpy(bool)
+    out.loc[ref, [c for c in out.columns if c.startswith("rri")]] = D.NOT_APPLICABLE
+    derived = {c: "children" for c in out.columns if c.startswith("rri")}
+    return _check(out, ["children"], derived, threshold)
+
+
+def partner_masks(part: pd.DataFrame, threshold: int = 5) -> pd.Series:
+    """Suppression of partner numerators: primary, and secondary within each indicator × breakdown
+    (the groups, with ethnicity not known, add up to the indicator's total, which the scorecard shows)."""
+    _line.threshold = threshold
+    hidden = pd.Series(False, index=part.index)
+    for _, g in part.groupby(["indicator", "breakdown"], sort=False):
+        vals = g["numerator"].to_numpy(float).tolist()
+        new = _line(vals + [float(np.nansum(vals))], [False] * (len(vals) + 1))
+        hidden.loc[g.index] = new[:-1]
+    return hidden
+
+
+def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    if part is None or len(part) == 0:
+        return pd.DataFrame()
+    hide = partner_masks(part, threshold).to_numpy(bool)
+    key = part["indicator"] + "\x1f" + part["breakdown"]
+    sup = pd.Series(hide, index=key + "\x1f" + part["group"])
+    grp_hidden = pd.Series(hide, index=part.index).groupby(key.to_numpy()).transform("any").to_numpy(bool)
+    ref_group = part["reference"].str.replace(" children", "", regex=False)
+    named = ref_group != "all other"
+    ref_hide = np.where(named, (key + "\x1f" + ref_group).map(sup).fillna(True).to_numpy(bool), grp_hidden)
+    hr = hide | ref_hide
+    out = pd.DataFrame({
+        "window": part["window"].to_numpy(), "indicator": part["indicator"].to_numpy(), "title": part["title"].to_numpy(),
+        "counts": part["counts"].to_numpy(), "breakdown": part["breakdown"].to_numpy(), "group": part["group"].to_numpy(),
+        "quarters": part["quarters"].astype(int).astype(str).to_numpy(),
+        "number": _counts(part["numerator"], hide),
+        "denominator": _counts(part["denominator"], np.zeros(len(part), bool)),
+        "denominator_source": part["denominator_source"].to_numpy(),
+        "rate": _derived(part["rate"], hide, 1), "rate_lower": _derived(part["rate_lower"], hide, 1),
+        "rate_upper": _derived(part["rate_upper"], hide, 1), "per": part["per"].map(lambda x: f"{x:,.0f}").to_numpy(),
+        "reference": part["reference"].to_numpy(),
+        "ratio": _derived(part["ratio"], hr, 2), "ratio_lower": _derived(part["ratio_lower"], hr, 2),
+        "ratio_upper": _derived(part["ratio_upper"], hr, 2),
+        "p_adjusted": np.where(hr, D.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
+        "label": np.where(hr & ~part["is_reference"].to_numpy(bool), D.SUPPRESSED, part["label"].to_numpy()),
+    })
+    out.loc[part["is_reference"].to_numpy(bool), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
+    return _check(out, ["number"], derived, threshold)
