@@ -26,7 +26,7 @@ import pandas as pd
 from .measures import MEASURES
 
 __all__ = ["scorecard_frame", "published_table", "published_series", "PUBLISHED_COLUMNS", "definitions_table",
-           "commentary_table", "fmt"]
+           "commentary_table", "fmt", "suppression_flags"]
 
 PUBLISHED_COLUMNS = [
     "period", "indicator_id", "title", "agency", "priority", "lens", "statistic", "unit", "polarity",
@@ -107,113 +107,152 @@ def _den_counted(ind) -> bool:
     return bool(ind.denominator) and MEASURES[ind.denominator.split(":", 1)[0]].kind != "population"
 
 
-def _sums_of_months(ind) -> bool:
+def _sums_of_parts(ind) -> bool:
     """Whether a quarter's or year's value is the sum of its parts (counts and rates of events), so that
     a suppressed part could be recovered by subtraction."""
     return ind.statistic in ("count", "rate") and MEASURES[ind.numerator.split(":", 1)[0]].time == "flow"
 
 
-def _series_suppression(r, t: int) -> pd.DataFrame | None:
-    """The SPC series with a ``suppressed`` flag (primary and secondary)."""
-    if r.spc is None:
-        return None
-    s = r.spc.copy()
-    ind = r.indicator
-    sup = s["numerator"].map(lambda v: _small(v, t)).to_numpy(dtype=bool)
-    if _den_counted(ind):
-        sup |= s["denominator"].map(lambda v: _small(v, t)).to_numpy(dtype=bool)
-    if _sums_of_months(ind) and r.spc_frequency == "monthly":
-        quarter = pd.PeriodIndex(pd.to_datetime(s["end"]), freq="Q-MAR")
-        for q in np.unique(quarter.astype(str)):  # tens of quarters
-            idx = np.flatnonzero(quarter.astype(str) == q)
-            if sup[idx].sum() == 1 and len(idx) > 1:
-                others = [i for i in idx if not sup[i]]
-                j = min(others, key=lambda i: (s["numerator"].iloc[i], i))
-                sup[j] = True
-    s["suppressed"] = sup
-    return s
+def suppression_flags(res, threshold: int = 5) -> dict[str, bool]:
+    """Which of an indicator's published values are suppressed: ``current``, ``previous``, ``last_year``,
+    ``rolling`` and ``comparable`` (the value compared with benchmarks). Primary: the value's numerator
+    (for a median, its number of cases) or counted denominator is from 1 to ``threshold``. Secondary:
+    a rolling twelve-month count or rate of events is suppressed when exactly one of its four quarters is
+    (it could otherwise be recovered by subtraction)."""
+    ind = res.indicator
+    den_counted = _den_counted(ind)
+
+    def sup(row) -> bool:
+        return row is not None and (_small(row["numerator"], threshold) or
+                                    (den_counted and _small(row["denominator"], threshold)))
+
+    flags = {"current": sup(res.current), "previous": sup(res.previous), "last_year": sup(res.last_year),
+             "rolling": sup(res.twelve_months)}
+    if _sums_of_parts(ind) and res.quarters is not None:
+        n = sum(1 for k in range(4) if sup(res._q(-k)))
+        flags["rolling"] = flags["rolling"] or n == 1
+    flags["comparable"] = flags["current"] if res.is_stock else flags["rolling"]
+    return flags
+
+
+_COUNT_COLUMNS = ["numerator", "denominator", "previous_numerator", "previous_denominator", "last_year_numerator",
+                  "last_year_denominator", "rolling_numerator", "rolling_denominator", "comparable_numerator",
+                  "comparable_denominator"]
+_DERIVED = {
+    "value": ["numerator", "denominator"], "lower_ci": ["numerator", "denominator"],
+    "upper_ci": ["numerator", "denominator"],
+    "previous_quarter": ["previous_numerator", "previous_denominator"],
+    "same_quarter_last_year": ["last_year_numerator", "last_year_denominator"],
+    "rolling_12_months": ["rolling_numerator", "rolling_denominator"],
+    "benchmark_value": ["comparable_numerator", "comparable_denominator"],
+}
+_FROM_COMPARABLE = ["comparison_england_95", "comparison_england_99_8", "better_worse_england",
+                    "comparison_sn_median_95", "sn_rank", "sn_ranked", "sn_quartile"]
 
 
 def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
-    """The disclosure-controlled scorecard (columns :data:`PUBLISHED_COLUMNS`; numbers as text)."""
+    """The disclosure-controlled scorecard (columns :data:`PUBLISHED_COLUMNS`; numbers as text).
+
+    Suppression and rounding by :func:`cscp_analysis.disclosure.publish_table` (counts 1 to the
+    threshold and every value derived from them shown as ``c``; missing as ``x``; a denominator that
+    does not apply, as for a count, as ``z``), then the secondary rule of :func:`suppression_flags`,
+    checked with :func:`cscp_analysis.disclosure.check_disclosure` before it is returned.
+    """
+    from .. import disclosure as D
+
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
-    f = scorecard_frame(sc)
-    out = []
-    for r, (_, row) in zip(sc, f.iterrows()):  # one row per indicator (tens), not per child
+    f = scorecard_frame(sc).reset_index(drop=True)
+    results = list(sc)
+    stock = np.array([r.is_stock for r in results], dtype=bool)
+    f["comparable_numerator"] = np.where(stock, f["numerator"], f["rolling_numerator"])
+    f["comparable_denominator"] = np.where(stock, f["denominator"], f["rolling_denominator"])
+    no_den = f["statistic"].isin(["count", "median_days"]).to_numpy()
+    f.loc[no_den, [c for c in _COUNT_COLUMNS if c.endswith("denominator")]] = np.nan
+    decimals = np.array([r.indicator.decimals for r in results])
+    parts = []
+    for d in sorted(set(decimals)):  # one block per number of decimal places (two or three blocks)
+        block = f[decimals == d]
+        na = pd.DataFrame(False, index=block.index, columns=block.columns)
+        for c in _COUNT_COLUMNS:
+            if c.endswith("denominator"):
+                na[c] = block["statistic"].isin(["count", "median_days"]).to_numpy()
+        pub = D.publish_table(block, counts=_COUNT_COLUMNS, derived=_DERIVED, threshold=t, decimals=int(d),
+                              not_applicable=na)
+        parts.append(pub.table)
+    out = pd.concat(parts).sort_index()
+    for i, r in enumerate(results):  # tens of indicators: secondary rule, benchmarks, blocked rows
         ind = r.indicator
-        d = ind.decimals
-        rec = {c: row.get(c, "") for c in PUBLISHED_COLUMNS}
-        if r.status != "ok":
-            for c in ("value", "lower_ci", "upper_ci", "numerator", "denominator", "previous_quarter",
-                      "same_quarter_last_year", "rolling_12_months", "benchmark_value"):
-                rec[c] = "x"
-            out.append(rec)
-            continue
-        den_counted = _den_counted(ind)
-
-        def sup(num, den):  # for a median, the numerator is the number of cases
-            return _small(num, t) or (den_counted and _small(den, t))
-
-        cur_sup = sup(row["numerator"], row["denominator"])
-        prev_sup = sup(row["previous_numerator"], row["previous_denominator"])
-        ly_sup = sup(row["last_year_numerator"], row["last_year_denominator"])
-        roll_sup = sup(row["rolling_numerator"], row["rolling_denominator"])
-        if _sums_of_months(ind) and not r.is_stock:
-            # secondary: the twelve months less three published quarters would give a suppressed quarter
-            parts = [r._q(-k) for k in range(4)]
-            n_sup = sum(1 for p in parts if p is not None and sup(p["numerator"], p["denominator"]))
-            roll_sup = roll_sup or n_sup == 1
-        rec["value"] = "c" if cur_sup else fmt(row["value"], d)
-        rec["lower_ci"] = "c" if cur_sup else fmt(row["lower_ci"], d)
-        rec["upper_ci"] = "c" if cur_sup else fmt(row["upper_ci"], d)
-        rec["numerator"] = "c" if _small(row["numerator"], t) else fmt(row["numerator"], 0)
-        if ind.statistic in ("median_days", "count"):
-            rec["denominator"] = ""
-        elif _den_counted(ind):
-            rec["denominator"] = "c" if _small(row["denominator"], t) else fmt(row["denominator"], 0)
-        else:
-            rec["denominator"] = fmt(row["denominator"], 0)
-        rec["previous_quarter"] = "c" if prev_sup else fmt(row["previous_quarter"], d)
-        rec["same_quarter_last_year"] = "c" if ly_sup else fmt(row["same_quarter_last_year"], d)
-        rec["rolling_12_months"] = "c" if roll_sup else fmt(row["rolling_12_months"], d)
+        flags = suppression_flags(r, t)
+        if flags["rolling"]:
+            out.at[i, "rolling_12_months"] = D.SUPPRESSED
+        if flags["comparable"] and r.benchmark.get("status") == "ok":
+            out.at[i, "benchmark_value"] = D.SUPPRESSED
+            for c in _FROM_COMPARABLE:
+                out.at[i, c] = D.SUPPRESSED
         b = r.benchmark or {}
-        bd = b.get("decimals", d)
-        comp_sup = roll_sup if not r.is_stock else cur_sup
-        rec["benchmark_value"] = ("c" if comp_sup else fmt(row["benchmark_value"], d)) if b.get("status") == "ok" else ""
+        bd = b.get("decimals", ind.decimals)
         for c in ("england", "west_midlands", "sn_median"):
-            rec[c] = fmt(row[c], bd) if b.get("status") == "ok" else ""
-        if comp_sup:
-            for c in ("comparison_england_95", "comparison_england_99_8", "better_worse_england",
-                      "comparison_sn_median_95", "sn_rank", "sn_quartile", "sn_ranked"):
-                rec[c] = ""
-        rec["target"] = "" if ind.target is None else fmt(ind.target, d)
+            out.at[i, c] = fmt(f.at[i, c], bd) if b.get("status") == "ok" else ""
+        if b.get("status") != "ok":
+            out.at[i, "benchmark_value"] = ""
+        out.at[i, "target"] = "" if ind.target is None else fmt(ind.target, ind.decimals)
         for c in ("sn_rank", "sn_ranked", "sn_quartile", "benchmark_year"):
-            v = rec[c]
-            rec[c] = "" if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else str(int(v))
-        out.append(rec)
-    return pd.DataFrame(out, columns=PUBLISHED_COLUMNS)
+            v = out.at[i, c]
+            if v not in (D.SUPPRESSED,):
+                out.at[i, c] = "" if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else str(int(v))
+        if ind.statistic == "count":  # a complete count has no interval
+            out.at[i, "lower_ci"] = out.at[i, "upper_ci"] = D.NOT_APPLICABLE
+        if r.status != "ok":
+            for c in list(_DERIVED) + ["numerator", "denominator"]:
+                out.at[i, c] = D.NOT_AVAILABLE
+    out = out[PUBLISHED_COLUMNS].reset_index(drop=True)
+    D.check_disclosure(out, counts=["numerator", "denominator"], threshold=t,
+                       derived={"value": ["numerator", "denominator"], "lower_ci": ["numerator"],
+                                "upper_ci": ["numerator"]})
+    return out
 
 
 def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
-    """The SPC series of every indicator, long and disclosure-controlled: ``indicator_id, label, value``
-    (text, ``c`` when suppressed), ``mean, lpl, upl`` (rounded), ``point_type``, ``suppressed``."""
+    """The SPC series of every indicator, long and disclosure-controlled: ``indicator_id, frequency,
+    label, value`` (text, ``c`` when suppressed), ``mean``, process limits (rounded), ``point_type`` and
+    ``suppressed`` (for the charts to mark).
+
+    A point is suppressed when its numerator (for a median, its number of cases) or counted denominator
+    is from 1 to the threshold (``disclosure.primary_suppression``); for counts and rates of events,
+    a quarter with exactly one suppressed month has its next smallest month suppressed too, so that
+    the quarter's published value cannot give it away.
+    """
+    from .. import disclosure as D
+
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     frames = []
     for r in sc:
-        s = _series_suppression(r, t)
-        if s is None:
+        if r.spc is None:
             continue
-        d = r.indicator.decimals
+        s = r.spc.reset_index(drop=True)
+        ind = r.indicator
+        sup = D.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
+        if _den_counted(ind):
+            sup |= D.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
+        if _sums_of_parts(ind) and r.spc_frequency == "monthly":
+            quarter = pd.PeriodIndex(pd.to_datetime(s["end"]), freq="Q-MAR").astype(str)
+            for q in pd.unique(quarter):  # tens of quarters
+                idx = np.flatnonzero(quarter == q)
+                if sup[idx].sum() == 1 and len(idx) > 1:
+                    others = [i for i in idx if not sup[i]]
+                    sup[min(others, key=lambda i: (s["numerator"].iloc[i], i))] = True
+        d = ind.decimals
+        val = D.format_numbers(s["value"].to_numpy(dtype=float), d)
         frames.append(pd.DataFrame({
-            "indicator_id": r.indicator.id,
+            "indicator_id": ind.id,
             "frequency": r.spc_frequency,
             "label": s["label"].astype(str).to_numpy(),
-            "value": ["c" if x else fmt(v, d) for v, x in zip(s["value"], s["suppressed"])],
-            "mean": [fmt(v, d + 1) for v in s["mean"]],
-            "lower_process_limit": [fmt(v, d + 1) for v in s["lpl"]],
-            "upper_process_limit": [fmt(v, d + 1) for v in s["upl"]],
+            "value": np.where(sup, D.SUPPRESSED, val),
+            "mean": D.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
+            "lower_process_limit": D.format_numbers(s["lpl"].to_numpy(dtype=float), d + 1),
+            "upper_process_limit": D.format_numbers(s["upl"].to_numpy(dtype=float), d + 1),
             "point_type": s["point_type"].astype(str).to_numpy(),
-            "suppressed": s["suppressed"].to_numpy(dtype=bool),
+            "suppressed": sup,
         }))
     cols = ["indicator_id", "frequency", "label", "value", "mean", "lower_process_limit", "upper_process_limit",
             "point_type", "suppressed"]
