@@ -1,0 +1,76 @@
+"""Quality-assurance evidence beyond the scorecard, one module per register (DESIGN §1).
+
+=====================  ==========================================================  ============
+module                 evidence                                                    lens
+=====================  ==========================================================  ============
+``audits``             multi-agency thematic case-file audits                      professional
+``self_assessment``    Section 11 and Section 175/157 self-assessments             professional
+``reviews``            rapid reviews and local child safeguarding practice reviews professional
+``training``           training reach, confidence before and after, follow-up      professional
+``actions``            the SMART action plan fed by every lens                     professional
+``voice``              Your Voice Matters survey and engagement sessions           citizen
+``lado``               allegations against people who work with children           provider
+``child_deaths``       child deaths reviewed by CDOP                               professional
+=====================  ==========================================================  ============
+
+Every function is pure: registers (DataFrames, as the loader returns them) and a period in, tidy
+unrounded DataFrames out; nothing reads files or the clock. Publication (small-number suppression)
+is :mod:`.publish`, a thin layer over :mod:`cscp_analysis.disclosure`. Each module has
+``findings(returns_or_tables, period, config) -> list[narrative.Finding]``; :func:`findings` gathers
+them all for the scrutiny summary. Decisions are written down in ``docs/assurance.md``.
+"""
+
+from __future__ import annotations
+
+from ..narrative import Finding
+from ..periods import Period
+from . import actions, audits, child_deaths, lado, reviews, self_assessment, training, voice
+
+__all__ = [
+    "actions",
+    "audits",
+    "child_deaths",
+    "lado",
+    "reviews",
+    "self_assessment",
+    "training",
+    "voice",
+    "AREAS",
+    "LENS",
+    "findings",
+]
+
+# area -> module, in the order of the notebook
+AREAS = {
+    "audits": audits,
+    "self_assessment": self_assessment,
+    "reviews": reviews,
+    "training": training,
+    "actions": actions,
+    "voice": voice,
+    "lado": lado,
+    "child_deaths": child_deaths,
+}
+
+# The lens each area's tables and figures are published under (docs/assurance.md explains the choices:
+# the action plan sits under professional, where the partnership's learning cycle is reported, and its
+# inspection and scrutiny actions are also shown under independent; CDOP is a multi-agency review of
+# practice, like rapid reviews, so it sits under professional).
+LENS = {
+    "audits": "professional",
+    "self_assessment": "professional",
+    "reviews": "professional",
+    "training": "professional",
+    "actions": "professional",
+    "voice": "citizen",
+    "lado": "provider",
+    "child_deaths": "professional",
+}
+
+
+def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+    """Every assurance finding for the period, area by area (in the order of ``AREAS``)."""
+    out: list[Finding] = []
+    for module in AREAS.values():
+        out.extend(module.findings(returns_or_tables, period, config))
+    return out

@@ -1,0 +1,334 @@
+"""Multi-agency thematic case-file audits (one a quarter).
+
+Each audit grades a handful of children's case files, agency by agency, against the theme's key
+lines of enquiry: outstanding, good, requires improvement or inadequate. Here:
+
+* the audit(s) *of the period* are those whose panel date falls in the quarter;
+* a **grading** is one grade for one case, agency and line of enquiry; the distribution of gradings is
+  shown by line of enquiry and by agency, with "good or better" = outstanding + good;
+* an audit is **compared** with every earlier audit on the same theme (same wording of the theme,
+  case and spacing ignored), by the share of gradings that were good or better and its change in
+  percentage points;
+* the **recommendations** of an audit are the actions of the action plan whose source is that audit.
+
+Gradings are judgements about practice on children's case files: published counts of gradings go
+through small-number suppression like any count about children; case references never leave here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..narrative import Finding
+from ..periods import Period, parse_period
+from ._common import QUARTER, happened, in_window, needs_columns, percent, priority_for, tables_of
+from .actions import action_status
+
+__all__ = [
+    "GRADES",
+    "GRADE_LABELS",
+    "audits_in_period",
+    "grade_distribution",
+    "theme_history",
+    "recommendations",
+    "published_grades",
+    "published_history",
+    "section",
+    "findings",
+]
+
+GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+GRADE_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+GOOD_OR_BETTER = ("outstanding", "good")
+_COLUMNS = ("audit_id", "audit_date", "theme", "case_ref", "agency", "line_of_enquiry", "grade")
+
+
+def _theme_key(theme: pd.Series) -> pd.Series:
+    return theme.astype("string").str.lower().str.split().str.join(" ")
+
+
+def _period_audits(audits: pd.DataFrame, period: str | Period, window: str = QUARTER) -> pd.DataFrame:
+    needs_columns(audits, _COLUMNS, "audits")
+    return audits.loc[in_window(audits["audit_date"], period, window)]
+
+
+def audits_in_period(audits: pd.DataFrame, period: str | Period, window: str = QUARTER) -> pd.DataFrame:
+    """The audits held in the window: one row per audit with its theme, date and size.
+
+    Columns: ``audit_id``, ``audit_date``, ``theme``, ``cases``, ``agencies``, ``lines_of_enquiry``,
+    ``gradings``.
+    """
+    a = _period_audits(audits, period, window)
+    g = a.groupby("audit_id", sort=True)
+    out = pd.DataFrame({
+        "audit_date": g["audit_date"].min(),
+        "theme": g["theme"].first(),
+        "cases": g["case_ref"].nunique(),
+        "agencies": g["agency"].nunique(),
+        "lines_of_enquiry": g["line_of_enquiry"].nunique(),
+        "gradings": g.size(),
+    }).reset_index()
+    return out.sort_values(["audit_date", "audit_id"], kind="mergesort").reset_index(drop=True)
+
+
+def _distribution(a: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    grade = pd.Categorical(a["grade"].astype("string"), categories=list(GRADES))
+    if by:
+        keys = [a[c].astype("string") for c in by]
+        counts = pd.crosstab(keys, grade, dropna=False).reindex(columns=list(GRADES), fill_value=0)
+        counts = counts.loc[counts.sum(axis=1) > 0]
+    else:
+        counts = pd.DataFrame([pd.Series(grade).value_counts().reindex(list(GRADES), fill_value=0)])
+    counts.columns = list(GRADES)
+    counts = counts.reset_index(drop=not by)
+    return counts
+
+
+def _add_shares(t: pd.DataFrame) -> pd.DataFrame:
+    t = t.copy()
+    t["graded"] = t[list(GRADES)].sum(axis=1)
+    t["good_or_better"] = t[list(GOOD_OR_BETTER)].sum(axis=1)
+    t["ri_or_inadequate"] = t[["requires_improvement", "inadequate"]].sum(axis=1)
+    t["pct_good_or_better"] = percent(t["good_or_better"], t["graded"])
+    return t
+
+
+def grade_distribution(audits: pd.DataFrame, period: str | Period, by: str | list[str] | None = "line_of_enquiry",
+                       audit_id: str | None = None) -> pd.DataFrame:
+    """Gradings of the period's audit(s) by grade, for each value of ``by``, with an "All" row.
+
+    ``by`` is ``"line_of_enquiry"``, ``"agency"``, a list of both, or ``None`` for the audit as a whole.
+    ``audit_id`` picks one audit (any date up to the period end) instead of the quarter's.
+    Columns: ``by`` columns, the four grades, ``graded``, ``good_or_better``, ``ri_or_inadequate``,
+    ``pct_good_or_better``.
+    """
+    if audit_id is not None:
+        needs_columns(audits, _COLUMNS, "audits")
+        a = audits.loc[(audits["audit_id"] == audit_id) & happened(audits["audit_date"], period)]
+    else:
+        a = _period_audits(audits, period)
+    cols = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    body = _distribution(a, cols)
+    if cols:
+        body = body.sort_values(cols, kind="mergesort").reset_index(drop=True)
+        total = _distribution(a, [])
+        for c in cols:
+            total[c] = "All"
+        body = pd.concat([body, total[cols + list(GRADES)]], ignore_index=True)
+    return _add_shares(body)
+
+
+def theme_history(audits: pd.DataFrame, period: str | Period, by: str | None = None) -> pd.DataFrame:
+    """Every audit up to the period end on a theme audited in the quarter, oldest first.
+
+    One row per audit (and per ``by`` group when given): ``theme``, ``audit_id``, ``audit_date``, grade
+    counts, ``graded``, ``good_or_better``, ``pct_good_or_better``, and ``change_pp``: the change in
+    percentage points from the previous audit on the same theme (same group).
+    """
+    needs_columns(audits, _COLUMNS, "audits")
+    now = _period_audits(audits, period)
+    themes = set(_theme_key(now["theme"]).dropna())
+    upto = audits.loc[happened(audits["audit_date"], period)].copy()
+    upto["_theme"] = _theme_key(upto["theme"])
+    upto = upto.loc[upto["_theme"].isin(themes)]
+    cols = ["_theme", "audit_id"] + ([by] if by else [])
+    t = _add_shares(_distribution(upto, cols))
+    meta = upto.groupby("audit_id").agg(audit_date=("audit_date", "min"), theme=("theme", "first")).reset_index()
+    t = t.merge(meta, on="audit_id", how="left")
+    group = ["_theme"] + ([by] if by else [])
+    t = t.sort_values(group + ["audit_date", "audit_id"], kind="mergesort").reset_index(drop=True)
+    t["change_pp"] = t.groupby(group, sort=False)["pct_good_or_better"].diff()
+    t["current"] = t["audit_id"].isin(set(now["audit_id"]))
+    order = ["theme", "audit_id", "audit_date"] + ([by] if by else []) + list(GRADES) + [
+        "graded", "good_or_better", "ri_or_inadequate", "pct_good_or_better", "change_pp", "current"]
+    return t[order]
+
+
+def recommendations(actions: pd.DataFrame, audits: pd.DataFrame, period: str | Period) -> pd.DataFrame:
+    """The actions raised from the quarter's audit(s), with their state at the period end."""
+    ids = set(_period_audits(audits, period)["audit_id"])
+    s = action_status(actions, period)
+    s = s.loc[s["source_type"].astype("string").eq("AUDIT").fillna(False) & s["source_ref"].isin(ids)].copy()
+    s["state"] = s["complete"].map({True: "complete"}).fillna(s["overdue"].map({True: "overdue", False: "open"}))
+    cols = ["source_ref", "action_id", "owner_agency", "raised_date", "due_date", "state"]
+    if "description" in s.columns:
+        cols.insert(2, "description")
+    out = s[cols].rename(columns={"source_ref": "audit_id"}).sort_values(["audit_id", "action_id"], kind="mergesort")
+    for c in ("raised_date", "due_date"):
+        out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
+    return out.reset_index(drop=True)
+
+
+# --- publication and findings ------------------------------------------------------------------------
+
+CHANGE_PP = 5.0  # a change of at least this many percentage points since the last audit on the theme is reported
+STRONG_PCT = 75.0  # lines of enquiry at or above this share good or better are "working well"
+WEAK_PCT = 50.0  # lines below this share are a worry
+_GRADE_COUNTS = [*GRADES, "graded"]
+_PCT_FROM = {"pct_good_or_better": list(GRADES)}  # any grade suppressed: the share could give it away
+
+
+def published_grades(audits: pd.DataFrame, period: str | Period, config=None, by="line_of_enquiry") -> pd.DataFrame:
+    """The grade distribution as published: four grades and their total, "All" row, share good or better.
+
+    Only the four-grade partition is published (not also good-or-better counts, from which a
+    suppressed grade could be worked out); the share is shown only where no grade of its row is
+    suppressed.
+    """
+    from .publish import publish
+
+    t = grade_distribution(audits, period, by=by)
+    col = by if isinstance(by, str) else by[0]
+    t = t[[col, *_GRADE_COUNTS, "pct_good_or_better"]]
+    return publish(t, _GRADE_COUNTS, config, derived=_PCT_FROM, total_row=(col, "All"), total_column="graded").table
+
+
+def published_history(audits: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
+    """Every audit on the quarter's theme(s), as published; the change is ``c`` when either share is."""
+    from .publish import number, publish
+
+    h = theme_history(audits, period)
+    if h.empty:
+        return pd.DataFrame(columns=["theme", "audit_id", "audit_date", *_GRADE_COUNTS, "pct_good_or_better",
+                                     "change_pp"])
+    cols = ["theme", "audit_id", "audit_date", *_GRADE_COUNTS, "pct_good_or_better", "change_pp"]
+    pub = publish(h[cols], _GRADE_COUNTS, config, derived={**_PCT_FROM, "change_pp": list(GRADES)},
+                  total_column="graded", by="audit_id").table
+    pct = pub["pct_good_or_better"].map(number)
+    prev_hidden = pd.Series(pct.isna().to_numpy(), index=pub.index).groupby(
+        _theme_key(h["theme"]).to_numpy()).shift(1, fill_value=False).astype(bool)
+    pub.loc[prev_hidden.to_numpy() & h["change_pp"].notna().to_numpy(), "change_pp"] = "c"
+    pub.loc[h["change_pp"].isna().to_numpy(), "change_pp"] = "z"
+    return pub
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The audit section of the evidence pack: tables, figure and findings (lens: professional)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section, dates_as_text, publish
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    audits = tables.get("audits")
+    sec = Section("audits", "Multi-agency thematic case-file audits", "professional", p.label,
+                  "audits whose panel met in the quarter, compared with every earlier audit on the same theme")
+    if audits is None:
+        return sec
+    meta = audits_in_period(audits, p)
+    sec.add("assurance_audits_held", f"Multi-agency audits held in {p.label}",
+            publish(meta, ["cases", "gradings"], config).table, counts=["cases", "gradings"])
+    by_line = sec.add("assurance_audit_grades_by_line", f"Audit gradings by key line of enquiry, {p.label}",
+                      published_grades(audits, p, config, "line_of_enquiry"), counts=_GRADE_COUNTS)
+    sec.add("assurance_audit_grades_by_agency", f"Audit gradings by agency, {p.label}",
+            published_grades(audits, p, config, "agency"), counts=_GRADE_COUNTS)
+    sec.add("assurance_audit_theme_history", "This quarter's audit compared with earlier audits on the same theme",
+            published_history(audits, p, config), counts=_GRADE_COUNTS)
+    actions = tables.get("actions")
+    rec = recommendations(actions, audits, p) if actions is not None else pd.DataFrame()
+    sec.add("assurance_audit_recommendations", "Recommendations raised by the audit panel, as actions",
+            dates_as_text(rec))
+    if len(meta):
+        allrow = by_line.loc[by_line["line_of_enquiry"] == "All"].iloc[0]
+        themes = ", ".join(meta["theme"].astype(str))
+        share = (f"{allrow['pct_good_or_better']}% of gradings were good or outstanding" if allrow["pct_good_or_better"]
+                 not in ("c", "x") else "some grade counts are too small to show")
+        sec.figures.append(FigureSpec(
+            "assurance_audit_grades", f"Audit gradings by key line of enquiry ({themes}), {p.label}",
+            f"Horizontal stacked bars, one per key line of enquiry of the {themes} audit, showing the share of "
+            f"gradings that were outstanding, good, requires improvement and inadequate; overall {share}. "
+            "Hatched segments are suppressed small counts.",
+            "assurance_audit_grades_by_line",
+            lambda: ch.grade_bars(by_line, "line_of_enquiry", title=f"Gradings by key line of enquiry, {p.label}",
+                                  source="multi-agency audit register"),
+        ))
+    sec.findings = _findings(sec, tables, p, config)
+    return sec
+
+
+def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+    """Findings about the quarter's audit (rules AUD-01 to AUD-04, docs/assurance.md)."""
+    return section(returns_or_tables, period, config).findings
+
+
+def _findings(sec, tables, p: Period, config) -> list[Finding]:
+    from .publish import number
+
+    audits = tables.get("audits")
+    if audits is None or audits.empty:
+        return []
+    meta = audits_in_period(audits, p)
+    out: list[Finding] = []
+    if meta.empty:
+        return [Finding("context", f"No multi-agency audit panel met in {p.label}.", "professional", "assurance",
+                        "table assurance_audits_held", rule="AUD-01")]
+    hist = sec["assurance_audit_theme_history"]
+    current = set(meta["audit_id"])
+    for _, row in hist.loc[hist["audit_id"].isin(current)].iterrows():
+        theme, prio = row["theme"], priority_for(row["theme"], config)
+        pct, change, graded = number(row["pct_good_or_better"]), number(row["change_pp"]), number(row["graded"])
+        head = f"In the {theme} audit ({row['audit_id']})"
+        ev = "table assurance_audit_theme_history"
+        if pd.isna(pct):
+            out.append(Finding("context", f"{head}, the grade counts are too small to publish a share good or better.",
+                               "professional", "assurance", ev, priority=prio, rule="AUD-01"))
+            continue
+        level = f"{pct:.1f}% of {graded:.0f} gradings were good or outstanding"
+        if row["change_pp"] == "z":
+            out.append(Finding("context", f"{head}, {level}; it is the first audit on this theme.", "professional",
+                               "assurance", ev, priority=prio, rule="AUD-01"))
+        elif pd.isna(change):
+            out.append(Finding("context", f"{head}, {level}; the earlier audit's counts are too small to compare.",
+                               "professional", "assurance", ev, priority=prio, rule="AUD-01"))
+        else:
+            kind = "working_well" if change >= CHANGE_PP else "worried" if change <= -CHANGE_PP else "context"
+            delta = (f"up {change:.1f} percentage points" if change > 0 else f"down {-change:.1f} percentage points"
+                     if change < 0 else "unchanged")
+            out.append(Finding(kind, f"{head}, {level}, {delta} on the previous audit on this theme.", "professional",
+                               "assurance", ev, priority=prio, rule="AUD-01", weight=abs(change) / 100))
+    prio = priority_for(" ".join(meta["theme"].astype(str)), config)
+    # the share is judged on unrounded counts; it is quoted only where the published table shows it
+    for by, label, rule, name in (("line_of_enquiry", "these lines of enquiry", "AUD-02", "assurance_audit_grades_by_line"),
+                                  ("agency", "these agencies", "AUD-03", "assurance_audit_grades_by_agency")):
+        raw = grade_distribution(audits, p, by=by)
+        raw = raw.loc[raw[by] != "All"]
+        shown = sec[name].set_index(by)["pct_good_or_better"]
+
+        def names(rows):
+            return "; ".join(f"{r[by]} ({shown[r[by]]}%)" if shown[r[by]] not in ("c", "x") else str(r[by])
+                             for _, r in rows.iterrows())
+
+        weak = raw.loc[raw["pct_good_or_better"] < WEAK_PCT]
+        strong = raw.loc[raw["pct_good_or_better"] >= STRONG_PCT]
+        if len(weak):
+            out.append(Finding("worried", f"Fewer than half of the gradings were good or better for {label}: "
+                               f"{names(weak)}.", "professional", "assurance", f"table {name}", priority=prio, rule=rule,
+                               weight=float(1 - weak["pct_good_or_better"].min() / 100)))
+        if len(strong):
+            out.append(Finding("working_well", f"At least three quarters of gradings were good or better for {label}: "
+                               f"{names(strong)}.", "professional", "assurance", f"table {name}", priority=prio,
+                               rule=rule, weight=float(strong["pct_good_or_better"].max() / 100)))
+    rec = sec["assurance_audit_recommendations"]
+    if "actions" in tables:
+        if len(rec):
+            n_open = int((rec["state"] != "complete").sum())
+            out.append(Finding(
+                "needs_to_happen",
+                f"The audit panel's {len(rec)} recommendation{'s are' if len(rec) != 1 else ' is'} in the action plan "
+                f"({n_open} open at the end of {p.label}), owned by {', '.join(sorted(rec['owner_agency'].unique()))}.",
+                "professional", "assurance", "table assurance_audit_recommendations", priority=prio, rule="AUD-04",
+                weight=0.5,
+            ))
+        else:
+            out.append(Finding(
+                "needs_to_happen",
+                "No recommendations from this quarter's audit are in the action plan yet: the panel's recommendations "
+                "should be turned into SMART actions with owners and dates.",
+                "professional", "assurance", "table assurance_audit_recommendations", priority=prio, rule="AUD-04",
+                weight=0.6,
+            ))
+    return out

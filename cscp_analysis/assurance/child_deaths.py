@@ -1,0 +1,158 @@
+"""Child deaths reviewed by the Child Death Overview Panel (CDOP).
+
+Child death review partners (the local authority and the integrated care board) review the death of
+every child normally resident in the area (Child Death Review Statutory and Operational Guidance,
+2018). The panel records the category of death (the ten national categories below), whether
+modifiable factors were identified and whether the death was expected.
+
+These are the most identifying numbers the partnership holds, so publication is strict
+(docs/assurance.md):
+
+* reviews completed in **the twelve months to the period end** (never a single quarter);
+* every count from 1 to ``cdop_threshold`` (configuration, default 5) is suppressed, and secondary
+  suppression makes sure no suppressed count can be worked out from the total and the other counts;
+* when the window's total is under ``cdop_min_total`` (default 10) **no breakdown is published at
+  all**, only the total (itself suppressed when it is 1 to the threshold);
+* no percentage is shown from a suppressed count;
+* findings never quote a suppressed number, nor a category whose count is suppressed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..narrative import Finding
+from ..periods import Period, parse_period
+from ._common import ROLLING, in_window, needs_columns, tables_of
+
+__all__ = [
+    "CATEGORIES",
+    "AGE_BANDS",
+    "BREAKDOWNS",
+    "DEFAULT_MIN_TOTAL",
+    "min_total",
+    "deaths_reviewed",
+    "published_breakdown",
+    "findings",
+]
+
+CATEGORIES = {
+    1: "Deliberately inflicted injury, abuse or neglect",
+    2: "Suicide or deliberate self-inflicted harm",
+    3: "Trauma and other external factors",
+    4: "Malignancy",
+    5: "Acute medical or surgical condition",
+    6: "Chronic medical condition",
+    7: "Chromosomal, genetic and congenital anomalies",
+    8: "Perinatal or neonatal event",
+    9: "Infection",
+    10: "Sudden unexpected, unexplained death",
+}
+AGE_BANDS = ("0-27 days", "28-364 days", "1-4", "5-9", "10-14", "15-17")
+BREAKDOWNS = {
+    "category": ("Category of death", tuple(CATEGORIES.values())),
+    "age_band": ("Age at death", AGE_BANDS),
+    "modifiable": ("Modifiable factors identified", ("Yes", "No")),
+    "expected": ("Death expected", ("Yes", "No")),
+}
+DEFAULT_MIN_TOTAL = 10
+
+
+def min_total(config=None) -> int:
+    """Smallest twelve-month total for which any breakdown is published (``disclosure.cdop_min_total``)."""
+    raw = getattr(config, "raw", {}) or {}
+    return int((raw.get("disclosure") or {}).get("cdop_min_total", DEFAULT_MIN_TOTAL))
+
+
+def _threshold(config=None) -> int:
+    return int(getattr(config, "cdop_threshold", 5))
+
+
+def deaths_reviewed(child_deaths: pd.DataFrame, period: str | Period, by: str = "category",
+                    window: str = ROLLING) -> pd.DataFrame:
+    """Reviews completed in the window by ``by`` (unsuppressed: for internal use and tests only).
+
+    Every group of the breakdown appears (0 where none), then an "All" row. Columns: ``group``,
+    ``reviews``.
+    """
+    needs_columns(child_deaths, ("review_id", "review_date", "age_band", "category", "modifiable", "expected"),
+                  "child_deaths")
+    if by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}")
+    d = child_deaths.loc[in_window(child_deaths["review_date"], period, window)]
+    if by == "category":
+        values = pd.to_numeric(d["category"], errors="coerce").map(CATEGORIES)
+    elif by in ("modifiable", "expected"):
+        values = d[by].astype("string").map({"Y": "Yes", "N": "No"})
+    else:
+        values = d[by].astype("string")
+    groups = list(BREAKDOWNS[by][1])
+    counts = values.value_counts().reindex(groups, fill_value=0)
+    out = pd.DataFrame({"group": groups + ["All"], "reviews": list(counts.to_numpy()) + [len(d)]})
+    out["reviews"] = out["reviews"].astype(int)
+    return out
+
+
+def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: str, config=None,
+                        window: str = ROLLING) -> pd.DataFrame:
+    """The breakdown as it may be published: strict suppression, or only the total when it is small.
+
+    Columns: ``group``, ``reviews`` (number or ``c``), ``pct`` (of the total, only from published counts),
+    ``note``.
+    """
+    from .publish import publish_counts, suppressed_total
+
+    raw = deaths_reviewed(child_deaths, period, by, window)
+    total = int(raw["reviews"].iloc[-1])
+    threshold = _threshold(config)
+    if total < min_total(config):
+        return pd.DataFrame({
+            "group": ["All"],
+            "reviews": [suppressed_total(total, threshold)],
+            "pct": [pd.NA],
+            "note": [f"No breakdown published: fewer than {min_total(config)} reviews in the period"],
+        })
+    pub = publish_counts(raw, ["reviews"], config, total_row="All", label_column="group", threshold=threshold,
+                         percent_of_total=("reviews", "pct"))
+    pub["note"] = ""
+    return pub[["group", "reviews", "pct", "note"]]
+
+
+# --- findings ---------------------------------------------------------------------------------------
+
+
+def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+    """Findings from CDOP (rules CDP-01 to CDP-03): only from published counts, never naming a suppressed one."""
+    tables = tables_of(returns_or_tables)
+    cd = tables.get("child_deaths")
+    if cd is None:
+        return []
+    p = parse_period(period)
+    out: list[Finding] = []
+    tot = published_breakdown(cd, p, "category", config)
+    n = pd.to_numeric(tot["reviews"].iloc[-1], errors="coerce")
+    if len(tot) == 1:
+        out.append(Finding("context", f"The Child Death Overview Panel's reviews in the twelve months to the end of "
+                           f"{p.label} are too few to publish any breakdown.", "professional", "assurance",
+                           "table assurance_cdop_by_category", rule="CDP-01"))
+        return out
+    out.append(Finding("context", f"The Child Death Overview Panel completed {n:.0f} reviews in the twelve months to the "
+                       f"end of {p.label}.", "professional", "assurance", "table assurance_cdop_by_category",
+                       rule="CDP-01"))
+    mod = published_breakdown(cd, p, "modifiable", config).set_index("group")
+    yes = pd.to_numeric(pd.Series([mod.loc["Yes", "reviews"]]), errors="coerce").iloc[0]
+    if pd.notna(yes) and pd.notna(mod.loc["Yes", "pct"]):
+        out.append(Finding(
+            "needs_to_happen" if yes > 0 else "context",
+            f"Modifiable factors were identified in {mod.loc['Yes', 'pct']:.1f}% of reviews; the panel's learning on them "
+            "should reach the partnership's priorities and training." if yes > 0 else
+            "No modifiable factors were identified in the reviews of the period.",
+            "professional", "assurance", "table assurance_cdop_modifiable", rule="CDP-02", weight=0.5))
+    cat = tot.iloc[:-1].assign(_n=pd.to_numeric(tot["reviews"].iloc[:-1], errors="coerce")).dropna(subset=["_n"])
+    cat = cat.loc[cat["_n"] > 0]
+    if len(cat):
+        top = cat.loc[cat["_n"] == cat["_n"].max()]
+        out.append(Finding("context", "Most frequent category of death among published counts: "
+                           + "; ".join(f"{r.group} ({r._n:.0f})" for r in top.itertuples()) + ".",
+                           "professional", "assurance", "table assurance_cdop_by_category", rule="CDP-03"))
+    return out

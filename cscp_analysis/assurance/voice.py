@@ -1,0 +1,198 @@
+"""The voice of children and families: the quarterly Your Voice Matters survey and engagement sessions.
+
+* The **survey of the period** is every response with a survey date in the quarter; the previous
+  survey is the quarter before (same item identifiers) for change.
+* Each item is a statement answered 1 (strongly disagree) to 5 (strongly agree). **% agree** is the
+  share answering 4 or 5 among those who answered the item (blanks left out of the denominator);
+  % disagree is 1 or 2, % neither 3. The diverging chart puts disagreement left of zero and agreement
+  right, with "neither" split half each side of zero (the usual centred-neutral diverging bar).
+* **Themes** are those recorded at engagement sessions of the quarter, with what the partnership did
+  in response ("you said, we did"). No counts of children are attached to themes.
+
+Respondents are children: published counts (respondents, answers at each level) go through
+small-number suppression, and no percentage is shown from a suppressed count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..narrative import Finding
+from ..periods import Period, parse_period
+from ._common import QUARTER, in_window, needs_columns, percent, split_list, tables_of
+
+__all__ = [
+    "LEVELS",
+    "LEVEL_LABELS",
+    "survey_overview",
+    "likert_summary",
+    "likert_change",
+    "session_themes",
+    "diverging_positions",
+    "findings",
+]
+
+LEVELS = (1, 2, 3, 4, 5)
+LEVEL_LABELS = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree", 5: "Strongly agree"}
+_COLS = ("response_id", "survey_date", "setting", "item_id", "item", "response")
+
+
+def _survey(responses: pd.DataFrame, period: str | Period, window: str = QUARTER) -> pd.DataFrame:
+    needs_columns(responses, _COLS, "voice_responses")
+    return responses.loc[in_window(responses["survey_date"], period, window)]
+
+
+def survey_overview(responses: pd.DataFrame, period: str | Period) -> pd.DataFrame:
+    """Respondents in the quarter by setting and age band, with an "All" row: ``setting``, ``respondents``."""
+    s = _survey(responses, period)
+    people = s.drop_duplicates("response_id")
+    g = people.groupby(people["setting"].astype("string"), sort=True).size()
+    out = pd.concat([g, pd.Series({"All": int(len(people))})]).rename("respondents")
+    return out.rename_axis("setting").reset_index()
+
+
+def likert_summary(responses: pd.DataFrame, period: str | Period, window: str = QUARTER) -> pd.DataFrame:
+    """One row per item of the quarter's survey.
+
+    Columns: ``item_id``, ``item``, ``answered`` (non-blank), ``blank``, ``n_1`` .. ``n_5``,
+    ``disagree`` (1+2), ``neither`` (3), ``agree`` (4+5), ``pct_disagree``, ``pct_neither``,
+    ``pct_agree`` (of answered).
+    """
+    s = _survey(responses, period, window)
+    resp = pd.to_numeric(s["response"], errors="coerce")
+    items = s[["item_id", "item"]].astype("string").drop_duplicates("item_id")
+    level = pd.Categorical(resp, categories=list(LEVELS))
+    tab = pd.crosstab(s["item_id"].astype("string"), level, dropna=False).reindex(columns=list(LEVELS), fill_value=0)
+    tab.columns = [f"n_{k}" for k in LEVELS]
+    blanks = resp.isna().groupby(s["item_id"].astype("string")).sum().rename("blank")
+    out = items.merge(tab, left_on="item_id", right_index=True, how="left").merge(
+        blanks, left_on="item_id", right_index=True, how="left")
+    n_cols = [f"n_{k}" for k in LEVELS]
+    out[n_cols + ["blank"]] = out[n_cols + ["blank"]].fillna(0).astype(int)
+    out["answered"] = out[n_cols].sum(axis=1)
+    out["disagree"] = out["n_1"] + out["n_2"]
+    out["neither"] = out["n_3"]
+    out["agree"] = out["n_4"] + out["n_5"]
+    for c in ("disagree", "neither", "agree"):
+        out[f"pct_{c}"] = percent(out[c], out["answered"])
+    out = out.sort_values("item_id", key=_item_order, kind="mergesort").reset_index(drop=True)
+    return out[["item_id", "item", "answered", "blank"] + n_cols + ["disagree", "neither", "agree", "pct_disagree",
+                                                                     "pct_neither", "pct_agree"]]
+
+
+def _item_order(s: pd.Series) -> pd.Series:
+    num = pd.to_numeric(s.astype("string").str.extract(r"(\d+)")[0], errors="coerce").fillna(0)
+    return num.astype(int).map(lambda v: f"{v:06d}") + s.astype("string")
+
+
+def likert_change(responses: pd.DataFrame, period: str | Period) -> pd.DataFrame:
+    """% agree per item this quarter and the quarter before: ``item_id``, ``item``, ``answered``, ``agree``,
+    ``pct_agree``, ``answered_previous``, ``agree_previous``, ``pct_agree_previous``, ``change_pp``."""
+    p = parse_period(period)
+    now = likert_summary(responses, p)[["item_id", "item", "answered", "agree", "pct_agree"]]
+    before = likert_summary(responses, p.previous())[["item_id", "answered", "agree", "pct_agree"]]
+    before = before.rename(columns={"answered": "answered_previous", "agree": "agree_previous",
+                                    "pct_agree": "pct_agree_previous"})
+    out = now.merge(before, on="item_id", how="left")
+    out["change_pp"] = out["pct_agree"] - out["pct_agree_previous"]
+    return out
+
+
+def session_themes(sessions: pd.DataFrame, period: str | Period, window: str = QUARTER) -> pd.DataFrame:
+    """Themes raised at engagement sessions in the window, with the setting and what was done.
+
+    One row per session and theme: ``session_date`` (month), ``setting``, ``theme``, ``you_said_we_did``.
+    """
+    needs_columns(sessions, ("session_id", "session_date", "setting", "themes"), "voice_sessions")
+    s = sessions.loc[in_window(sessions["session_date"], period, window)].copy()
+    themes = split_list(s["themes"])
+    out = s.loc[themes.index, ["session_date", "setting"]].copy()
+    out["theme"] = themes.to_numpy()
+    out["you_said_we_did"] = (s.loc[themes.index, "you_said_we_did"].astype("string").fillna("")
+                              if "you_said_we_did" in s.columns else "")
+    out["session_date"] = pd.to_datetime(out["session_date"]).dt.strftime("%B %Y")
+    return out.sort_values(["theme", "setting"], kind="mergesort").reset_index(drop=True)
+
+
+# --- findings ---------------------------------------------------------------------------------------
+
+AGREE_GOOD = 75.0  # items with at least this share agreeing are "working well"
+AGREE_POOR = 50.0  # items with less than this share agreeing are a worry
+CHANGE_PP = 10.0  # a change in % agree of at least this size since the last survey is reported
+
+
+def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+    """Findings about the voice of children (rules VOI-01 to VOI-04, docs/assurance.md)."""
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    threshold = getattr(config, "suppression_threshold", 5)
+    publishable = lambda n: not (0 < n <= threshold)  # noqa: E731
+    out: list[Finding] = []
+    resp = tables.get("voice_responses")
+    if resp is not None and len(resp):
+        ov = survey_overview(resp, p)
+        n = int(ov.iloc[-1]["respondents"])
+        if n == 0:
+            out.append(Finding("needs_to_happen", f"No Your Voice Matters survey was recorded in {p.label}: the "
+                               "quarterly survey should be run.", "citizen", "assurance",
+                               "table assurance_voice_likert", priority="P4", rule="VOI-01", weight=0.6))
+        else:
+            ch = likert_change(resp, p)
+            ok = (ch["agree"].map(publishable) & (ch["answered"] - ch["agree"]).map(publishable)
+                  & ch["answered"].map(publishable))
+            good = ch.loc[ok & (ch["pct_agree"] >= AGREE_GOOD)]
+            poor = ch.loc[ok & (ch["pct_agree"] < AGREE_POOR)]
+            if len(good):
+                out.append(Finding("working_well", "Most children agreed that: " + "; ".join(
+                    f"\"{r.item}\" ({r.pct_agree:.1f}% of {r.answered})" for r in good.itertuples()) + ".",
+                    "citizen", "assurance", "table assurance_voice_likert", priority="P4", rule="VOI-02",
+                    weight=float(good["pct_agree"].mean()) / 100))
+            if len(poor):
+                out.append(Finding("worried", "Fewer than half of children agreed that: " + "; ".join(
+                    f"\"{r.item}\" ({r.pct_agree:.1f}% of {r.answered})" for r in poor.itertuples()) + ".",
+                    "citizen", "assurance", "table assurance_voice_likert", priority="P4", rule="VOI-02",
+                    weight=1 - float(poor["pct_agree"].min()) / 100))
+            okp = ok & ch["agree_previous"].fillna(0).map(publishable) & \
+                (ch["answered_previous"].fillna(0) - ch["agree_previous"].fillna(0)).map(publishable)
+            moved = ch.loc[okp & (ch["change_pp"].abs() >= CHANGE_PP)]
+            for r in moved.itertuples():
+                kind = "working_well" if r.change_pp > 0 else "worried"
+                out.append(Finding(kind, f"Agreement that \"{r.item}\" moved from {r.pct_agree_previous:.1f}% last "
+                                   f"quarter to {r.pct_agree:.1f}% ({r.change_pp:+.1f} percentage points).",
+                                   "citizen", "assurance", "table assurance_voice_likert", priority="P4",
+                                   rule="VOI-03", weight=abs(float(r.change_pp)) / 100))
+    sessions = tables.get("voice_sessions")
+    if sessions is not None and len(sessions):
+        th = session_themes(sessions, p)
+        if len(th):
+            no_response = th.loc[th["you_said_we_did"].str.strip() == "", "theme"].unique().tolist()
+            out.append(Finding("context", "Themes children and families raised this quarter: "
+                               + ", ".join(sorted(th["theme"].unique())) + ".", "citizen", "assurance",
+                               "table assurance_voice_themes", priority="P4", rule="VOI-04"))
+            if no_response:
+                out.append(Finding("needs_to_happen", "Record what the partnership did in response to: "
+                                   + ", ".join(sorted(no_response)) + " (\"you said, we did\").", "citizen",
+                                   "assurance", "table assurance_voice_themes", priority="P4", rule="VOI-04",
+                                   weight=0.5))
+    return out
+
+
+def diverging_positions(summary: pd.DataFrame) -> pd.DataFrame:
+    """Left edge and width of each segment of a centred diverging bar (percentage points).
+
+    From the three-way split of :func:`likert_summary` (``pct_disagree``, ``pct_neither``,
+    ``pct_agree``): "neither" straddles zero, disagreement sits to its left and agreement to its right.
+    One row per item and segment: ``item_id``, ``segment``, ``left``, ``width``. A segment whose
+    percentage is missing (suppressed) has NaN width and left.
+    """
+    d, n, a = (pd.to_numeric(summary[f"pct_{k}"], errors="coerce").to_numpy(dtype=float)
+               for k in ("disagree", "neither", "agree"))
+    lefts = np.column_stack([-n / 2 - d, -n / 2, n / 2])
+    widths = np.column_stack([d, n, a])
+    return pd.DataFrame({
+        "item_id": np.repeat(summary["item_id"].to_numpy(), 3),
+        "segment": np.tile(["disagree", "neither", "agree"], len(summary)),
+        "left": lefts.ravel(),
+        "width": widths.ravel(),
+    })

@@ -1,0 +1,220 @@
+"""Charts of the quality-assurance evidence: audit grades, self-assessment ratings, review timeliness,
+training before and after, action ageing, the voice of children, LADO allegations and CDOP.
+
+Every function takes a *published* table (counts already disclosure-controlled, ``c`` where a count
+is suppressed) and returns a matplotlib ``Figure`` in the house style. A suppressed value is never
+drawn as zero: it is marked ``c`` where its bar would be, or, in a stacked bar, the suppressed part is
+drawn as one grey hatched segment labelled ``c`` (its size is what the published total implies, so it
+discloses nothing the table does not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, mark_suppressed, new_figure
+
+__all__ = [
+    "GRADE_COLOURS",
+    "grade_bars",
+    "rating_bars",
+    "review_timeliness",
+    "paired_confidence",
+    "action_ageing",
+    "likert_diverging",
+    "sector_bars",
+    "category_bars",
+]
+
+# Ordered scales: dark blue (best) to dark pink (worst), distinguishable in lightness as well as hue.
+GRADE_COLOURS = {"outstanding": "#12436D", "good": "#28A197", "requires_improvement": "#F46A25",
+                 "inadequate": "#801650"}
+RATING_COLOURS = {"met": "#12436D", "partly_met": "#F46A25", "not_met": "#801650"}
+LIKERT_COLOURS = {"disagree": "#801650", "neither": "#BFBFBF", "agree": "#12436D"}
+_HATCH = "////"
+
+
+def _num(values) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _stacked_shares(ax, labels, table: pd.DataFrame, parts: list[str], total_col: str, colours: dict,
+                    names: dict) -> None:
+    """Horizontal 100% stacked bars, suppressed parts drawn as one hatched grey remainder."""
+    y = np.arange(len(labels))[::-1]
+    ax.set_axisbelow(True)
+    total = _num(table[total_col])
+    left = np.zeros(len(labels))
+    for part in parts:
+        v = _num(table[part])
+        share = np.where(np.isnan(v) | ~(total > 0), 0.0, 100 * v / np.where(total > 0, total, 1))
+        ax.barh(y, share, left=left, color=colours[part], label=names[part], height=0.7, edgecolor="white",
+                linewidth=0.5)
+        for yi, li, si in zip(y, left, share):
+            if si >= 7:
+                ax.text(li + si / 2, yi, f"{si:.0f}%", ha="center", va="center", fontsize=8,
+                        color="white" if colours[part] not in (CONTEXT,) else "black")
+        left = left + share
+    rest = np.where(total > 0, 100 - left, 0.0)
+    has_rest = rest > 0.05
+    if has_rest.any():
+        ax.barh(y[has_rest], rest[has_rest], left=left[has_rest], color="white", edgecolor=SUPPRESSED, hatch=_HATCH,
+                height=0.7, linewidth=0.5, label="suppressed (c)")
+        for yi, li, ri in zip(y[has_rest], left[has_rest], rest[has_rest]):
+            mark_suppressed(ax, li + ri / 2, yi - 0.15)
+    for yi, t in zip(y, total):
+        if np.isnan(t):
+            mark_suppressed(ax, 50, yi - 0.15)
+    ax.set_yticks(y, [_wrap(lab) for lab in labels])
+    ax.set_xlim(0, 100)
+    ax.grid(axis="x", color="#E5E5E5")
+    ax.grid(axis="y", visible=False)
+
+
+def grade_bars(table: pd.DataFrame, by: str, title: str = "", source: str = ""):
+    """Share of gradings at each grade for each ``by`` group (the published grade distribution)."""
+    from ..assurance.audits import GRADE_LABELS, GRADES
+
+    fig, ax = new_figure(7.5, 0.45 * len(table) + 1.6)
+    _stacked_shares(ax, table[by].tolist(), table, list(GRADES), "graded", GRADE_COLOURS, GRADE_LABELS)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    return finish(fig, ax, title=title, xlabel="Share of gradings (%)", source=source)
+
+
+def rating_bars(table: pd.DataFrame, label: str, title: str = "", source: str = ""):
+    """Share of standards met, partly met and not met for each row (standard or organisation)."""
+    from ..assurance.self_assessment import RATING_LABELS, RATINGS
+
+    labels = table[label].astype(str).tolist()
+    fig, ax = new_figure(7.5, 0.38 * len(table) + 1.6)
+    _stacked_shares(ax, labels, table, list(RATINGS), "rated", RATING_COLOURS, RATING_LABELS)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    return finish(fig, ax, title=title, xlabel="Share of ratings (%)", source=source)
+
+
+def review_timeliness(series: pd.DataFrame, title: str = "", source: str = ""):
+    """Rolling twelve-month notifications and rapid reviews within 15 working days at each quarter end."""
+    fig, ax = new_figure()
+    x = np.arange(len(series))
+    for col, colour, name, marker in (("notified", CONTEXT, "Serious incidents notified", "o"),
+                                      ("within_15", FOCUS, "Rapid reviews within 15 working days", "s")):
+        v = _num(series[col])
+        ax.plot(x, v, color=colour if col != "notified" else "#707070", marker=marker, label=name, linewidth=2)
+        for xi in x[np.isnan(v)]:
+            mark_suppressed(ax, xi, 0)
+    ax.set_xticks(x, series["period"].tolist(), rotation=0, fontsize=8)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left")
+    return finish(fig, ax, title=title, xlabel="Twelve months to the end of quarter",
+                  ylabel="Number (rolling twelve months)", source=source)
+
+
+def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: str = ""):
+    """Mean confidence before and after each course (dumbbell): one line per course, before to after."""
+    t = table.reset_index(drop=True)
+    fig, ax = new_figure(7.5, 0.42 * len(t) + 1.6)
+    y = np.arange(len(t))[::-1]
+    b, a = _num(t["mean_before"]), _num(t["mean_after"])
+    for yi, bi, ai, lab in zip(y, b, a, t[label]):
+        if np.isnan(bi) or np.isnan(ai):
+            mark_suppressed(ax, 5.5, yi - 0.15)
+            continue
+        ax.annotate("", xy=(ai, yi), xytext=(bi, yi),
+                    arrowprops={"arrowstyle": "->", "color": FOCUS if lab != "All" else PALETTE[2], "lw": 1.8})
+    ax.scatter(b, y, color=CONTEXT, edgecolor="#505050", zorder=3, label="Before the course", s=36)
+    ax.scatter(a, y, color=FOCUS, zorder=3, label="After the course", s=36)
+    ax.set_yticks(y, [_wrap(v) for v in t[label]])
+    ax.set_xlim(1, 10)
+    ax.grid(axis="x", color="#E5E5E5")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    return finish(fig, ax, title=title, xlabel="Mean self-rated confidence (1 to 10)", source=source)
+
+
+def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
+    """Open actions at the period end by ageing band, stacked by the columns after ``ageing_band``/"All"."""
+    parts = [c for c in table.columns if c not in ("ageing_band", "All", "open_actions")]
+    if not parts:
+        parts = ["open_actions"]
+    fig, ax = new_figure()
+    x = np.arange(len(table))
+    bottom = np.zeros(len(table))
+    for i, col in enumerate(parts):
+        v = np.nan_to_num(_num(table[col]))
+        ax.bar(x, v, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=str(col), width=0.65)
+        bottom += v
+    for xi, tot in zip(x, bottom):
+        ax.text(xi, tot, f"{tot:.0f}", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, [_wrap(v, 14) for v in table["ageing_band"]], fontsize=8)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if len(parts) > 1:
+        ax.legend(fontsize=8, ncol=2)
+    return finish(fig, ax, title=title, xlabel="Time past the due date at the period end",
+                  ylabel="Open actions", source=source)
+
+
+def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
+    """Centred diverging bars: disagree left of zero, neither across zero, agree right of zero."""
+    from ..assurance.voice import diverging_positions
+
+    pos = diverging_positions(table)
+    items = table["item"].astype(str).tolist()
+    fig, ax = new_figure(7.5, 0.5 * len(items) + 1.6)
+    y = np.arange(len(items))[::-1]
+    ymap = dict(zip(table["item_id"], y))
+    names = {"disagree": "Disagree or strongly disagree", "neither": "Neither", "agree": "Agree or strongly agree"}
+    for seg in ("disagree", "neither", "agree"):
+        s = pos.loc[pos["segment"] == seg]
+        ok = s["width"].notna().to_numpy()
+        yy = s["item_id"].map(ymap).to_numpy()
+        ax.barh(yy[ok], s["width"].to_numpy()[ok], left=s["left"].to_numpy()[ok], color=LIKERT_COLOURS[seg],
+                label=names[seg], height=0.65, edgecolor="white", linewidth=0.5)
+        for yi, le, wi in zip(yy[ok], s["left"].to_numpy()[ok], s["width"].to_numpy()[ok]):
+            if wi >= 8:
+                ax.text(le + wi / 2, yi, f"{wi:.0f}%", ha="center", va="center", fontsize=8,
+                        color="black" if seg == "neither" else "white")
+    missing = pos.loc[pos["width"].isna(), "item_id"].unique()
+    for item in missing:
+        mark_suppressed(ax, 0, ymap[item] - 0.2, label="c (part suppressed)")
+    ax.axvline(0, color="#3D3D3D", linewidth=0.8)
+    ax.set_yticks(y, [_wrap(v, 38) for v in items])
+    ax.set_xlim(-100, 100)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{abs(v):.0f}")
+    ax.grid(axis="x", color="#E5E5E5")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    return finish(fig, ax, title=title, xlabel="Share of children answering (%), disagreement to the left",
+                  source=source)
+
+
+def sector_bars(table: pd.DataFrame, label: str = "employer_sector", value: str = "total", title: str = "",
+                source: str = ""):
+    """Horizontal bars of a published count by group (last "All" row left out), ``c`` where suppressed."""
+    t = table.loc[table[label] != "All"].reset_index(drop=True)
+    fig, ax = new_figure(7.5, 0.38 * len(t) + 1.4)
+    y = np.arange(len(t))[::-1]
+    v = _num(t[value])
+    ax.barh(y, np.nan_to_num(v), color=FOCUS, height=0.65)
+    for yi, vi in zip(y, v):
+        if np.isnan(vi):
+            mark_suppressed(ax, 0.5, yi - 0.2)
+        else:
+            ax.text(vi, yi, f" {vi:.0f}", va="center", fontsize=8)
+    ax.set_yticks(y, [_wrap(s, 40) for s in t[label]])
+    ax.grid(axis="x", color="#E5E5E5")
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return finish(fig, ax, title=title, xlabel="Number", source=source)
+
+
+def category_bars(table: pd.DataFrame, title: str = "", source: str = ""):
+    """CDOP reviews by category: published counts only, ``c`` where suppressed (see :func:`sector_bars`)."""
+    return sector_bars(table, label="group", value="reviews", title=title, source=source)
