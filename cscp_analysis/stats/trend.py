@@ -79,13 +79,13 @@ def _leave_one_out_masks(points: int) -> np.ndarray:
 
 def _ols_slopes(t: np.ndarray, y: np.ndarray, w: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """Weighted least-squares slopes of y on t for every (mask, series): shape (masks, series)."""
-    mw = masks[:, None, :] * w[None, :, :]
-    sw = mw.sum(-1)
-    swt = (mw * t).sum(-1)
-    swy = (mw * y).sum(-1)
-    swty = (mw * t * y).sum(-1)
-    swtt = (mw * t * t).sum(-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mw = masks[:, None, :] * w[None, :, :]
+        sw = mw.sum(-1)
+        swt = (mw * t).sum(-1)
+        swy = (mw * y).sum(-1)
+        swty = (mw * t * y).sum(-1)
+        swtt = (mw * t * t).sum(-1)
         return (sw * swty - swt * swy) / (sw * swtt - swt ** 2)
 
 
