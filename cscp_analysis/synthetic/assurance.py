@@ -256,34 +256,41 @@ def _reviews(rng, lo: int, end: int) -> pd.DataFrame:
     n = len(rows)
     late = rng.random(n) < 0.12
     wd = np.where(late, rng.integers(16, 26, n), rng.integers(8, 16, n))
+    rr_days = [int(D.add_working_days(np.array([d]), int(wd[k]))[0]) for k, (_, d) in enumerate(rows)]
+    # decisions: 1-3 local practice reviews a calendar year, one national review, the rest no review;
+    # pending while the rapid review is not done or the panel has not yet replied (30 days)
+    decided = [k for k in range(n) if rr_days[k] + 30 <= end]
+    decision = ["PENDING"] * n
+    for k in decided:
+        decision[k] = "NO_REVIEW"
+    by_year: dict[str, list[int]] = {}
+    for k in decided:
+        by_year.setdefault(rows[k][0][3:7], []).append(k)
+    for y in sorted(by_year):
+        ks = by_year[y]
+        for k in rng.choice(ks, size=min(len(ks), int(rng.integers(1, 4))), replace=False):
+            decision[int(k)] = "LCSPR"
+    others = [k for k in decided if decision[k] == "NO_REVIEW"]
+    if others:
+        decision[int(rng.choice(others))] = "NATIONAL"
     out = []
     lcspr_rows = []
     for k, (rid, d) in enumerate(rows):
-        rr = int(D.add_working_days(np.array([d]), int(wd[k]))[0])
-        decision_u = rng.random()
+        rr = rr_days[k]
         if rr > end:
             out.append([rid, _iso(d), "", "PENDING", "", "", "", ""])
             continue
-        if rr + 30 > end:
-            decision = "PENDING"
-        elif decision_u < 0.22:
-            decision = "LCSPR"
-        elif decision_u < 0.25:
-            decision = "NATIONAL"
-        else:
-            decision = "NO_REVIEW"
         themes = ";".join(sorted(rng.choice(REVIEW_THEMES, size=int(rng.integers(1, 4)), replace=False)))
         comm = due = pub = ""
-        if decision == "LCSPR":
+        if decision[k] == "LCSPR":
             c = rr + int(rng.integers(20, 45))
             if c <= end:
                 comm = _iso(c)
-                due_d = c + 182
-                due = _iso(due_d)
+                due = _iso(c + 182)
                 lcspr_rows.append(len(out))
                 p = c + int(rng.integers(150, 240))
                 pub = _iso(p) if p <= end else ""
-        out.append([rid, _iso(d), _iso(rr), decision, comm, due, pub, themes])
+        out.append([rid, _iso(d), _iso(rr), decision[k], comm, due, pub, themes])
     # make sure one local review is overdue at the end: due before the end and not yet published
     due_rows = [i for i in lcspr_rows if out[i][5] and out[i][5] < _iso(end)]
     if due_rows and not any(out[i][6] == "" for i in due_rows):
@@ -371,10 +378,21 @@ def _voice(rng, quarters: list[Period], end: int) -> tuple[pd.DataFrame, pd.Data
     return responses, vs.sort_values("session_id", kind="stable").reset_index(drop=True)
 
 
+def _days_per_year(rng, lo: int, end: int, low: int, high: int) -> np.ndarray:
+    """Random days in [lo, end]: between ``low`` and ``high`` a year (pro rata for part years), sorted."""
+    out = []
+    y = int(D.ymd(np.array([lo]))[0][0])
+    while D.day(f"{y}-01-01") <= end:
+        a, b = max(lo, D.day(f"{y}-01-01")), min(end, D.day(f"{y}-12-31"))
+        if a <= b:
+            n = int(round(int(rng.integers(low, high + 1)) * (b - a + 1) / 365.25))
+            out.append(a + rng.integers(0, b - a + 1, n))
+        y += 1
+    return np.sort(np.concatenate(out)) if out else np.array([], dtype=np.int64)
+
+
 def _lado(rng, lo: int, end: int) -> pd.DataFrame:
-    n = int(rng.poisson(300 * (end - lo + 1) / 365.25))
-    days = np.sort(lo + rng.integers(0, end - lo + 1, n))
-    days = D.add_working_days(days, 0)
+    days = D.add_working_days(_days_per_year(rng, lo, end, 250, 350), 0)
     days = days[days <= end]
     n = len(days)
     sectors, sw = _weighted(LADO_SECTORS)
@@ -408,8 +426,7 @@ def _lado(rng, lo: int, end: int) -> pd.DataFrame:
 
 
 def _child_deaths(rng, lo: int, end: int) -> pd.DataFrame:
-    n = int(rng.poisson(25 * (end - lo + 1) / 365.25))
-    days = np.sort(D.add_working_days(lo + rng.integers(0, end - lo + 1, n), 0))
+    days = np.sort(D.add_working_days(_days_per_year(rng, lo, end, 20, 30), 0))
     days = days[days <= end]
     n = len(days)
     bands = rng.choice(["0-27 days", "28-364 days", "1-4", "5-9", "10-14", "15-17"], size=n,
@@ -432,7 +449,7 @@ def _actions(rng, reg: dict[str, pd.DataFrame], end: int) -> pd.DataFrame:
     src = []
     audits = reg["audits"].drop_duplicates("audit_id")
     for _, a in audits.iterrows():
-        for _ in range(int(rng.integers(1, 4))):
+        for _ in range(int(rng.integers(1, 3))):
             src.append(("AUDIT", a["audit_id"], D.day(a["audit_date"]) + int(rng.integers(14, 40)), a["theme"].lower()))
     rv = reg["reviews"]
     for _, r in rv[rv["rapid_review_date"] != ""].iterrows():
@@ -440,7 +457,7 @@ def _actions(rng, reg: dict[str, pd.DataFrame], end: int) -> pd.DataFrame:
             theme = r["themes"].split(";")[0].lower() if r["themes"] else "information sharing"
             src.append(("RAPID_REVIEW", r["review_id"], D.day(r["rapid_review_date"]) + int(rng.integers(7, 30)), theme))
     for _, r in rv[rv["lcspr_published_date"] != ""].iterrows():
-        for _ in range(int(rng.integers(3, 6))):
+        for _ in range(int(rng.integers(2, 5))):
             theme = str(rng.choice(r["themes"].split(";"))).lower() if r["themes"] else "information sharing"
             src.append(("LCSPR", r["review_id"], D.day(r["lcspr_published_date"]) + int(rng.integers(0, 20)), theme))
     sa = reg["self_assessments"]
