@@ -158,8 +158,7 @@ def _what(measure_id: str | None) -> str:
     if not measure_id:
         return "events"
     spec = MEASURES.get(measure_id.split(":", 1)[0])
-    first = spec.description.split(",")[0].split("(")[0].strip().rstrip(".") if spec else measure_id
-    return first[:1].lower() + first[1:]
+    return spec.noun if spec else measure_id
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -332,6 +331,28 @@ def _blocked_reason(ind: Indicator, returns, config) -> str:
     return "; ".join(dict.fromkeys(reasons))
 
 
+def _blocked_quarters(ind: Indicator, returns, config) -> dict[str, str]:
+    """Earlier quarters of a partner indicator that must not be published (``agency:X@Q``,
+    ``indicator:C@Q``): shown as gaps in the trend, never as numbers."""
+    blocked = getattr(returns, "blocked", None) or {}
+    out: dict[str, str] = {}
+    for mid in ind.measures:
+        base, _, arg = mid.partition(":")
+        if MEASURES[base].argument != "partner indicator code" or config is None:
+            continue
+        agency = config.partner_indicators.get(arg, {}).get("agency", "")
+        for key, reason in blocked.items():
+            what, _, q = key.partition("@")
+            if q and what in (f"agency:{agency}", f"indicator:{arg}"):
+                out.setdefault(q, reason)
+    return out
+
+
+def _blank(frame: pd.DataFrame, mask, note: str | pd.Series) -> None:
+    frame.loc[mask, ["numerator", "denominator", "value", "lower_ci", "upper_ci", "lower_998", "upper_998"]] = np.nan
+    frame.loc[mask, "note"] = note
+
+
 def _spc_frequency(ind: Indicator) -> str:
     if ind.spc:
         return ind.spc
@@ -363,6 +384,12 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
 
         res.quarters = stats_for("quarter")
         res.rolling = stats_for("rolling12")
+        gaps = _blocked_quarters(ind, ctx.returns, ctx.config)
+        if gaps:
+            hit = res.quarters["label"].isin(list(gaps))
+            _blank(res.quarters, hit, res.quarters.loc[hit, "label"].map(lambda q: f"not published: {gaps[q]}"))
+            if any(ctx.period.shift(-k).label in gaps for k in range(4)):
+                _blank(res.rolling, res.rolling.index, "not published: a quarter of the twelve months is blocked")
         freq = _spc_frequency(ind)
         res.spc_frequency = freq
         if freq == "monthly":
@@ -422,9 +449,11 @@ def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
         texts = [str(t).strip() for t in mine["commentary"] if isinstance(t, str) and t.strip()]
         text = " ".join(texts)
     res.commentary = text
+    expected = ind.commentary if ind.commentary is not None else (
+        ctx.config is not None and ind.agency in getattr(ctx.config, "returns", {}))
     if text:
         res.commentary_status = "provided"
-    elif ind.commentary:
+    elif expected:
         res.commentary_status = "missing"
     else:
         res.commentary_status = "not expected"

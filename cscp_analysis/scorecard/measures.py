@@ -272,6 +272,7 @@ class MeasureSpec:
     description: str
     argument: str | None = None
     unit: str = ""  # for populations: what is counted ("children aged 0-17")
+    noun: str = ""  # what it counts, in a few words ("missing episodes"), for notes such as "no ... in the period"
 
     @property
     def monthly(self) -> bool:
@@ -282,7 +283,7 @@ MEASURES: dict[str, MeasureSpec] = {}
 
 
 def measure(id: str, *, kind: str, tables: tuple[str, ...], agency: str, time: str | None = None,
-            argument: str | None = None, unit: str = ""):
+            argument: str | None = None, unit: str = "", noun: str = ""):
     """Register a measure. Its docstring's first paragraph is its definition in words."""
 
     def wrap(fn):
@@ -290,7 +291,8 @@ def measure(id: str, *, kind: str, tables: tuple[str, ...], agency: str, time: s
             raise ValueError(f"measure {id} registered twice")
         doc = " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split())
         t = time or ("stock" if kind in ("stock", "population") else "flow")
-        MEASURES[id] = MeasureSpec(id, fn, kind, t, tables, agency, doc, argument, unit)
+        MEASURES[id] = MeasureSpec(id, fn, kind, t, tables, agency, doc, argument, unit,
+                                   noun or id.split(".", 1)[-1].replace("_", " "))
         return fn
 
     return wrap
@@ -348,7 +350,7 @@ def _yes(s: pd.Series) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------
 
 
-@measure("csc.referrals", kind="events", tables=("referrals",), agency="CSC")
+@measure("csc.referrals", noun="referrals", kind="events", tables=("referrals",), agency="CSC")
 def referrals(data: MeasureData) -> Events:
     """Referrals to children's social care, dated by the referral date (CIN census: referrals, not children)."""
     r = data.table("referrals", ("referral_date",))
@@ -390,7 +392,7 @@ def _assessments(data: MeasureData) -> pd.DataFrame:
     return data.cached("assessments", make)
 
 
-@measure("csc.assessments_completed", kind="events", tables=("assessments",), agency="CSC")
+@measure("csc.assessments_completed", noun="assessments completed", kind="events", tables=("assessments",), agency="CSC")
 def assessments_completed(data: MeasureData) -> Events:
     """Assessments completed (authorised), dated by the authorisation date (CIN census)."""
     a = _assessments(data)
@@ -445,7 +447,7 @@ def _icpc(data: MeasureData) -> pd.DataFrame:
     return data.cached("icpc", make)
 
 
-@measure("csc.icpcs", kind="events", tables=("icpc", "section47"), agency="CSC")
+@measure("csc.icpcs", noun="conferences", kind="events", tables=("icpc", "section47"), agency="CSC")
 def icpcs(data: MeasureData) -> Events:
     """Initial child protection conferences held, dated by the conference date."""
     return Events.build(_icpc(data)["icpc_date"])
@@ -473,7 +475,7 @@ def _plans(data: MeasureData) -> pd.DataFrame:
     return data.cached("plans", make)
 
 
-@measure("csc.cp_plans_started", kind="events", tables=("cp_plans",), agency="CSC")
+@measure("csc.cp_plans_started", noun="plans starting", kind="events", tables=("cp_plans",), agency="CSC")
 def cp_plans_started(data: MeasureData) -> Events:
     """Child protection plans starting, dated by the plan start."""
     return Events.build(_plans(data)["plan_start"])
@@ -488,7 +490,7 @@ def cp_plans_started_repeat(data: MeasureData) -> Events:
     return Events.build(p.loc[p["repeat"], "plan_start"])
 
 
-@measure("csc.cp_plans_open", kind="stock", tables=("cp_plans",), agency="CSC")
+@measure("csc.cp_plans_open", noun="children on a plan", kind="stock", tables=("cp_plans",), agency="CSC")
 def cp_plans_open(data: MeasureData) -> Stock:
     """Children on a child protection plan at the date: the plan started on or before it and had not ended
     by it (a plan ending on the date no longer counts), as DfE counts plans at 31 March."""
@@ -514,7 +516,7 @@ def _cla(data: MeasureData) -> pd.DataFrame:
     return data.table("cla_periods", ("cla_id", "child_id", "cla_start", "cla_end"))
 
 
-@measure("csc.cla_open", kind="stock", tables=("cla_periods",), agency="CSC")
+@measure("csc.cla_open", noun="children looked after", kind="stock", tables=("cla_periods",), agency="CSC")
 def cla_open(data: MeasureData) -> Stock:
     """Children looked after at the date: a period of care started on or before it and not ended by it
     (SSDA903: looked after at 31 March)."""
@@ -566,7 +568,7 @@ def _missing(data: MeasureData) -> pd.DataFrame:
     return data.table("missing_episodes", ("child_id", "missing_start"))
 
 
-@measure("csc.missing_episodes", kind="events", tables=("missing_episodes",), agency="CSC")
+@measure("csc.missing_episodes", noun="missing episodes", kind="events", tables=("missing_episodes",), agency="CSC")
 def missing_episodes(data: MeasureData) -> Events:
     """Episodes of a child going missing from home or care, dated by the day the child was reported missing."""
     return Events.build(_missing(data)["missing_start"])
@@ -637,7 +639,7 @@ def partner_numerator(data: MeasureData, code: str) -> Quarterly:
     return Quarterly(_partner_series(data, code, "numerator"), flow=True)
 
 
-@measure("partner.denominator", kind="quarterly", tables=("partner_return",), agency="", argument="partner indicator code")
+@measure("partner.denominator", noun="cases returned", kind="quarterly", tables=("partner_return",), agency="", argument="partner indicator code")
 def partner_denominator(data: MeasureData, code: str) -> Quarterly:
     """The headline denominator of a partner's quarterly return, counted over the quarter (twelve months:
     the sum of four quarters)."""
@@ -652,7 +654,7 @@ def partner_snapshot(data: MeasureData, code: str) -> Quarterly:
     return Quarterly(_partner_series(data, code, "numerator"), flow=False)
 
 
-@measure("partner.snapshot_denominator", kind="quarterly", tables=("partner_return",), agency="", time="stock",
+@measure("partner.snapshot_denominator", noun="pupils or cases returned", kind="quarterly", tables=("partner_return",), agency="", time="stock",
          argument="partner indicator code")
 def partner_snapshot_denominator(data: MeasureData, code: str) -> Quarterly:
     """The headline denominator of a partner's return that is a snapshot at the quarter end (for example
@@ -672,7 +674,7 @@ def training_places_attended(data: MeasureData) -> Events:
     return Events.build(t.loc[_yes(t["attended"]), "session_date"])
 
 
-@measure("training.places_booked", kind="events", tables=("training_attendance",), agency="PARTNERSHIP")
+@measure("training.places_booked", noun="places booked", kind="events", tables=("training_attendance",), agency="PARTNERSHIP")
 def training_places_booked(data: MeasureData) -> Events:
     """Places booked on multi-agency safeguarding courses, dated by the session."""
     t = data.table("training_attendance", ("session_date",))
@@ -688,7 +690,7 @@ def audits_cases_audited(data: MeasureData) -> Events:
     return Events.build(cases["audit_date"])
 
 
-@measure("audits.judgements", kind="events", tables=("audits",), agency="PARTNERSHIP")
+@measure("audits.judgements", noun="audit grades", kind="events", tables=("audits",), agency="PARTNERSHIP")
 def audits_judgements(data: MeasureData) -> Events:
     """Grades given in multi-agency audits (one per case, agency and line of enquiry), dated by the panel."""
     a = data.table("audits", ("audit_date", "grade"))
@@ -708,7 +710,7 @@ def _actions(data: MeasureData):
     return _days(a["raised_date"]), _days(a["due_date"]), _days(a["completed_date"])
 
 
-@measure("actions.open", kind="stock", tables=("actions",), agency="PARTNERSHIP")
+@measure("actions.open", noun="open actions", kind="stock", tables=("actions",), agency="PARTNERSHIP")
 def actions_open(data: MeasureData) -> Stock:
     """Actions of the partnership's action plan open at the date (raised on or before it, not completed by it)."""
     raised, _, done = _actions(data)
@@ -731,7 +733,7 @@ def _voice(data: MeasureData) -> pd.DataFrame:
     return v[pd.to_numeric(v["response"], errors="coerce").notna()]
 
 
-@measure("voice.responses", kind="events", tables=("voice_responses",), agency="PARTNERSHIP")
+@measure("voice.responses", noun="answers", kind="events", tables=("voice_responses",), agency="PARTNERSHIP")
 def voice_responses(data: MeasureData) -> Events:
     """Answers given by children to the Your Voice Matters survey statements (blank answers left out),
     dated by the survey."""

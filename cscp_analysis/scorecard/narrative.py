@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
@@ -81,11 +82,53 @@ def _now(res) -> str:
     return f"{fmt_value(res.indicator, float(cur['value']))} in {res.period.short_label}"
 
 
+_RULE_WORDS = {
+    "outside_limits": ("above the upper process limit", "below the lower process limit"),
+    "trend": ("part of a run of seven or more rising points", "part of a run of seven or more falling points"),
+    "two_of_three": ("two of three points close to the upper limit", "two of three points close to the lower limit"),
+    "shift": ("part of a run of seven or more points above the mean", "part of a run of seven or more points below "
+              "the mean"),
+}
+
+
+def describe_special_causes(rows: pd.DataFrame) -> str:
+    """Special-cause points in words, consecutive points with the same rule grouped:
+    'January 2026 (above the upper process limit); October to December 2025 (part of a run ...)'."""
+    if rows is None or not len(rows):
+        return ""
+    rows = rows.reset_index(drop=True)
+    high = (rows["value"] > rows["mean"]).to_numpy()
+    rule = rows["rule"].astype(str).to_numpy() if "rule" in rows.columns else np.full(len(rows), "")
+    pos = rows.index.to_numpy()
+    if "_pos" in rows.columns:
+        pos = rows["_pos"].to_numpy()
+    groups: list[list[int]] = []
+    for i in range(len(rows)):  # a handful of points
+        if groups and rule[i] == rule[groups[-1][-1]] and high[i] == high[groups[-1][-1]] and pos[i] == pos[groups[-1][-1]] + 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    parts = []
+    for g in groups:
+        first, last = when(str(rows["label"].iloc[g[0]])), when(str(rows["label"].iloc[g[-1]]))
+        span = first if len(g) == 1 else f"{first} to {last}"
+        words = _RULE_WORDS.get(rule[g[0]], ("a special cause", "a special cause"))[0 if high[g[0]] else 1]
+        parts.append(f"{span} ({words})")
+    return "; ".join(parts)
+
+
+def _special(res, which: str, in_period: bool) -> pd.DataFrame:
+    s = res.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
+    twelve = pd.Timestamp(res.period.rolling_twelve_months()[0])
+    sel = s["in_period"] if in_period else (~s["in_period"] & (s["end"] >= twelve))
+    return s[sel & (s["point_type"] == which)]
+
+
 def _spc_words(res, which: str) -> str:
     freq = "monthly" if res.spc_frequency == "monthly" else "quarterly"
-    sel = res.spc[res.spc["in_period"] & (res.spc["point_type"] == which)] if res.spc is not None else None
-    labels = ", ".join(when(str(x)) for x in sel["label"]) if sel is not None and len(sel) else res.period.label
-    return f"the {freq} SPC chart shows a {which.replace('_', ' ').replace('special cause', 'special-cause')} in {labels}"
+    kind = which.replace("special_cause_", "special-cause ")
+    detail = describe_special_causes(_special(res, which, True)) if res.spc is not None else ""
+    return f"the {freq} SPC chart shows {kind}: {detail}" if detail else f"the {freq} SPC chart shows {kind}"
 
 
 def _bench_words(res, which: str) -> str:
@@ -114,8 +157,11 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             text=f"{_agency(res)} to correct and resubmit the data behind {ind.title} ({ind.id}), which could not be "
                  f"published for {res.period.label} because {res.reason}."))
         return out
+    from .publish import suppression_flags
+
     cur = res.current
     usable = cur is not None and not math.isnan(cur["value"]) and not is_suppressed(res, threshold)
+    bench_ok = usable and not suppression_flags(res, threshold)["comparable"]
     s = res.spc_summary or {}
     b = res.benchmark or {}
     ww, wr, wr_rules, ww_rules = [], [], [], []
@@ -126,7 +172,8 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             ww.append(f"{_now(res)}; {_spc_words(res, 'special_cause_improvement')}")
             ww_rules.append("SC-WW-1")
             ww_w += 2
-        if b.get("status") == "ok" and b.get("vs_england_95_polarity") == "better" and b.get("vs_sn_95") == "better":
+        if bench_ok and b.get("status") == "ok" and b.get("vs_england_95_polarity") == "better" \
+                and b.get("vs_sn_95") == "better":
             ww.append(_bench_words(res, "better") + f" and than the statistical-neighbour median "
                       f"({fmt_value(ind, b['sn_median'], b.get('decimals'))})" + _ci(res, res.comparable))
             ww_rules.append("SC-WW-2")
@@ -146,7 +193,7 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             wr.append(f"{_now(res)}; {_spc_words(res, 'special_cause_concern')}")
             wr_rules.append("SC-WR-1")
             wr_w += 3
-        if b.get("status") == "ok" and b.get("vs_england_95_polarity") == "worse":
+        if bench_ok and b.get("status") == "ok" and b.get("vs_england_95_polarity") == "worse":
             strong = b.get("vs_england_998_polarity") == "worse"
             wr.append(_bench_words(res, "worse") + (" at 99.8%" if strong else " at 95%")
                       + _ci(res, res.comparable, "998" if strong else "95"))
@@ -157,16 +204,16 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             wr_rules.append("SC-WR-3")
             wr_w += 2
         if res.spc is not None and s.get("recent_concerns") and not s.get("concern_in_period"):
-            months = ", ".join(when(x) for x in s["recent_concerns"])
-            wr.append(f"{months} {'was' if len(s['recent_concerns']) == 1 else 'were'} a special-cause concern on the "
-                      f"SPC chart; {res.period.short_label} is back within common-cause variation")
+            detail = describe_special_causes(_special(res, "special_cause_concern", False))
+            wr.append(f"earlier in the year the SPC chart showed special-cause concern: {detail}; "
+                      f"{res.period.short_label} is back within common-cause variation")
             wr_rules.append("SC-WR-4")
             wr_w += 1
         if ww:
             out.append(_finding("working_well", res, ww, ww_rules, ww_w))
         if wr:
             out.append(_finding("worried", res, wr, wr_rules, wr_w))
-            ask = (f"{_agency(res)} to explain {ind.title.lower()} ({ind.id}) and agree with the Audit and Performance "
+            ask = (f"{_agency(res)} to explain {_lower_first(ind.title)} ({ind.id}) and agree with the Audit and Performance "
                    f"subgroup what will change and how the next quarter's scorecard will show it")
             if res.commentary_status == "provided":
                 ask += "; its commentary for the quarter is to be tested against the figures"
@@ -182,6 +229,11 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             f"{_agency(res)} to send its commentary on {ind.title} ({ind.id}) for {res.period.label}, which is missing.",
             ind.lens, "scorecard", ind.id, ind.priority, "SC-NH-2", 0.5))
     return out
+
+
+def _lower_first(text: str) -> str:
+    """'Assessments completed' -> 'assessments completed'; 'LADO allegations' stays as it is."""
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _agency(res) -> str:

@@ -87,7 +87,7 @@ class Indicator:
     spc: str | None = None  # monthly / quarterly; None: monthly where every measure allows it
     rag: dict[str, Any] = field(default_factory=dict)
     decimals: int = 1
-    commentary: bool = True  # whether the owning agency is expected to comment on it each quarter
+    commentary: bool | None = None  # owning agency expected to comment each quarter (None: if it sends a return)
     unit: str = ""  # how the value reads, e.g. "%" or "per 10,000 children aged 0-17"
     short_title: str = ""
     benchmark_note: str = ""
@@ -269,7 +269,7 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
             id=ind, title=str(raw["title"]).strip(), agency=agency, priority=priority, lens=lens, statistic=stat,
             numerator=num, polarity=pol, definition=" ".join(str(raw["definition"]).split()),
             source=" ".join(str(raw["source"]).split()), denominator=den, per=per, target=target, benchmark=bench,
-            spc=spc or None, rag=dict(rag), decimals=int(decimals), commentary=bool(raw.get("commentary", True)),
+            spc=spc or None, rag=dict(rag), decimals=int(decimals), commentary=None if raw.get("commentary") is None else bool(raw["commentary"]),
             unit=str(raw.get("unit") or _default_unit(stat, per, den, measures)),
             short_title=str(raw.get("short_title") or ""), benchmark_note=str(raw.get("benchmark_note") or ""),
         ))

@@ -212,3 +212,10 @@ def fixture_returns():
 @pytest.fixture(scope="session")
 def config():
     return load_partnership()
+
+
+@pytest.fixture(scope="session")
+def fixture_scorecard(fixture_returns, config):
+    from cscp_analysis.scorecard import compute
+
+    return compute(fixture_returns, PERIOD, config)

@@ -46,8 +46,8 @@ def test_shipped_registry_is_about_thirty_indicators_across_the_agencies(config)
         assert i.definition and i.source
 
 
-def test_every_shipped_indicator_can_be_computed(fixture_returns, config):
-    sc = compute(fixture_returns, "2025-26-Q4", config)
+def test_every_shipped_indicator_can_be_computed(fixture_scorecard, config):
+    sc = fixture_scorecard
     empty = [r.indicator.id for r in sc if np.isnan(r.current["value"])]
     assert not empty
     assert len(sc) == len(load_indicators(config=config))

@@ -15,8 +15,8 @@ from .expected import expected_values
 
 
 @pytest.fixture(scope="module")
-def scorecard(fixture_returns, config):
-    return compute(fixture_returns, "2025-26-Q4", config)
+def scorecard(fixture_scorecard):
+    return fixture_scorecard
 
 
 def _same(a, b):

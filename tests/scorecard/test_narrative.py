@@ -1,0 +1,92 @@
+"""The narrative rules: which findings each statistic drafts, and which it never drafts."""
+
+from __future__ import annotations
+
+from cscp_analysis.scorecard.narrative import RULES, scorecard_findings, when
+
+from .helpers import bench, indicator, result, scorecard
+
+
+def kinds(*results):
+    return {(f.kind, f.rule) for f in scorecard_findings(scorecard(*results))}
+
+
+def test_special_cause_improvement_is_working_well():
+    spc = {"improvement_in_period": True, "special": {"2026-02": ("special_cause_improvement", "outside_limits", 75.0)}}
+    fs = scorecard_findings(scorecard(result(values=(95.0,), spc=spc)))
+    ww = [f for f in fs if f.kind == "working_well"]
+    assert len(ww) == 1 and ww[0].rule == "SC-WW-1"
+    assert "95.0% in Jan-Mar 2026" in ww[0].text and "special-cause improvement: February 2026 (above the upper process limit)" in ww[0].text
+    assert ww[0].evidence.startswith("T-01") and ww[0].priority == "P1" and ww[0].lens == "independent"
+
+
+def test_better_than_england_and_neighbours_is_working_well_but_not_england_alone():
+    assert ("working_well", "SC-WW-2") in kinds(result(values=(95.0,), benchmark=bench("better", "better", "better")))
+    assert ("working_well", "SC-WW-2") not in kinds(result(values=(95.0,), benchmark=bench("better", "better", "similar")))
+
+
+def test_target_met_four_quarters_running_is_working_well():
+    assert ("working_well", "SC-WW-3") in kinds(result(values=(91.0, 92.0, 93.0, 94.0)))
+    assert ("working_well", "SC-WW-3") not in kinds(result(values=(85.0, 92.0, 93.0, 94.0)))
+
+
+def test_worries_and_the_needs_that_follow_them():
+    run = {m: ("special_cause_concern", "shift", 40.0) for m in ("2025-11", "2025-12", "2026-01", "2026-02", "2026-03")}
+    spc = {"concern_in_period": True, "special": run}
+    fs = scorecard_findings(scorecard(result(values=(70.0,), spc=spc, benchmark=bench("worse", "worse"))))
+    worried = [f for f in fs if f.kind == "worried"]
+    assert len(worried) == 1  # one finding per indicator and kind, rules listed
+    assert worried[0].rule == "SC-WR-1, SC-WR-2, SC-WR-3"
+    text = worried[0].text
+    assert ("special-cause concern: January 2026 to March 2026 (part of a run of seven or more points below the mean)"
+            in text)
+    assert "significantly worse than England (80.0%, year ending 31 March 2025) at 99.8%" in text
+    assert "misses the target of 90.0%" in text
+    needs = [f for f in fs if f.kind == "needs_to_happen"]
+    assert [f.rule for f in needs] == ["SC-NH-1"]
+    assert needs[0].text.startswith("CSC to explain assessments within 45 working days (T-01)")
+    assert worried[0].weight > 5
+
+
+def test_an_earlier_special_cause_in_the_year_is_a_worry_in_the_past_tense():
+    special = {"2025-10": ("special_cause_concern", "outside_limits", 80.0),
+               "2025-11": ("special_cause_concern", "shift", 60.0), "2025-12": ("special_cause_concern", "shift", 60.0)}
+    spc = {"concern_in_period": False, "recent_concerns": ["2025-10", "2025-11", "2025-12"], "special": special}
+    r = result(indicator(target=None, polarity="lower_is_better"), values=(20.0,), spc=spc)
+    fs = [f for f in scorecard_findings(scorecard(r)) if f.kind == "worried"]
+    assert fs[0].rule == "SC-WR-4"
+    assert fs[0].text == ("Assessments within 45 working days: earlier in the year the SPC chart showed special-cause "
+                          "concern: October 2025 (above the upper process limit); November 2025 to December 2025 "
+                          "(part of a run of seven or more points above the mean); Jan-Mar 2026 is back within "
+                          "common-cause variation.")
+
+
+def test_missing_commentary_and_blocked_data_need_to_happen():
+    fs = scorecard_findings(scorecard(result(values=(95.0,), commentary_status="missing", commentary="")))
+    assert [(f.kind, f.rule) for f in fs] == [("needs_to_happen", "SC-NH-2")]
+    assert "to send its commentary on Assessments within 45 working days (T-01) for 2025-26-Q4" in fs[0].text
+    blocked = result(status="not_published", reason="the return was rejected")
+    fs = scorecard_findings(scorecard(blocked))
+    assert [f.rule for f in fs] == ["SC-NH-3"] and "the return was rejected" in fs[0].text
+
+
+def test_neutral_special_cause_is_context():
+    ind = indicator(polarity="neither", target=None)
+    spc = {"neutral_in_period": "high", "special": {"2026-03": ("special_cause_neutral_high", "outside_limits", 80.0)}}
+    assert ("context", "SC-CX-1") in kinds(result(ind, spc=spc))
+
+
+def test_no_finding_rests_on_a_suppressed_value():
+    spc = {"concern_in_period": True}
+    r = result(values=(40.0,), nums=[2.0], dens=[5.0], spc=spc, benchmark=bench("worse", "worse"))
+    assert kinds(r) == set()
+
+
+def test_every_rule_used_is_documented():
+    assert {r for r in RULES} >= {"SC-WW-1", "SC-WW-2", "SC-WW-3", "SC-WR-1", "SC-WR-2", "SC-WR-3", "SC-WR-4",
+                                   "SC-NH-1", "SC-NH-2", "SC-NH-3", "SC-CX-1"}
+
+
+def test_labels_read_as_words():
+    assert when("2026-01") == "January 2026"
+    assert when("2026-27-Q2") == "Jul-Sep 2026 (2026-27-Q2)"
