@@ -34,6 +34,7 @@ __all__ = [
     "action_summary",
     "ageing",
     "overdue_actions",
+    "section",
     "findings",
 ]
 
@@ -170,6 +171,51 @@ def overdue_actions(actions: pd.DataFrame, period: str | Period) -> pd.DataFrame
     return out
 
 
+# --- publication -----------------------------------------------------------------------------------
+
+_PCT = {"pct_overdue": 1, "pct_on_time": 1}
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The action plan section (lens: professional; inspection and scrutiny actions also under independent)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section, format_only
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    sec = Section("actions", "The partnership action plan", "professional", p.label,
+                  "every action raised by the period end, as it stood at the period end")
+    actions = tables.get("actions")
+    if actions is None:
+        return sec
+    by_source = action_summary(actions, p, "source_type")
+    by_source.insert(1, "source", by_source["source_type"].map(SOURCE_LABELS).fillna("All sources"))
+    by_source.insert(2, "lens", by_source["source_type"].map(SOURCE_LENS).fillna("all"))
+    sec.add("assurance_actions_by_source", f"Actions by source at the end of {p.label}", format_only(by_source, _PCT))
+    sec.add("assurance_actions_by_owner", f"Actions by owning agency at the end of {p.label}",
+            format_only(action_summary(actions, p, "owner_agency"), _PCT))
+    ind = by_source.loc[by_source["lens"] == "independent"]
+    sec.add("assurance_actions_independent", "Actions from inspection and independent scrutiny: progress at the end of "
+            f"{p.label}", format_only(ind, _PCT), lens="independent")
+    age = ageing(actions, p, by="source_type")
+    age = age.rename(columns={k: v for k, v in SOURCE_LABELS.items() if k in age.columns})
+    sec.add("assurance_actions_ageing", f"Open actions by time past their due date at the end of {p.label}", age)
+    sec.add("assurance_actions_overdue", f"Overdue actions at the end of {p.label}, most overdue first",
+            overdue_actions(actions, p))
+    total = age["All"]
+    overdue = int(total.iloc[1:].sum())
+    sec.figures.append(FigureSpec(
+        "assurance_actions_ageing", f"Open actions by time past their due date, end of {p.label}",
+        f"Stacked column chart of the {int(total.sum())} actions open at the end of {p.label}, by how far past their "
+        f"due date they were (not yet due, then 1 to 30, 31 to 90, 91 to 180 and over 180 days overdue), coloured by "
+        f"where the action came from; {overdue} were overdue and {int(total.iloc[0])} not yet due.",
+        "assurance_actions_ageing",
+        lambda: ch.action_ageing(age, title="Open actions by ageing", source="partnership action plan"),
+    ))
+    sec.findings = findings(tables, p, config)
+    return sec
+
+
 # --- findings ---------------------------------------------------------------------------------------
 
 ON_TIME_GOOD = 80.0  # % of actions completed on time at or above which completion is "working well"
@@ -228,8 +274,8 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
     if long_overdue:
         out.append(Finding(
             "needs_to_happen",
-            f"{long_overdue} actions have been overdue for more than six months: the partnership should decide "
-            "whether each is still the right action, and escalate or close it.",
+            f"{long_overdue} action{'s have' if long_overdue != 1 else ' has'} been overdue for more than six months: "
+            "the partnership should decide whether each is still the right action, and escalate or close it.",
             "professional", "assurance", "figure assurance_actions_ageing", rule="ACT-04", weight=0.6,
         ))
     return out

@@ -33,6 +33,7 @@ __all__ = [
     "min_total",
     "deaths_reviewed",
     "published_breakdown",
+    "section",
     "findings",
 ]
 
@@ -59,9 +60,13 @@ DEFAULT_MIN_TOTAL = 10
 
 
 def min_total(config=None) -> int:
-    """Smallest twelve-month total for which any breakdown is published (``disclosure.cdop_min_total``)."""
+    """Smallest twelve-month total for which any breakdown is published (``disclosure.cdop_min_total``).
+
+    Never below the CDOP threshold plus one, so that a published breakdown always has a published total.
+    """
     raw = getattr(config, "raw", {}) or {}
-    return int((raw.get("disclosure") or {}).get("cdop_min_total", DEFAULT_MIN_TOTAL))
+    configured = int((raw.get("disclosure") or {}).get("cdop_min_total", DEFAULT_MIN_TOTAL))
+    return max(configured, _threshold(config) + 1)
 
 
 def _threshold(config=None) -> int:
@@ -97,62 +102,97 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
                         window: str = ROLLING) -> pd.DataFrame:
     """The breakdown as it may be published: strict suppression, or only the total when it is small.
 
-    Columns: ``group``, ``reviews`` (number or ``c``), ``pct`` (of the total, only from published counts),
-    ``note``.
+    Columns: ``group``, ``reviews`` (number or ``c``), ``pct`` (of the total; ``c`` wherever the count
+    is suppressed), ``note``.
     """
-    from .publish import publish_counts, suppressed_total
+    from .publish import publish, suppressed_total
 
     raw = deaths_reviewed(child_deaths, period, by, window)
     total = int(raw["reviews"].iloc[-1])
-    threshold = _threshold(config)
+    t = _threshold(config)
     if total < min_total(config):
+        shown = suppressed_total(total, t)
         return pd.DataFrame({
             "group": ["All"],
-            "reviews": [suppressed_total(total, threshold)],
-            "pct": [pd.NA],
-            "note": [f"No breakdown published: fewer than {min_total(config)} reviews in the period"],
+            "reviews": [shown],
+            "pct": ["c" if shown == "c" else "z"],
+            "note": [f"No breakdown is published when there are fewer than {min_total(config)} reviews in the period"],
         })
-    pub = publish_counts(raw, ["reviews"], config, total_row="All", label_column="group", threshold=threshold,
-                         percent_of_total=("reviews", "pct"))
+    raw["pct"] = 100 * raw["reviews"] / total
+    pub = publish(raw, ["reviews"], config, derived={"pct": ["reviews"]}, total_row=("group", "All"), cdop=True).table
     pub["note"] = ""
     return pub[["group", "reviews", "pct", "note"]]
 
 
-# --- findings ---------------------------------------------------------------------------------------
+# --- publication and findings ------------------------------------------------------------------------
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The CDOP section: reviews by category, age, modifiable factors and expectedness (lens: professional)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    sec = Section("child_deaths", "Child deaths reviewed (CDOP)", "professional", p.label,
+                  "reviews the panel completed in the twelve months to the period end")
+    cd = tables.get("child_deaths")
+    if cd is None:
+        return sec
+    names = {"category": "assurance_cdop_by_category", "age_band": "assurance_cdop_by_age",
+             "modifiable": "assurance_cdop_modifiable", "expected": "assurance_cdop_expected"}
+    for by, name in names.items():
+        sec.add(name, f"Child death reviews completed in the twelve months to the end of {p.label}: "
+                f"{BREAKDOWNS[by][0].lower()}", published_breakdown(cd, p, by, config), counts=["reviews"])
+    cat = sec["assurance_cdop_by_category"]
+    total = cat.iloc[-1]["reviews"]
+    shown = int((cat.iloc[:-1]["reviews"] != "c").sum()) if len(cat) > 1 else 0
+    sec.figures.append(FigureSpec(
+        "assurance_cdop_by_category", f"Child death reviews by category, twelve months to the end of {p.label}",
+        (f"Horizontal bar chart of the {total} child death reviews completed in the twelve months to the end of "
+         f"{p.label} by category of death; {len(cat) - 1 - shown} of the {len(cat) - 1} categories are too small to "
+         "publish and are marked c." if len(cat) > 1 else
+         f"No breakdown of the child death reviews of the twelve months to the end of {p.label} is published: there "
+         "were too few."),
+        "assurance_cdop_by_category",
+        lambda: ch.category_bars(cat, title="Child death reviews by category", source="CDOP"),
+    ))
+    sec.findings = _findings(sec, p)
+    return sec
 
 
 def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
     """Findings from CDOP (rules CDP-01 to CDP-03): only from published counts, never naming a suppressed one."""
-    tables = tables_of(returns_or_tables)
-    cd = tables.get("child_deaths")
-    if cd is None:
-        return []
-    p = parse_period(period)
+    return section(returns_or_tables, period, config).findings
+
+
+def _findings(sec, p: Period) -> list[Finding]:
+    from .publish import number
+
     out: list[Finding] = []
-    tot = published_breakdown(cd, p, "category", config)
-    n = pd.to_numeric(tot["reviews"].iloc[-1], errors="coerce")
+    tot = sec["assurance_cdop_by_category"]
+    n = number(tot["reviews"].iloc[-1])
     if len(tot) == 1:
-        out.append(Finding("context", f"The Child Death Overview Panel's reviews in the twelve months to the end of "
-                           f"{p.label} are too few to publish any breakdown.", "professional", "assurance",
-                           "table assurance_cdop_by_category", rule="CDP-01"))
-        return out
+        return [Finding("context", f"The Child Death Overview Panel's reviews in the twelve months to the end of "
+                        f"{p.label} are too few to publish any breakdown.", "professional", "assurance",
+                        "table assurance_cdop_by_category", rule="CDP-01")]
     out.append(Finding("context", f"The Child Death Overview Panel completed {n:.0f} reviews in the twelve months to the "
                        f"end of {p.label}.", "professional", "assurance", "table assurance_cdop_by_category",
                        rule="CDP-01"))
-    mod = published_breakdown(cd, p, "modifiable", config).set_index("group")
-    yes = pd.to_numeric(pd.Series([mod.loc["Yes", "reviews"]]), errors="coerce").iloc[0]
-    if pd.notna(yes) and pd.notna(mod.loc["Yes", "pct"]):
+    mod = sec["assurance_cdop_modifiable"].set_index("group")
+    yes, pct = number(mod.loc["Yes", "reviews"]), number(mod.loc["Yes", "pct"])
+    if pd.notna(yes) and pd.notna(pct):
         out.append(Finding(
             "needs_to_happen" if yes > 0 else "context",
-            f"Modifiable factors were identified in {mod.loc['Yes', 'pct']:.1f}% of reviews; the panel's learning on them "
-            "should reach the partnership's priorities and training." if yes > 0 else
+            (f"Modifiable factors were identified in {pct:.1f}% of reviews; the panel's learning on them should reach "
+             "the partnership's priorities and training.") if yes > 0 else
             "No modifiable factors were identified in the reviews of the period.",
             "professional", "assurance", "table assurance_cdop_modifiable", rule="CDP-02", weight=0.5))
-    cat = tot.iloc[:-1].assign(_n=pd.to_numeric(tot["reviews"].iloc[:-1], errors="coerce")).dropna(subset=["_n"])
-    cat = cat.loc[cat["_n"] > 0]
+    cat = tot.iloc[:-1].assign(n_=tot["reviews"].iloc[:-1].map(number)).dropna(subset=["n_"])
+    cat = cat.loc[cat["n_"] > 0]
     if len(cat):
-        top = cat.loc[cat["_n"] == cat["_n"].max()]
-        out.append(Finding("context", "Most frequent category of death among published counts: "
-                           + "; ".join(f"{r.group} ({r._n:.0f})" for r in top.itertuples()) + ".",
+        top = cat.loc[cat["n_"] == cat["n_"].max()]
+        out.append(Finding("context", "Most frequent category of death among the published counts: "
+                           + "; ".join(f"{r.group} ({r.n_:.0f})" for r in top.itertuples()) + ".",
                            "professional", "assurance", "table assurance_cdop_by_category", rule="CDP-03"))
     return out

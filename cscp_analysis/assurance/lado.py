@@ -43,6 +43,8 @@ __all__ = [
     "allegation_status",
     "by_sector",
     "timeliness",
+    "timeliness_rates",
+    "section",
     "findings",
 ]
 
@@ -144,79 +146,122 @@ def timeliness(lado: pd.DataFrame, period: str | Period, window: str = ROLLING) 
 def timeliness_rates(table: pd.DataFrame) -> pd.DataFrame:
     """Headline percentages from a (possibly suppressed) :func:`timeliness` table.
 
-    ``pct_ic_within_1wd`` (of allegations with an initial consideration recorded), ``pct_within_1_month``
-    and ``pct_within_3_months`` (of concluded allegations). A percentage is NaN when any count it needs
-    is not a number (suppressed).
+    One row per measure: ``measure``, ``pct`` and ``of`` (its denominator in words). A percentage is
+    NaN when any count it needs is not a number (suppressed), so it is never drawn from a suppressed count.
     """
-    v = pd.to_numeric(table.set_index("band")["allegations"], errors="coerce")
-    v = v[~v.index.duplicated()]
-    ic_rec = v.get(IC_BANDS[0], np.nan) + v.get(IC_BANDS[1], np.nan)
-    conc = sum(v.get(b, np.nan) for b in CONCLUSION_BANDS[:4])
-    rows = {
-        "pct_ic_within_1wd": percent(v.get(IC_BANDS[0], np.nan), ic_rec)[0],
-        "pct_within_1_month": percent(v.get(CONCLUSION_BANDS[0], np.nan), conc)[0],
-        "pct_within_3_months": percent(v.get(CONCLUSION_BANDS[0], np.nan) + v.get(CONCLUSION_BANDS[1], np.nan), conc)[0],
-        "pct_within_12_months": percent(sum(v.get(b, np.nan) for b in CONCLUSION_BANDS[:3]), conc)[0],
-    }
-    return pd.DataFrame([rows])
+    from .publish import number
+
+    v = table.drop_duplicates("band").set_index("band")["allegations"].map(number)
+
+    def get(band):
+        return v.get(band, np.nan)
+
+    ic_rec = get(IC_BANDS[0]) + get(IC_BANDS[1])
+    conc = sum(get(b) for b in CONCLUSION_BANDS[:4])
+    rows = [
+        ("Initial consideration within 1 working day", percent(get(IC_BANDS[0]), ic_rec)[0],
+         "allegations with an initial consideration recorded"),
+        ("Concluded within 1 month", percent(get(CONCLUSION_BANDS[0]), conc)[0], "allegations concluded"),
+        ("Concluded within 3 months", percent(get(CONCLUSION_BANDS[0]) + get(CONCLUSION_BANDS[1]), conc)[0],
+         "allegations concluded"),
+        ("Concluded within 12 months", percent(sum(get(b) for b in CONCLUSION_BANDS[:3]), conc)[0],
+         "allegations concluded"),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "pct", "of"])
 
 
-# --- findings ---------------------------------------------------------------------------------------
+# --- publication and findings ------------------------------------------------------------------------
 
 IC_GOOD, IC_POOR = 90.0, 75.0
 TARGET_1_MONTH, TARGET_3_MONTHS = 80.0, 90.0
+_SECTOR_COUNTS = [*OUTCOMES, "total"]
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The LADO section: allegations by sector and outcome, and timeliness (lens: provider)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section, format_only, publish
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    sec = Section("lado", "Allegations against people who work with children (LADO)", "provider", p.label,
+                  "allegations received in the twelve months to the period end, as they stood at the period end")
+    lado = tables.get("lado")
+    if lado is None:
+        return sec
+    sector = sec.add("assurance_lado_by_sector", f"LADO allegations by employer sector and outcome, twelve months to "
+                     f"the end of {p.label}", publish(by_sector(lado, p), _SECTOR_COUNTS, config,
+                                                       total_row=("employer_sector", "All"), total_column="total").table,
+                     counts=_SECTOR_COUNTS)
+    tl = sec.add("assurance_lado_timeliness", f"LADO timeliness: initial consideration and time to conclusion, twelve "
+                 f"months to the end of {p.label}", publish(timeliness(lado, p), ["allegations"], config, by="measure",
+                                                             total_row=("band", "All allegations")).table,
+                 counts=["allegations"])
+    rates = timeliness_rates(tl)
+    shown = format_only(rates, {"pct": 1})
+    shown["pct"] = shown["pct"].replace({"x": "c"})
+    sec.add("assurance_lado_timeliness_rates", "LADO timeliness: headline percentages (from published counts only)",
+            shown)
+    total = sector.iloc[-1]["total"]
+    top = sector.iloc[:-1].assign(n_=sector["total"].iloc[:-1].map(_num)).sort_values("n_", ascending=False,
+                                                                                        kind="mergesort").iloc[0]
+    sec.figures.append(FigureSpec(
+        "assurance_lado_by_sector", f"LADO allegations by employer sector, twelve months to the end of {p.label}",
+        f"Horizontal bar chart of the {total} allegations referred to the LADO in the twelve months to the end of "
+        f"{p.label}, one bar per employer sector; the largest is {top['employer_sector']} with {top['total']} "
+        "(c marks a number too small to publish).",
+        "assurance_lado_by_sector",
+        lambda: ch.sector_bars(sector, title="LADO allegations by employer sector", source="LADO register"),
+        lens="provider",
+    ))
+    sec.findings = _findings(sec, lado, p)
+    return sec
+
+
+def _num(v) -> float:
+    from .publish import number
+
+    return number(v)
 
 
 def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
-    """Findings about LADO allegations (rules LAD-01 to LAD-04, docs/assurance.md).
+    """Findings about LADO allegations (rules LAD-01 to LAD-04, docs/assurance.md), from published counts only."""
+    return section(returns_or_tables, period, config).findings
 
-    Drafted only from counts that are published (primary and secondary suppression applied first).
-    """
-    from .publish import publish_counts
 
-    tables = tables_of(returns_or_tables)
-    lado = tables.get("lado")
-    if lado is None:
-        return []
-    p = parse_period(period)
+def _findings(sec, lado: pd.DataFrame, p: Period) -> list[Finding]:
     out: list[Finding] = []
-    sec = publish_counts(by_sector(lado, p), ["total"], config, total_row="All")
-    total = pd.to_numeric(sec["total"], errors="coerce")
-    n = total.iloc[-1]
+    sector = sec["assurance_lado_by_sector"]
+    n = _num(sector.iloc[-1]["total"])
     if pd.isna(n) or n == 0:
         return [Finding("context", f"Too few allegations were referred to the LADO in the twelve months to the end of "
                         f"{p.label} to publish any breakdown.", "provider", "assurance", "table assurance_lado_by_sector",
                         rule="LAD-01")]
-    body = sec.iloc[:-1].assign(_n=total.iloc[:-1]).dropna(subset=["_n"]).sort_values("_n", ascending=False,
-                                                                                        kind="mergesort")
-    top = body.head(2)
-    shares = "; ".join(f"{r.employer_sector} {r._n:.0f} ({100 * r._n / n:.1f}%)" for r in top.itertuples())
+    body = sector.iloc[:-1].assign(n_=sector["total"].iloc[:-1].map(_num)).dropna(subset=["n_"])
+    top = body.sort_values("n_", ascending=False, kind="mergesort").head(2)
+    shares = "; ".join(f"{r.employer_sector} {r.n_:.0f} ({100 * r.n_ / n:.1f}%)" for r in top.itertuples())
     out.append(Finding("context", f"{n:.0f} allegations were referred to the LADO in the twelve months to the end of "
                        f"{p.label}; the largest sectors: {shares}.", "provider", "assurance",
                        "table assurance_lado_by_sector", rule="LAD-01"))
-    tl = publish_counts(timeliness(lado, p), ["allegations"], config, group="measure", total_label="All allegations",
-                        label_column="band")
-    rates = timeliness_rates(tl).iloc[0]
-    if pd.notna(rates["pct_ic_within_1wd"]):
-        pct = rates["pct_ic_within_1wd"]
-        kind = "working_well" if pct >= IC_GOOD else "worried" if pct < IC_POOR else "context"
-        out.append(Finding(kind, f"{pct:.1f}% of allegations had the LADO's initial consideration within one working day "
-                           "of receipt.", "provider", "assurance", "table assurance_lado_timeliness", rule="LAD-02",
-                           weight=abs(pct - IC_POOR) / 100))
-    if pd.notna(rates["pct_within_1_month"]) and pd.notna(rates["pct_within_3_months"]):
-        m1, m3 = rates["pct_within_1_month"], rates["pct_within_3_months"]
+    rates = sec["assurance_lado_timeliness_rates"].set_index("measure")["pct"].map(_num)
+    ic = rates["Initial consideration within 1 working day"]
+    if pd.notna(ic):
+        kind = "working_well" if ic >= IC_GOOD else "worried" if ic < IC_POOR else "context"
+        out.append(Finding(kind, f"{ic:.1f}% of allegations had the LADO's initial consideration within one working day "
+                           "of receipt.", "provider", "assurance", "table assurance_lado_timeliness_rates",
+                           rule="LAD-02", weight=abs(ic - IC_POOR) / 100))
+    m1, m3 = rates["Concluded within 1 month"], rates["Concluded within 3 months"]
+    if pd.notna(m1) and pd.notna(m3):
         met = m1 >= TARGET_1_MONTH and m3 >= TARGET_3_MONTHS
         out.append(Finding(
             "working_well" if met else "worried",
             f"Of allegations concluded, {m1:.1f}% were concluded within one month and {m3:.1f}% within three months "
-            f"(timescales used by LADO services: 80% and 90%).", "provider", "assurance", "table assurance_lado_timeliness",
-            rule="LAD-03", weight=0.6 if not met else 0.4,
+            "(the timescales LADO services report against: 80% and 90%).", "provider", "assurance",
+            "table assurance_lado_timeliness_rates", rule="LAD-03", weight=0.6 if not met else 0.4,
         ))
     st = allegation_status(lado, p, window=TO_DATE)
-    long_open = int((st["conclusion_band"] == CONCLUSION_BANDS[6]).sum())
-    if long_open:
+    if int((st["conclusion_band"] == CONCLUSION_BANDS[6]).sum()):
         out.append(Finding("needs_to_happen", f"At least one allegation had been open for more than twelve months at the "
-                           f"end of {p.label}: the LADO should review what is "
-                           "holding it up.", "provider", "assurance", "table assurance_lado_timeliness", rule="LAD-04",
-                           weight=0.7))
+                           f"end of {p.label}: the LADO should review what is holding it up.", "provider", "assurance",
+                           "table assurance_lado_timeliness", rule="LAD-04", weight=0.7))
     return out

@@ -41,6 +41,7 @@ __all__ = [
     "lcspr_status",
     "learning_themes",
     "rolling_series",
+    "section",
     "findings",
 ]
 
@@ -171,22 +172,65 @@ def rolling_series(reviews: pd.DataFrame, period: str | Period, quarters: int = 
     return pd.DataFrame(rows)
 
 
-# --- findings ---------------------------------------------------------------------------------------
+# --- publication and findings ------------------------------------------------------------------------
+
+_SUMMARY_TOTAL = "Serious incidents notified"
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The reviews section: timeliness, decisions, practice reviews and themes (lens: professional)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section, publish
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    sec = Section("reviews", "Rapid reviews and local child safeguarding practice reviews", "professional", p.label,
+                  "serious incidents notified in the twelve months to the period end; practice reviews as they stood "
+                  "at the period end")
+    reviews = tables.get("reviews")
+    if reviews is None:
+        return sec
+    sec.add("assurance_reviews_summary", f"Rapid reviews: timeliness and decisions, twelve months to the end of {p.label}",
+            publish(review_summary(reviews, p), ["reviews"], config, by="group",
+                    total_row=("measure", _SUMMARY_TOTAL)).table, counts=["reviews"])
+    sec.add("assurance_lcspr_status", f"Local child safeguarding practice reviews at the end of {p.label}",
+            publish(lcspr_status(reviews, p), ["reviews"], config).table, counts=["reviews"])
+    sec.add("assurance_reviews_themes", f"Learning themes of reviews notified in the twelve months to the end of {p.label}",
+            publish(learning_themes(reviews, p), ["reviews"], config).table, counts=["reviews"])
+    series = rolling_series(reviews, p)[["period", "notified", "within_15", "late", "pending"]]
+    rolling = sec.add("assurance_reviews_rolling", "Rolling twelve-month notifications and rapid-review timeliness at "
+                      "each quarter end", publish(series, ["notified", "within_15", "late", "pending"], config,
+                                                  total_column="notified", by="period").table,
+                      counts=["notified", "within_15", "late", "pending"])
+    last = rolling.iloc[-1]
+    sec.figures.append(FigureSpec(
+        "assurance_reviews_timeliness", "Serious incidents notified and rapid reviews within 15 working days, rolling "
+        "twelve months",
+        f"Line chart of the rolling twelve-month number of serious incidents notified and of rapid reviews completed "
+        f"within 15 working days, at each of the last {len(rolling)} quarter ends; at the end of {p.label} the figures "
+        f"were {last['notified']} and {last['within_15']} (c marks a number too small to publish).",
+        "assurance_reviews_rolling",
+        lambda: ch.review_timeliness(rolling, title="Rapid reviews, rolling twelve months",
+                                     source="rapid review register"),
+    ))
+    sec.findings = _findings(sec, reviews, p, config)
+    return sec
 
 
 def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
     """Findings about rapid reviews and practice reviews (rules REV-01 to REV-04, docs/assurance.md).
 
-    Counts from 1 to the suppression threshold are never quoted: where one matters (a late rapid review,
-    an overdue LCSPR) the sentence says that there was at least one, without the number.
+    Numbers are quoted only as the published tables show them; where a count that matters is too small
+    to publish (a late rapid review, an overdue LCSPR), the sentence says there was at least one.
     """
-    tables = tables_of(returns_or_tables)
-    reviews = tables.get("reviews")
-    if reviews is None:
-        return []
-    p = parse_period(period)
-    threshold = getattr(config, "suppression_threshold", 5)
-    small = lambda n: 0 < n <= threshold  # noqa: E731
+    return section(returns_or_tables, period, config).findings
+
+
+def _findings(sec, reviews: pd.DataFrame, p: Period, config) -> list[Finding]:
+    from .publish import number
+
+    summ = sec["assurance_reviews_summary"]
+    timely = summ.loc[summ["group"] == "timeliness"].set_index("measure")["reviews"].map(number)
     s = rapid_review_status(reviews, p)
     out: list[Finding] = []
     n = len(s)
@@ -194,32 +238,33 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
     within = int(s["within_15"].fillna(False).astype(bool).sum())
     late = done - within
     overdue_pending = int((s["status"] == STATUS[3]).sum())
+    shown_within, shown_late = timely[f"Rapid review {STATUS[0]}"], timely[f"Rapid review {STATUS[1]}"]
     ev = "table assurance_reviews_summary"
     if n == 0:
         out.append(Finding("context", "No serious incidents were notified to the national panel in the twelve months "
                            f"to the end of {p.label}.", "professional", "assurance", ev, priority="P4", rule="REV-01"))
     elif done and late == 0 and overdue_pending == 0:
-        what = (f"All {done} rapid reviews" if not small(done) else "Every rapid review")
-        out.append(Finding("working_well", f"{what} completed in the twelve months to the end of {p.label} was sent "
-                           "to the national panel within 15 working days of the notification.",
-                           "professional", "assurance", ev, priority="P4", rule="REV-01", weight=0.6))
+        what = f"All {shown_within:.0f} rapid reviews" if pd.notna(shown_within) else "Every rapid review"
+        out.append(Finding("working_well", f"{what} completed in the twelve months to the end of {p.label} "
+                           f"{'were' if pd.notna(shown_within) else 'was'} sent to the national panel within 15 working "
+                           "days of the notification.", "professional", "assurance", ev, priority="P4", rule="REV-01",
+                           weight=0.6))
     else:
         if late:
-            if not small(late) and not small(within):
-                text = (f"{late} of {done} rapid reviews completed in the twelve months to the end of {p.label} took "
-                        "longer than 15 working days.")
+            if pd.notna(shown_late) and pd.notna(shown_within):
+                text = (f"{shown_late:.0f} of {shown_late + shown_within:.0f} rapid reviews completed in the twelve "
+                        f"months to the end of {p.label} took longer than 15 working days.")
             else:
-                text = (f"At least one rapid review in the twelve months to the end of {p.label} took longer than "
-                        "15 working days (numbers too small to publish).")
+                text = (f"At least one rapid review completed in the twelve months to the end of {p.label} took longer "
+                        "than 15 working days (the numbers are too small to publish).")
             out.append(Finding("worried", text, "professional", "assurance", ev, priority="P4", rule="REV-01",
                                weight=0.7))
         if overdue_pending:
-            out.append(Finding("worried", f"At least one rapid review was still outstanding more than 15 working days "
+            out.append(Finding("worried", "At least one rapid review was still outstanding more than 15 working days "
                                f"after notification at the end of {p.label}.", "professional", "assurance", ev,
                                priority="P4", rule="REV-02", weight=0.8))
     ls = lcspr_status(reviews, p).set_index("measure")["reviews"]
-    overdue = int(ls["In progress and past the due date"])
-    if overdue:
+    if int(ls["In progress and past the due date"]):
         out.append(Finding(
             "needs_to_happen",
             f"At least one local child safeguarding practice review was past its publication date at the end of "

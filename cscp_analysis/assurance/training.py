@@ -42,6 +42,10 @@ __all__ = [
     "evaluation",
     "changed_practice",
     "confidence_distribution",
+    "published_reach",
+    "published_evaluation",
+    "published_changed",
+    "section",
     "findings",
 ]
 
@@ -179,65 +183,139 @@ def confidence_distribution(ev: pd.DataFrame, period: str | Period, window: str 
     })
 
 
-# --- findings ---------------------------------------------------------------------------------------
+# --- publication and findings ------------------------------------------------------------------------
 
 ALPHA = 0.05
 DNA_WORRY_PCT = 20.0  # more booked places than this share not attended is a worry
 CHANGED_TARGET = 50.0  # the follow-up share is judged against half of learners
+_REACH_COUNTS = ["booked", "attended", "did_not_attend"]
+_EVAL_COLUMNS = ["pairs", "improved", "unchanged", "worse", "mean_before", "mean_after", "median_before", "median_after",
+                 "statistic", "z", "p_value", "rank_biserial", "r_z"]
+_EVAL_DERIVED = {c: ["pairs"] for c in _EVAL_COLUMNS[4:]}
+_EVAL_DECIMALS = {"mean_before": 1, "mean_after": 1, "median_before": 1, "median_after": 1, "statistic": 1, "z": 2,
+                  "p_value": 4, "rank_biserial": 2, "r_z": 2}
+
+
+def published_reach(attendance: pd.DataFrame, period: str | Period, config=None, by: str = "agency") -> pd.DataFrame:
+    from .publish import publish
+
+    t = reach(attendance, period, by=by)
+    return publish(t, _REACH_COUNTS, config, derived={"pct_attended": ["attended", "did_not_attend"]},
+                   total_row=(by, "All"), total_column="booked").table
+
+
+def published_evaluation(ev: pd.DataFrame, period: str | Period, config=None, by: str = "course") -> pd.DataFrame:
+    """Confidence before and after by course, as published: statistics hidden where the pairs are suppressed."""
+    from .publish import publish
+
+    t = evaluation(ev, period, by=by)[[by, *_EVAL_COLUMNS]]
+    return publish(t, ["pairs", "improved", "unchanged", "worse"], config, derived=_EVAL_DERIVED,
+                   total_row=(by, "All"), total_column="pairs", decimals=_EVAL_DECIMALS).table
+
+
+def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: str | None = "course") -> pd.DataFrame:
+    from .publish import publish
+
+    t = changed_practice(ev, period, by=by)
+    key = by or "group"
+    t["not_changed"] = t["followed_up"] - t["changed"]
+    t = t[[key, "followed_up", "changed", "not_changed", "pct_changed", "lower_ci", "upper_ci"]]
+    src = ["changed", "not_changed"]
+    return publish(t, ["followed_up", "changed", "not_changed"], config,
+                   derived={"pct_changed": src, "lower_ci": src, "upper_ci": src},
+                   total_row=(key, "All") if by else None, total_column="followed_up").table
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The training section: reach in the quarter, evaluation over twelve months (lens: professional)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section, number
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    sec = Section("training", "Multi-agency training: reach and evaluation", "professional", p.label,
+                  "places booked in the quarter; evaluations of sessions in the twelve months to the period end")
+    att = tables.get("training_attendance")
+    ev = tables.get("training_evaluation")
+    if att is not None:
+        sec.add("assurance_training_reach_agency", f"Multi-agency training places by agency, {p.label}",
+                published_reach(att, p, config, "agency"), counts=_REACH_COUNTS)
+        sec.add("assurance_training_reach_course", f"Multi-agency training places by course, {p.label}",
+                published_reach(att, p, config, "course"), counts=_REACH_COUNTS)
+    if ev is not None:
+        evt = sec.add("assurance_training_evaluation", "Confidence before and after each course (1 to 10), Wilcoxon "
+                      f"signed-rank test and rank-biserial effect size, twelve months to the end of {p.label}",
+                      published_evaluation(ev, p, config), counts=["pairs", "improved", "unchanged", "worse"])
+        sec.add("assurance_training_changed_practice", "Learners saying at three-month follow-up that the course "
+                f"changed their practice, twelve months to the end of {p.label}",
+                published_changed(ev, p, config), counts=["followed_up", "changed", "not_changed"])
+        allrow = evt.iloc[-1]
+        sec.figures.append(FigureSpec(
+            "assurance_training_confidence", "Mean confidence before and after each course",
+            f"Dumbbell chart, one row per course and one for all courses, with an arrow from the mean self-rated "
+            f"confidence before the course to the mean after it, on a scale of 1 to 10; across all courses it went from "
+            f"{allrow['mean_before']} to {allrow['mean_after']} for {allrow['pairs']} learners.",
+            "assurance_training_evaluation",
+            lambda: ch.paired_confidence(evt, "course", title="Confidence before and after, by course",
+                                         source="training evaluations"),
+        ))
+    sec.findings = _findings(sec, tables, p, config)
+    return sec
 
 
 def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
-    """Findings about training (rules TRN-01 to TRN-04, docs/assurance.md)."""
-    tables = tables_of(returns_or_tables)
-    p = parse_period(period)
-    threshold = getattr(config, "suppression_threshold", 5)
-    publishable = lambda n: not (0 < n <= threshold)  # noqa: E731
+    """Findings about training (rules TRN-01 to TRN-04, docs/assurance.md), quoting published numbers only."""
+    return section(returns_or_tables, period, config).findings
+
+
+def _findings(sec, tables, p: Period, config) -> list[Finding]:
+    from .publish import number
+
     out: list[Finding] = []
-    ev = tables.get("training_evaluation")
-    if ev is not None and len(ev):
-        allrow = evaluation(ev, p, by=None).iloc[-1]
-        if pd.notna(allrow["p_value"]) and publishable(allrow["pairs"]):
-            sig = allrow["p_value"] < ALPHA
-            kind = ("working_well" if allrow["rank_biserial"] > 0 else "worried") if sig else "context"
-            ptxt = "p < 0.001" if allrow["p_value"] < 0.001 else f"p = {allrow['p_value']:.3f}"
+    if "assurance_training_evaluation" in sec.tables:
+        allrow = sec["assurance_training_evaluation"].iloc[-1]
+        pval, rb, pairs = number(allrow["p_value"]), number(allrow["rank_biserial"]), number(allrow["pairs"])
+        if pd.notna(pval) or allrow["p_value"] == "low":
+            sig = allrow["p_value"] == "low" or pval < ALPHA
+            kind = ("working_well" if rb > 0 else "worried") if sig else "context"
+            ptxt = "p < 0.001" if allrow["p_value"] == "low" or pval < 0.001 else f"p = {pval:.3f}"
             out.append(Finding(
                 kind,
-                f"Across {int(allrow['pairs'])} learners in the twelve months to the end of {p.label}, median confidence "
-                f"went from {allrow['median_before']:g} to {allrow['median_after']:g} out of 10 (Wilcoxon signed-rank "
-                f"{ptxt}; rank-biserial effect size {allrow['rank_biserial']:.2f}).",
+                f"Across {pairs:.0f} learners in the twelve months to the end of {p.label}, median confidence went from "
+                f"{number(allrow['median_before']):g} to {number(allrow['median_after']):g} out of 10 (Wilcoxon "
+                f"signed-rank {ptxt}; rank-biserial effect size {rb:.2f}).",
                 "professional", "assurance", "table assurance_training_evaluation", priority="P4", rule="TRN-01",
-                weight=float(abs(allrow["rank_biserial"])),
+                weight=abs(rb),
             ))
-        cp = changed_practice(ev, p).iloc[-1]
-        if cp["followed_up"] > 0 and publishable(cp["followed_up"]) and publishable(cp["changed"]) \
-                and publishable(cp["followed_up"] - cp["changed"]):
-            kind = "working_well" if cp["lower_ci"] > CHANGED_TARGET else "worried" if cp["upper_ci"] < CHANGED_TARGET \
-                else "context"
+        cp = sec["assurance_training_changed_practice"].iloc[-1]
+        pct, lo, hi, n = (number(cp[c]) for c in ("pct_changed", "lower_ci", "upper_ci", "followed_up"))
+        if pd.notna(pct) and pd.notna(n):
+            kind = "working_well" if lo > CHANGED_TARGET else "worried" if hi < CHANGED_TARGET else "context"
             out.append(Finding(
                 kind,
-                f"{cp['pct_changed']:.1f}% of {int(cp['followed_up'])} learners who answered the three-month follow-up "
-                f"said the course had changed their practice (95% interval {cp['lower_ci']:.1f}% to {cp['upper_ci']:.1f}%).",
+                f"{pct:.1f}% of {n:.0f} learners who answered the three-month follow-up said the course had changed "
+                f"their practice (95% interval {lo:.1f}% to {hi:.1f}%).",
                 "professional", "assurance", "table assurance_training_changed_practice", priority="P4", rule="TRN-02",
-                weight=float(cp["pct_changed"]) / 100,
+                weight=pct / 100,
             ))
-    att = tables.get("training_attendance")
-    if att is not None and len(att):
-        r = reach(att, p, by="agency")
+    if "assurance_training_reach_agency" in sec.tables:
+        r = sec["assurance_training_reach_agency"]
         tot = r.iloc[-1]
-        if tot["booked"] and publishable(tot["did_not_attend"]) and publishable(tot["attended"]):
-            pct_dna = 100 - float(tot["pct_attended"])
-            kind = "worried" if pct_dna > DNA_WORRY_PCT else "context"
+        booked, attended, pct = number(tot["booked"]), number(tot["attended"]), number(tot["pct_attended"])
+        if pd.notna(pct) and pd.notna(attended):
+            pct_dna = 100 - pct
             out.append(Finding(
-                kind,
-                f"{int(tot['attended'])} of {int(tot['booked'])} places booked on multi-agency training in {p.label} were "
-                f"attended; {pct_dna:.1f}% were not.",
+                "worried" if pct_dna > DNA_WORRY_PCT else "context",
+                f"{attended:.0f} of {booked:.0f} places booked on multi-agency training in {p.label} were attended; "
+                f"{pct_dna:.1f}% were not.",
                 "professional", "assurance", "table assurance_training_reach_agency", priority="P4", rule="TRN-03",
                 weight=pct_dna / 100,
             ))
+        raw = reach(tables["training_attendance"], p, by="agency")
         agencies = [a for a in getattr(config, "agencies", {}) if a != "PARTNERSHIP"]
-        attended = set(r.loc[(r["agency"] != "All") & (r["attended"] > 0), "agency"])
-        missing = [a for a in agencies if a not in attended]
-        if missing and tot["booked"]:
+        attended_any = set(raw.loc[(raw["agency"] != "All") & (raw["attended"] > 0), "agency"])
+        missing = [a for a in agencies if a not in attended_any]
+        if missing and int(raw.iloc[-1]["booked"]):
             out.append(Finding(
                 "needs_to_happen",
                 f"No learners from {', '.join(missing)} attended multi-agency training in {p.label}: the partnership "

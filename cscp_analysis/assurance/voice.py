@@ -30,6 +30,9 @@ __all__ = [
     "likert_change",
     "session_themes",
     "diverging_positions",
+    "published_likert",
+    "published_change",
+    "section",
     "findings",
 ]
 
@@ -115,64 +118,135 @@ def session_themes(sessions: pd.DataFrame, period: str | Period, window: str = Q
     return out.sort_values(["theme", "setting"], kind="mergesort").reset_index(drop=True)
 
 
-# --- findings ---------------------------------------------------------------------------------------
+# --- publication and findings ------------------------------------------------------------------------
 
 AGREE_GOOD = 75.0  # items with at least this share agreeing are "working well"
 AGREE_POOR = 50.0  # items with less than this share agreeing are a worry
 CHANGE_PP = 10.0  # a change in % agree of at least this size since the last survey is reported
+_LIKERT_COUNTS = ["answered", "disagree", "neither", "agree"]
+
+
+def published_likert(responses: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
+    """The quarter's items as published: answered, disagree / neither / agree and their percentages.
+
+    Only the three-way split is published (with the five-point detail as well, a suppressed level could be
+    worked out from its group); every percentage whose count is suppressed is ``c``.
+    """
+    from .publish import publish
+
+    t = likert_summary(responses, period)[["item_id", "item", *_LIKERT_COUNTS, "pct_disagree", "pct_neither",
+                                           "pct_agree"]]
+    return publish(t, _LIKERT_COUNTS, config, total_column="answered",
+                   derived={"pct_disagree": ["disagree", "answered"], "pct_neither": ["neither", "answered"],
+                            "pct_agree": ["agree", "answered"]}).table
+
+
+def published_change(responses: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
+    """% agree per item this quarter and last, each as published; the change only where both are shown."""
+    from .publish import number
+
+    p = parse_period(period)
+    now = published_likert(responses, p, config)[["item_id", "item", "answered", "pct_agree"]]
+    before = published_likert(responses, p.previous(), config)[["item_id", "answered", "pct_agree"]]
+    out = now.merge(before.rename(columns={"answered": "answered_previous", "pct_agree": "pct_agree_previous"}),
+                    on="item_id", how="left")
+    a, b = out["pct_agree"].map(number), out["pct_agree_previous"].map(number)
+    change = (a - b).round(1)
+    out["answered_previous"] = out["answered_previous"].fillna("x")
+    out["pct_agree_previous"] = out["pct_agree_previous"].fillna("x")
+    out["change_pp"] = [f"{v:.1f}" if pd.notna(v) else ("x" if pv == "x" else "c")
+                        for v, pv in zip(change, out["pct_agree_previous"])]
+    return out
+
+
+def section(returns_or_tables, period: str | Period, config=None):
+    """The voice section: the quarter's survey and the themes children raised (lens: citizen)."""
+    from ..charts import assurance as ch
+    from .publish import FigureSpec, Section, number, publish
+
+    tables = tables_of(returns_or_tables)
+    p = parse_period(period)
+    sec = Section("voice", "The voice of children and families", "citizen", p.label,
+                  "the Your Voice Matters survey and engagement sessions held in the quarter")
+    resp = tables.get("voice_responses")
+    if resp is not None:
+        sec.add("assurance_voice_respondents", f"Your Voice Matters respondents by setting, {p.label}",
+                publish(survey_overview(resp, p), ["respondents"], config, total_row=("setting", "All")).table,
+                counts=["respondents"])
+        lik = sec.add("assurance_voice_likert", f"Your Voice Matters: how children answered each statement, {p.label}",
+                      published_likert(resp, p, config), counts=_LIKERT_COUNTS)
+        sec.add("assurance_voice_change", "Agreement with each statement compared with the previous quarter",
+                published_change(resp, p, config), counts=["answered"])
+        if len(lik):
+            agree = lik["pct_agree"].map(number)
+            best = lik.loc[agree.idxmax()] if agree.notna().any() else None
+            worst = lik.loc[agree.idxmin()] if agree.notna().any() else None
+            extremes = (f"agreement ranged from {worst['pct_agree']}% (\"{worst['item']}\") to {best['pct_agree']}% "
+                        f"(\"{best['item']}\")" if best is not None else "the counts are too small to show")
+            sec.figures.append(FigureSpec(
+                "assurance_voice_likert", f"Your Voice Matters survey, {p.label}",
+                f"Diverging bar chart, one bar per statement of the {p.label} survey: the share of children who disagreed "
+                f"extends left of the centre line, the share who agreed to the right, and those who neither agreed nor "
+                f"disagreed straddle it; {extremes}.",
+                "assurance_voice_likert",
+                lambda: ch.likert_diverging(lik, title=f"Your Voice Matters, {p.label}", source="Your Voice Matters survey"),
+                lens="citizen",
+            ))
+    sessions = tables.get("voice_sessions")
+    if sessions is not None:
+        sec.add("assurance_voice_themes", f"Themes children and families raised in {p.label}, and what was done",
+                session_themes(sessions, p))
+    sec.findings = _findings(sec, p)
+    return sec
 
 
 def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
     """Findings about the voice of children (rules VOI-01 to VOI-04, docs/assurance.md)."""
-    tables = tables_of(returns_or_tables)
-    p = parse_period(period)
-    threshold = getattr(config, "suppression_threshold", 5)
-    publishable = lambda n: not (0 < n <= threshold)  # noqa: E731
+    return section(returns_or_tables, period, config).findings
+
+
+def _findings(sec, p: Period) -> list[Finding]:
+    from .publish import number
+
     out: list[Finding] = []
-    resp = tables.get("voice_responses")
-    if resp is not None and len(resp):
-        ov = survey_overview(resp, p)
-        n = int(ov.iloc[-1]["respondents"])
-        if n == 0:
+    if "assurance_voice_likert" in sec.tables:
+        lik = sec["assurance_voice_likert"]
+        if lik.empty:
             out.append(Finding("needs_to_happen", f"No Your Voice Matters survey was recorded in {p.label}: the "
                                "quarterly survey should be run.", "citizen", "assurance",
                                "table assurance_voice_likert", priority="P4", rule="VOI-01", weight=0.6))
         else:
-            ch = likert_change(resp, p)
-            ok = (ch["agree"].map(publishable) & (ch["answered"] - ch["agree"]).map(publishable)
-                  & ch["answered"].map(publishable))
-            good = ch.loc[ok & (ch["pct_agree"] >= AGREE_GOOD)]
-            poor = ch.loc[ok & (ch["pct_agree"] < AGREE_POOR)]
+            agree = lik["pct_agree"].map(number)
+            good, poor = lik.loc[agree >= AGREE_GOOD], lik.loc[agree < AGREE_POOR]
             if len(good):
                 out.append(Finding("working_well", "Most children agreed that: " + "; ".join(
-                    f"\"{r.item}\" ({r.pct_agree:.1f}% of {r.answered})" for r in good.itertuples()) + ".",
+                    f"\"{r.item}\" ({r.pct_agree}% of {r.answered})" for r in good.itertuples()) + ".",
                     "citizen", "assurance", "table assurance_voice_likert", priority="P4", rule="VOI-02",
-                    weight=float(good["pct_agree"].mean()) / 100))
+                    weight=float(agree[good.index].mean()) / 100))
             if len(poor):
                 out.append(Finding("worried", "Fewer than half of children agreed that: " + "; ".join(
-                    f"\"{r.item}\" ({r.pct_agree:.1f}% of {r.answered})" for r in poor.itertuples()) + ".",
+                    f"\"{r.item}\" ({r.pct_agree}% of {r.answered})" for r in poor.itertuples()) + ".",
                     "citizen", "assurance", "table assurance_voice_likert", priority="P4", rule="VOI-02",
-                    weight=1 - float(poor["pct_agree"].min()) / 100))
-            okp = ok & ch["agree_previous"].fillna(0).map(publishable) & \
-                (ch["answered_previous"].fillna(0) - ch["agree_previous"].fillna(0)).map(publishable)
-            moved = ch.loc[okp & (ch["change_pp"].abs() >= CHANGE_PP)]
-            for r in moved.itertuples():
-                kind = "working_well" if r.change_pp > 0 else "worried"
-                out.append(Finding(kind, f"Agreement that \"{r.item}\" moved from {r.pct_agree_previous:.1f}% last "
-                                   f"quarter to {r.pct_agree:.1f}% ({r.change_pp:+.1f} percentage points).",
-                                   "citizen", "assurance", "table assurance_voice_likert", priority="P4",
-                                   rule="VOI-03", weight=abs(float(r.change_pp)) / 100))
-    sessions = tables.get("voice_sessions")
-    if sessions is not None and len(sessions):
-        th = session_themes(sessions, p)
+                    weight=1 - float(agree[poor.index].min()) / 100))
+            ch = sec["assurance_voice_change"]
+            change = ch["change_pp"].map(number)
+            for i in ch.index[change.abs() >= CHANGE_PP]:
+                r = ch.loc[i]
+                out.append(Finding("working_well" if change[i] > 0 else "worried",
+                                   f"Agreement that \"{r['item']}\" moved from {r['pct_agree_previous']}% last quarter to "
+                                   f"{r['pct_agree']}% ({change[i]:+.1f} percentage points).", "citizen", "assurance",
+                                   "table assurance_voice_change", priority="P4", rule="VOI-03",
+                                   weight=abs(float(change[i])) / 100))
+    if "assurance_voice_themes" in sec.tables:
+        th = sec["assurance_voice_themes"]
         if len(th):
-            no_response = th.loc[th["you_said_we_did"].str.strip() == "", "theme"].unique().tolist()
             out.append(Finding("context", "Themes children and families raised this quarter: "
                                + ", ".join(sorted(th["theme"].unique())) + ".", "citizen", "assurance",
                                "table assurance_voice_themes", priority="P4", rule="VOI-04"))
+            no_response = sorted(th.loc[th["you_said_we_did"].str.strip() == "", "theme"].unique())
             if no_response:
                 out.append(Finding("needs_to_happen", "Record what the partnership did in response to: "
-                                   + ", ".join(sorted(no_response)) + " (\"you said, we did\").", "citizen",
+                                   + ", ".join(no_response) + " (\"you said, we did\").", "citizen",
                                    "assurance", "table assurance_voice_themes", priority="P4", rule="VOI-04",
                                    weight=0.5))
     return out
