@@ -34,6 +34,7 @@ count is an ``np.bincount``. A twelve-million-child extract fits in well under a
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -362,8 +363,9 @@ def groupings(reference: str = "WBRI", *, intersections: bool = True,
       and the rest, e.g. White British and Other White), compared with ``reference``;
     * ``ethnicity``: each DfE code (detailed group), compared with ``reference`` (or, when the
       reference is a major group, with all other children);
-    * ``sex``, ``age_band``, ``disability``: each compared with all other children (``references``
-      may name a group instead, e.g. ``{"sex": "F"}``);
+    * ``sex``: boys compared with girls (``references={"sex": "others"}`` for all other children);
+    * ``age_band``, ``disability``: each compared with all other children (``references`` may name a
+      group instead, e.g. ``{"age_band": "10 to 15"}``);
     * ``ethnicity_major_x_sex``, ``ethnicity_major_x_age_band``: each major group within each sex or
       age band, compared with the reference group of the same sex or age band.
 
@@ -381,7 +383,7 @@ def groupings(reference: str = "WBRI", *, intersections: bool = True,
     out.append(Grouping("ethnicity", "Ethnicity (detailed group)", tuple(dkeys), tuple(dlabels), ("",) * len(dkeys),
                         tuple(dref), dref_label, dmap, "ethnicity", (True,) * len(dkeys), (True,) * len(dkeys)))
     out.append(_simple("sex", "Sex", list(SEX_CODES), [_SEX_WORD[s] for s in SEX_CODES], "sex", [True, True, False],
-                       references.get("sex", "others"), [True, True, False]))
+                       references.get("sex", "F"), [True, True, False]))
     bands = list(AGE_BAND_LABELS)
     out.append(_simple("age_band", "Age band", bands, bands, "age_band",
                        [b not in ("Unborn", "18 and over") for b in bands], references.get("age_band", "others")))
@@ -560,10 +562,12 @@ def count_stage(ex: Extract, key: str, w: Window, gs: Sequence[Grouping], P: np.
     events, population, ref_children, ref_population, unknown_ethnicity`` (children with ethnicity
     not known in the group's stratum, for ethnicity groupings), ``stratum_children`` and
     ``stratum_population`` (children and population of every group with a population in the stratum:
-    the totals of the disproportionality ratio).
+    the totals of "all other children"), ``dr_children`` and ``dr_population`` (every child at the
+    stage, or in the stratum for intersections, whatever their ethnicity, and the population they
+    come from: the totals of the disproportionality ratio).
     """
     child, band, n_ev = _cohort(ex, key, w)
-    frames = []
+    cols: dict[str, list] = defaultdict(list)
     for g in gs:
         codes = _child_codes(g, ex, child, band)
         k = len(g)
@@ -573,14 +577,37 @@ def count_stage(ex: Extract, key: str, w: Window, gs: Sequence[Grouping], P: np.
         pop = _group_population(g, P)
         pop = np.where(np.asarray(g.has_population, bool), pop, np.nan)
         ref_n, ref_pop, unknown, stratum_n, stratum_p = _references(g, n, pop, ex, child, band)
-        frames.append(pd.DataFrame({
-            "window": w.label, "stage": key, **_meta(g),
+        dr_n, dr_p = _dr_totals(g, ex, child, band, P)
+        part = {
+            **_meta(g),
             "is_reference": [g.reference[i] == i for i in range(k)],
             "children": n, "events": ev, "population": pop,
             "ref_children": ref_n, "ref_population": ref_pop, "unknown_ethnicity": unknown,
             "stratum_children": stratum_n, "stratum_population": np.where(np.isnan(pop), np.nan, stratum_p),
-        }))
-    return pd.concat(frames, ignore_index=True)
+            "dr_children": dr_n, "dr_population": np.where(np.isnan(pop), np.nan, dr_p),
+        }
+        for c, v in part.items():
+            cols[c].append(np.asarray(v) if not isinstance(v, str) else np.full(k, v, dtype=object))
+    out = {c: np.concatenate(v) for c, v in cols.items()}
+    n_rows = len(out["children"])
+    return pd.DataFrame({"window": np.full(n_rows, w.label, dtype=object), "stage": np.full(n_rows, key, dtype=object),
+                         **out})
+
+
+def _dr_totals(g: Grouping, ex: Extract, child: np.ndarray, band: np.ndarray, P: np.ndarray):
+    """Children at the stage (or in each group's stratum, whatever their ethnicity) and their population."""
+    k = len(g)
+    if g.axis == "ethnicity_x_sex":
+        s = ex.sex[child]
+        n = np.array([(s == "MF".index(x)).sum() for x in g.strata], float)
+        p = np.array([P[:, "MF".index(x), :].sum() for x in g.strata], float)
+        return n, p
+    if g.axis == "ethnicity_x_age_band":
+        labels = [b[0] for b in C.AGE_BANDS]
+        n = np.array([(band == labels.index(x) + 1).sum() for x in g.strata], float)
+        p = np.array([P[_BAND_OF_AGE == labels.index(x) + 1].sum() for x in g.strata], float)
+        return n, p
+    return np.full(k, float(len(child))), np.full(k, float(P.sum()))
 
 
 def _strata_index(g: Grouping) -> np.ndarray:

@@ -14,7 +14,7 @@ group). For the rolling twelve months ending the period the four quarterly retur
   otherwise the population table's children aged 10 to 17 in the group (the ages the youth justice
   system and the police indicators cover), for the mid-year containing the window's midpoint.
 
-Groups: partners return ONS major groups (White, Mixed, Asian, Black, Other), never detailed codes, so
+Groups: boys are compared with girls. Partners return ONS major groups (White, Mixed, Asian, Black, Other), never detailed codes, so
 the reference is *White* children when the partnership's reference is White British (the closest
 group the returns carry), or all other children when that is the configured reference. DfE codes in
 a return are mapped to their major group; anything else (``Unknown``, ``Not known``, ``Refused``...) is
@@ -120,6 +120,12 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
     agg.loc[known, "ref_numerator"] = g_num - agg.loc[known, "numerator"]
     agg.loc[known, "ref_denominator"] = g_den - agg.loc[known, "denominator"]
     agg["is_reference"] = False
+    # sex: boys compared with girls
+    sexm = known & (agg["breakdown"] == "sex")
+    girls = agg[sexm & (agg["group"] == "F")].set_index("indicator")
+    agg.loc[sexm, "ref_numerator"] = agg.loc[sexm, "indicator"].map(girls["numerator"])
+    agg.loc[sexm, "ref_denominator"] = agg.loc[sexm, "indicator"].map(girls["denominator"])
+    agg.loc[sexm & (agg["group"] == "F"), "is_reference"] = True
     if ref_group is not None:
         refrows = agg[known & (agg["breakdown"] == "ethnicity") & (agg["group"] == ref_group)].set_index("indicator")
         m = known & (agg["breakdown"] == "ethnicity")
@@ -152,7 +158,7 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
                          agg["is_reference"])
     agg.loc[~known, "label"] = "not available"
     agg["reference"] = np.where(agg["breakdown"] == "ethnicity", f"{ref_group} children" if ref_group else
-                                "all other children", "all other children")
+                                "all other children", "girls")
     order = {g: i for i, g in enumerate(_MAJOR + ["M", "F", "Unknown"])}
     agg["_o"] = agg["group"].map(order)
     agg = agg.sort_values(["indicator", "breakdown", "_o"], kind="mergesort").drop(columns="_o")

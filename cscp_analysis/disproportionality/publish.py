@@ -18,7 +18,8 @@ published table, chart and sentence reads the same masks:
   exact sums, which protects against a stronger attacker than the tables allow);
 * **derived figures**: a rate or interval is ``c`` when its count is; a relative rate index when the
   group's count or its reference's count is (for "all other children" the reference is *A* minus the
-  group, so when either is); a disproportionality ratio when the count or *A* is; a decision-point
+  group, so when either is); a disproportionality ratio when the count or the children at the stage
+  (for intersections: in the sex or age band) are; a decision-point
   ratio when any of the four counts is (for "all other children" within a stratum: when any group
   in it is).
 
@@ -165,35 +166,45 @@ def masks(rates: pd.DataFrame, decisions: pd.DataFrame, quality: pd.DataFrame, t
     """Decide suppression once for every window and stage; adds boolean columns in place.
 
     ``rates``: ``suppressed`` (the group's count), ``a_suppressed`` (*A*, the children the ratios are
-    about), ``ref_suppressed`` (the reference count), ``rri_hidden``, ``dr_hidden``.
+    about), ``t_suppressed`` (the DR's total), ``ref_suppressed`` (the reference count), ``rri_hidden``,
+    ``dr_hidden``.
     ``decisions``: ``previous_suppressed``, ``suppressed``, ``ratio_hidden``.
     ``quality``: ``children_suppressed``, ``refused_suppressed``, ``not_obtained_suppressed``,
     ``unknown_suppressed``.
     """
-    rates["suppressed"] = False
-    rates["a_suppressed"] = False
     qidx = quality.set_index(["window", "stage"])
     for col in ("children_suppressed", "refused_suppressed", "not_obtained_suppressed", "unknown_suppressed"):
         quality[col] = False
-    block_masks = {}
-    for (w, s), rows in rates.groupby(["window", "stage"], sort=False):
-        m, _ = _block_masks(rows, qidx.loc[(w, s)], threshold)
-        block_masks[(w, s)] = m
-        idx = rows.index
-        rates.loc[idx, "suppressed"] = [m[(c, g)] for c, g in zip(rows["characteristic"], rows["group"], strict=True)]
-        a = []
-        for c, st in zip(rows["characteristic"], rows["stratum"], strict=True):
+    sup_col = np.zeros(len(rates), bool)
+    a_col = np.zeros(len(rates), bool)
+    t_col = np.zeros(len(rates), bool)
+    q_cols = {c: quality[c].to_numpy(bool).copy() for c in ("children_suppressed", "refused_suppressed",
+                                                             "not_obtained_suppressed", "unknown_suppressed")}
+    q_pos = {k: i for i, k in enumerate(zip(quality["window"], quality["stage"], strict=True))}
+    chars, groups, strata = rates["characteristic"].to_numpy(), rates["group"].to_numpy(), rates["stratum"].to_numpy()
+    for (w, s), pos in rates.groupby(["window", "stage"], sort=False).indices.items():
+        rows = rates.iloc[pos]
+        m, val = _block_masks(rows, qidx.loc[(w, s)], threshold)
+        sup_col[pos] = [m[(c, g)] for c, g in zip(chars[pos], groups[pos], strict=True)]
+        stratum_any: dict = defaultdict(bool)
+        for c, g, st in zip(chars[pos], groups[pos], strata[pos], strict=True):
+            stratum_any[(c, st)] = stratum_any[(c, st)] or m[(c, g)]
+        for j, c, st in zip(pos, chars[pos], strata[pos], strict=True):
             if c in SIMPLE or c == "ethnicity":
-                a.append(m[f"A:{'ethnicity_major' if c == 'ethnicity' else c}"])
+                a_col[j] = m[f"A:{'ethnicity_major' if c == 'ethnicity' else c}"]
+                t_col[j] = m["T"]
             else:  # intersections: A of a stratum is shown only if every cell of the stratum is
-                cells = rows[(rows["characteristic"] == c) & (rows["stratum"] == st)]
-                a.append(bool(any(m[(c, g)] for g in cells["group"])))
-        rates.loc[idx, "a_suppressed"] = a
-        q = (quality["window"] == w) & (quality["stage"] == s)
-        quality.loc[q, "children_suppressed"] = m["T"]
-        quality.loc[q, "refused_suppressed"] = m["REFU"]
-        quality.loc[q, "not_obtained_suppressed"] = m["NOBT"]
-        quality.loc[q, "unknown_suppressed"] = m["U"]
+                a_col[j] = stratum_any[(c, st)]
+                axis = "sex" if c.endswith("sex") else "age_band"
+                t_col[j] = m[(axis, st)] if (axis, st) in val else True
+        i = q_pos[(w, s)]
+        q_cols["children_suppressed"][i] = m["T"]
+        q_cols["refused_suppressed"][i] = m["REFU"]
+        q_cols["not_obtained_suppressed"][i] = m["NOBT"]
+        q_cols["unknown_suppressed"][i] = m["U"]
+    rates["suppressed"], rates["a_suppressed"], rates["t_suppressed"] = sup_col, a_col, t_col
+    for c, v in q_cols.items():
+        quality[c] = v
     # reference counts
     key = rates["window"] + "\x1f" + rates["stage"] + "\x1f" + rates["characteristic"] + "\x1f"
     sup = pd.Series(rates["suppressed"].to_numpy(bool), index=key + rates["group"])
@@ -203,7 +214,7 @@ def masks(rates: pd.DataFrame, decisions: pd.DataFrame, quality: pd.DataFrame, t
                        rates["suppressed"].to_numpy(bool) | rates["a_suppressed"].to_numpy(bool))
     rates["ref_suppressed"] = ref_sup
     rates["rri_hidden"] = rates["suppressed"] | rates["ref_suppressed"]
-    rates["dr_hidden"] = rates["suppressed"] | rates["a_suppressed"]
+    rates["dr_hidden"] = rates["suppressed"] | rates["t_suppressed"].astype(bool)
     # decisions: the previous stage's cohort is the previous stage's row of the rates table
     decisions["previous_suppressed"] = True
     decisions["suppressed"] = D.primary_suppression(decisions["children"].to_numpy(float), threshold)
@@ -271,7 +282,7 @@ def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "dr_upper": _derived(r["dr_upper"], hide_dr, 2),
         "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), D.SUPPRESSED, r["label"].to_numpy()),
     })
-    out.loc[r["is_reference"].to_numpy(bool), ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    out.loc[r["is_reference"].to_numpy(bool) & ~hide_rate, ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = D.NOT_APPLICABLE
     derived = {c: "children" for c in ("rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower", "rri_upper",
                                        "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted")}
     return _check(out, ["children"], derived, threshold)
@@ -299,7 +310,8 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "p_adjusted": np.where(hr, D.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
         "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), D.SUPPRESSED, dec["label"].to_numpy()),
     })
-    out.loc[dec["is_reference"].to_numpy(bool), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    out.loc[dec["is_reference"].to_numpy(bool) & ~(hp | hc), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
+        D.NOT_APPLICABLE
     derived = {c: ["children_at_previous_stage", "children_going_on"] for c in
                ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
     return _check(out, ["children_at_previous_stage", "children_going_on"], derived, threshold)
@@ -337,7 +349,8 @@ def publish_trend(series: pd.DataFrame, rates: pd.DataFrame, threshold: int = 5)
         "rri_upper": _derived(s["rri_upper"], s["rri_hidden"].fillna(True), 2),
         "label": np.where(s["rri_hidden"].fillna(True) & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED, s["label"]),
     })
-    out.loc[s["is_reference"].to_numpy(bool), ["rri", "rri_lower", "rri_upper"]] = D.NOT_APPLICABLE
+    out.loc[s["is_reference"].to_numpy(bool) & ~s["suppressed"].fillna(True).to_numpy(bool),
+            ["rri", "rri_lower", "rri_upper"]] = D.NOT_APPLICABLE
     return _check(out, ["children"], {c: "children" for c in ("rri", "rri_lower", "rri_upper")}, threshold)
 
 
@@ -357,7 +370,7 @@ def publish_age_standardised(asr: pd.DataFrame, rates: pd.DataFrame, threshold: 
         "age_standardised_rri": _derived(a["dsr_ratio"], hr, 2),
         "age_profile_changes_the_ratio": np.where(hr, D.SUPPRESSED, np.where(a["age_profile_differs"], "yes", "no")),
     })
-    out.loc[a["is_reference"].fillna(False).to_numpy(bool), ["crude_rri", "age_standardised_rri"]] = D.NOT_APPLICABLE
+    out.loc[a["is_reference"].fillna(False).to_numpy(bool) & ~hide, ["crude_rri", "age_standardised_rri"]] = D.NOT_APPLICABLE
     derived = {c: "children" for c in ("age_standardised_rate", "asr_lower", "asr_upper", "crude_rri", "age_standardised_rri")}
     return _check(out, ["children"], derived, threshold)
 
@@ -378,7 +391,7 @@ def publish_sensitivity(sens: pd.DataFrame, rates: pd.DataFrame, threshold: int 
         "rri_if_every_unknown_child_in_group": _derived(s["rri_all_unknown_in_group"], hr, 2),
         "rri_if_every_unknown_child_in_reference": _derived(s["rri_all_unknown_in_reference"], hr, 2),
     })
-    ref = s["is_reference"].to_numpy(bool)
+    ref = s["is_reference"].to_numpy(bool) & ~s["suppressed"].fillna(True).to_numpy(bool)
     out.loc[ref, [c for c in out.columns if c.startswith("rri")]] = D.NOT_APPLICABLE
     derived = {c: "children" for c in out.columns if c.startswith("rri")}
     return _check(out, ["children"], derived, threshold)
@@ -403,7 +416,7 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     key = part["indicator"] + "\x1f" + part["breakdown"]
     sup = pd.Series(hide, index=key + "\x1f" + part["group"])
     grp_hidden = pd.Series(hide, index=part.index).groupby(key.to_numpy()).transform("any").to_numpy(bool)
-    ref_group = part["reference"].str.replace(" children", "", regex=False)
+    ref_group = part["reference"].str.replace(" children", "", regex=False).replace({"girls": "F"})
     named = ref_group != "all other"
     ref_hide = np.where(named, (key + "\x1f" + ref_group).map(sup).fillna(True).to_numpy(bool), grp_hidden)
     hr = hide | ref_hide
@@ -422,6 +435,7 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "p_adjusted": np.where(hr, D.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
         "label": np.where(hr & ~part["is_reference"].to_numpy(bool), D.SUPPRESSED, part["label"].to_numpy()),
     })
-    out.loc[part["is_reference"].to_numpy(bool), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    out.loc[part["is_reference"].to_numpy(bool) & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
+        D.NOT_APPLICABLE
     derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
     return _check(out, ["number"], derived, threshold)

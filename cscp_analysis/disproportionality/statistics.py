@@ -10,12 +10,17 @@ other children) with *a₀* out of *n₀*:
   from 10 (``stats.rate``, as PHEindicatormethods ``phe_rate``);
 * **relative rate index** RRI = (a/n) / (a₀/n₀) with the Katz log interval and the Wald p-value of
   ln RRI = 0 (``stats.risk_ratio``, as epitools ``riskratio.wald``);
-* **disproportionality ratio** DR = (a / A) / (n / N), the group's share of the cohort (A children of
-  known ethnicity) over its share of the population (N), with the Wilson interval of the cohort share
-  (``stats.disproportionality_ratio``);
+* **disproportionality ratio** DR = (a / A) / (n / N), the group's share of the cohort (A: every child
+  at the stage, or in the stratum for intersections, including those whose ethnicity is not known,
+  as DfE's percentages are) over its share of the population (N), with the Wilson interval of the
+  cohort share (``stats.disproportionality_ratio``). Where x% of the children have ethnicity not
+  known, every ethnic group's DR is understated by about x% (shown first, in the data-quality
+  table); the RRIs, which leave them out, are not;
 * **decision-point ratio**: the proportion p = b / a of the group's children at the previous stage
   (a) who reach this stage (b), Wilson interval (``stats.proportion``), and its ratio to the
-  reference group's proportion, Katz interval and p-value (``stats.risk_ratio``);
+  reference group's proportion with the score interval (Koopman; Miettinen–Nurminen) and score test
+  (``_stats.proportion_ratio``, statsmodels): decision-point proportions can be close to 1, where the
+  Katz interval collapses;
 * **age-standardised rate** (direct standardisation, Dobson interval: ``stats.dsr``) over the five
   DfE age bands, the standard being the area's whole child population; the age-standardised RRI is
   the ratio of the two standardised rates.
@@ -76,8 +81,7 @@ def adjust(df: pd.DataFrame, p_col: str, out_col: str, family: list[str] | None 
     df[out_col] = np.nan
     if len(df) == 0:
         return df
-    keys = df[family].astype(str).agg("\x1f".join, axis=1) if len(family) > 1 else df[family[0]].astype(str)
-    codes, _ = pd.factorize(keys)
+    codes = df.groupby(family, sort=False, dropna=False).ngroup().to_numpy()
     p = df[p_col].to_numpy(float)
     adj = np.full(len(df), np.nan)
     order = np.argsort(codes, kind="stable")
@@ -117,8 +121,8 @@ def rates(counts: pd.DataFrame, *, min_children: int = 10, confidence: float = 0
     adjust(df, "rri_p", "rri_p_adjusted")
     # disproportionality ratio: share of the cohort (children with a known value and a population) over
     # share of the population
-    big_a = df["stratum_children"].to_numpy(float)
-    big_n = df["stratum_population"].to_numpy(float)
+    big_a = df["dr_children"].to_numpy(float)
+    big_n = df["dr_population"].to_numpy(float)
     okd = has_pop & np.isfinite(big_n) & (big_n > 0) & (big_a > 0) & (a <= big_a) & (n <= big_n)
     dr = stats.disproportionality_ratio(_nan_if(a, ~okd), np.where(okd, big_a, np.nan), _nan_if(n, ~okd),
                                         np.where(okd, big_n, np.nan), confidence=confidence)
@@ -144,10 +148,9 @@ def decision_points(counts: pd.DataFrame, *, min_children: int = 10, confidence:
     df["proportion"], df["proportion_lower"], df["proportion_upper"] = (
         pr["value"].to_numpy(), pr["lower_ci"].to_numpy(), pr["upper_ci"].to_numpy())
     ok = has & (a0 > 0) & ~df["is_reference"].to_numpy(bool)
-    rr = stats.risk_ratio(_nan_if(b, ~ok), np.where(ok, a, np.nan), _nan_if(b0, ~ok), np.where(ok, a0, np.nan),
-                          confidence=confidence)
-    df["ratio"], df["ratio_lower"], df["ratio_upper"] = np.asarray(rr[0]), np.asarray(rr[1]), np.asarray(rr[2])
-    df["ratio_p"] = np.asarray(rr.p_value, float)
+    ratio, lower, upper, p = stats.proportion_ratio(_nan_if(b, ~ok), np.where(ok, a, np.nan), _nan_if(b0, ~ok),
+                                                    np.where(ok, a0, np.nan), confidence=confidence)
+    df["ratio"], df["ratio_lower"], df["ratio_upper"], df["ratio_p"] = ratio, lower, upper, p
     too_few = (a < min_children) | (a0 < min_children) | (ok & ~np.isfinite(df["ratio_p"].to_numpy(float)))
     df["too_few"] = too_few
     df.loc[too_few, "ratio_p"] = np.nan

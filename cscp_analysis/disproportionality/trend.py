@@ -14,8 +14,11 @@ difference between two estimates. BMJ 326:219):
 (a child can be in both years, so the two estimates are not strictly independent; the test is a
 guide, not a proof). The *gap* is the distance of the RRI from 1 on the log scale, |ln RRI|:
 
-* ``narrowing``: p < 0.05 and |ln RRI_now| < |ln RRI_then|;
-* ``widening``: p < 0.05 and |ln RRI_now| > |ln RRI_then|;
+* ``narrowing``: the RRI a year earlier was significantly different from 1 (there was a gap), the
+  change is significant (p < 0.05 after Benjamini–Hochberg adjustment within each stage ×
+  characteristic) and |ln RRI_now| < |ln RRI_then|;
+* ``widening``: the latest RRI is significantly different from 1, the change is significant after
+  adjustment and |ln RRI_now| > |ln RRI_then|;
 * ``no clear change``: otherwise;
 * ``too few to say``: either year is too small to estimate (label *too few to say* or no interval).
 """
@@ -25,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
+
+from .statistics import adjust
 
 __all__ = ["trend", "ratio_change"]
 
@@ -50,12 +55,17 @@ def trend(rates: pd.DataFrame, windows: list[str], *, characteristics=("ethnicit
     with the latest and year-earlier RRIs, ``change_ratio`` (now / then), ``change_p`` and
     ``direction`` (narrowing / widening / no clear change / too few to say).
     """
-    keys = ["stage", "characteristic", "group", "group_label", "stratum"]
+    keys = ["stage", "characteristic", "group", "group_label", "stratum", "reference_label"]
     cols = keys + ["window", "children", "rri", "rri_lower", "rri_upper", "label", "is_reference"]
     series = rates[rates["characteristic"].isin(characteristics) & rates["window"].isin(windows)][cols].copy()
     order = {w: i for i, w in enumerate(windows)}
     series["_w"] = series["window"].map(order)
-    series = series.sort_values(["stage", "characteristic", "group", "_w"], kind="mergesort").drop(columns="_w")
+    # stages, characteristics and groups in the order the rates table has them (the journey's order)
+    for col in ("stage", "characteristic", "group"):
+        first = {v: i for i, v in enumerate(dict.fromkeys(series[col]))}
+        series[f"_{col}"] = series[col].map(first)
+    series = series.sort_values(["_stage", "_characteristic", "_group", "_w"], kind="mergesort")
+    series = series.drop(columns=["_w", "_stage", "_characteristic", "_group"])
     latest = windows[-1]
     earlier = windows[-5] if len(windows) >= 5 else None
     now = series[series["window"] == latest].set_index(keys)
@@ -75,15 +85,27 @@ def trend(rates: pd.DataFrame, windows: list[str], *, characteristics=("ethnicit
                             summary["rri_lower_then"].to_numpy(float), summary["rri_upper_then"].to_numpy(float),
                             confidence)
     summary["change_ratio"], summary["change_p"] = ratio, p
+    summary = summary.reset_index()
+    unusable = (summary["label_now"].isin(["too few to say", "not available"])
+                | summary["label_then"].isin(["too few to say", "not available"]) | ~np.isfinite(p)).to_numpy()
+    summary.loc[unusable, "change_p"] = np.nan
+    adjust(summary, "change_p", "change_p_adjusted", family=["stage", "characteristic"])
+    pa = summary["change_p_adjusted"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap_now = np.abs(np.log(summary["rri_now"].to_numpy(float)))
         gap_then = np.abs(np.log(summary["rri_then"].to_numpy(float)))
-    direction = np.where(p < alpha, np.where(gap_now < gap_then, "narrowing", "widening"), "no clear change")
-    unusable = (summary["label_now"].isin(["too few to say", "not available"])
-                | summary["label_then"].isin(["too few to say", "not available"]) | ~np.isfinite(p)).to_numpy()
+    sig = ("significantly higher", "significantly lower")
+    narrowing = (pa < alpha) & (gap_now < gap_then) & summary["label_then"].isin(sig).to_numpy()
+    widening = (pa < alpha) & (gap_now > gap_then) & summary["label_now"].isin(sig).to_numpy()
+    direction = np.where(narrowing, "narrowing", np.where(widening, "widening", "no clear change"))
     direction = np.where(unusable, "too few to say", direction)
     direction = np.where(summary["is_reference_now"].to_numpy(bool), "reference", direction)
     summary["direction"] = direction
     summary["window_then"] = earlier
     summary["window_now"] = latest
-    return series.reset_index(drop=True), summary.reset_index()
+    rank = {k: i for i, k in enumerate(dict.fromkeys(zip(series["stage"], series["characteristic"], series["group"],
+                                                             strict=True)))}
+    summary["_r"] = [rank.get(k, 0) for k in zip(summary["stage"], summary["characteristic"], summary["group"],
+                                                  strict=True)]
+    summary = summary.sort_values("_r", kind="mergesort").drop(columns="_r").reset_index(drop=True)
+    return series.reset_index(drop=True), summary

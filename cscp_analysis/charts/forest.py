@@ -1,0 +1,114 @@
+"""Forest plot of relative rate indices (or decision-point ratios) with their intervals, by stage.
+
+Takes a *published* table (from ``cscp_analysis.disproportionality.publish``): the ratio and its
+limits as text, ``c`` where suppressed, ``z`` for the reference group. Ratios are drawn on a log
+scale (a ratio of 2 and one of 0.5 are the same distance from 1) with a reference line at 1.
+Significance is shown by the marker's fill as well as its colour (filled: significant after
+adjustment; hollow: not), so the chart does not rely on colour alone. A suppressed ratio is marked
+``c`` on the line at 1, never drawn as a value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, new_figure
+
+__all__ = ["forest", "forest_alt"]
+
+HIGHER, LOWER = FOCUS, PALETTE[3]
+SUPPRESSED_TEXT = "c"
+
+
+def _num(s) -> np.ndarray:
+    return pd.to_numeric(pd.Series(s), errors="coerce").to_numpy(float)
+
+
+def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower", upper: str = "rri_upper",
+           panel: str = "stage", group: str = "group", title: str = "", xlabel: str = "", source: str = ""):
+    """One row per group, grouped under a heading per ``panel`` value (stages), in table order."""
+    rows = table[table[ratio] != "z"].reset_index(drop=True)
+    panels = list(dict.fromkeys(rows[panel]))
+    ypos, labels, heads = [], [], []
+    y = 0.0
+    for p in panels:
+        heads.append((y, p))
+        y += 1
+        for _ in range((rows[panel] == p).sum()):
+            ypos.append(y)
+            y += 1
+        y += 0.4
+    n_rows = y
+    fig, ax = new_figure(7.5, max(3.0, 0.22 * n_rows + 1.2))
+    r, lo, hi = _num(rows[ratio]), _num(rows[lower]), _num(rows[upper])
+    lab = rows["label"].astype(str).to_numpy()
+    ypos = np.asarray(ypos)
+    finite = np.isfinite(r)
+    xmin = np.nanmin(np.r_[lo[np.isfinite(lo)], r[finite], 0.5]) if finite.any() else 0.5
+    xmax = np.nanmax(np.r_[hi[np.isfinite(hi)], r[finite], 2.0]) if finite.any() else 2.0
+    xmin, xmax = min(xmin, 0.5) / 1.15, max(xmax, 2.0) * 1.15
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="#505050", linewidth=1.0, zorder=1)
+    for i, yi in enumerate(ypos):
+        labels.append(str(rows[group].iloc[i]))
+        if not finite[i]:
+            ax.annotate(SUPPRESSED_TEXT if rows[ratio].iloc[i] == "c" else "x", (1.0, yi), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=8, color=SUPPRESSED, fontstyle="italic")
+            continue
+        sig = lab[i] in ("significantly higher", "significantly lower")
+        colour = HIGHER if lab[i] == "significantly higher" else (LOWER if lab[i] == "significantly lower" else CONTEXT)
+        if np.isfinite(lo[i]) and np.isfinite(hi[i]):
+            ax.plot([max(lo[i], xmin), min(hi[i], xmax)], [yi, yi], color=colour if sig else "#7f7f7f", linewidth=1.4,
+                    zorder=2)
+        ax.plot([r[i]], [yi], marker="o", markersize=5.5, color=colour if sig else "#505050",
+                markerfacecolor=colour if sig else "white", zorder=3, linestyle="none")
+    ax.set_xlim(xmin, xmax)
+    ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10) if xmin <= t <= xmax]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_yticks(list(ypos) + [h for h, _ in heads])
+    ax.set_yticklabels(labels + [str(p) for _, p in heads], fontsize=8)
+    for t, is_head in zip(ax.get_yticklabels(), [False] * len(ypos) + [True] * len(heads), strict=True):
+        if is_head:
+            t.set_fontweight("bold")
+    ax.set_ylim(n_rows, -1)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#E5E5E5")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker="o", color=HIGHER, markerfacecolor=HIGHER, linestyle="none",
+                      label="significantly higher"),
+               Line2D([], [], marker="o", color=LOWER, markerfacecolor=LOWER, linestyle="none", label="significantly lower"),
+               Line2D([], [], marker="o", color="#505050", markerfacecolor="white", linestyle="none",
+                      label="not significant / too few"),
+               ]
+    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    return finish(fig, ax, title=title, xlabel=xlabel or "Ratio (log scale; 1 = same as the reference)",
+                  source=source)
+
+
+def forest_alt(table: pd.DataFrame, what: str, reference: str, *, ratio: str = "rri", lower: str = "rri_lower",
+               upper: str = "rri_upper", panel: str = "stage", group: str = "group") -> str:
+    """Alt text from the numbers: how many ratios are significantly higher / lower, and the largest."""
+    rows = table[table[ratio] != "z"]
+    r = _num(rows[ratio])
+    n_hi = int((rows["label"] == "significantly higher").sum())
+    n_lo = int((rows["label"] == "significantly lower").sum())
+    n_c = int((rows[ratio] == "c").sum())
+    text = (f"Forest plot of {what} against {reference} on a log scale with a line at 1, for "
+            f"{rows[group].nunique()} groups at {rows[panel].nunique()} stages. {n_hi} are significantly higher and "
+            f"{n_lo} significantly lower after adjustment for multiple comparisons")
+    if np.isfinite(r).any():
+        sig = rows["label"].isin(["significantly higher", "significantly lower"]).to_numpy() & np.isfinite(r)
+        pick = np.where(sig, np.abs(np.log(np.where(np.isfinite(r), r, 1))), -1)
+        if sig.any():
+            i = int(np.argmax(pick))
+            row = rows.iloc[i]
+            text += (f"; the furthest from 1 is {row[group]} at {row[panel]}, {row[ratio]} "
+                     f"(95% interval {row[lower]} to {row[upper]})")
+    text += "."
+    if n_c:
+        text += f" {n_c} ratios are suppressed (marked c) because a count behind them is 5 or fewer."
+    return text

@@ -1,0 +1,197 @@
+"""Plain-English findings generated from the numbers, one sentence each.
+
+Rules (each sentence names its rule in ``Finding.rule``):
+
+* ``DISP-RRI``: a group's relative rate index at a stage is *significantly higher* or *significantly
+  lower* after the Benjamini–Hochberg adjustment (kind ``worried`` for ethnicity and disability:
+  either direction may mean that children's needs are met differently; ``context`` for sex and age
+  band, where needs differ in known ways; weight ``|ln RRI|``);
+* ``DISP-DECISION``: a decision-point ratio is significant after adjustment: this is where a
+  difference arises (kind as above, weight ``|ln ratio| + 1``);
+* ``DISP-DQ``: a stage carries the data-quality warning (kind ``needs_to_happen``);
+* ``DISP-TREND``: a gap is narrowing (``working_well``) or widening (``worried``);
+* ``DISP-PARTNER``: a partner breakdown's ratio is significant (``worried`` by ethnicity, ``context``
+  by sex).
+
+Never a sentence for a suppressed or unreliable figure: no sentence when the count or its reference is
+suppressed, when the group is too small (fewer than ``min_children`` children), or when the finding
+would change if the children of unknown ethnicity were shared out like the population (the
+data-quality sentence says so instead). Characteristics: the major and detailed ethnic groups, sex, age
+band and disability; the intersections are shown in tables only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..narrative import Finding
+from ..periods import parse_period
+from . import cohorts as co
+
+__all__ = ["findings", "sentences", "subject", "ratio_text", "twelve_months_to"]
+
+_LENS, _SOURCE = "independent", "disproportionality"
+_CHARS = ("ethnicity_major", "ethnicity", "sex", "age_band", "disability")
+_SPECIAL = {
+    "Gypsy/Roma": "Gypsy or Roma children",
+    "Traveller of Irish heritage": "Children who are Travellers of Irish heritage",
+    "Other White backgrounds": "Children of other White backgrounds",
+    "Boys": "Boys", "Girls": "Girls", "Disabled": "Disabled children", "Not disabled": "Children who are not disabled",
+    "Unborn": "Unborn children", "Under 1": "Babies under 1",
+}
+_PRIORITY = {"missing": "P2", "POL_EXPLOITATION": "P2", "YJS_FTE": "P2", "POL_ARRESTS": "P2"}
+
+
+def subject(label: str, characteristic: str = "ethnicity") -> str:
+    """The subject of a sentence for a group: 'Children of Black ethnicity', 'Boys', 'Children aged 10 to 15'."""
+    if label in _SPECIAL:
+        return _SPECIAL[label]
+    if characteristic == "age_band":
+        return f"Children aged {label}"
+    if label.lower().startswith("any other"):
+        return f"Children of {label[0].lower()}{label[1:]}"
+    return f"Children of {label} ethnicity"
+
+
+def _lower_first(text: str) -> str:
+    return text if text[:2].isupper() or text.startswith(("White", "Black", "Asian", "Mixed")) else text[0].lower() + text[1:]
+
+
+def ratio_text(x: float, like: float | None = None) -> str:
+    """Two decimals below 2 (1.45, 0.62), one from 2 (2.1); ``like``: use the decimals of that ratio
+    (so an interval is written to the same places as its estimate)."""
+    ref = x if like is None else like
+    return f"{x:.1f}" if ref >= 2 else f"{x:.2f}"
+
+
+def _ci(est: float, lo: float, hi: float) -> str:
+    return f"{ratio_text(lo, est)} to {ratio_text(hi, est)}"
+
+
+#: what each partner indicator's rate is a rate of, for sentences
+PARTNER_PHRASES = {
+    "EDU_SUSPENSIONS": "suspension",
+    "EDU_PERM_EXCL": "permanent exclusion",
+    "YJS_FTE": "first-time entry to the youth justice system",
+    "POL_EXPLOITATION": "being flagged at risk of exploitation",
+    "POL_ARRESTS": "arrest",
+}
+#: characteristics whose differences are findings to worry about; the others are context (needs vary
+#: with age, and boys and girls differ in well-known ways), still reported but not as concerns
+_WORRY = ("ethnicity_major", "ethnicity", "disability")
+
+
+def twelve_months_to(window: str) -> str:
+    """'the twelve months to September 2026' for the window ending quarter ``window``."""
+    return f"the twelve months to {parse_period(window).end:%B %Y}"
+
+
+def _sig_sentence(kind_of: str = "") -> str:
+    return "this is statistically significant after adjustment for multiple comparisons"
+
+
+def findings(results, *, window: str | None = None) -> list[Finding]:
+    """Every finding for the latest window (or ``window``) of a :class:`~.analysis.Results`."""
+    w = window or results.latest
+    out: list[Finding] = []
+    sens = results.sensitivity
+    sensitive = set(zip(sens.loc[sens["label_changes"], "stage"], sens.loc[sens["label_changes"], "characteristic"],
+                        sens.loc[sens["label_changes"], "group"], strict=True)) if len(sens) else set()
+    when = twelve_months_to(w)
+    conf = f"{results.confidence * 100:.0f}% CI"
+    # data quality first
+    dq = results.data_quality[results.data_quality["window"] == w]
+    for r in dq[dq["warning"]].itertuples():
+        st = co.stage(r.stage)
+        if not r.unknown_suppressed and not r.children_suppressed:
+            head = (f"Ethnicity was not recorded for {r.unknown_pct:.1f}% of {st.cohort} in {when} "
+                    f"({int(r.unknown):,} of {int(r.children):,} children)")
+        else:
+            head = f"Ethnicity was not recorded for some {st.cohort} in {when}"
+        why = []
+        if r.above_threshold:
+            why.append(f"above the partnership's {results.missing_warning_pct:g}% threshold")
+        if r.labels_changed:
+            why.append(f"{int(r.labels_changed)} finding{'s' if r.labels_changed != 1 else ''} would change if those "
+                       "children were shared out like the population")
+        out.append(Finding("needs_to_happen", f"{head}, {' and '.join(why)}: recording of ethnicity needs to improve "
+                           "before differences at this stage can be relied on.", _LENS, _SOURCE,
+                           "disproportionality_data_quality", "P1", "DISP-DQ", 2.0))
+    # rates
+    rates = results.rates
+    rr = rates[(rates["window"] == w) & rates["characteristic"].isin(_CHARS)
+               & rates["label"].isin(["significantly higher", "significantly lower"]) & ~rates["rri_hidden"]]
+    for r in rr.itertuples():
+        if (r.stage, r.characteristic, r.group) in sensitive:
+            continue
+        st = co.stage(r.stage)
+        text = (f"{subject(r.group_label, r.characteristic)} were {ratio_text(r.rri)} times as likely as "
+                f"{r.reference_label} to {st.verb} in {when} ({conf} {_ci(r.rri, r.rri_lower, r.rri_upper)}); "
+                f"{_sig_sentence('rri')}.")
+        kind = "worried" if r.characteristic in _WORRY else "context"
+        out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_rates", _PRIORITY.get(r.stage, "P1"),
+                           "DISP-RRI", float(abs(np.log(r.rri)))))
+    # decision points
+    dec = results.decisions
+    dd = dec[(dec["window"] == w) & dec["characteristic"].isin(_CHARS)
+             & dec["label"].isin(["significantly higher", "significantly lower"]) & ~dec["ratio_hidden"]]
+    for r in dd.itertuples():
+        st, prev = co.stage(r.stage), co.stage(r.previous)
+        ref_pct = r.ref_children / r.ref_previous_children * 100
+        text = (f"Of the {prev.cohort} in {when}, {_lower_first(subject(r.group_label, r.characteristic))} were "
+                f"{ratio_text(r.ratio)} times as likely as {r.reference_label} to go on to {st.verb} "
+                f"({r.proportion:.1f}% against {ref_pct:.1f}%; {conf} of the ratio {_ci(r.ratio, r.ratio_lower, r.ratio_upper)}); "
+                f"{_sig_sentence('decision')}, so the difference arises at this decision.")
+        kind = "worried" if r.characteristic in _WORRY else "context"
+        out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_decision_points",
+                           _PRIORITY.get(r.stage, "P1"), "DISP-DECISION", float(abs(np.log(r.ratio))) + 1.0))
+    # trend
+    ts = results.trend_summary
+    if len(ts) and "window_then" in ts.columns:
+        hidden = rates.set_index(["window", "stage", "characteristic", "group"])["rri_hidden"]
+        for r in ts[ts["direction"].isin(["narrowing", "widening"])].itertuples():
+            if hidden.get((r.window_now, r.stage, r.characteristic, r.group), True) or \
+                    hidden.get((r.window_then, r.stage, r.characteristic, r.group), True):
+                continue
+            if (r.stage, r.characteristic, r.group) in sensitive:
+                continue
+            st = co.stage(r.stage)
+            text = (f"The gap between {_lower_first(subject(r.group_label, r.characteristic))} and {r.reference_label} "
+                    f"in how likely they are to {st.verb} is {r.direction}: their relative rate index "
+                    f"was {ratio_text(r.rri_then)} in {twelve_months_to(r.window_then)} and {ratio_text(r.rri_now)} in "
+                    f"{twelve_months_to(r.window_now)}; the change is statistically significant after adjustment for "
+                    "multiple comparisons.")
+            kind = "working_well" if r.direction == "narrowing" else "worried"
+            out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_trend", _PRIORITY.get(r.stage, "P1"),
+                               "DISP-TREND", float(abs(np.log(r.change_ratio)))))
+    # partners
+    part = results.partner
+    if part is not None and len(part):
+        from .publish import partner_masks
+
+        hide = partner_masks(part, results.threshold)
+        key = part["indicator"] + "\x1f" + part["breakdown"]
+        sup = pd.Series(hide.to_numpy(bool), index=key + "\x1f" + part["group"])
+        for i, r in enumerate(part.itertuples()):
+            if r.label not in ("significantly higher", "significantly lower") or hide.iloc[i]:
+                continue
+            refg = {"girls": "F"}.get(r.reference, r.reference.replace(" children", ""))
+            if refg != "all other" and sup.get(f"{r.indicator}\x1f{r.breakdown}\x1f{refg}", True):
+                continue
+            who = subject(r.group, "ethnicity") if r.breakdown == "ethnicity" else {"M": "Boys", "F": "Girls"}[r.group]
+            measure = PARTNER_PHRASES.get(r.indicator, r.title[0].lower() + r.title[1:])
+            text = (f"{who} had a rate of {measure} {ratio_text(r.ratio)} times that of {r.reference} in "
+                    f"the four quarters to {parse_period(r.window).end:%B %Y} ({conf} "
+                    f"{_ci(r.ratio, r.ratio_lower, r.ratio_upper)}; counting {r.counts}); {_sig_sentence('partner')}.")
+            kind = "worried" if r.breakdown == "ethnicity" else "context"
+            out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_partner_breakdowns",
+                               _PRIORITY.get(r.indicator, "P1"), "DISP-PARTNER", float(abs(np.log(r.ratio)))))
+    return out
+
+
+def sentences(found: list[Finding], kinds: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None) -> list[str]:
+    """The sentences of some findings, most important first (for ``ctx.findings``)."""
+    sel = [f for f in found if (kinds is None or f.kind in kinds) and (rules is None or f.rule in rules)]
+    sel.sort(key=lambda f: (-f.weight, f.text))
+    return [f.text for f in sel]
