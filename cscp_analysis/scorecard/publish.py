@@ -100,7 +100,7 @@ def fmt(value, decimals: int) -> str:
 
 
 def _small(v, t: int) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v)) and 1 <= v <= t
+    return bool(v is not None and not pd.isna(v) and 1 <= v <= t)
 
 
 def _den_counted(ind) -> bool:
@@ -123,8 +123,8 @@ def suppression_flags(res, threshold: int = 5) -> dict[str, bool]:
     den_counted = _den_counted(ind)
 
     def sup(row) -> bool:
-        return row is not None and (_small(row["numerator"], threshold) or
-                                    (den_counted and _small(row["denominator"], threshold)))
+        return bool(row is not None and (_small(row["numerator"], threshold) or
+                                         (den_counted and _small(row["denominator"], threshold))))
 
     flags = {"current": sup(res.current), "previous": sup(res.previous), "last_year": sup(res.last_year),
              "rolling": sup(res.twelve_months)}
