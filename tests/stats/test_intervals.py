@@ -169,7 +169,7 @@ def test_proportion_percentage_and_single_confidence():
 # ---------------------------------------------------------------- input checks
 
 
-@pytest.mark.parametrize("bad", [0.5, 0.89, 1, 100, 1.5, "95", None, True])
+@pytest.mark.parametrize("bad", [0.5, 0.89, 0.9, 90, 1, 100, 1.5, "95", None, True])
 def test_confidence_outside_range_is_refused(bad):
     with pytest.raises(ValueError, match="confidence"):
         wilson_interval(1, 10, bad)
