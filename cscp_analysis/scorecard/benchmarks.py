@@ -112,6 +112,14 @@ def attach_benchmark(res, config, reference_dir=None, cache: dict | None = None)
         "vs_region_95": _compare(comp, vals["region"], ind.polarity, "95"),
         "vs_sn_95": _compare(comp, vals["sn_median"], ind.polarity, "95"),
     }
+    b["neighbours"] = [
+        {"area_name": str(n), "value": float(v) if v == v else math.nan, "status": str(st), "counted": bool(c)}
+        for n, v, st, c in zip(dist["area_name"], dist["value_num"], dist["status"], dist["counted"])
+    ]
+    b["la_name"] = getattr(config, "la_name", "the partnership")
+    b["region_name"] = getattr(config, "region_name", "region")
+    b["lower_ci"] = float(comp["lower_ci"]) if comp is not None else math.nan
+    b["upper_ci"] = float(comp["upper_ci"]) if comp is not None else math.nan
     b["caveat"] = (f"The partnership's value {res.comparable_label} is compared with published figures for the "
                    f"year ending 31 March {year}, the latest available; the periods differ, and published "
                    f"figures are rounded as DfE publishes them"

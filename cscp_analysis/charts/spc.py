@@ -1,0 +1,165 @@
+"""SPC charts in the NHS England "Making Data Count" style, one indicator or a grid of small multiples.
+
+Points are coloured *and shaped* by their type (colour alone fails accessibility): grey circles for
+common-cause variation, blue upward triangles for special-cause improvement, orange downward
+triangles for special-cause concern, purple diamonds for special-cause variation of an indicator
+with no preferred direction. The mean is a solid grey line, the process limits dashed grey lines, the
+target (where there is one) a dotted orange line. A suppressed point is not drawn: ``c`` is written
+where it would be, so a gap is never mistaken for zero.
+
+The charts take the *published* series (:func:`cscp_analysis.scorecard.published_series`: values as
+text, ``c`` where suppressed) so that nothing on a chart is more detailed than the published table;
+:func:`alt_text` describes each chart from the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from . import BENCHMARK, SPC_COLOURS, SUPPRESSED, finish, mark_suppressed, new_figure
+
+__all__ = ["spc_chart", "spc_small_multiples", "alt_text", "MARKERS", "series_for"]
+
+MARKERS = {
+    "common_cause": ("o", "common cause"),
+    "special_cause_improvement": ("^", "special cause: improvement"),
+    "special_cause_concern": ("v", "special cause: concern"),
+    "special_cause_neutral_high": ("D", "special cause: neither (high)"),
+    "special_cause_neutral_low": ("D", "special cause: neither (low)"),
+}
+
+
+def _x(labels: pd.Series) -> pd.DatetimeIndex:
+    """Plot positions: the middle of each month or quarter."""
+    out = []
+    for lab in labels.astype(str):
+        if "-Q" in lab:
+            from ..periods import parse_period
+
+            p = parse_period(lab)
+            out.append(pd.Timestamp(p.start) + (pd.Timestamp(p.end) - pd.Timestamp(p.start)) / 2)
+        else:
+            per = pd.Period(lab, freq="M")
+            out.append(per.start_time + (per.end_time - per.start_time) / 2)
+    return pd.DatetimeIndex(out)
+
+
+def _num(values) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+
+
+def series_for(series: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """One indicator's rows of the published series."""
+    return series[series["indicator_id"] == indicator_id].reset_index(drop=True)
+
+
+def _draw(ax, s: pd.DataFrame, ind, *, small: bool = False, legend: bool = True) -> None:
+    x = _x(s["label"])
+    v = _num(s["value"])
+    mean, lpl, upl = _num(s["mean"]), _num(s["lower_process_limit"]), _num(s["upper_process_limit"])
+    ax.plot(x, mean, color="#505050", lw=1.0, label="mean", zorder=2)
+    ax.plot(x, upl, color="#7B7D7D", lw=0.9, ls="--", label="process limits", zorder=2)
+    ax.plot(x, lpl, color="#7B7D7D", lw=0.9, ls="--", zorder=2)
+    shown = ~np.isnan(v)
+    ax.plot(x[shown], v[shown], color="#BFBFBF", lw=1.0, zorder=3)
+    size = 16 if small else 30
+    for kind, (marker, words) in MARKERS.items():
+        sel = shown & (s["point_type"].astype(str).to_numpy() == kind)
+        if sel.any():
+            ax.scatter(x[sel], v[sel], s=size, marker=marker, color=SPC_COLOURS[kind], zorder=4,
+                       edgecolor="white", linewidth=0.4, label=words)
+    if getattr(ind, "target", None) is not None:
+        ax.axhline(ind.target, color=BENCHMARK, lw=1.2, ls=":", label=f"target {ind.target:g}", zorder=1)
+    base = np.nanmin(np.concatenate([v[shown], lpl[~np.isnan(lpl)]])) if shown.any() else 0.0
+    for xi in x[(s["value"].astype(str) == "c").to_numpy()]:
+        mark_suppressed(ax, xi, base)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+
+
+def spc_chart(result, series: pd.DataFrame, *, source: str = ""):
+    """One indicator's SPC chart (``result``: an IndicatorResult; ``series``: its published rows)."""
+    ind = result.indicator
+    s = series_for(series, ind.id) if "indicator_id" in series.columns else series
+    fig, ax = new_figure(8.5, 4.0)
+    _draw(ax, s, ind)
+    freq = "month" if result.spc_frequency == "monthly" else "quarter"
+    unit = ind.unit or "count"
+    finish(fig, ax, title=textwrap.shorten(f"{ind.id} {ind.label}", 90), xlabel=freq.capitalize(),
+           ylabel=unit if len(unit) < 30 else textwrap.fill(unit, 28), source=source or "partnership returns; "
+           "NHS England Making Data Count XmR method")
+    return fig
+
+
+def spc_small_multiples(results: list, series: pd.DataFrame, *, ncols: int = 3, source: str = ""):
+    """A grid of small SPC charts, one per indicator result (in the given order), one shared legend."""
+    n = len(results)
+    nrows = max(1, math.ceil(n / ncols))
+    fig, axes = new_figure(11.0, 2.35 * nrows + 0.6, nrows=nrows, ncols=ncols, squeeze=False)
+    for k, ax in enumerate(axes.ravel()):
+        if k >= n:
+            ax.set_visible(False)
+            continue
+        r = results[k]
+        s = series_for(series, r.indicator.id)
+        _draw(ax, s, r.indicator, small=True, legend=False)
+        var = (r.spc_summary or {}).get("variation", "")
+        ax.set_title(textwrap.fill(f"{r.indicator.id} {r.indicator.label}", 42), fontsize=8.5, loc="left")
+        ax.text(0.0, -0.32, textwrap.shorten(var, 48) if var else "", transform=ax.transAxes, fontsize=7,
+                color="#505050")
+        ax.tick_params(labelsize=7)
+        for lab in ax.get_xticklabels():
+            lab.set_rotation(0)
+        ax.xaxis.set_major_locator(__import__("matplotlib").dates.YearLocator())
+        ax.xaxis.set_major_formatter(__import__("matplotlib").dates.DateFormatter("%Y"))
+    handles, labels = [], []
+    for ax in axes.ravel():
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab.startswith("target"):
+                lab = "target"
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    if source:
+        fig.text(0.01, 0.005, f"Source: {source}", fontsize=7, color="#505050")
+    return fig
+
+
+def alt_text(result, series: pd.DataFrame) -> str:
+    """A description of one indicator's SPC chart, from its published numbers."""
+    from ..scorecard.narrative import describe_special_causes, when
+
+    ind = result.indicator
+    s = series_for(series, ind.id) if "indicator_id" in series.columns else series
+    if not len(s):
+        return f"{ind.title}: no SPC chart ({(result.spc_summary or {}).get('note', 'no series')})."
+    freq = "monthly" if result.spc_frequency == "monthly" else "quarterly"
+    last = s.iloc[-1]
+    unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ("%" if ind.unit == "%" else "")
+    text = (f"{ind.title}: {freq} values from {when(str(s['label'].iloc[0]))} to {when(str(last['label']))}, "
+            f"mean {last['mean']}{unit}, process limits {last['lower_process_limit']}{unit} to "
+            f"{last['upper_process_limit']}{unit}. The latest value ({when(str(last['label']))}) is {last['value']}"
+            f"{unit if last['value'] != 'c' else ' (suppressed)'}, "
+            f"{str(last['point_type']).replace('_', ' ')}.")
+    special = s[s["point_type"].astype(str) != "common_cause"].copy()
+    if len(special) and result.spc is not None:
+        raw = result.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
+        raw = raw[raw["label"].astype(str).isin(set(special["label"].astype(str)))]
+        text += f" Special-cause points: {describe_special_causes(raw)}."
+    else:
+        text += " No special-cause points."
+    if ind.target is not None:
+        text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
+    n_c = int((s["value"].astype(str) == "c").sum())
+    if n_c:
+        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} suppressed (fewer than 6 children or events) and marked c."
+    return text
+
+
+_ = SUPPRESSED  # re-exported colour used by mark_suppressed
