@@ -32,6 +32,7 @@ __all__ = [
     "theme_history",
     "recommendations",
     "published_grades",
+    "published_four_grades",
     "published_history",
     "section",
     "findings",
@@ -169,35 +170,62 @@ def recommendations(actions: pd.DataFrame, audits: pd.DataFrame, period: str | P
 CHANGE_PP = 5.0  # a change of at least this many percentage points since the last audit on the theme is reported
 STRONG_PCT = 75.0  # lines of enquiry at or above this share good or better are "working well"
 WEAK_PCT = 50.0  # lines below this share are a worry
-_GRADE_COUNTS = [*GRADES, "graded"]
-_PCT_FROM = {"pct_good_or_better": list(GRADES)}  # any grade suppressed: the share could give it away
+_TWO_WAY = ["good_or_better", "ri_or_inadequate", "graded"]
+_TWO_WAY_PCT = {"pct_good_or_better": ["good_or_better", "ri_or_inadequate"]}
 
 
 def published_grades(audits: pd.DataFrame, period: str | Period, config=None, by="line_of_enquiry") -> pd.DataFrame:
-    """The grade distribution as published: four grades and their total, "All" row, share good or better.
+    """Gradings by ``by`` as published: good or better / requires improvement or inadequate, their total, share.
 
-    Only the four-grade partition is published (not also good-or-better counts, from which a
-    suppressed grade could be worked out); the share is shown only where no grade of its row is
-    suppressed.
+    By line of enquiry and by agency only the two-way split is published: a line has some 40 gradings,
+    and at four grades most cells would be suppressed. The four grades are published for the audit as a
+    whole (:func:`published_four_grades`), nested inside the same two groups so that the tables cannot be
+    combined to work out a suppressed grade.
     """
     from .publish import publish
 
     t = grade_distribution(audits, period, by=by)
     col = by if isinstance(by, str) else by[0]
-    t = t[[col, *_GRADE_COUNTS, "pct_good_or_better"]]
-    return publish(t, _GRADE_COUNTS, config, derived=_PCT_FROM, total_row=(col, "All"), total_column="graded").table
+    t = t[[col, *_TWO_WAY, "pct_good_or_better"]]
+    return publish(t, _TWO_WAY, config, derived=_TWO_WAY_PCT, total_row=(col, "All"), total_column="graded").table
+
+
+def published_four_grades(audits: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
+    """The four grades of the quarter's audit(s) as a whole, as published (one block per group of grades).
+
+    Columns: ``audit_id``, ``group`` (good or better / requires improvement or inadequate), ``grade``
+    (the group's subtotal is the row "all in group"), ``gradings``, ``pct`` (of all gradings of the audit).
+    """
+    from .publish import publish
+
+    rows = []
+    for audit_id in sorted(_period_audits(audits, period)["audit_id"].unique()):
+        d = grade_distribution(audits, period, by=None, audit_id=audit_id).iloc[0]
+        for group, grades_ in (("Good or better", GOOD_OR_BETTER), ("Requires improvement or inadequate",
+                                                                    ("requires_improvement", "inadequate"))):
+            rows += [(audit_id, group, GRADE_LABELS[g], int(d[g]), 100 * d[g] / d["graded"]) for g in grades_]
+            sub = sum(int(d[g]) for g in grades_)
+            rows.append((audit_id, group, "all in group", sub, 100 * sub / d["graded"]))
+    t = pd.DataFrame(rows, columns=["audit_id", "group", "grade", "gradings", "pct"])
+    if t.empty:
+        return t
+    t["_block"] = t["audit_id"] + "|" + t["group"]
+    pub = publish(t, ["gradings"], config, derived={"pct": ["gradings"]}, total_row=("grade", "all in group"),
+                  by="_block").table
+    return pub.drop(columns="_block")
 
 
 def published_history(audits: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
-    """Every audit on the quarter's theme(s), as published; the change is ``c`` when either share is."""
+    """Every audit on the quarter's theme(s), as published (two-way split); the change is ``c`` when either
+    share is, ``z`` for the first audit on a theme."""
     from .publish import number, publish
 
+    cols = ["theme", "audit_id", "audit_date", *_TWO_WAY, "pct_good_or_better", "change_pp"]
     h = theme_history(audits, period)
     if h.empty:
-        return pd.DataFrame(columns=["theme", "audit_id", "audit_date", *_GRADE_COUNTS, "pct_good_or_better",
-                                     "change_pp"])
-    cols = ["theme", "audit_id", "audit_date", *_GRADE_COUNTS, "pct_good_or_better", "change_pp"]
-    pub = publish(h[cols], _GRADE_COUNTS, config, derived={**_PCT_FROM, "change_pp": list(GRADES)},
+        return pd.DataFrame(columns=cols)
+    pub = publish(h[cols], _TWO_WAY, config, derived={**_TWO_WAY_PCT, "change_pp": ["good_or_better",
+                                                                                   "ri_or_inadequate"]},
                   total_column="graded", by="audit_id").table
     pct = pub["pct_good_or_better"].map(number)
     prev_hidden = pd.Series(pct.isna().to_numpy(), index=pub.index).groupby(
@@ -222,12 +250,14 @@ def section(returns_or_tables, period: str | Period, config=None):
     meta = audits_in_period(audits, p)
     sec.add("assurance_audits_held", f"Multi-agency audits held in {p.label}",
             publish(meta, ["cases", "gradings"], config).table, counts=["cases", "gradings"])
+    sec.add("assurance_audit_grades", f"Audit gradings by grade, {p.label}", published_four_grades(audits, p, config),
+            counts=["gradings"])
     by_line = sec.add("assurance_audit_grades_by_line", f"Audit gradings by key line of enquiry, {p.label}",
-                      published_grades(audits, p, config, "line_of_enquiry"), counts=_GRADE_COUNTS)
+                      published_grades(audits, p, config, "line_of_enquiry"), counts=_TWO_WAY)
     sec.add("assurance_audit_grades_by_agency", f"Audit gradings by agency, {p.label}",
-            published_grades(audits, p, config, "agency"), counts=_GRADE_COUNTS)
+            published_grades(audits, p, config, "agency"), counts=_TWO_WAY)
     sec.add("assurance_audit_theme_history", "This quarter's audit compared with earlier audits on the same theme",
-            published_history(audits, p, config), counts=_GRADE_COUNTS)
+            published_history(audits, p, config), counts=_TWO_WAY)
     actions = tables.get("actions")
     rec = recommendations(actions, audits, p) if actions is not None else pd.DataFrame()
     sec.add("assurance_audit_recommendations", "Recommendations raised by the audit panel, as actions",
@@ -239,9 +269,9 @@ def section(returns_or_tables, period: str | Period, config=None):
                  not in ("c", "x") else "some grade counts are too small to show")
         sec.figures.append(FigureSpec(
             "assurance_audit_grades", f"Audit gradings by key line of enquiry ({themes}), {p.label}",
-            f"Horizontal stacked bars, one per key line of enquiry of the {themes} audit, showing the share of "
-            f"gradings that were outstanding, good, requires improvement and inadequate; overall {share}. "
-            "Hatched segments are suppressed small counts.",
+            f"Horizontal stacked bars, one per key line of enquiry of the {themes} audit and one for all of them, "
+            f"showing the share of gradings that were good or outstanding and the share that required improvement "
+            f"or were inadequate; overall {share}. Hatched segments are suppressed small counts.",
             "assurance_audit_grades_by_line",
             lambda: ch.grade_bars(by_line, "line_of_enquiry", title=f"Gradings by key line of enquiry, {p.label}",
                                   source="multi-agency audit register"),

@@ -9,7 +9,9 @@ Authority Designated Officer (LADO). The measures here (docs/assurance.md):
   concluded after the period end is ongoing.
 * **Initial consideration within one working day**: ``working_days_between(date received, date of
   initial consideration) <= 1`` (the day of receipt not counted; weekends and bank holidays not
-  counted). Employers must refer to the LADO within one working day (Working Together 2023 ch. 2;
+  counted), as a share of all allegations received; one with no initial consideration recorded by the
+  period end counts as not within (two bands only, so that the share survives suppression; the cost is
+  that an allegation received on the last working day and considered the next is counted against). Employers must refer to the LADO within one working day (Working Together 2023 ch. 2;
   KCSIE Part 4); LADO practice guidance asks the LADO to consider each referral within one working
   day of receipt.
 * **Time to conclusion** in calendar months from receipt, in bands: within one month (concluded on or
@@ -55,7 +57,7 @@ SECTOR_LABELS = {
 }
 OUTCOMES = ("substantiated", "unsubstantiated", "unfounded", "false", "malicious", "ongoing")
 CATEGORIES = ("physical", "sexual", "emotional", "neglect", "suitability")
-IC_BANDS = ("within 1 working day", "later than 1 working day", "not yet recorded")
+IC_BANDS = ("within 1 working day", "not within 1 working day")
 CONCLUSION_BANDS = (
     "concluded within 1 month",
     "concluded in 1 to 3 months",
@@ -71,8 +73,10 @@ IC_WORKING_DAYS = 1
 def allegation_status(lado: pd.DataFrame, period: str | Period, window: str = ROLLING) -> pd.DataFrame:
     """One row per allegation received in the window, with its timeliness as at the period end.
 
-    Adds ``ic_working_days``, ``ic_band`` (one of ``IC_BANDS``), ``concluded`` and ``conclusion_band``
-    (one of ``CONCLUSION_BANDS``). Internal: it holds one row per person.
+    Adds ``ic_working_days`` (blank when no initial consideration is recorded by the period end),
+    ``ic_band`` (one of ``IC_BANDS``: an allegation with no initial consideration recorded by the period
+    end is "not within 1 working day"), ``concluded`` and ``conclusion_band`` (one of
+    ``CONCLUSION_BANDS``). Internal: it holds one row per person.
     """
     needs_columns(lado, ("allegation_id", "date_received", "employer_sector", "outcome",
                          "initial_consideration_date", "date_concluded"), "lado")
@@ -87,9 +91,8 @@ def allegation_status(lado: pd.DataFrame, period: str | Period, window: str = RO
     a["initial_consideration_date"] = ic
     wd = working_days_between(rec.to_numpy(), ic.to_numpy()) if len(a) else np.array([], dtype=float)
     a["ic_working_days"] = pd.array(wd, dtype="Float64").astype("Int64")
-    a["ic_band"] = pd.Categorical(
-        np.select([ic.isna().to_numpy(), np.asarray(wd) <= IC_WORKING_DAYS], [IC_BANDS[2], IC_BANDS[0]], IC_BANDS[1]),
-        categories=IC_BANDS)
+    within = ic.notna().to_numpy() & (np.asarray(wd) <= IC_WORKING_DAYS)
+    a["ic_band"] = pd.Categorical(np.where(within, IC_BANDS[0], IC_BANDS[1]), categories=IC_BANDS)
     one, three, twelve = (rec + pd.DateOffset(months=m) for m in (1, 3, 12))
     concluded = done.notna()
     a["concluded"] = concluded
@@ -156,11 +159,11 @@ def timeliness_rates(table: pd.DataFrame) -> pd.DataFrame:
     def get(band):
         return v.get(band, np.nan)
 
-    ic_rec = get(IC_BANDS[0]) + get(IC_BANDS[1])
+    received = get(IC_BANDS[0]) + get(IC_BANDS[1])
     conc = sum(get(b) for b in CONCLUSION_BANDS[:4])
     rows = [
-        ("Initial consideration within 1 working day", percent(get(IC_BANDS[0]), ic_rec)[0],
-         "allegations with an initial consideration recorded"),
+        ("Initial consideration within 1 working day", percent(get(IC_BANDS[0]), received)[0],
+         "allegations received"),
         ("Concluded within 1 month", percent(get(CONCLUSION_BANDS[0]), conc)[0], "allegations concluded"),
         ("Concluded within 3 months", percent(get(CONCLUSION_BANDS[0]) + get(CONCLUSION_BANDS[1]), conc)[0],
          "allegations concluded"),

@@ -79,11 +79,19 @@ def _stacked_shares(ax, labels, table: pd.DataFrame, parts: list[str], total_col
 
 
 def grade_bars(table: pd.DataFrame, by: str, title: str = "", source: str = ""):
-    """Share of gradings at each grade for each ``by`` group (the published grade distribution)."""
+    """Share of gradings good or better, and requiring improvement or inadequate, for each ``by`` group.
+
+    Draws the four grades instead when the table has them (columns ``outstanding`` ... ``inadequate``).
+    """
     from ..assurance.audits import GRADE_LABELS, GRADES
 
     fig, ax = new_figure(7.5, 0.45 * len(table) + 1.6)
-    _stacked_shares(ax, table[by].tolist(), table, list(GRADES), "graded", GRADE_COLOURS, GRADE_LABELS)
+    if all(g in table.columns for g in GRADES):
+        _stacked_shares(ax, table[by].tolist(), table, list(GRADES), "graded", GRADE_COLOURS, GRADE_LABELS)
+    else:
+        colours = {"good_or_better": GRADE_COLOURS["good"], "ri_or_inadequate": GRADE_COLOURS["inadequate"]}
+        names = {"good_or_better": "Good or outstanding", "ri_or_inadequate": "Requires improvement or inadequate"}
+        _stacked_shares(ax, table[by].tolist(), table, list(colours), "graded", colours, names)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return finish(fig, ax, title=title, xlabel="Share of gradings (%)", source=source)
 

@@ -123,3 +123,23 @@ def test_findings_from_a_larger_audit(config):
 def test_no_audit_in_the_quarter(config):
     f = AU.findings({"audits": make("audits", OTHER)}, PERIOD, config)
     assert len(f) == 1 and f[0].kind == "context" and "No multi-agency audit" in f[0].text
+
+
+def test_published_audit_tables_hide_small_counts_consistently(config):
+    # Three copies of the 2026 cases: 6 O, 27 G, 9 R, 6 I (48). Add 2 more outstanding gradings from a
+    # fourth agency: 8 O, 27 G, 9 R, 6 I, 2 of them on a line with few gradings.
+    rows = grades("MACA-2026-Q2", "2026-08-12", "Neglect", dict(zip(
+        [("CSC", "Voice of the child"), ("HEALTH", "Voice of the child"), ("CSC", "Risk assessment"),
+         ("HEALTH", "Risk assessment")], [[O, G, G, R], [G, R, I, I], [G, G, G, G], [O, G, R, G]])), copies=3) + \
+        grades("MACA-2026-Q2", "2026-08-12", "Neglect", {("POLICE", "Early help"): [O, O]})
+    sec = AU.section({"audits": make("audits", rows), "actions": make("actions", [])}, PERIOD, config)
+    sec.check(5)
+    four = sec["assurance_audit_grades"].set_index("grade")
+    assert four.loc["Outstanding", "gradings"] == "8" and four.loc["Good", "gradings"] == "27"
+    assert four.loc["Outstanding", "pct"] == "16.0"  # 8 of 50
+    # By line: Early help has 2 gradings, both good or better: 2 and its total are hidden, and so is the
+    # next smallest line in the same column, so that neither can be worked out from the "All" row.
+    line = sec["assurance_audit_grades_by_line"].set_index("line_of_enquiry")
+    assert line.loc["Early help", ["good_or_better", "graded", "pct_good_or_better"]].tolist() == ["c", "c", "c"]
+    assert (line["good_or_better"] == "c").sum() >= 2 and (line["graded"] == "c").sum() >= 2
+    assert line.loc["All", ["good_or_better", "ri_or_inadequate", "graded"]].tolist() == ["35", "15", "50"]
