@@ -85,9 +85,10 @@ def test_committed_demo_is_the_generators_output(fresh):
 
 def test_same_seed_same_bytes_and_another_seed_differs(tmp_path):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    generate(a, children=4000, seed=7)
-    generate(b, children=4000, seed=7)
-    generate(c, children=4000, seed=8)
+    short = {"children": 4000, "first": "2026-27-Q1", "last": "2026-27-Q2"}
+    generate(a, seed=7, **short)
+    generate(b, seed=7, **short)
+    generate(c, seed=8, **short)
     assert _files(a) == _files(b)
     fa, fc = _files(a), _files(c)
     assert fa["csc/referrals.csv"] != fc["csc/referrals.csv"]
@@ -515,11 +516,13 @@ def test_effects_registry_is_the_readmes(demo):
 
 
 def test_scales_with_children(tmp_path):
-    small = generate(tmp_path / "s", children=10_000, seed=3)
-    large = generate(tmp_path / "l", children=30_000, seed=3)
-    ratio = large["csc/referrals.csv"] / small["csc/referrals.csv"]
-    assert 2.5 <= ratio <= 3.5
-    assert large["assurance/actions.csv"] > 0 and small["population/population.csv"] == 3240
+    short = {"seed": 3, "first": "2026-27-Q1", "last": "2026-27-Q2"}
+    small = generate(tmp_path / "s", children=10_000, **short)
+    large = generate(tmp_path / "l", children=30_000, **short)
+    for f in ("csc/referrals.csv", "csc/cp_plans.csv", "csc/cla_periods.csv"):
+        assert 2.5 <= large[f] / small[f] <= 3.5, f
+    assert large["assurance/audits.csv"] == small["assurance/audits.csv"]  # registers keep their size
+    assert small["population/population.csv"] == 2 * 18 * 2 * 18
 
 
 def test_command_refuses_a_non_empty_folder_without_force(tmp_path, capsys):

@@ -8,6 +8,7 @@ millions of Python strings at once.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,18 @@ def format_ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     return text
 
 
+def _write_rows(fh, columns: list[list[str]]) -> None:
+    """Rows of text values as CSV: a plain join when no value needs quoting (the usual case), else ``csv``."""
+    n = len(columns[0]) if columns else 0
+    if n == 0:
+        return
+    text = "\n".join(map(",".join, zip(*columns))) + "\n"
+    if text.count(",") == n * (len(columns) - 1) and text.count("\n") == n and '"' not in text and "\r" not in text:
+        fh.write(text)
+    else:
+        csv.writer(fh, lineterminator="\n").writerows(zip(*columns))
+
+
 def _check_columns(names: list[str], schema: Schema) -> None:
     if list(names) != schema.column_names:
         raise ValueError(f"{schema.name}: columns {list(names)} differ from the schema's {schema.column_names}")
@@ -51,11 +64,10 @@ def write_table(table: pd.DataFrame | LazyTable, path: Path, schema: Schema) -> 
     if isinstance(table, LazyTable):
         _check_columns(list(table.columns), schema)
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            if table.n == 0:
-                fh.write(",".join(schema.column_names) + "\n")
+            fh.write(",".join(schema.column_names) + "\n")
             for start in range(0, table.n, CHUNK):
-                chunk = table.frame(slice(start, min(start + CHUNK, table.n)))
-                chunk.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+                sl = slice(start, min(start + CHUNK, table.n))
+                _write_rows(fh, [f(sl).tolist() for f in table.columns.values()])
         return table.n
     _check_columns(list(table.columns), schema)
     df = table.copy()

@@ -30,20 +30,24 @@ def measures(frames: dict[str, pd.DataFrame], population: pd.DataFrame, years: l
     ref, ass, s47, icpc = frames["referrals"], frames["assessments"], frames["section47"], frames["icpc"]
     plans, cla, miss, ch = frames["cp_plans"], frames["cla_periods"], frames["missing_episodes"], frames["children"]
     r_day = _d(ref["referral_date"])
-    r = pd.DataFrame({"child": ref["child_id"].to_numpy(), "day": r_day}).sort_values(["child", "day"], kind="stable")
-    prev = r.groupby("child")["day"].shift(1).to_numpy(dtype=float, na_value=np.nan)
-    r["rereferral"] = (r["day"].to_numpy() - prev) <= 365
+    r_child = pd.factorize(ref["child_id"])[0]
+    o = np.lexsort((r_day, r_child))
+    same = np.zeros(len(o), dtype=bool)
+    same[1:] = r_child[o][1:] == r_child[o][:-1]
+    gap = np.full(len(o), 10**7)
+    gap[1:] = r_day[o][1:] - r_day[o][:-1]
+    r = pd.DataFrame({"day": r_day[o], "rereferral": same & (gap <= 365)})
     a_start, a_auth = _d(ass["assessment_start"]), _d(ass["assessment_authorised"])
     a_wd = np.where(a_auth < 10**7, D.working_days_between(a_start, np.minimum(a_auth, 10**6)), 10**6)
     s_strat, s_start = _d(s47["strategy_discussion_date"]), _d(s47["s47_start"])
     i_day = _d(icpc["icpc_date"])
-    strat_of = dict(zip(s47["s47_id"], s_strat))
-    i_strat = np.array([strat_of[s] for s in icpc["s47_id"]], dtype=np.int64) if len(icpc) else np.array([], np.int64)
+    i_strat = icpc["s47_id"].map(pd.Series(s_strat, index=s47["s47_id"].to_numpy())).to_numpy(dtype=np.int64)
     i_wd = D.working_days_between(i_strat, i_day) if len(icpc) else np.array([])
     p_start, p_end = _d(plans["plan_start"]), _d(plans["plan_end"])
-    pl = pd.DataFrame({"child": plans["child_id"].to_numpy(), "start": p_start}).sort_values(["child", "start"], kind="stable")
-    pl["subsequent"] = pl.groupby("child").cumcount() > 0
-    subsequent = pl.sort_index()["subsequent"].to_numpy()
+    p_child = pd.factorize(plans["child_id"])[0]
+    o = np.lexsort((p_start, p_child))
+    subsequent = np.zeros(len(o), dtype=bool)
+    subsequent[o[1:]] = p_child[o][1:] == p_child[o][:-1]
     c_start, c_end = _d(cla["cla_start"]), _d(cla["cla_end"])
     m_start = _d(miss["missing_start"])
     closure = _d(ref["cin_closure_date"])
@@ -93,7 +97,7 @@ def measures(frames: dict[str, pd.DataFrame], population: pd.DataFrame, years: l
     out.attrs["unknown_ethnicity_pct"] = 100 * float(ch["ethnicity"].isin(["NOBT", "REFU"]).mean())
     out.attrs["disabled_pct"] = 100 * float((ch["disability"] == "Y").mean())
     out.attrs["sex_unknown_referrals_pct"] = 100 * float(
-        ref["child_id"].map(dict(zip(ch["child_id"], ch["sex"]))).eq("U").mean())
+        ref["child_id"].isin(ch.loc[ch["sex"] == "U", "child_id"]).mean())
     return out
 
 
