@@ -1,0 +1,1 @@
+"""Tests of cscp_analysis.stats, one file per module."""
