@@ -67,7 +67,7 @@ DISABILITY_CODES = ("N", "Y", "U")
 ETH_ALL = ETH + ("NOBT", "REFU")
 
 # --- calibration (see the module docstring and data_raw/demo/README.md) ----------------------------
-REFERRAL_RATE = 0.0355  # first referrals per child per year at age and sex multiplier 1
+REFERRAL_RATE = 0.0362  # first referrals per child per year at age and sex multiplier 1
 AGE_MULT = np.array([2.6, 0.9, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 1.05, 1.1, 1.15, 1.15, 1.15, 1.1, 1.0, 0.9])
 SEX_MULT = np.array([1.04, 0.96])
 MAX_REFERRAL_AGE_DAYS = int(17.5 * 365.25)  # no referral in the six months before the 18th birthday
@@ -89,7 +89,7 @@ P_CIN_AFTER_S47 = 0.5
 P_PLAN_TO_CARE = 0.20
 P_STEP_DOWN = 0.7  # plans ending (not in care) followed by a child-in-need plan
 P_CIN_TO_CARE = 0.08
-P_NEXT_REFERRAL = 0.46
+P_NEXT_REFERRAL = 0.43
 # Working days from strategy discussion to the conference: (low, high, probability).
 ICPC_DELAY = ((5, 10, 0.04), (11, 15, 0.80), (16, 20, 0.09), (21, 35, 0.07))
 # Plan durations in days: (low, high, probability).
@@ -351,7 +351,7 @@ def _process(rng, kids: _Kids, refs: dict, ctx: _Ctx) -> tuple[dict, np.ndarray]
     kind = _cat(np.zeros(int((a_out == 0).sum())), np.zeros(int(cin_after.sum())), np.zeros(int(no_plan.sum())),
                 np.ones(int(step.sum()))).astype(bool)
     nc = len(c_ref)
-    c_dur = np.where(kind, _lognormal_days(rng, nc, 120, 0.6, 14), np.minimum(_lognormal_days(rng, nc, 250, 0.75, 20), 1460))
+    c_dur = np.where(kind, _lognormal_days(rng, nc, 120, 0.6, 14), np.minimum(_lognormal_days(rng, nc, 290, 0.75, 20), 1460))
     c_end = np.minimum(c_start + c_dur, b18[c_ref])
     c_cla = ~kind & ((rng.random(nc) < P_CIN_TO_CARE) | (route[c_ref] == 2))
     c_cla_start = c_start + np.floor((0.05 + 0.9 * rng.random(nc)) * (c_end - c_start)).astype(np.int64)
