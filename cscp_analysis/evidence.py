@@ -141,7 +141,8 @@ class Pack:
         path = self.root / "tables" / f"{name}.csv"
         _atomic_write(path, deterministic_csv(df))
         self._catalogue(CatalogueEntry("table", name, title, lens, [f"tables/{name}.csv"], self.notebook,
-                                       source=source, number=number))
+                                       source=source, number=number,
+                                       extra={"count_columns": list(count_columns)} if count_columns else {}))
         return path
 
     # --- figures --------------------------------------------------------------------------------

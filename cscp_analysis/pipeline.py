@@ -176,10 +176,16 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
 
 
 def _strip_remote_scripts(html: str) -> str:
-    """Remove <script src="https://..."> tags (MathJax, require.js): the pack must read offline."""
+    """Remove every script that would fetch from the internet (MathJax, require.js, mermaid from a CDN).
+
+    The reader HTML holds only tables, images and text, so nothing is lost and the pack reads offline.
+    """
     import re
 
-    return re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
+    def keep(m: re.Match) -> str:
+        return "" if re.search(r"https?://", m.group(0)) else m.group(0)
+
+    return re.sub(r"<script\b[^>]*>.*?</script>", keep, html, flags=re.DOTALL | re.IGNORECASE)
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -239,14 +245,19 @@ def _move_into_place(staging: Path, dest: Path) -> None:
         os.replace(staging, dest)
 
 
-def _finalise(staging: Path, *, kind: str, parameters: dict, inputs, started: str, title: str,
-              subtitle: str) -> None:
+def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: str, title: str,
+              subtitle: str, periods) -> None:
     from .index_page import write_index
+    from .privacy import scan_pack
 
     catalogue = evidence.read_catalogue(staging)
+    problems = scan_pack(staging, returns.tables, returns.config.suppression_threshold, catalogue, periods)
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems[:20])
+        raise RunError(f"privacy scan failed: the pack would disclose child-level data, so it was not published\n{listed}")
     write_index(staging, catalogue, title=title, subtitle=subtitle)
     shutil.rmtree(staging / evidence.CATALOGUE_DIR, ignore_errors=True)
-    manifest = evidence.build_manifest(staging, kind=kind, parameters=parameters, inputs=inputs, started=started,
+    manifest = evidence.build_manifest(staging, kind=kind, parameters=parameters, inputs=returns.inputs, started=started,
                                        finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue)
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     evidence.write_checksums(staging)
@@ -281,7 +292,7 @@ def run_quarter(
     from . import returns as R
     from . import session
     from .config import CONFIG_DIR, load_partnership
-    from .periods import parse_period
+    from .periods import parse_period, period_range
 
     t0 = time.perf_counter()
     started = _now()
@@ -323,9 +334,10 @@ def run_quarter(
             cache.unlink(missing_ok=True)
         parameters = {"period": label, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
                       "notebooks": [n for _, n in notebooks]}
-        _finalise(staging, kind="quarter", parameters=parameters, inputs=returns.inputs, started=started,
+        _finalise(staging, kind="quarter", parameters=parameters, returns=returns, started=started,
                   title=f"{config.name}: evidence pack {label}",
-                  subtitle="Quarterly evidence for the partnership and its Independent Scrutineer")
+                  subtitle="Quarterly evidence for the partnership and its Independent Scrutineer",
+                  periods=period_range(config.first_period, label))
         _move_into_place(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -343,7 +355,7 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
     from . import returns as R
     from . import session
     from .config import CONFIG_DIR, load_partnership
-    from .periods import parse_year
+    from .periods import parse_year, period_range
 
     t0 = time.perf_counter()
     started = _now()
@@ -381,9 +393,10 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
             cache.unlink(missing_ok=True)
         parameters = {"year": fy.label, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
                       "notebooks": [n for _, n in notebooks]}
-        _finalise(staging, kind="annual", parameters=parameters, inputs=returns.inputs, started=started,
+        _finalise(staging, kind="annual", parameters=parameters, returns=returns, started=started,
                   title=f"{config.name}: annual report figure book {fy}",
-                  subtitle="Every figure and table of the annual report, numbered, with alt text and data")
+                  subtitle="Every figure and table of the annual report, numbered, with alt text and data",
+                  periods=period_range(config.first_period, last))
         _move_into_place(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
