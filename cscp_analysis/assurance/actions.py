@@ -205,7 +205,7 @@ def section(returns_or_tables, period: str | Period, config=None):
     total = age["All"]
     overdue = int(total.iloc[1:].sum())
     sec.figures.append(FigureSpec(
-        "assurance_actions_ageing", f"Open actions by time past their due date, end of {p.label}",
+        "assurance_actions_ageing_chart", f"Open actions by time past their due date, end of {p.label}",
         f"Stacked column chart of the {int(total.sum())} actions open at the end of {p.label}, by how far past their "
         f"due date they were (not yet due, then 1 to 30, 31 to 90, 91 to 180 and over 180 days overdue), coloured by "
         f"where the action came from; {overdue} were overdue and {int(total.iloc[0])} not yet due.",
@@ -276,6 +276,6 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
             "needs_to_happen",
             f"{long_overdue} action{'s have' if long_overdue != 1 else ' has'} been overdue for more than six months: "
             "the partnership should decide whether each is still the right action, and escalate or close it.",
-            "professional", "assurance", "figure assurance_actions_ageing", rule="ACT-04", weight=0.6,
+            "professional", "assurance", "figure assurance_actions_ageing_chart", rule="ACT-04", weight=0.6,
         ))
     return out

@@ -268,7 +268,7 @@ def section(returns_or_tables, period: str | Period, config=None):
         share = (f"{allrow['pct_good_or_better']}% of gradings were good or outstanding" if allrow["pct_good_or_better"]
                  not in ("c", "x") else "some grade counts are too small to show")
         sec.figures.append(FigureSpec(
-            "assurance_audit_grades", f"Audit gradings by key line of enquiry ({themes}), {p.label}",
+            "assurance_audit_grades_chart", f"Audit gradings by key line of enquiry ({themes}), {p.label}",
             f"Horizontal stacked bars, one per key line of enquiry of the {themes} audit and one for all of them, "
             f"showing the share of gradings that were good or outstanding and the share that required improvement "
             f"or were inadequate; overall {share}. Hatched segments are suppressed small counts.",

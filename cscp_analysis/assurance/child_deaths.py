@@ -148,7 +148,7 @@ def section(returns_or_tables, period: str | Period, config=None):
     total = cat.iloc[-1]["reviews"]
     shown = int((cat.iloc[:-1]["reviews"] != "c").sum()) if len(cat) > 1 else 0
     sec.figures.append(FigureSpec(
-        "assurance_cdop_by_category", f"Child death reviews by category, twelve months to the end of {p.label}",
+        "assurance_cdop_chart", f"Child death reviews by category, twelve months to the end of {p.label}",
         (f"Horizontal bar chart of the {total} child death reviews completed in the twelve months to the end of "
          f"{p.label} by category of death; {len(cat) - 1 - shown} of the {len(cat) - 1} categories are too small to "
          "publish and are marked c." if len(cat) > 1 else

@@ -209,7 +209,7 @@ def section(returns_or_tables, period: str | Period, config=None):
     top = sector.iloc[:-1].assign(n_=sector["total"].iloc[:-1].map(_num)).sort_values("n_", ascending=False,
                                                                                         kind="mergesort").iloc[0]
     sec.figures.append(FigureSpec(
-        "assurance_lado_by_sector", f"LADO allegations by employer sector, twelve months to the end of {p.label}",
+        "assurance_lado_chart", f"LADO allegations by employer sector, twelve months to the end of {p.label}",
         f"Horizontal bar chart of the {total} allegations referred to the LADO in the twelve months to the end of "
         f"{p.label}, one bar per employer sector; the largest is {top['employer_sector']} with {top['total']} "
         "(c marks a number too small to publish).",

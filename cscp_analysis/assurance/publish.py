@@ -44,6 +44,8 @@ __all__ = [
     "dates_as_text",
     "show_tables",
     "show_figures",
+    "contents",
+    "findings_of",
 ]
 
 
@@ -169,3 +171,21 @@ def show_figures(ctx, section: Section) -> None:
     for f in section.figures:
         fig = f.draw()
         ctx.figure(fig, f.name, f.title, f.lens, f.alt, data=section[f.data], source="04_quality_assurance")
+
+
+def contents(sections: Sequence[Section]) -> pd.DataFrame:
+    """One row per table and figure of the sections: the lens it is filed under, its section, name and title."""
+    rows = []
+    for sec in sections:
+        for f in sec.figures:
+            rows.append((f.lens, sec.title, "figure", f.name, f.title, sec.window))
+        for t in sec.tables.values():
+            rows.append((t.lens, sec.title, "table", t.name, t.title, sec.window))
+    return pd.DataFrame(rows, columns=["lens", "section", "kind", "name", "title", "records_in_the_period"])
+
+
+def findings_of(sections: Sequence[Section]) -> pd.DataFrame:
+    """Every finding of the sections as the tidy table of :func:`cscp_analysis.narrative.findings_table`."""
+    from ..narrative import findings_table
+
+    return findings_table([f for sec in sections for f in sec.findings])

@@ -204,7 +204,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                       counts=["notified", "within_15", "late", "pending"])
     last = rolling.iloc[-1]
     sec.figures.append(FigureSpec(
-        "assurance_reviews_timeliness", "Serious incidents notified and rapid reviews within 15 working days, rolling "
+        "assurance_reviews_chart", "Serious incidents notified and rapid reviews within 15 working days, rolling "
         "twelve months",
         f"Line chart of the rolling twelve-month number of serious incidents notified and of rapid reviews completed "
         f"within 15 working days, at each of the last {len(rolling)} quarter ends; at the end of {p.label} the figures "

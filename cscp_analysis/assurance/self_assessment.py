@@ -265,7 +265,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                 f"of {p.label}", not_submitted(sa, p, "S11"))
         allrow = by_org.iloc[-1]
         sec.figures.append(FigureSpec(
-            "assurance_s11_ratings", f"Section 11 {s11}: share of standards met, partly met and not met by organisation",
+            "assurance_s11_chart", f"Section 11 {s11}: share of standards met, partly met and not met by organisation",
             f"Horizontal stacked bars, one per organisation that submitted its Section 11 self-assessment for {s11}, "
             f"showing the share of standards rated met, partly met and not met; across all of them {allrow['pct_met']}% "
             f"of {allrow['rated']} ratings were met.",
@@ -284,7 +284,7 @@ def section(returns_or_tables, period: str | Period, config=None):
         labels = by_std.assign(label=by_std["standard_id"].astype(str) + " " + by_std["standard"].astype(str))
         labels.loc[labels.index[-1], "label"] = "All standards"
         sec.figures.append(FigureSpec(
-            "assurance_s175_ratings", f"Section 175/157 {s175}: share of schools meeting each standard",
+            "assurance_s175_chart", f"Section 175/157 {s175}: share of schools meeting each standard",
             f"Horizontal stacked bars, one per Section 175/157 standard for {s175}, showing the share of schools and "
             f"colleges rating it met, partly met and not met; across all standards {allrow['pct_met']}% of "
             f"{allrow['rated']} ratings were met.",

@@ -251,7 +251,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                 published_changed(ev, p, config), counts=["followed_up", "changed", "not_changed"])
         allrow = evt.iloc[-1]
         sec.figures.append(FigureSpec(
-            "assurance_training_confidence", "Mean confidence before and after each course",
+            "assurance_training_chart", "Mean confidence before and after each course",
             f"Dumbbell chart, one row per course and one for all courses, with an arrow from the mean self-rated "
             f"confidence before the course to the mean after it, on a scale of 1 to 10; across all courses it went from "
             f"{allrow['mean_before']} to {allrow['mean_after']} for {allrow['pairs']} learners.",

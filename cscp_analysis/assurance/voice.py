@@ -184,7 +184,7 @@ def section(returns_or_tables, period: str | Period, config=None):
             extremes = (f"agreement ranged from {worst['pct_agree']}% (\"{worst['item']}\") to {best['pct_agree']}% "
                         f"(\"{best['item']}\")" if best is not None else "the counts are too small to show")
             sec.figures.append(FigureSpec(
-                "assurance_voice_likert", f"Your Voice Matters survey, {p.label}",
+                "assurance_voice_chart", f"Your Voice Matters survey, {p.label}",
                 f"Diverging bar chart, one bar per statement of the {p.label} survey: the share of children who disagreed "
                 f"extends left of the centre line, the share who agreed to the right, and those who neither agreed nor "
                 f"disagreed straddle it; {extremes}.",

@@ -58,7 +58,7 @@ def _stacked_shares(ax, labels, table: pd.DataFrame, parts: list[str], total_col
         ax.barh(y, share, left=left, color=colours[part], label=names[part], height=0.7, edgecolor="white",
                 linewidth=0.5)
         for yi, li, si in zip(y, left, share):
-            if si >= 7:
+            if si >= 9:
                 ax.text(li + si / 2, yi, f"{si:.0f}%", ha="center", va="center", fontsize=8,
                         color="white" if colours[part] not in (CONTEXT,) else "black")
         left = left + share
@@ -110,17 +110,20 @@ def rating_bars(table: pd.DataFrame, label: str, title: str = "", source: str = 
 def review_timeliness(series: pd.DataFrame, title: str = "", source: str = ""):
     """Rolling twelve-month notifications and rapid reviews within 15 working days at each quarter end."""
     fig, ax = new_figure()
+    ax.set_axisbelow(True)
     x = np.arange(len(series))
-    for col, colour, name, marker in (("notified", CONTEXT, "Serious incidents notified", "o"),
-                                      ("within_15", FOCUS, "Rapid reviews within 15 working days", "s")):
+    for col, colour, name, marker, dx in (("notified", "#707070", "Serious incidents notified", "o", -0.12),
+                                          ("within_15", FOCUS, "Rapid reviews within 15 working days", "s", 0.12)):
         v = _num(series[col])
-        ax.plot(x, v, color=colour if col != "notified" else "#707070", marker=marker, label=name, linewidth=2)
+        ax.plot(x, v, color=colour, marker=marker, label=name, linewidth=2)
         for xi in x[np.isnan(v)]:
-            mark_suppressed(ax, xi, 0)
+            ax.annotate("c", (xi + dx, 0), ha="center", va="bottom", fontsize=9, color=colour, fontstyle="italic")
     ax.set_xticks(x, series["period"].tolist(), rotation=0, fontsize=8)
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left")
+    ax.text(0.99, 0.02, "c: too small to publish (grey: notified; blue: on time)", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=8, color=SUPPRESSED)
     return finish(fig, ax, title=title, xlabel="Twelve months to the end of quarter",
                   ylabel="Number (rolling twelve months)", source=source)
 
@@ -129,6 +132,7 @@ def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: 
     """Mean confidence before and after each course (dumbbell): one line per course, before to after."""
     t = table.reset_index(drop=True)
     fig, ax = new_figure(7.5, 0.42 * len(t) + 1.6)
+    ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     b, a = _num(t["mean_before"]), _num(t["mean_after"])
     for yi, bi, ai, lab in zip(y, b, a, t[label]):
@@ -143,7 +147,7 @@ def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: 
     ax.set_xlim(1, 10)
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return finish(fig, ax, title=title, xlabel="Mean self-rated confidence (1 to 10)", source=source)
 
 
@@ -152,7 +156,8 @@ def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
     parts = [c for c in table.columns if c not in ("ageing_band", "All", "open_actions")]
     if not parts:
         parts = ["open_actions"]
-    fig, ax = new_figure()
+    fig, ax = new_figure(8.5, 4.2)
+    ax.set_axisbelow(True)
     x = np.arange(len(table))
     bottom = np.zeros(len(table))
     for i, col in enumerate(parts):
@@ -164,7 +169,7 @@ def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
     ax.set_xticks(x, [_wrap(v, 14) for v in table["ageing_band"]], fontsize=8)
     ax.yaxis.get_major_locator().set_params(integer=True)
     if len(parts) > 1:
-        ax.legend(fontsize=8, ncol=2)
+        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return finish(fig, ax, title=title, xlabel="Time past the due date at the period end",
                   ylabel="Open actions", source=source)
 
@@ -176,6 +181,7 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
     pos = diverging_positions(table)
     items = table["item"].astype(str).tolist()
     fig, ax = new_figure(7.5, 0.5 * len(items) + 1.6)
+    ax.set_axisbelow(True)
     y = np.arange(len(items))[::-1]
     ymap = dict(zip(table["item_id"], y))
     names = {"disagree": "Disagree or strongly disagree", "neither": "Neither", "agree": "Agree or strongly agree"}
@@ -186,7 +192,7 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
         ax.barh(yy[ok], s["width"].to_numpy()[ok], left=s["left"].to_numpy()[ok], color=LIKERT_COLOURS[seg],
                 label=names[seg], height=0.65, edgecolor="white", linewidth=0.5)
         for yi, le, wi in zip(yy[ok], s["left"].to_numpy()[ok], s["width"].to_numpy()[ok]):
-            if wi >= 8:
+            if wi >= 16:
                 ax.text(le + wi / 2, yi, f"{wi:.0f}%", ha="center", va="center", fontsize=8,
                         color="black" if seg == "neither" else "white")
     missing = pos.loc[pos["width"].isna(), "item_id"].unique()
@@ -208,6 +214,7 @@ def sector_bars(table: pd.DataFrame, label: str = "employer_sector", value: str 
     """Horizontal bars of a published count by group (last "All" row left out), ``c`` where suppressed."""
     t = table.loc[table[label] != "All"].reset_index(drop=True)
     fig, ax = new_figure(7.5, 0.38 * len(t) + 1.4)
+    ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     v = _num(t[value])
     ax.barh(y, np.nan_to_num(v), color=FOCUS, height=0.65)
