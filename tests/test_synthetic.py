@@ -236,7 +236,9 @@ def test_rates_are_those_of_an_english_city(t):
     pop = t["population"].groupby("year")["population"].sum()
     ref, plans, cla = t["referrals"], t["cp_plans"], t["cla_periods"]
     for y in (2023, 2024, 2025):
-        per10k = lambda n: 1e4 * n / pop[y]  # noqa: E731
+        def per10k(n, y=y):
+            return 1e4 * n / pop[y]
+
         # Coventry 2022-23 to 2024-25: referrals 556-632, CP starts 58-71, CP at 31 March 48-63,
         # CLA at 31 March 82-93, CLA starts 32-36 per 10,000 (England: about 550, 50, 42, 70, 25)
         assert 450 <= per10k(len(_fy(ref, "referral_date", y))) <= 750
@@ -446,7 +448,7 @@ def test_submissions_and_commentary_effects(demo):
     subs = pd.concat([_read(demo, f"{q}/submissions.csv") for q in QUARTERS])
     missing, late, silent = effect("return_missing"), effect("return_late"), effect("commentary_missing")
     blank = subs[subs["received_date"] == ""]
-    assert list(zip(blank["period"], blank["agency"])) == [(missing.periods[0], "HEALTH")]
+    assert list(zip(blank["period"], blank["agency"], strict=True)) == [(missing.periods[0], "HEALTH")]
     latest = subs[subs["period"] == last]
     assert (latest["received_date"] != "").all()
     overdue = latest[latest["received_date"] > latest["due_date"]]

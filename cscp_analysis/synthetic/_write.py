@@ -46,11 +46,11 @@ def _write_rows(fh, columns: list[list[str]]) -> None:
     n = len(columns[0]) if columns else 0
     if n == 0:
         return
-    text = "\n".join(map(",".join, zip(*columns))) + "\n"
+    text = "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
     if text.count(",") == n * (len(columns) - 1) and text.count("\n") == n and '"' not in text and "\r" not in text:
         fh.write(text)
     else:
-        csv.writer(fh, lineterminator="\n").writerows(zip(*columns))
+        csv.writer(fh, lineterminator="\n").writerows(zip(*columns, strict=True))
 
 
 def _check_columns(names: list[str], schema: Schema) -> None:

@@ -168,13 +168,13 @@ def _audits(rng, quarters: list[Period]) -> pd.DataFrame:
         probs = p_good + np.array([0.02, shift, -shift / 2, -shift / 2 - 0.02]) * np.array([1, 1, 1, 1])
         probs = np.clip(probs, 0.01, None)
         probs = probs / probs.sum()
-        for c in range(int(rng.integers(6, 9))):
+        for case in range(int(rng.integers(6, 9))):
             n_ag = int(rng.integers(4, 7))
             agencies = ["CSC"] + list(rng.choice(AUDIT_AGENCIES[1:], size=n_ag - 1, replace=False))
             for ag in sorted(agencies):
                 grades = rng.choice(GRADES, size=len(LINES_OF_ENQUIRY), p=probs)
-                for loe, g in zip(LINES_OF_ENQUIRY, grades):
-                    rows.append((audit_id, _iso(day), theme, f"CASE-{c + 1:02d}", ag, loe, str(g)))
+                for loe, g in zip(LINES_OF_ENQUIRY, grades, strict=True):
+                    rows.append((audit_id, _iso(day), theme, f"CASE-{case + 1:02d}", ag, loe, str(g)))
     df = pd.DataFrame(rows, columns=["audit_id", "audit_date", "theme", "case_ref", "agency", "line_of_enquiry", "grade"])
     return df.sort_values(["audit_id", "case_ref", "agency", "line_of_enquiry"], kind="stable").reset_index(drop=True)
 
@@ -304,7 +304,7 @@ def _reviews(rng, lo: int, end: int) -> pd.DataFrame:
 def _training(rng, lo: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     codes, w = _weighted(TRAINING_AGENCIES)
     sessions = []
-    for c, course in enumerate(COURSES):
+    for course in COURSES:
         # each course runs every 4-8 weeks, on working days, for 12-30 places
         d = lo + int(rng.integers(3, 40))
         gap = int(rng.integers(28, 57))
@@ -319,7 +319,7 @@ def _training(rng, lo: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         booked = int(rng.binomial(places, 0.85))
         agencies = rng.choice(codes, size=booked, p=w)
         attended = rng.random(booked) > 0.10
-        for ag, a in zip(agencies, attended):
+        for ag, a in zip(agencies, attended, strict=True):
             att.append((course, _iso(day), str(ag), "Y" if a else "N"))
             if a and rng.random() < 0.55:
                 before = int(np.clip(np.rint(rng.normal(5.2, 1.6)), 1, 10))
@@ -353,7 +353,7 @@ def _voice(rng, quarters: list[Period], end: int) -> tuple[pd.DataFrame, pd.Data
             skip = rng.random(len(VOICE_ITEMS)) < 0.02
             for j, item in enumerate(VOICE_ITEMS):
                 rows.append((rid, _iso(day), setting, str(ages[i]), f"Q{j + 1}", item, pd.NA if skip[j] else int(resp[j])))
-        for s in range(int(rng.integers(2, 5))):
+        for _ in range(int(rng.integers(2, 5))):
             sd = D.day(q.start) + int(rng.integers(5, 85))
             sd = int(D.add_working_days(np.array([sd]), 0)[0])
             if sd > end:

@@ -45,8 +45,8 @@ import pandas as pd
 from .. import codes as C
 from ..periods import Period, parse_period
 from . import _dates as D
-from .effects import Effect, effect
 from ._write import Column, LazyTable, format_ids
+from .effects import Effect, effect
 from .population import ETH, Population
 
 __all__ = ["Extract", "generate_extract", "SOURCES", "NEEDS"]

@@ -121,7 +121,7 @@ def _split(rng, total: int, weights: dict[str, float]) -> dict[str, int]:
     keys = list(weights)
     w = np.array([weights[k] for k in keys], float)
     counts = rng.multinomial(total, w / w.sum()) if total > 0 else np.zeros(len(keys), dtype=int)
-    return {k: int(v) for k, v in zip(keys, counts)}
+    return {k: int(v) for k, v in zip(keys, counts, strict=True)}
 
 
 def _eth_weights(groups: dict[str, float], unknown_share: float, black_factor: float = 1.0) -> dict[str, float]:
@@ -190,7 +190,7 @@ def generate_returns(rng: np.random.Generator, config: PartnershipConfig, pop: P
         frac = k / max(1, len(quarters) - 1)
         vals: dict[str, dict] = {}
 
-        def count(ind, lam, p_male=None, eth=None, black=1.0, unknown=0.04):
+        def count(ind, lam, p_male=None, eth=None, black=1.0, unknown=0.04, vals=vals):
             n = int(rng.poisson(max(lam, 0.0)))
             br = {}
             if p_male is not None:
@@ -199,7 +199,7 @@ def generate_returns(rng: np.random.Generator, config: PartnershipConfig, pop: P
                 br["ethnicity"] = (_split(rng, n, _eth_weights(eth, unknown, black)), None)
             vals[ind] = {"total": (n, None), "breakdowns": br}
 
-        def pct(ind, den, prob):
+        def pct(ind, den, prob, vals=vals):
             den = int(max(den, 0))
             vals[ind] = {"total": (int(rng.binomial(den, min(max(prob, 0), 1))) if den else 0, den), "breakdowns": {}}
 

@@ -45,8 +45,8 @@ def ethnic_shares(age: int, sex: str) -> np.ndarray:
     major_total = sum(census.values())
     mixed_factor = 1.0 + 0.4 * max(0, 10 - age) / 10
     shares = np.zeros(len(ETH))
-    for i, (code, major) in enumerate(zip(ETH, ETH_MAJOR)):
-        within = P.CENSUS2021_ALL_AGES[code] / sum(P.CENSUS2021_ALL_AGES[c] for c, m in zip(ETH, ETH_MAJOR) if m == major)
+    for i, (code, major) in enumerate(zip(ETH, ETH_MAJOR, strict=True)):
+        within = P.CENSUS2021_ALL_AGES[code] / sum(P.CENSUS2021_ALL_AGES[c] for c, m in zip(ETH, ETH_MAJOR, strict=True) if m == major)
         shares[i] = census[major] / major_total * within * (mixed_factor if major == "Mixed" else 1.0)
     return shares / shares.sum()
 
