@@ -13,12 +13,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, new_figure
+from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, new_figure
 
 __all__ = ["forest", "forest_alt"]
 
 HIGHER, LOWER = FOCUS, PALETTE[3]
 SUPPRESSED_TEXT = "c"
+
+
+def _wrap(text: str, width: int = 72) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _num(s) -> np.ndarray:
@@ -84,13 +90,20 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
                Line2D([], [], marker="o", color="#505050", markerfacecolor="white", linestyle="none",
                       label="not significant / too few"),
                ]
-    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
-    return finish(fig, ax, title=title, xlabel=xlabel or "Ratio (log scale; 1 = same as the reference)",
-                  source=source)
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.025), ncol=3, fontsize=8, frameon=False)
+    ax.set_xlabel(xlabel or "Ratio (log scale; 1 = same as the reference)")
+    height = fig.get_figheight()
+    if title:
+        fig.suptitle(_wrap(title, 80), x=0.01, ha="left", fontsize=11, fontweight="bold")
+    if source:
+        fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="#505050", ha="left", va="bottom")
+    lines = _wrap(title, 80).count("\n") + 1 if title else 0
+    fig.tight_layout(rect=(0, 0.55 / height, 1, 1 - (0.1 + 0.22 * lines) / height))
+    return fig
 
 
 def forest_alt(table: pd.DataFrame, what: str, reference: str, *, ratio: str = "rri", lower: str = "rri_lower",
-               upper: str = "rri_upper", panel: str = "stage", group: str = "group") -> str:
+               upper: str = "rri_upper", panel: str = "stage", group: str = "group", panels_word: str = "stages") -> str:
     """Alt text from the numbers: how many ratios are significantly higher / lower, and the largest."""
     rows = table[table[ratio] != "z"]
     r = _num(rows[ratio])
@@ -98,8 +111,8 @@ def forest_alt(table: pd.DataFrame, what: str, reference: str, *, ratio: str = "
     n_lo = int((rows["label"] == "significantly lower").sum())
     n_c = int((rows[ratio] == "c").sum())
     text = (f"Forest plot of {what} against {reference} on a log scale with a line at 1, for "
-            f"{rows[group].nunique()} groups at {rows[panel].nunique()} stages. {n_hi} are significantly higher and "
-            f"{n_lo} significantly lower after adjustment for multiple comparisons")
+            f"{rows[group].nunique()} groups in {rows[panel].nunique()} {panels_word}. Significantly higher after "
+            f"adjustment for multiple comparisons: {n_hi}; significantly lower: {n_lo}")
     if np.isfinite(r).any():
         sig = rows["label"].isin(["significantly higher", "significantly lower"]).to_numpy() & np.isfinite(r)
         pick = np.where(sig, np.abs(np.log(np.where(np.isfinite(r), r, 1))), -1)
@@ -110,5 +123,5 @@ def forest_alt(table: pd.DataFrame, what: str, reference: str, *, ratio: str = "
                      f"(95% interval {row[lower]} to {row[upper]})")
     text += "."
     if n_c:
-        text += f" {n_c} ratios are suppressed (marked c) because a count behind them is 5 or fewer."
+        text += f" Suppressed (marked c) because a count behind them is small: {n_c}."
     return text

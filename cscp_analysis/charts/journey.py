@@ -20,12 +20,23 @@ __all__ = ["journey", "journey_alt", "trend", "trend_alt"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
+def _wrap(text: str, width: int = 72) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
 def _num(s) -> np.ndarray:
     return pd.to_numeric(pd.Series(s), errors="coerce").to_numpy(float)
 
 
-def _colour(i: int) -> str:
-    return PALETTE[i % len(PALETTE)]
+#: the same group keeps the same colour and marker in every chart
+_FIXED = {"White British": 0, "White": 0, "Other White backgrounds": 1, "Mixed": 2, "Asian": 3, "Black": 4, "Other": 5}
+
+
+def _style(group: str, i: int) -> tuple[str, str]:
+    k = _FIXED.get(str(group), i)
+    return PALETTE[k % len(PALETTE)], MARKERS[k % len(MARKERS)]
 
 
 def journey(table: pd.DataFrame, *, stage: str = "stage", group: str = "group", value: str = "rate_per_10000",
@@ -38,17 +49,22 @@ def journey(table: pd.DataFrame, *, stage: str = "stage", group: str = "group", 
     for i, g in enumerate(groups):
         sub = table[table[group] == g].set_index(stage).reindex(stages)
         v = _num(sub[value])
-        ax.plot(x, np.where(v > 0, v, np.nan), marker=MARKERS[i % len(MARKERS)], color=_colour(i), label=str(g),
-                linewidth=1.5, markersize=5)
+        colour, marker = _style(g, i)
+        ax.plot(x, np.where(v > 0, v, np.nan), marker=marker, color=colour, label=str(g), linewidth=1.5, markersize=5)
         for xi, raw in zip(x, sub[value].astype(str), strict=True):
             if raw == "c":
                 ax.annotate("c", (xi, 1), xycoords=("data", "axes fraction"), xytext=(0, -2), textcoords="offset points",
                             ha="center", va="top", fontsize=8, color=SUPPRESSED, fontstyle="italic")
     ax.set_yscale("log")
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.set_xticks(x)
     ax.set_xticklabels([str(s) for s in stages], fontsize=8, rotation=15, ha="right")
     ax.legend(fontsize=8, ncol=2, loc="upper right")
-    return finish(fig, ax, title=title, ylabel="Children per 10,000 (log scale)", source=source)
+    return finish(fig, ax, title=_wrap(title), ylabel="Children per 10,000 (log scale)", source=source)
 
 
 def journey_alt(table: pd.DataFrame, *, stage: str = "stage", group: str = "group",
@@ -90,7 +106,8 @@ def trend(table: pd.DataFrame, *, window: str = "window", panel: str = "stage", 
         for i, g in enumerate(groups):
             sub = t[(t[panel] == p) & (t[group] == g)].set_index(window).reindex(windows)
             v = _num(sub[ratio])
-            ax.plot(x, v, marker=MARKERS[i % len(MARKERS)], color=_colour(i), label=str(g), linewidth=1.2, markersize=3.5)
+            colour, marker = _style(g, i)
+            ax.plot(x, v, marker=marker, color=colour, label=str(g), linewidth=1.2, markersize=3.5)
         ax.set_yscale("log")
         ax.set_title(str(p), fontsize=9)
         ax.set_xticks([0, len(windows) - 1])
@@ -102,12 +119,13 @@ def trend(table: pd.DataFrame, *, window: str = "window", panel: str = "stage", 
     for k in range(len(panels), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(groups), 6), fontsize=8, frameon=False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.03), ncol=min(len(groups), 6), fontsize=8,
+               frameon=False)
+    fig.suptitle(_wrap(title), x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.supylabel("Relative rate index (log scale)", fontsize=9)
     if source:
-        fig.text(0.99, 0.005, f"Source: {source}", fontsize=7, color="#505050", ha="right", va="bottom")
-    fig.tight_layout(rect=(0, 0.07, 1, 0.96))
+        fig.text(0.01, 0.005, f"Source: {source}", fontsize=7, color="#505050", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.09, 1, 0.95))
     return fig
 
 

@@ -20,5 +20,6 @@ Methods and decisions: ``docs/disproportionality.md``.
 
 from .analysis import Results, analyse, analyse_returns
 from .cohorts import JOURNEY, STAGES, Stage, groupings, stage
+from .findings import findings
 
-__all__ = ["Results", "analyse", "analyse_returns", "STAGES", "JOURNEY", "Stage", "stage", "groupings"]
+__all__ = ["Results", "analyse", "analyse_returns", "findings", "STAGES", "JOURNEY", "Stage", "stage", "groupings"]

@@ -159,12 +159,33 @@ def analyse(
 
 
 def analyse_returns(returns, config, period=None, **kw) -> Results:
-    """:func:`analyse` on the loader's validated returns with the partnership's configuration."""
-    tables = returns.tables
+    """:func:`analyse` on the loader's validated returns with the partnership's configuration.
+
+    Parts the loader blocked are left out: a blocked table of the extract is analysed as empty (its
+    stage shows no children, and ``notes['blocked']`` says why), and a partner's figures for a quarter
+    whose return or indicator is blocked are dropped (the partner table's ``quarters`` column then
+    shows fewer than four).
+    """
+    tables = dict(returns.tables)
     per = period or getattr(returns, "period", None)
-    partner = getattr(returns, "partner", None)
+    blocked = {}
+    is_blocked = getattr(returns, "blocked_reason", None)
+    for stg in co.STAGES:
+        reason = is_blocked(table=stg.table) if is_blocked else None
+        if reason:
+            blocked[stg.table] = reason
+            tables[stg.table] = tables[stg.table].iloc[0:0] if stg.table in tables else None
+    partner = tables.get("partner_return")
+    if partner is not None and len(partner) and is_blocked:
+        keys = partner[["agency", "indicator", "period"]].drop_duplicates()
+        bad = [(a, i, p) for a, i, p in keys.itertuples(index=False)
+               if is_blocked(agency=a, indicator=i, period=str(p))]
+        if bad:
+            drop = pd.MultiIndex.from_tuples(bad)
+            idx = pd.MultiIndex.from_frame(partner[["agency", "indicator", "period"]].astype(str))
+            partner = partner[~idx.isin(drop)]
     first = parse_period(config.first_period).start if getattr(config, "first_period", None) else None
-    return analyse(
+    res = analyse(
         tables, tables["population"], per,
         reference=config.reference_group,
         min_children=config.min_children_for_group,
@@ -175,3 +196,5 @@ def analyse_returns(returns, config, period=None, **kw) -> Results:
         data_start=kw.pop("data_start", first),
         **kw,
     )
+    res.notes["blocked"] = blocked
+    return res

@@ -117,7 +117,7 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
                        "children were shared out like the population")
         out.append(Finding("needs_to_happen", f"{head}, {' and '.join(why)}: recording of ethnicity needs to improve "
                            "before differences at this stage can be relied on.", _LENS, _SOURCE,
-                           "disproportionality_data_quality", "P1", "DISP-DQ", 2.0))
+                           f"disproportionality_data_quality[{r.stage}]", "P1", "DISP-DQ", 2.0))
     # rates
     rates = results.rates
     rr = rates[(rates["window"] == w) & rates["characteristic"].isin(_CHARS)
@@ -130,7 +130,8 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
                 f"{r.reference_label} to {st.verb} in {when} ({conf} {_ci(r.rri, r.rri_lower, r.rri_upper)}); "
                 f"{_sig_sentence('rri')}.")
         kind = "worried" if r.characteristic in _WORRY else "context"
-        out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_rates", _PRIORITY.get(r.stage, "P1"),
+        out.append(Finding(kind, text, _LENS, _SOURCE, f"disproportionality_rates[{r.stage}, {r.characteristic}, {r.group}]",
+                           _PRIORITY.get(r.stage, "P1"),
                            "DISP-RRI", float(abs(np.log(r.rri)))))
     # decision points
     dec = results.decisions
@@ -144,7 +145,8 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
                 f"({r.proportion:.1f}% against {ref_pct:.1f}%; {conf} of the ratio {_ci(r.ratio, r.ratio_lower, r.ratio_upper)}); "
                 f"{_sig_sentence('decision')}, so the difference arises at this decision.")
         kind = "worried" if r.characteristic in _WORRY else "context"
-        out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_decision_points",
+        out.append(Finding(kind, text, _LENS, _SOURCE,
+                           f"disproportionality_decision_points[{r.stage}, {r.characteristic}, {r.group}]",
                            _PRIORITY.get(r.stage, "P1"), "DISP-DECISION", float(abs(np.log(r.ratio))) + 1.0))
     # trend
     ts = results.trend_summary
@@ -163,7 +165,9 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
                     f"{twelve_months_to(r.window_now)}; the change is statistically significant after adjustment for "
                     "multiple comparisons.")
             kind = "working_well" if r.direction == "narrowing" else "worried"
-            out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_trend", _PRIORITY.get(r.stage, "P1"),
+            out.append(Finding(kind, text, _LENS, _SOURCE,
+                               f"disproportionality_trend_summary[{r.stage}, {r.characteristic}, {r.group}]",
+                               _PRIORITY.get(r.stage, "P1"),
                                "DISP-TREND", float(abs(np.log(r.change_ratio)))))
     # partners
     part = results.partner
@@ -185,7 +189,8 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
                     f"the four quarters to {parse_period(r.window).end:%B %Y} ({conf} "
                     f"{_ci(r.ratio, r.ratio_lower, r.ratio_upper)}; counting {r.counts}); {_sig_sentence('partner')}.")
             kind = "worried" if r.breakdown == "ethnicity" else "context"
-            out.append(Finding(kind, text, _LENS, _SOURCE, "disproportionality_partner_breakdowns",
+            out.append(Finding(kind, text, _LENS, _SOURCE,
+                               f"disproportionality_partner_breakdowns[{r.indicator}, {r.breakdown}, {r.group}]",
                                _PRIORITY.get(r.indicator, "P1"), "DISP-PARTNER", float(abs(np.log(r.ratio)))))
     return out
 

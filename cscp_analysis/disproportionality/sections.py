@@ -1,0 +1,318 @@
+"""What the disproportionality notebook shows, section by section: one call per section.
+
+Each function takes the :class:`~.analysis.Results` and returns a :class:`Section` (a published,
+disclosure-controlled table with its name and title, and the sentences drawn from the numbers) or a
+:class:`Chart` (a figure, its alt text and the published data behind it). :func:`show` hands a
+section to the notebook's session (pack, display, findings). Nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure as D
+from ..narrative import findings_table
+from . import cohorts as co
+from . import publish as pb
+from .findings import findings, sentences, twelve_months_to
+
+__all__ = ["Section", "Chart", "show", "show_chart", "data_quality", "rates", "decisions", "forest_rri",
+           "forest_decisions", "journey_chart", "age_standardised", "sensitivity", "trend_chart", "trend_summary",
+           "partner", "real_data", "real_data_chart", "findings_section", "methods_box", "LENS"]
+
+LENS = "independent"
+_SRC = "Children's social care record-level extract; population table (ONS-based); cscp_analysis.disproportionality"
+
+
+@dataclass
+class Section:
+    name: str
+    title: str
+    table: pd.DataFrame
+    counts: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Chart:
+    name: str
+    title: str
+    fig: object
+    alt: str
+    data: pd.DataFrame
+    sentences: list[str] = field(default_factory=list)
+
+
+def show(ctx, s: Section, heading: str = "What the numbers say") -> None:
+    """Publish the table into the pack, show it, then its sentences."""
+    ctx.pack.table(s.table, s.name, s.title, LENS, count_columns=s.counts, source=_SRC)
+    if s.note:
+        ctx.note(s.note)
+    ctx.show(s.table, s.title)
+    ctx.findings(s.sentences, heading)
+
+
+def show_chart(ctx, c: Chart, heading: str = "What the numbers say") -> None:
+    ctx.figure(c.fig, c.name, c.title, LENS, c.alt, c.data, source=_SRC)
+    if c.sentences:
+        ctx.findings(c.sentences, heading)
+
+
+def _stage_order(df: pd.DataFrame) -> pd.DataFrame:
+    order = {s.title: i for i, s in enumerate(co.STAGES)}
+    return df.assign(_o=df["stage"].map(order)).sort_values("_o", kind="mergesort").drop(columns="_o")
+
+
+def data_quality(res) -> Section:
+    t = pb.publish_quality(res.latest_quality(), res.threshold)
+    f = findings(res)
+    note = ""
+    if not t["warning"].eq("yes").any():
+        note = (f"No stage carries a data-quality warning: at every stage ethnicity is known for more than "
+                f"{100 - res.missing_warning_pct:g}% of children, and sharing the unknown children out like the "
+                "population changes no finding.")
+    return Section("disproportionality_data_quality",
+                   f"Children with ethnicity not known at each stage, {twelve_months_to(res.latest)}", t,
+                   ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"],
+                   sentences(f, rules=("DISP-DQ",)), note)
+
+
+def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: tuple[str, ...] | None = None) -> Section:
+    r = res.latest_rates()
+    r = r[r["characteristic"].isin(characteristics)]
+    if stages:
+        r = r[r["stage"].isin(stages)]
+    t = pb.publish_rates(r, res.threshold)
+    f = [x for x in findings(res) if x.rule == "DISP-RRI"
+         and any(f", {c}, " in x.evidence for c in characteristics)
+         and (stages is None or any(f"[{st}, " in x.evidence for st in stages))]
+    return Section(name, title, t, ["children"], sentences(f))
+
+
+def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethnicity")) -> Section:
+    d = res.latest_decisions()
+    d = d[d["characteristic"].isin(characteristics)]
+    t = pb.publish_decisions(d, res.threshold)
+    f = [x for x in findings(res) if any(f", {c}, " in x.evidence for c in characteristics)]
+    return Section("disproportionality_decision_points",
+                   f"Decision points by ethnic group: of the children at one stage, the share who go on to the next, "
+                   f"{twelve_months_to(res.latest)}", t, ["children_at_previous_stage", "children_going_on"],
+                   sentences([x for x in f if x.rule == "DISP-DECISION"]))
+
+
+def _rri_table(res, characteristic: str) -> pd.DataFrame:
+    r = res.latest_rates()
+    r = r[(r["characteristic"] == characteristic) & r["stage"].isin(co.JOURNEY)]
+    return pb.publish_rates(r, res.threshold)
+
+
+def forest_rri(res, characteristic: str = "ethnicity_major") -> Chart:
+    from ..charts import forest as F
+
+    t = _rri_table(res, characteristic)
+    title = f"Relative rate index by ethnic group at each stage, {twelve_months_to(res.latest)}"
+    fig = F.forest(t, title=title, xlabel=f"Relative rate index against {res.reference_label} (log scale)",
+                   source="record-level extract; population table")
+    alt = F.forest_alt(t, "relative rate indices", res.reference_label)
+    data = t[["stage", "group", "children", "rri", "rri_lower", "rri_upper", "label"]]
+    return Chart("disproportionality_forest_rri", title, fig, alt, data)
+
+
+def forest_decisions(res, characteristic: str = "ethnicity_major") -> Chart:
+    from ..charts import forest as F
+
+    d = res.latest_decisions()
+    d = d[d["characteristic"] == characteristic]
+    t = pb.publish_decisions(d, res.threshold)
+    title = f"Decision-point ratios by ethnic group, {twelve_months_to(res.latest)}"
+    fig = F.forest(t, ratio="ratio", lower="ratio_lower", upper="ratio_upper", panel="decision", title=title,
+                   xlabel=f"Ratio of the share going on, against {res.reference_label} (log scale)",
+                   source="record-level extract")
+    alt = F.forest_alt(t, "decision-point ratios", res.reference_label, ratio="ratio", lower="ratio_lower",
+                       upper="ratio_upper", panel="decision", panels_word="decisions")
+    data = t[["decision", "group", "children_at_previous_stage", "children_going_on", "percent_going_on", "ratio",
+              "ratio_lower", "ratio_upper", "label"]]
+    return Chart("disproportionality_forest_decisions", title, fig, alt, data)
+
+
+def journey_chart(res, characteristic: str = "ethnicity_major") -> Chart:
+    from ..charts import journey as J
+
+    t = _rri_table(res, characteristic)
+    title = f"Rate per 10,000 children at each stage of the journey, {twelve_months_to(res.latest)}"
+    fig = J.journey(t, title=title, source="record-level extract; population table")
+    alt = J.journey_alt(t)
+    data = t[["stage", "group", "children", "population", "rate_per_10000", "rate_lower", "rate_upper"]]
+    return Chart("disproportionality_journey", title, fig, alt, data)
+
+
+def age_standardised(res) -> Section:
+    t = pb.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
+    changed = t[t["age_profile_changes_the_ratio"] == "yes"]
+    sent = []
+    if len(changed):
+        for r in changed.itertuples():
+            sent.append(f"For {r.group} children at the stage '{r.stage}', the age-standardised ratio ({r.age_standardised_rri}) "
+                        f"differs from the crude ratio ({r.crude_rri}) by more than 10%: their age profile explains part "
+                        "of the difference.")
+    else:
+        sent.append("Age standardisation changes no group's ratio by more than 10%: the groups' different age "
+                    "profiles do not explain the differences above.")
+    return Section("disproportionality_age_standardised",
+                   f"Age-standardised rates per 10,000 by ethnic group (Dobson), {twelve_months_to(res.latest)}", t,
+                   ["children"], sent)
+
+
+def sensitivity(res) -> Section:
+    t = pb.publish_sensitivity(res.sensitivity, res.latest_rates(), res.threshold)
+    n = int((t["label"] != t["label_unknown_shared_like_population"]).sum())
+    sent = [f"Sharing the children whose ethnicity is not known out like the population changes "
+            f"{'no finding' if n == 0 else f'{n} finding' + ('s' if n > 1 else '')} in this table."]
+    return Section("disproportionality_sensitivity",
+                   "How much the children with ethnicity not known could change each relative rate index", t,
+                   ["children"], sent)
+
+
+def trend_chart(res, characteristic: str = "ethnicity_major") -> Chart:
+    from ..charts import journey as J
+
+    t = pb.publish_trend(res.trend_series, res.rates, res.threshold)
+    t = t[(t["characteristic"] == characteristic) & t["stage"].isin([co.stage(k).title for k in co.JOURNEY])]
+    title = "Relative rate index by ethnic group over the last eight quarters (rolling twelve months)"
+    fig = J.trend(t, title=title, source="record-level extract; population table")
+    summ = res.trend_summary[res.trend_summary["characteristic"] == characteristic]
+    alt = J.trend_alt(t, summ, reference=res.reference_label)
+    return Chart("disproportionality_trend_chart", title, fig, alt, t)
+
+
+def trend_summary(res) -> Section:
+    s = res.trend_summary
+    keys = ["stage", "characteristic", "group"]
+    now = res.rates[res.rates["window"] == res.latest].set_index(keys)["rri_hidden"]
+    hidden_now = [bool(now.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
+    then_w = s["window_then"].iloc[0] if len(s) and "window_then" in s.columns else None
+    then = res.rates[res.rates["window"] == then_w].set_index(keys)["rri_hidden"] if then_w else pd.Series(dtype=bool)
+    hidden_then = [bool(then.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
+    hide = np.array(hidden_now) | np.array(hidden_then)
+    t = pd.DataFrame({
+        "stage": s["stage"].map(lambda k: co.stage(k).title), "characteristic": s["characteristic"],
+        "group": s["group_label"],
+        "rri_year_earlier": np.where(np.array(hidden_then), D.SUPPRESSED, pb.fmt(s.get("rri_then", np.nan), 2)),
+        "rri_latest": np.where(np.array(hidden_now), D.SUPPRESSED, pb.fmt(s["rri_now"], 2)),
+        "change": np.where(hide, D.SUPPRESSED, pb.fmt(s.get("change_ratio", np.nan), 2)),
+        "p_adjusted": np.where(hide, D.SUPPRESSED, pb.fmt_p(s.get("change_p_adjusted", np.nan))),
+        "direction": np.where(hide & ~s["direction"].isin(["reference"]), D.SUPPRESSED, s["direction"]),
+    })
+    t = t[t["direction"] != "reference"].reset_index(drop=True)
+    f = findings(res)
+    return Section("disproportionality_trend_summary",
+                   "Is each gap narrowing? The latest twelve months against the twelve months a year earlier", t, [],
+                   sentences([x for x in f if x.rule == "DISP-TREND"]))
+
+
+def partner(res) -> Section:
+    if res.partner is None or len(res.partner) == 0:
+        return Section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex",
+                       pd.DataFrame({"note": ["no partner returns with breakdowns for these quarters"]}), [], [])
+    t = pb.publish_partner(res.partner, res.threshold)
+    f = findings(res)
+    return Section("disproportionality_partner_breakdowns",
+                   f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t, ["number"],
+                   sentences([x for x in f if x.rule == "DISP-PARTNER"]))
+
+
+def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
+    """The published example (DfE and Census counts are already published figures; shown as published)."""
+    from .real_data import CAVEATS
+
+    e = example
+    shown = np.isfinite(e["looked_after"].to_numpy(float))
+    t = pd.DataFrame({
+        "year": e["year"].astype(str), "area": e["area"], "group": e["group"],
+        "looked_after_31_march": np.where(shown, e["looked_after"].map(lambda v: f"{v:.0f}" if np.isfinite(v) else ""),
+                                          e["looked_after_status"]),
+        "looked_after_total": e["looked_after_total"].map(lambda v: f"{v:.0f}"),
+        "census_2021_aged_10_17": e["population_10_17"].map(lambda v: f"{v:.0f}"),
+        "share_of_looked_after_pct": np.where(shown, pb.fmt(e["share_looked_after_pct"], 1), D.SUPPRESSED),
+        "share_of_population_pct": pb.fmt(e["share_population_pct"], 1),
+        "disproportionality_ratio": np.where(shown, pb.fmt(e["dr"], 2), D.SUPPRESSED),
+        "dr_lower": np.where(shown, pb.fmt(e["dr_lower"], 2), D.SUPPRESSED),
+        "dr_upper": np.where(shown, pb.fmt(e["dr_upper"], 2), D.SUPPRESSED),
+        "ratio_to_white": np.where(e["group"] == "White", D.NOT_APPLICABLE, np.where(shown, pb.fmt(e["ratio"], 2), D.SUPPRESSED)),
+        "ratio_lower": np.where(e["group"] == "White", D.NOT_APPLICABLE,
+                                np.where(shown, pb.fmt(e["ratio_lower"], 2), D.SUPPRESSED)),
+        "ratio_upper": np.where(e["group"] == "White", D.NOT_APPLICABLE,
+                                np.where(shown, pb.fmt(e["ratio_upper"], 2), D.SUPPRESSED)),
+        "label": np.where(shown, e["label"], D.SUPPRESSED),
+    })
+    D.check_disclosure(t, counts=["looked_after_31_march"], derived={"disproportionality_ratio": "looked_after_31_march"})
+    la = e[e["area"] == la_name]
+    sent = []
+    if len(la):
+        latest = la["year"].max()
+        for r in la[(la["year"] == latest) & la["label"].isin(["significantly higher", "significantly lower"])].itertuples():
+            sent.append(f"In DfE's published figures, {r.group} children were {r.share_looked_after_pct:.1f}% of children looked "
+                        f"after by {la_name} on 31 March {latest} ({r.looked_after:.0f} of {r.looked_after_total:.0f}) and "
+                        f"{r.share_population_pct:.1f}% of its children aged 10 to 17 in the 2021 Census, a "
+                        f"disproportionality ratio of {r.dr:.2f} (95% CI {r.dr_lower:.2f} to {r.dr_upper:.2f}); the years and "
+                        "ages differ, so this is an illustration of the method, not a current finding.")
+    note = "**Caveats, read before the numbers.** " + " ".join(CAVEATS)
+    return Section("disproportionality_real_data_cla",
+                   f"Worked example on published data: children looked after at 31 March by ethnic group, {la_name} and "
+                   "five other West Midlands districts", t, [], sent, note)
+
+
+def real_data_chart(example: pd.DataFrame, year: int | None = None) -> Chart:
+    from ..charts import forest as F
+
+    e = example
+    year = year or int(e["year"].max())
+    t = real_data(e).table
+    t = t[t["year"] == str(year)].rename(columns={"area": "stage"})
+    t = t.assign(rri=t["ratio_to_white"], rri_lower=t["ratio_lower"], rri_upper=t["ratio_upper"])
+    title = (f"Children looked after on 31 March {year} per child aged 10-17, each ethnic group against White children "
+             "(published DfE figures; Census 2021)")
+    fig = F.forest(t, title=title, xlabel="Ratio to White children (log scale)",
+                   source="DfE SFR looked-after children by ethnicity; ONS Census 2021")
+    alt = F.forest_alt(t, "ratios of looked-after children per child aged 10-17", "White children",
+                       panels_word="areas") + \
+        " Years and ages differ between numerator and denominator: an illustration of the method."
+    return Chart("disproportionality_real_data_chart", title, fig, alt,
+                 t[["year", "stage", "group", "rri", "rri_lower", "rri_upper", "label"]].rename(
+                     columns={"stage": "area", "rri": "ratio_to_white", "rri_lower": "ratio_lower",
+                              "rri_upper": "ratio_upper"}))
+
+
+def findings_section(res) -> Section:
+    t = findings_table(findings(res))
+    return Section("disproportionality_findings", "Every disproportionality finding, with the rule that produced it", t,
+                   [], [])
+
+
+def methods_box(res) -> str:
+    """The methods box (markdown), with the run's reference group and thresholds."""
+    return f"""**Methods: what the ratios mean and what they cannot show**
+
+* **Rate per 10,000**: children in a group reaching a stage in the twelve months, per 10,000 children of that group
+  living in the area (population table, mid-year {res.population_years[res.latest]}). Children are counted once,
+  however many referrals or enquiries they had.
+* **Relative rate index (RRI)**: a group's rate divided by the rate of {res.reference_label}. 2.0 means twice as
+  likely; 0.5 half as likely. Its 95% interval is Katz's; a ratio is *significantly* higher or lower when the
+  Benjamini–Hochberg adjusted p-value (within one stage and one characteristic) is below 0.05.
+* **Disproportionality ratio**: a group's share of the children at a stage over its share of the child population.
+* **Decision-point ratio**: of the children at one stage (for example assessed), the share of a group who went on
+  to the next (a section 47 enquiry), divided by the same share for {res.reference_label}. Because its denominator
+  is the previous stage, it shows *where* a difference arises: a group can be over-represented at a plan only
+  because it was over-represented at referral, with every later decision the same.
+* **Fewer than {res.min_children} children**: "too few to say". Counts of 1 to {res.threshold} are shown as `c`,
+  with everything derived from them.
+* **What these numbers cannot show**: why a difference exists. The data carry no measure of deprivation, need or
+  family circumstances, so nothing here is adjusted for them, and a difference is not by itself evidence of bias
+  (nor is its absence evidence of fairness). Children whose ethnicity is not recorded are left out of the ratios;
+  the data-quality table says whether that could change a finding. Ethnic groups are compared one by one, never as
+  a combined "BME" group, and small groups are often too small to say anything.
+* Full method, formulas and sources: `docs/disproportionality.md`."""
