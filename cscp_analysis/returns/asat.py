@@ -82,12 +82,15 @@ def as_at_all(accepted: dict[str, pd.DataFrame], period: Period) -> tuple[dict[s
     if "children" in accepted:
         ch = accepted["children"]
         end = pd.Timestamp(period.end)
-        kept_refs = [out[n]["child_id"] for n in out if "child_id" in out[n] and SCHEMAS[n].scope == "extract"]
-        all_refs = [accepted[n]["child_id"] for n in accepted
-                    if n != "children" and SCHEMAS[n].scope == "extract" and "child_id" in accepted[n]]
-        referenced_now = ch["child_id"].isin(pd.concat(kept_refs) if kept_refs else pd.Series([], dtype="str"))
-        referenced_ever = ch["child_id"].isin(pd.concat(all_refs) if all_refs else pd.Series([], dtype="str"))
-        born = (ch["date_of_birth"] <= end).fillna(False)
-        keep = (referenced_now | (~referenced_ever & born)).to_numpy(dtype=bool)
+        names = [n for n in accepted if n != "children" and SCHEMAS[n].scope == "extract" and "child_id" in accepted[n]]
+        refs = np.concatenate([accepted[n]["child_id"].to_numpy(dtype=object) for n in names]) if names else np.zeros(0, object)
+        kept = np.concatenate([~left[n] for n in names]) if names else np.zeros(0, bool)
+        pos = pd.Index(ch["child_id"].to_numpy(dtype=object)).get_indexer(refs)  # one look-up for every reference
+        referenced_ever = np.zeros(len(ch), dtype=bool)
+        referenced_now = np.zeros(len(ch), dtype=bool)
+        referenced_ever[pos[pos >= 0]] = True
+        referenced_now[pos[(pos >= 0) & kept]] = True
+        born = (ch["date_of_birth"] <= end).fillna(False).to_numpy(dtype=bool)
+        keep = referenced_now | (~referenced_ever & born)
         out["children"], left["children"] = ch[keep].copy(), ~keep
     return out, left

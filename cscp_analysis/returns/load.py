@@ -27,6 +27,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +65,7 @@ class RawTable:
 
     path: Path | None
     rel: str  # path relative to the data folder, as shown in messages
-    cells: pd.DataFrame  # data rows only; one column per heading as written (made unique); stripped text, "" blank
+    cells: pd.DataFrame  # data rows only; one column per heading as written (made unique); text as received, "" blank
     rows: np.ndarray  # the file row of each data row (1-based, header row = usually 1)
     columns: dict[str, str]  # schema column -> heading as written, for the columns found
     extra: list[str]  # headings that are not columns of the schema (ignored)
@@ -78,15 +79,9 @@ class RawTable:
     spill: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # rows with values beyond the headings
     spill_values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
-    def text(self, column: str) -> pd.Series:
-        """The stripped text of a schema column with NaN for blank (all NaN when the column is absent)."""
-        heading = self.columns.get(column)
-        if heading is None:
-            return pd.Series(np.nan, index=self.cells.index, dtype="str")
-        s = self.cells[heading]
-        return s.where(s != "")
 
 
+@lru_cache(maxsize=4096)
 def normalise_heading(text: str) -> str:
     """``'Child ID '`` -> ``'child_id'``: lower case, runs of other characters become one underscore."""
     return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
@@ -155,8 +150,13 @@ def _sniff(text_head: list[str], expected: set[str]) -> tuple[str, int]:
     return best[2], best[3]
 
 
-def _max_fields(data: bytes, delim: str) -> int:
-    arr = np.frombuffer(data, dtype=np.uint8)
+def _max_fields(data: bytes, delim: str, sample: int = 2_000_000) -> int:
+    """An upper bound of the fields per line in the first ``sample`` bytes (quotes ignored, so never too few).
+
+    A later line with more fields makes the fast parser fail, and the file is then read by the
+    strict reader instead; no value is ever dropped.
+    """
+    arr = np.frombuffer(data[:sample], dtype=np.uint8)
     if arr.size == 0:
         return 1
     starts = np.concatenate(([0], np.flatnonzero(arr == 10) + 1))
@@ -165,14 +165,14 @@ def _max_fields(data: bytes, delim: str) -> int:
     return int(counts.max()) + 1
 
 
-def _csv_grid(data: bytes, delim: str) -> pd.DataFrame:
+def _csv_grid(data: bytes, delim: str) -> np.ndarray:
     """Every record of the CSV as text (record i is spreadsheet row i + 1); blank records kept."""
     width = _max_fields(data, delim)
     try:
-        return pd.read_csv(
+        return _grid(pd.read_csv(
             io.BytesIO(data), sep=delim, header=None, names=range(width), dtype=str, keep_default_na=False,
             na_filter=False, skip_blank_lines=False, index_col=False, encoding="utf-8", engine="c",
-        )
+        ))
     except Exception:  # noqa: BLE001 - any parser failure falls back to the strict reader below
         pass
     try:
@@ -181,8 +181,19 @@ def _csv_grid(data: bytes, delim: str) -> pd.DataFrame:
     except csv.Error as exc:
         line = getattr(reader, "line_num", "?")
         raise _Unreadable(f"it cannot be read as CSV near line {line}: {exc} (is a quotation mark not closed?)") from None
-    width = max((len(r) for r in records), default=1)
-    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in records], columns=range(width), dtype="str")
+    return _pad(records)
+
+
+def _grid(df: pd.DataFrame) -> np.ndarray:
+    return df.to_numpy(dtype=object) if df.shape[1] else np.zeros((len(df), 1), dtype=object)
+
+
+def _pad(records: list[list[str]]) -> np.ndarray:
+    """Records of unequal length as a 2-D object array padded with empty text."""
+    width = max((len(r) for r in records), default=1) or 1
+    grid = np.full((len(records), width), "", dtype=object)
+    for i, r in enumerate(records):
+        grid[i, :len(r)] = r
     return grid
 
 
@@ -204,7 +215,7 @@ def _excel_text(v) -> str:
     return str(v)
 
 
-def _excel_grid(source, sheet_names: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
+def _excel_grid(source, sheet_names: tuple[str, ...]) -> tuple[np.ndarray, str]:
     import openpyxl
 
     try:
@@ -230,31 +241,35 @@ def _excel_grid(source, sheet_names: tuple[str, ...]) -> tuple[pd.DataFrame, str
         raise _Unreadable(f"its worksheet cannot be read ({type(exc).__name__}: {exc})") from None
     finally:
         wb.close()
-    width = max((len(r) for r in records), default=1)
-    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in records], columns=range(max(width, 1)), dtype="str")
-    return grid, chosen
+    return _pad(records), chosen
 
 
 # --- from a grid to the table ----------------------------------------------------------------------
 
 
-def _header_row(grid: pd.DataFrame, expected: set[str]) -> int | None:
+def _header_row(grid: np.ndarray, expected: set[str]) -> int | None:
     best, where = 0, None
     for i in range(min(_HEADER_SEARCH, len(grid))):
-        names = {normalise_heading(x) for x in grid.iloc[i].tolist() if str(x).strip()}
+        names = {normalise_heading(x) for x in grid[i] if x}
         score = len(names & expected)
         if score > best:
             best, where = score, i
     if where is None:  # nothing recognisable: the first non-blank record is the header
         for i in range(min(_HEADER_SEARCH, len(grid))):
-            if any(str(x).strip() for x in grid.iloc[i].tolist()):
+            if any(str(x).strip() for x in grid[i]):
                 return i
     return where
 
 
-def _table_from_grid(raw: RawTable, grid: pd.DataFrame, schema_columns: list[str], required: list[str]) -> RawTable:
+def _table_from_grid(raw: RawTable, grid: np.ndarray, schema_columns: list[str], required: list[str]) -> RawTable:
+    """From every record of the file (a 2-D object array of text) to the table below its header.
+
+    Cells are kept as received (stripping happens once per used column, in ``table.build_table``);
+    a row whose cells are all empty is a blank row, skipped and counted.
+    """
     expected = set(schema_columns)
-    if len(grid) == 0 or not (grid != "").to_numpy().any():
+    filled = grid != "" if grid.size else np.zeros(grid.shape, dtype=bool)
+    if len(grid) == 0 or not filled.any():
         raw.problems.append(FileProblem("RET-002", "the file has no column headings and no rows"))
         raw.readable = False
         return raw
@@ -264,15 +279,14 @@ def _table_from_grid(raw: RawTable, grid: pd.DataFrame, schema_columns: list[str
         raw.readable = False
         return raw
     raw.header_row = h + 1
-    headings = [str(x).strip() for x in grid.iloc[h].tolist()]
-    body = grid.iloc[h + 1:]
-    # strip every cell once (vectorised per column)
-    body = body.apply(lambda s: s.str.strip()) if len(body) else body
-    nonblank = (body != "").to_numpy() if len(body) else np.zeros((0, grid.shape[1]), dtype=bool)
-    keep = nonblank.any(axis=1) if len(body) else np.zeros(0, dtype=bool)
+    headings = [str(x).strip() for x in grid[h]]
+    body = grid[h + 1:]
+    nonblank = filled[h + 1:]
+    keep = nonblank.any(axis=1)
     raw.blank_rows = int((~keep).sum())
-    body = body[keep]
-    nonblank = nonblank[keep]
+    if raw.blank_rows:
+        body = body[keep]
+        nonblank = nonblank[keep]
     rows = (np.flatnonzero(keep) + h + 2).astype(np.int64)
 
     # columns: named, unnamed with values (unexpected), unnamed and empty (dropped)
@@ -310,13 +324,12 @@ def _table_from_grid(raw: RawTable, grid: pd.DataFrame, schema_columns: list[str
     if last_named + 1 < len(headings) and len(body):
         spill = nonblank[:, last_named + 1:].any(axis=1)
         if spill.any():
-            sub = body.iloc[:, last_named + 1:]
-            first = sub.where(sub != "").bfill(axis=1).iloc[:, 0]
             raw.spill = np.flatnonzero(spill)
-            raw.spill_values = first.to_numpy(dtype=object)[raw.spill]
-    cells = body.iloc[:, keep_cols] if keep_cols else body.iloc[:, :0]
-    cells.columns = labels
-    raw.cells = cells.reset_index(drop=True)
+            sub = body[raw.spill, last_named + 1:]
+            first_filled = nonblank[raw.spill, last_named + 1:].argmax(axis=1)
+            raw.spill_values = sub[np.arange(len(raw.spill)), first_filled]
+    raw.cells = pd.DataFrame({label: body[:, i] for label, i in zip(labels, keep_cols, strict=True)},
+                             index=pd.RangeIndex(len(body)), dtype=object)
     raw.rows = rows
     raw.columns = used
     raw.extra = extra
@@ -364,10 +377,10 @@ def read_table(path: Path, rel: str, schema_columns: list[str], required: list[s
             raw.readable = False
             return raw
         if suffix in EXCEL_SUFFIXES or data.startswith(b"PK\x03\x04"):
-            if suffix not in EXCEL_SUFFIXES:
-                raw.problems.append(FileProblem("RET-004", f"an Excel workbook saved with a {suffix} name: read as Excel"))
             raw.fmt = "xlsx"
             grid, _sheet = _excel_grid(io.BytesIO(data), sheet_names)
+            if suffix not in EXCEL_SUFFIXES:
+                raw.problems.append(FileProblem("RET-004", f"an Excel workbook saved with a {suffix} name: read as Excel"))
         else:
             text, encoding = _decode(data)
             head = text[:200_000].decode("utf-8", errors="replace").splitlines()

@@ -45,9 +45,15 @@ def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     return out.where(y.between(_YEAR_MIN, _YEAR_MAX))
 
 
+_LOW = np.datetime64(f"{_YEAR_MIN}-01-01")
+_HIGH = np.datetime64(f"{_YEAR_MAX}-12-31")
+
+
 def _in_range(d: pd.Series) -> pd.Series:
     """Dates outside 1800 to 2200 are not dates anyone meant (and do not fit ``datetime64[ns]``)."""
-    return d.where((d >= pd.Timestamp(f"{_YEAR_MIN}-01-01")) & (d <= pd.Timestamp(f"{_YEAR_MAX}-12-31")))
+    v = d.to_numpy()
+    outside = (v < _LOW) | (v > _HIGH)  # NaT compares False
+    return d.where(~outside) if outside.any() else d
 
 
 def to_dates(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -103,9 +109,11 @@ def to_periods(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Periods ``YYYY-YY-Qn`` as text, and the mask of cells that are not periods."""
     present = s.notna().to_numpy()
     up = s.str.upper()
-    parts = up.str.extract(r"^(\d{4})-(\d{2})-Q([1-4])$")
-    y1 = pd.to_numeric(parts[0], errors="coerce")
-    y2 = pd.to_numeric(parts[1], errors="coerce")
-    good = ((y1 + 1) % 100 == y2).fillna(False).to_numpy(dtype=bool)
+    shape = up.str.fullmatch(r"\d{4}-\d{2}-Q[1-4]").fillna(False).to_numpy(dtype=bool)
+    good = shape.copy()
+    if shape.any():
+        y1 = pd.to_numeric(up[shape].str.slice(0, 4)).to_numpy()
+        y2 = pd.to_numeric(up[shape].str.slice(5, 7)).to_numpy()
+        good[shape] = (y1 + 1) % 100 == y2
     bad = present & ~good
     return up.where(good), bad

@@ -18,12 +18,20 @@ from .table import Context, Table
 
 def _parent(t: Table, ctx: Context, parent: str, key: str, cols: list[str], child_key: str | None = None) -> pd.DataFrame | None:
     """The parent row's ``cols`` for each row of ``t`` (NaN where there is no accepted parent)."""
-    acc = ctx.accepted.get(parent)
-    if acc is None:
+    pos = ctx.parent_rows(t, child_key or key, parent, key)
+    if pos is None:
         return None
-    p = acc[[key] + cols].drop_duplicates(key).set_index(key)
-    ids = t.data[child_key or key]
-    return pd.DataFrame({c: ids.map(p[c]) for c in cols}, index=t.data.index)
+    acc = ctx.accepted[parent]
+    missing = pos < 0
+    out = {}
+    for c in cols:  # take by position; NaT/NaN (never a wrong value) where there is no parent
+        col = acc[c]
+        taken = col.iloc[np.maximum(pos, 0)].reset_index(drop=True) if len(acc) else \
+            pd.Series(np.full(len(pos), None), dtype=col.dtype)
+        out[c] = taken.where(~missing) if len(acc) else taken
+    found = pd.DataFrame(out)
+    found.index = t.data.index
+    return found
 
 
 def _days(s: pd.Series) -> np.ndarray:

@@ -138,21 +138,43 @@ def outside_range(t: Table, ctx: Context):
     return out
 
 
-def _dup_frame(t: Table) -> pd.DataFrame:
-    df = t.text[t.schema.column_names].copy()
-    df["_f"] = t.file_idx
-    return df
+def _repeats(t: Table) -> tuple[np.ndarray, pd.DataFrame]:
+    """Rows that repeat an earlier row exactly, and the text of the rows that share a key with another.
+
+    Only rows whose key (with the file) is shared can repeat one another, so the full-row
+    comparison runs on those few rows; shared by RET-030 and RET-031.
+    """
+    if "repeats" in t.cache:
+        return t.cache["repeats"]
+    key = list(t.schema.key) or t.schema.column_names
+    if len(key) == 1 and len(t.files) <= 1:  # the common case: one identifier column in one file
+        shared = t.text[key[0]].duplicated(keep=False).to_numpy()
+    else:
+        kdf = t.text[key].copy()
+        kdf["_f"] = t.file_idx
+        shared = kdf.duplicated(keep=False).to_numpy() if len(kdf) else np.zeros(0, dtype=bool)
+    if not shared.any():
+        t.cache["repeats"] = (np.zeros(len(t), dtype=bool), t.text.iloc[:0])
+        return t.cache["repeats"]
+    rep = np.zeros(len(t), dtype=bool)
+    sub = t.text.loc[shared, t.schema.column_names].copy()
+    sub["_f"] = t.file_idx[shared]
+    if len(sub):
+        rep[np.flatnonzero(shared)] = sub.duplicated(keep="first").to_numpy()
+    t.cache["repeats"] = (rep, sub)
+    return rep, sub
 
 
 @rule("RET-030", table="*", severity=ERROR)
 def repeated_row(t: Table, ctx: Context):
     """A row appears only once in the file (an exact repeat of an earlier row is rejected; the first is kept)."""
-    df = _dup_frame(t)
-    rep = df.duplicated(keep="first").to_numpy()
+    rep, sub = _repeats(t)
     if not rep.any():
         return None
-    first = t.data["_row"].groupby([df[c] for c in df.columns], dropna=False, sort=False).transform("min")
-    return Hits(np.flatnonzero(rep), "", np.array([f"repeats row {r}" for r in first.to_numpy()[rep]], dtype=object))
+    rows = pd.Series(t.data["_row"].to_numpy()[sub.index.to_numpy()], index=sub.index)
+    first = rows.groupby([sub[c] for c in sub.columns], dropna=False, sort=False).transform("min")
+    shown = first.loc[np.flatnonzero(rep)].to_numpy()
+    return Hits(np.flatnonzero(rep), "", np.array([f"repeats row {r}" for r in shown], dtype=object))
 
 
 @rule("RET-031", table="*", severity=ERROR)
@@ -166,13 +188,14 @@ def duplicate_key(t: Table, ctx: Context):
     key = list(t.schema.key)
     if not key or not len(t):
         return None
-    df = _dup_frame(t)
-    rep = df.duplicated(keep="first").to_numpy()
-    kdf = df.loc[~rep, key + ["_f"]]
+    rep, shared = _repeats(t)
+    if shared.empty:
+        return None
+    kdf = shared.loc[~rep[shared.index.to_numpy()], key + ["_f"]]
     dup_sub = kdf.duplicated(keep=False).to_numpy()
     if not dup_sub.any():
         return None
-    pos = np.flatnonzero(~rep)[dup_sub]
+    pos = kdf.index.to_numpy()[dup_sub]
     sub = kdf[dup_sub]
     rows = t.data["_row"].to_numpy()[pos]
     grp = pd.Series(rows).groupby([sub[c].to_numpy() for c in key + ["_f"]], dropna=False, sort=False)
@@ -197,11 +220,13 @@ def _parent_problems(t: Table, ctx: Context, want_rejected: bool):
             continue
         if rel.parent not in ctx.accepted and rel.parent not in ctx.rejected:
             continue  # the parent table was not loaded (e.g. a test of this table alone)
-        acc = ctx.accepted.get(rel.parent)
-        in_acc = v.isin(acc[rel.parent_column]).to_numpy() if acc is not None and len(acc) else np.zeros(len(v), bool)
+        pos = ctx.parent_rows(t, rel.column, rel.parent, rel.parent_column)
+        in_acc = pos >= 0 if pos is not None else np.zeros(len(v), bool)
         rej = ctx.rejected.get(rel.parent)
         if rej is not None and len(rej):
-            in_rej = v.isin(rej[rel.parent_column]).to_numpy() & ~in_acc
+            look = present & ~in_acc
+            in_rej = np.zeros(len(v), bool)
+            in_rej[look] = v[look].isin(rej[rel.parent_column]).to_numpy()
         else:
             in_rej = np.zeros(len(v), bool)
         from .schemas import SCHEMAS

@@ -221,7 +221,7 @@ def submission_late(t: Table, ctx: Context):
     if not late.any():
         return None
     days = (d["received_date"] - d["due_date"]).dt.days[late].to_numpy()
-    vals = [f"received {r:%Y-%m-%d}, due {u:%Y-%m-%d}: {n} days late"
+    vals = [f"received {r:%Y-%m-%d}, due {u:%Y-%m-%d}: {int(n)} days late"
             for r, u, n in zip(d["received_date"][late], d["due_date"][late], days, strict=False)]
     return Hits(np.flatnonzero(late), "received_date", np.array(vals, dtype=object))
 

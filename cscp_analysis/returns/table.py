@@ -34,6 +34,7 @@ class Table:
     file_pos: np.ndarray  # per row: position among the data rows of its file
     folder: np.ndarray | None = None  # per row: the quarter of the folder (quarterly returns)
     owner: np.ndarray | None = None  # per row: the agency whose return it is (partner returns)
+    cache: dict = field(default_factory=dict, repr=False)  # results shared by several rules
 
     @property
     def name(self) -> str:
@@ -62,6 +63,42 @@ class Context:
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)  # rejected rows: keys, _file, _row, reason
     tables: dict[str, Table] = field(default_factory=dict)
     unusable: dict[str, str] = field(default_factory=dict)  # tables whose file could not be used, with why
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def parent_index(self, parent: str, column: str) -> pd.Index | None:
+        """The values of ``column`` among the accepted rows of ``parent`` (unique: keys were checked)."""
+        k = (parent, column)
+        if k not in self._index:
+            acc = self.accepted.get(parent)
+            self._index[k] = None if acc is None else pd.Index(acc[column].to_numpy(dtype=object)).drop_duplicates()
+        return self._index[k]
+
+    def parent_rows(self, t: Table, column: str, parent: str, parent_column: str) -> np.ndarray | None:
+        """For each row of ``t``, the position of its parent among the accepted rows of ``parent`` (-1: none).
+
+        Computed once per table and link, and shared by the rules that follow the link.
+        """
+        k = ("parent_rows", column, parent, parent_column)
+        if k not in t.cache:
+            idx = self.parent_index(parent, parent_column)
+            if idx is None:
+                t.cache[k] = None
+            else:
+                acc = self.accepted[parent]
+                pos = idx.get_indexer(t.data[column].to_numpy(dtype=object))
+                if len(idx) != len(acc):  # duplicated keys cannot happen after RET-031, but be safe
+                    first = pd.Index(acc[parent_column].to_numpy(dtype=object)).get_indexer(idx)
+                    pos = np.where(pos >= 0, first[np.maximum(pos, 0)], -1)
+                t.cache[k] = pos
+        return t.cache[k]
+
+
+def clean_text(cells: np.ndarray) -> pd.Series:
+    """Cells as ``str`` with surrounding spaces removed and NaN for blank (numpy's vectorised string functions)."""
+    stripped = np.strings.strip(cells.astype(np.dtypes.StringDType()))
+    out = stripped.astype(object)
+    out[stripped == ""] = np.nan
+    return pd.Series(out, dtype="str")
 
 
 def _typed(schema: Schema, text: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
@@ -84,25 +121,20 @@ def _typed(schema: Schema, text: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, 
 def build_table(schema: Schema, files: list[RawTable], folders: list[str | None] | None = None,
                 owners: list[str | None] | None = None) -> Table:
     """Combine the usable files of one schema into a typed :class:`Table`."""
-    parts, idx, pos, rows = [], [], [], []
+    idx, pos, rows = [], [], []
+    columns: dict[str, list[np.ndarray]] = {c: [] for c in schema.column_names}
     for k, raw in enumerate(files):
         n = len(raw.cells)
-        frame = {}
         for col in schema.column_names:
             heading = raw.columns.get(col)
-            if heading is None:
-                frame[col] = pd.Series(np.nan, index=range(n), dtype="str")
-            else:
-                s = raw.cells[heading].reset_index(drop=True)
-                frame[col] = s.where(s != "").astype("str")
-        parts.append(pd.DataFrame(frame, index=range(n)))
+            columns[col].append(np.full(n, "", dtype=object) if heading is None
+                                else raw.cells[heading].to_numpy(dtype=object))
         idx.append(np.full(n, k, dtype=np.int64))
         pos.append(np.arange(n, dtype=np.int64))
         rows.append(np.asarray(raw.rows, dtype=np.int64))
-    if parts:
-        text = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    else:
-        text = pd.DataFrame({c: pd.Series([], dtype="str") for c in schema.column_names})
+    # one cleaning pass per column over every file (a quarter's returns are many small files)
+    text = pd.DataFrame({c: clean_text(np.concatenate(parts) if parts else np.zeros(0, dtype=object))
+                         for c, parts in columns.items()})
     file_idx = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
     file_pos = np.concatenate(pos) if pos else np.zeros(0, dtype=np.int64)
     data, bad = _typed(schema, text)
@@ -123,8 +155,8 @@ def table_from_records(name: str, records: list[dict] | pd.DataFrame, rel: str |
     """
     schema = SCHEMAS[name]
     df = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-    cells = pd.DataFrame({c: (df[c] if c in df else pd.Series([""] * len(df), dtype=object)) for c in schema.column_names})
-    cells = cells.fillna("").astype(str).apply(lambda s: s.str.strip()) if len(cells) else cells.astype("str")
+    cells = pd.DataFrame({c: (df[c] if c in df else pd.Series([""] * len(df), dtype=object)) for c in schema.column_names},
+                         dtype=object).fillna("").astype(str).astype(object)
     raw = RawTable(path=None, rel=rel or schema.file, cells=cells.reset_index(drop=True),
                    rows=np.arange(2, len(cells) + 2, dtype=np.int64),
                    columns={c: c for c in schema.column_names}, extra=[])

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import PROJECT_ROOT, PartnershipConfig, load_partnership
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodError, parse_period
 from . import asat
 from .load import RawTable, find_file, read_table
 from .registry import ERROR, WARNING, as_hits, get_rule, rules_for
@@ -239,6 +239,8 @@ class _Collector:
         n = len(file) if isinstance(file, np.ndarray) else 1
         if n == 0:
             return
+        if row is not None and np.ndim(row) == 0:
+            row = [row]
         self.chunks.append(pd.DataFrame({
             "file": file, "row": pd.array(row if row is not None else [None] * n, dtype="Int64"),
             "column": column, "rule_id": rule_id, "severity": r.severity, "message": r.sentence,
@@ -491,8 +493,8 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
     rejected: dict[str, pd.DataFrame] = {}
     accepted_full: dict[str, pd.DataFrame] = {}
     for name, t in tables.items():
-        reasons = _reasons(issues, name)
-        rejected.update(_rejected_rows(t.files, t, reasons))
+        if rejected_mask[name].any():
+            rejected.update(_rejected_rows(t.files, t, _reasons(issues, name)))
         acc = t.data[~rejected_mask[name]]
         if SCHEMAS[name].scope == "period":
             acc = acc.copy()
@@ -643,7 +645,7 @@ def validate_main(period: str | Period | None = None, data_dir: str | Path | Non
     try:
         per = parse_period(period) if period else latest_period(data_dir)
         returns = load_returns(data_dir, per, config)
-    except (ReturnsError, ValueError) as exc:
+    except (ReturnsError, PeriodError) as exc:
         print(f"cscp validate: {exc}", file=out)
         return 1
     out.write(returns.report.format())

@@ -68,6 +68,8 @@ TABLES: dict[str, list[dict]] = {
     "missing_episodes": [
         {"missing_id": "M1", "child_id": "C4", "missing_start": "2026-06-12", "missing_end": "2026-06-13",
          "looked_after": "Y", "rhi_offered": "Y", "rhi_date": "2026-06-15"},
+        {"missing_id": "M2", "child_id": "C2", "missing_start": "2026-09-20", "missing_end": "",
+         "looked_after": "N", "rhi_offered": "N", "rhi_date": ""},
     ],
     "audits": [
         {"audit_id": "MACA-2026-Q1", "audit_date": "2026-06-10", "theme": "Neglect", "case_ref": "CASE-01",
@@ -191,3 +193,126 @@ def clean_returns(tmp_path_factory, config):
 
     d = write_data(tmp_path_factory.mktemp("clean") / "data", config=config)
     return load_returns(d, "2026-27-Q2", config)
+
+
+# --- helpers to break one thing --------------------------------------------------------------------
+
+
+def read(root: Path, rel: str) -> pd.DataFrame:
+    return pd.read_csv(Path(root) / rel, dtype=str, keep_default_na=False)
+
+
+def write(root: Path, rel: str, df: pd.DataFrame) -> Path:
+    p = Path(root) / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.is_symlink():  # a linked copy of the demo: never write through to the original
+        p.unlink()
+    df.to_csv(p, index=False, lineterminator="\n")
+    return p
+
+
+def linked_copy(src: Path, dst: Path) -> Path:
+    """A copy of a data folder made of symbolic links (a corruption replaces the one file it changes)."""
+    src, dst = Path(src).resolve(), Path(dst)
+    for f in src.rglob("*"):
+        if f.is_file():
+            target = dst / f.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(f)
+    return dst
+
+
+def edit(root: Path, rel: str, fn) -> Path:
+    """Rewrite one CSV of the data folder through ``fn(df) -> df`` (text cells)."""
+    return write(root, rel, fn(read(root, rel)))
+
+
+def set_cell(root: Path, rel: str, row: int, column: str, value: str) -> Path:
+    """Set one cell; ``row`` is the file row a partner sees (header = row 1)."""
+    def fn(df):
+        df.loc[row - 2, column] = value
+        return df
+    return edit(root, rel, fn)
+
+
+def messages(returns, rule_id: str | None = None) -> list[str]:
+    rep = returns.report
+    df = rep.issues if rule_id is None else rep.issues[rep.issues["rule_id"] == rule_id]
+    return rep.lines(df).tolist()
+
+
+def load(root: Path, period: str = "2026-27-Q2"):
+    from cscp_analysis.returns import load_returns
+
+    return load_returns(root, period, load_partnership())
+
+
+def ctx(config=None, period: str = "2026-27-Q2", extract_date: str = "2026-09-30", **accepted):
+    """A rule context; ``accepted`` gives parent tables as lists of records (text)."""
+    from cscp_analysis.returns.table import Context, table_from_records
+
+    c = Context(period=parse_period(period), config=config or load_partnership(),
+                extract_date=pd.Timestamp(extract_date))
+    for name, records in accepted.items():
+        c.accepted[name] = table_from_records(name, records).data
+    return c
+
+
+def run_rule(rule_id: str, t, c) -> list[tuple]:
+    """What a rule finds in table ``t``: sorted (file row or None, column, value shown)."""
+    import numpy as np
+
+    from cscp_analysis.returns.registry import as_hits, get_rule
+
+    r = get_rule(rule_id)
+    out = []
+    for h in as_hits(r.func(t, c), r, len(t)):
+        if h.pos is None:
+            out.append((None, h.column, str(h.values)))
+            continue
+        if h.values is None:
+            vals = t.text[h.column].to_numpy(dtype=object)[h.pos] if h.column in t.text else [""] * len(h.pos)
+        elif isinstance(h.values, str):
+            vals = [h.values] * len(h.pos)
+        else:
+            vals = list(np.asarray(h.values, dtype=object))
+        out += [(int(t.rows[p]), h.column, str(v)) for p, v in zip(h.pos, vals, strict=True)]
+    return sorted(out, key=lambda x: (x[0] or 0, x[1], x[2]))
+
+
+def records(name: str, **changes) -> list[dict]:
+    """The hand-made rows of table ``name`` (copies), for rule tests."""
+    return [dict(r) for r in TABLES[name]]
+
+
+# --- reading each unchanged file once ------------------------------------------------------------------
+
+_READ_CACHE: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _read_each_file_once(monkeypatch):
+    """Corruption tests validate many linked copies of one folder: read each unchanged file once.
+
+    A file is the same when its real path, size and modification time are; a corrupted file is a
+    new file, so it is always read. (The loader itself never caches.)
+    """
+    import dataclasses
+    import os
+
+    from cscp_analysis.returns import validate as V
+
+    real = V.read_table
+
+    def cached(path, rel, *args, **kw):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return real(path, rel, *args, **kw)
+        key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, rel, repr(args), repr(sorted(kw.items())))
+        if key not in _READ_CACHE:
+            _READ_CACHE[key] = real(path, rel, *args, **kw)
+        hit = _READ_CACHE[key]
+        return dataclasses.replace(hit, problems=list(hit.problems))
+
+    monkeypatch.setattr(V, "read_table", cached)
