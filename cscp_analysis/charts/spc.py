@@ -28,8 +28,8 @@ MARKERS = {
     "common_cause": ("o", "common cause"),
     "special_cause_improvement": ("^", "special cause: improvement"),
     "special_cause_concern": ("v", "special cause: concern"),
-    "special_cause_neutral_high": ("D", "special cause: neither (high)"),
-    "special_cause_neutral_low": ("D", "special cause: neither (low)"),
+    "special_cause_neutral_high": ("D", "special cause: no preferred direction"),
+    "special_cause_neutral_low": ("D", "special cause: no preferred direction"),
 }
 
 
@@ -67,9 +67,12 @@ def _draw(ax, s: pd.DataFrame, ind, *, small: bool = False, legend: bool = True)
     shown = ~np.isnan(v)
     ax.plot(x[shown], v[shown], color="#BFBFBF", lw=1.0, zorder=3)
     size = 16 if small else 30
+    drawn = set()
     for kind, (marker, words) in MARKERS.items():
         sel = shown & (s["point_type"].astype(str).to_numpy() == kind)
         if sel.any():
+            words = "_" + words if words in drawn else words  # one legend entry per kind of point
+            drawn.add(words)
             ax.scatter(x[sel], v[sel], s=size, marker=marker, color=SPC_COLOURS[kind], zorder=4,
                        edgecolor="white", linewidth=0.4, label=words)
     if getattr(ind, "target", None) is not None:
@@ -124,8 +127,9 @@ def spc_small_multiples(results: list, series: pd.DataFrame, *, ncols: int = 3, 
             if lab not in labels:
                 handles.append(h)
                 labels.append(lab)
-    fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.012), ncol=min(4, len(labels)), fontsize=8,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0.35 / (2.35 * nrows + 0.6) + 0.04, 1, 1))
     if source:
         fig.text(0.01, 0.005, f"Source: {source}", fontsize=7, color="#505050")
     return fig

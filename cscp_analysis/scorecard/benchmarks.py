@@ -27,6 +27,7 @@ import numpy as np
 __all__ = ["attach_benchmark", "latest_year", "NO_BENCHMARK", "benchmark_trend"]
 
 NO_BENCHMARK = "no comparable published benchmark"
+_CACHE: dict = {}  # published values do not change within a process: (measure, year, la, folder) -> values
 
 
 def latest_year(measure: str, period, reference_dir=None) -> int | None:
@@ -61,7 +62,7 @@ def attach_benchmark(res, config, reference_dir=None, cache: dict | None = None)
         return
     from ..benchmarking import MEASURES, BenchmarkError, benchmark_values, sn_distribution
 
-    cache = {} if cache is None else cache
+    cache = _CACHE if cache is None else cache
     try:
         year = latest_year(ind.benchmark, res.period, reference_dir)
         if year is None:

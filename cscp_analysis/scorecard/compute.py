@@ -296,6 +296,15 @@ class _Context:
             "month": Windows.monthly(self.spc_periods),
         }
         self._counts: dict = {}
+        # the quarter's commentary by (agency, indicator), read once
+        self.commentary: dict[tuple[str, str], str] = {}
+        com = getattr(returns, "commentary", None)
+        if com is not None and len(com):
+            c = com[com["period"].astype(str) == period.label]
+            key = c["indicator"].astype("string").fillna("").str.strip()
+            for a, k, t in zip(c["agency"].astype(str), key, c["commentary"]):  # tens of rows
+                if isinstance(t, str) and t.strip():
+                    self.commentary[(a, str(k))] = (self.commentary.get((a, str(k)), "") + " " + t.strip()).strip()
 
     def counts(self, measure_id: str, kind: str) -> np.ndarray:
         key = (measure_id, kind)
@@ -440,14 +449,7 @@ def _partner_codes(ind: Indicator) -> set[str]:
 
 def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
     ind = res.indicator
-    com = getattr(ctx.returns, "commentary", None)
-    text = ""
-    if com is not None and len(com):
-        c = com[(com["period"].astype(str) == ctx.period.label) & (com["agency"].astype(str) == ind.agency)]
-        key = c["indicator"].astype("string").fillna("").str.strip()
-        mine = c[key.isin({ind.id} | _partner_codes(ind))]
-        texts = [str(t).strip() for t in mine["commentary"] if isinstance(t, str) and t.strip()]
-        text = " ".join(texts)
+    text = " ".join(ctx.commentary.get((ind.agency, k), "") for k in sorted({ind.id} | _partner_codes(ind))).strip()
     res.commentary = text
     expected = ind.commentary if ind.commentary is not None else (
         ctx.config is not None and ind.agency in getattr(ctx.config, "returns", {}))
@@ -489,7 +491,6 @@ def compute(source, period: str | Period | None = None, config=None, indicators:
     first = parse_period(str(first_period)) if first_period else (
         parse_period(config.first_period) if config is not None else period.shift(-11))
     ctx = _Context(returns, period, config, first)
-    cache: dict = {}
-    results = {ind.id: compute_indicator(ind, ctx, reference_dir, cache) for ind in indicators}
+    results = {ind.id: compute_indicator(ind, ctx, reference_dir) for ind in indicators}
     years = [r.benchmark.get("year") for r in results.values() if r.benchmark.get("year")]
     return Scorecard(period, results, config, time.perf_counter() - t0, max(years) if years else None)

@@ -624,9 +624,12 @@ def population_10_17(data: MeasureData) -> Population:
 
 
 def _partner_series(data: MeasureData, code: str, column: str) -> dict[str, float]:
-    df = data.partner()
-    head = df[(df["indicator"] == code) & (df["breakdown"].astype(str).str.lower() == "total")
-              & (df["group"].astype(str).str.lower() == "all")]
+    def headline():
+        df = data.partner()
+        return df[(df["breakdown"].astype(str).str.lower() == "total") & (df["group"].astype(str).str.lower() == "all")]
+
+    h = data.cached("partner_headline", headline)
+    head = h[h["indicator"] == code]
     vals = pd.to_numeric(head[column], errors="coerce").astype(float)
     s = vals.groupby(head["period"].astype(str)).sum(min_count=1)
     return {str(k): float(v) for k, v in s.items()}

@@ -143,7 +143,7 @@ def _finding(kind, res, texts, rules, weight) -> Finding:
     ind = res.indicator
     text = f"{ind.title}: " + "; ".join(texts) + "."
     return Finding(kind=kind, text=text[:1].upper() + text[1:], lens=ind.lens, source="scorecard",
-                   evidence=f"{ind.id} (scorecard table; SPC chart spc_{ind.id.lower().replace('-', '_')})",
+                   evidence=f"{ind.id} (scorecard table and SPC chart)",
                    priority=ind.priority, rule=", ".join(rules), weight=float(weight))
 
 

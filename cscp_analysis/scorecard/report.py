@@ -1,0 +1,236 @@
+"""What the scorecard notebooks show: accessible HTML tables, sentences from the numbers, chart groups.
+
+Nothing here computes a statistic; it arranges published (disclosure-controlled) tables for reading.
+The RAG rating is always shown as a coloured badge *with its word* and, beside it, its reason in words
+(colour alone fails accessibility, WCAG 2.2 success criterion 1.4.1).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from ..charts import RAG_COLOURS
+from ..narrative import KINDS, findings_table
+from .publish import suppression_flags
+
+__all__ = [
+    "scorecard_html",
+    "overview_sentences",
+    "findings_markdown",
+    "spc_groups",
+    "small_multiples_alt",
+    "benchmark_summary",
+    "benchmark_sentences",
+    "latest_benchmarks",
+    "published_benchmark_sentences",
+    "commentary_sentences",
+    "AGENCY_GROUPS",
+]
+
+AGENCY_GROUPS = [
+    ("csc", "Children's social care", ("CSC",)),
+    ("partners", "Police, health, education, youth justice and LADO", ("POLICE", "HEALTH", "EDUCATION", "YJS", "LADO")),
+    ("partnership", "The partnership itself", ("PARTNERSHIP",)),
+]
+_RAG_TEXT = {"red": "#FFFFFF", "amber": "#000000", "green": "#FFFFFF", "grey": "#000000"}
+
+
+def _e(x) -> str:
+    return html.escape("" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x), quote=True)
+
+
+def scorecard_html(table: pd.DataFrame) -> str:
+    """The published scorecard as an accessible HTML table (a caption, header scopes, RAG as a word on
+    its colour with the reason beside it)."""
+    cols = [("indicator_id", "Indicator"), ("title", "Title"), ("agency", "Agency"), ("value", "This quarter"),
+            ("interval", "95% interval"), ("previous_quarter", "Previous quarter"),
+            ("same_quarter_last_year", "Same quarter last year"), ("rolling_12_months", "Rolling 12 months"),
+            ("target", "Target"), ("england", "England"), ("west_midlands", "West Midlands"),
+            ("sn_median", "Neighbours' median"), ("better_worse_england", "Compared with England (95%)"),
+            ("spc_variation", "SPC variation"), ("spc_assurance", "SPC assurance"), ("rag", "RAG"),
+            ("rag_reason", "Why")]
+    out = ['<table class="cscp-table cscp-scorecard"><caption>Multi-agency performance scorecard, '
+           f'{_e(table["period"].iloc[0]) if len(table) else ""}. RAG ratings are given in words with their '
+           'reasons; c = suppressed (fewer than 6), x = not available, z = not applicable.</caption><thead><tr>']
+    out += [f'<th scope="col">{_e(h)}</th>' for _, h in cols]
+    out.append("</tr></thead><tbody>")
+    for _, r in table.iterrows():
+        cells = []
+        for key, _ in cols:
+            if key == "interval":
+                lo, hi = r["lower_ci"], r["upper_ci"]
+                v = "" if lo in ("", "z", None) or (isinstance(lo, float) and math.isnan(lo)) else f"{lo} to {hi}"
+                cells.append(f"<td>{_e(v)}</td>")
+            elif key == "rag":
+                colour = RAG_COLOURS.get(r["rag"], "#BFBFBF")
+                cells.append(f'<td style="background:{colour};color:{_RAG_TEXT.get(r["rag"], "#000")};'
+                             f'font-weight:bold">{_e(str(r["rag"]).capitalize())}</td>')
+            elif key == "value":
+                unit = "%" if r["statistic"] == "percentage" and r["value"] not in ("c", "x", "") else ""
+                extra = "" if r["statistic"] in ("percentage", "count") else f' <small>{_e(r["unit"])}</small>'
+                cells.append(f"<td><strong>{_e(r['value'])}{unit}</strong>{extra}</td>")
+            elif key == "indicator_id":
+                cells.append(f'<th scope="row">{_e(r[key])}</th>')
+            else:
+                cells.append(f"<td>{_e(r[key])}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def overview_sentences(sc) -> list[str]:
+    """The scorecard in a few sentences, counted from the results."""
+    res = list(sc)
+    n = len(res)
+    by = pd.Series([r.rag for r in res]).value_counts()
+    words = ", ".join(f"{int(by.get(c, 0))} {c}" for c in ("red", "amber", "green", "grey"))
+    out = [f"{n} indicators for {sc.period.label} ({sc.period.short_label}): {words} (grey: not rated or not "
+           "published, with the reason given)."]
+    red = [r for r in res if r.rag == "red"]
+    if red:
+        out.append("Red: " + "; ".join(f"{r.indicator.id} {r.indicator.label}" for r in red) + ".")
+    blocked = [r for r in res if r.status != "ok"]
+    out.append(f"{len(blocked)} indicator{'s are' if len(blocked) != 1 else ' is'} not published because data were "
+               "rejected or not received" + (": " + "; ".join(f"{r.indicator.id} ({r.reason})" for r in blocked)
+                                              if blocked else "") + ".")
+    missing = [r for r in res if r.commentary_status == "missing"]
+    out.append(f"Commentary is missing for {len(missing)} indicator{'s' if len(missing) != 1 else ''}"
+               + (": " + ", ".join(f"{r.indicator.id} ({r.indicator.agency})" for r in missing) if missing else "")
+               + ".")
+    concern = [r for r in res if (r.spc_summary or {}).get("concern_in_period")]
+    if concern:
+        out.append("Special-cause concern on the SPC chart this quarter: "
+                   + ", ".join(f"{r.indicator.id} {r.indicator.label}" for r in concern) + ".")
+    return out
+
+
+def findings_markdown(findings) -> str:
+    """The three Signs of Safety lists (and context), each finding with its rule and evidence."""
+    t = findings_table(findings)
+    parts = []
+    for kind, heading in KINDS.items():
+        sub = t[t["kind"] == kind]
+        if kind == "context" and not len(sub):
+            continue
+        parts.append(f"### {heading}\n")
+        if not len(sub):
+            parts.append("Nothing was drafted by the rules for this quarter.\n")
+            continue
+        for _, f in sub.iterrows():
+            parts.append(f"- {f['text']} *(rule {f['rule']}; evidence {f['evidence']})*")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def spc_groups(sc) -> list[tuple[str, str, list]]:
+    """Indicators with an SPC chart, grouped for small-multiple figures: (name, title, results)."""
+    out = []
+    for name, title, agencies in AGENCY_GROUPS:
+        rs = [r for r in sc if r.indicator.agency in agencies and r.spc is not None]
+        if rs:
+            out.append((name, title, rs))
+    return out
+
+
+def small_multiples_alt(results, series) -> str:
+    """Alt text of a small-multiples figure: one clause per indicator from its published series."""
+    from .narrative import when
+
+    parts = []
+    for r in results:
+        s = series[series["indicator_id"] == r.indicator.id]
+        if not len(s):
+            continue
+        last = s.iloc[-1]
+        specials = s[s["point_type"] != "common_cause"]
+        sc_words = (f"{len(specials)} special-cause point{'s' if len(specials) != 1 else ''}" if len(specials)
+                    else "no special-cause points")
+        parts.append(f"{r.indicator.id} {r.indicator.label}: latest {last['value']} in {when(str(last['label']))} "
+                     f"({str(last['point_type']).replace('_', ' ')}), mean {last['mean']}, {sc_words}")
+    return f"SPC charts of {len(parts)} indicators. " + "; ".join(parts) + "."
+
+
+def benchmark_summary(sc, table: pd.DataFrame) -> pd.DataFrame:
+    """The benchmark columns of the published scorecard, for indicators with a published measure."""
+    cols = ["indicator_id", "title", "benchmark_value", "benchmark_year", "england", "west_midlands", "sn_median",
+            "comparison_england_95", "comparison_england_99_8", "better_worse_england", "comparison_sn_median_95",
+            "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note"]
+    return table.loc[table["benchmark_measure"] != "", cols].reset_index(drop=True)
+
+
+def benchmark_sentences(sc) -> list[str]:
+    """One sentence per benchmarked indicator, from the numbers (nothing from a suppressed value)."""
+    from .rag import fmt_value
+
+    out = []
+    threshold = getattr(sc.config, "suppression_threshold", 5) if sc.config is not None else 5
+    for r in sc:
+        b = r.benchmark or {}
+        if b.get("status") != "ok" or r.status != "ok" or suppression_flags(r, threshold)["comparable"]:
+            continue
+        ind = r.indicator
+        d = b.get("decimals")
+        rel = b["vs_england_95"]
+        words = {"higher": "significantly higher than", "lower": "significantly lower than",
+                 "similar": "similar to"}.get(rel, "not compared with")
+        pol = b["vs_england_95_polarity"]
+        judge = f" ({pol})" if pol in ("better", "worse") else ""
+        out.append(f"{ind.label}: {fmt_value(ind, b['value'])} {b['value_label']}, {words} England "
+                   f"({fmt_value(ind, b['england'], d)}){judge} at 95%; neighbours' median "
+                   f"{fmt_value(ind, b['sn_median'], d)}; rank {b['rank']} of {b['n']} among its statistical "
+                   f"neighbours (1 = highest) in {b['year']}.")
+    return out
+
+
+def commentary_sentences(sc) -> list[str]:
+    res = list(sc)
+    provided = sum(r.commentary_status == "provided" for r in res)
+    missing = [r for r in res if r.commentary_status == "missing"]
+    out = [f"{provided} indicators have their agency's commentary for {sc.period.label}; "
+           f"{len(missing)} expected commentar{'ies are' if len(missing) != 1 else 'y is'} missing."]
+    for r in missing:
+        out.append(f"Missing: {r.indicator.agency}'s commentary on {r.indicator.id} {r.indicator.label}.")
+    return out
+
+
+def latest_benchmarks(la, year: int, reference_dir=None) -> pd.DataFrame:
+    """Every published measure for the authority in ``year`` (or its latest year before): the authority,
+    region, England, neighbours' median, rank and quartile among its neighbours (1 = highest)."""
+    from ..benchmarking import MEASURES, all_england, benchmark_values
+
+    eng = all_england(reference_dir)
+    rows = []
+    for mid, m in MEASURES.items():
+        years = [y for y in eng.years.get(mid, []) if y <= int(year)]
+        if not years:
+            continue
+        y = max(years)
+        v = benchmark_values(mid, y, la, reference_dir)
+        d = m.decimals
+        f = lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{d}f}"  # noqa: E731
+        rows.append({"measure": mid, "title": m.title, "unit": m.unit, "year": y, "authority": f(v["la"]),
+                     "region": f(v["region"]), "england": f(v["england"]), "sn_median": f(v["sn_median"]),
+                     "rank": "" if v["rank"] is None else str(v["rank"]), "ranked": "" if v["n"] is None else str(v["n"]),
+                     "quartile": "" if v["quartile"] is None else str(v["quartile"]), "polarity": m.polarity,
+                     "n_neighbours": str(v["n_neighbours"])})
+    return pd.DataFrame(rows)
+
+
+def published_benchmark_sentences(latest: pd.DataFrame, la_name: str) -> list[str]:
+    """Sentences from :func:`latest_benchmarks`: where the authority stands against England and its neighbours."""
+    out = []
+    for _, r in latest.iterrows():
+        if r["authority"] == "" or r["england"] == "":
+            out.append(f"{r['title']}: no published figure for {la_name} in {r['year']}.")
+            continue
+        a, e = float(r["authority"]), float(r["england"])
+        rel = "above" if a > e else "below" if a < e else "the same as"
+        sn = f" and the neighbours' median ({r['sn_median']})" if r["sn_median"] else ""
+        pol = {"lower_is_better": " (lower is better)", "higher_is_better": " (higher is better)"}.get(r["polarity"], "")
+        out.append(f"{r['title']}{pol}: {la_name} {r['authority']} {r['unit'] if r['unit'] != '%' else '%'} in "
+                   f"{r['year']}, {rel} England ({r['england']}){sn}; rank {r['rank']} of {r['ranked']} among "
+                   f"itself and its statistical neighbours (1 = highest).".replace(" %", "%"))
+    return out
