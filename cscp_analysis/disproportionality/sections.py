@@ -19,7 +19,8 @@ from . import cohorts as co
 from . import publish as pb
 from .findings import findings, sentences, twelve_months_to
 
-__all__ = ["Section", "Chart", "show", "show_chart", "data_quality", "rates", "decisions", "forest_rri",
+__all__ = ["Section", "Chart", "show", "show_chart", "data_quality", "rates", "rates_major", "rates_detailed",
+           "rates_other", "rates_intersections", "decisions", "forest_rri",
            "forest_decisions", "journey_chart", "age_standardised", "sensitivity", "trend_chart", "trend_summary",
            "partner", "real_data", "real_data_chart", "findings_section", "methods_box", "LENS"]
 
@@ -93,13 +94,49 @@ def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: 
     return Section(name, title, t, ["children"], sentences(f))
 
 
-def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethnicity")) -> Section:
+def rates_major(res) -> Section:
+    return rates(res, ("ethnicity_major",), "disproportionality_rates_major",
+                 f"Rates per 10,000, relative rate indices and disproportionality ratios by major ethnic group, "
+                 f"{twelve_months_to(res.latest)}")
+
+
+def rates_detailed(res) -> Section:
+    s = rates(res, ("ethnicity",), "disproportionality_rates_detailed",
+              f"Rates and ratios by detailed ethnic group (DfE codes), {twelve_months_to(res.latest)}")
+    s.note = (f"Each DfE code is shown on its own, including small groups; with fewer than {res.min_children} children a "
+              "group is too few to say anything about, and counts of 1 to 5 are shown as c.")
+    return s
+
+
+def rates_other(res) -> Section:
+    s = rates(res, ("sex", "age_band", "disability"), "disproportionality_rates_sex_age_disability",
+              f"Rates and ratios by sex, age band and disability, {twelve_months_to(res.latest)}")
+    s.note = ("Boys are compared with girls, each age band and disability group with all other children. The population "
+              "table has no figures by disability, so there is no rate or relative rate index for disability (x); its "
+              "decision points, which need no population, are in the decision-point table.")
+    return s
+
+
+def rates_intersections(res) -> Section:
+    s = rates(res, ("ethnicity_major_x_sex", "ethnicity_major_x_age_band"), "disproportionality_rates_intersections",
+              f"Intersections: ethnic group by sex and by age band, {twelve_months_to(res.latest)}")
+    r = res.latest_rates()
+    r = r[r["characteristic"].isin(["ethnicity_major_x_sex", "ethnicity_major_x_age_band"]) & ~r["is_reference"]]
+    few = int(r["too_few"].sum())
+    s.note = (f"Only where numbers allow: each group is compared with {res.reference_label} of the same sex or age band; "
+              f"{few} of {len(r)} comparisons have fewer than {res.min_children} children in the group or its reference "
+              "and are labelled too few to say (or c where a count is 5 or fewer).")
+    return s
+
+
+def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethnicity", "sex", "age_band",
+                                                      "disability")) -> Section:
     d = res.latest_decisions()
     d = d[d["characteristic"].isin(characteristics)]
     t = pb.publish_decisions(d, res.threshold)
     f = [x for x in findings(res) if any(f", {c}, " in x.evidence for c in characteristics)]
     return Section("disproportionality_decision_points",
-                   f"Decision points by ethnic group: of the children at one stage, the share who go on to the next, "
+                   f"Decision points: of the children at one stage, the share who go on to the next, "
                    f"{twelve_months_to(res.latest)}", t, ["children_at_previous_stage", "children_going_on"],
                    sentences([x for x in f if x.rule == "DISP-DECISION"]))
 
