@@ -101,7 +101,7 @@ def signed_rank(before, after) -> dict:
     sign = 1.0 if t_plus >= t_minus else -1.0
     z = sign * abs(float(asym.zstatistic))
     out.update(statistic=float(res.statistic), z=z, p_value=float(res.pvalue),
-               rank_biserial=(t_plus - t_minus) / (t_plus + t_minus), r_z=z / np.sqrt(n))
+               rank_biserial=(t_plus - t_minus) / (t_plus + t_minus), r_z=float(z / np.sqrt(n)))
     return out
 
 
