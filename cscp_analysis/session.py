@@ -71,11 +71,16 @@ class Session:
     def figure(self, fig, name: str, title: str, lens: str, alt: str, data: pd.DataFrame | None = None,
                source: str = "", number: str = "") -> None:
         """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text."""
-        from IPython.display import Image, Markdown, display
+        import base64
+
+        from IPython.display import HTML, Markdown, display
 
         files = self.pack.figure(fig, name, title, lens, alt, data, source=source, number=number)
         png = [f for f in files if f.suffix == ".png"][0]
-        display(Image(filename=str(png), width=720, alt=alt))
+        # an <img> with its alt attribute: nbconvert's lab template drops the alt of image outputs
+        b64 = base64.b64encode(png.read_bytes()).decode("ascii")
+        display(HTML(f'<img src="data:image/png;base64,{b64}" alt="{_escape(alt)}" '
+                     f'style="max-width:720px;width:100%;height:auto">'))
         display(Markdown(f"*Figure: {title}.* {alt}"))
 
 
