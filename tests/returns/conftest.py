@@ -288,6 +288,7 @@ def records(name: str, **changes) -> list[dict]:
 # --- reading each unchanged file once ------------------------------------------------------------------
 
 _READ_CACHE: dict = {}
+_BUILD_CACHE: dict = {}
 
 
 @pytest.fixture(autouse=True)
@@ -316,3 +317,15 @@ def _read_each_file_once(monkeypatch):
         return dataclasses.replace(hit, problems=list(hit.problems))
 
     monkeypatch.setattr(V, "read_table", cached)
+
+    real_build = V.build_table
+
+    def cached_build(schema, files, folders=None, owners=None):
+        # the same cells (shared by cached reads) give the same typed table; a fresh copy for each run
+        key = (schema.name, tuple(id(f.cells) for f in files), tuple(folders or ()), tuple(owners or ()))
+        if key not in _BUILD_CACHE:
+            _BUILD_CACHE[key] = (real_build(schema, files, folders, owners), list(files))  # keep the cells alive
+        t = _BUILD_CACHE[key][0]
+        return dataclasses.replace(t, files=list(files), cache={})
+
+    monkeypatch.setattr(V, "build_table", cached_build)

@@ -433,11 +433,12 @@ def csc006(root):
 def csc007(root):
     ref = read(root, "csc/referrals.csv")
     ch = read(root, "csc/children.csv")
-    cid, date = ref.loc[0, "child_id"], pd.Timestamp(ref.loc[0, "referral_date"])
+    recent = _row(ref, ref["referral_date"] >= "2023-04-01")
+    cid, date = ref.loc[recent, "child_id"], pd.Timestamp(ref.loc[recent, "referral_date"])
     pos = _row(ch, ch["child_id"] == cid)
     born = (date - pd.DateOffset(years=19)).strftime("%Y-%m-%d")
     _set(root, "csc/children.csv", pos, "date_of_birth", born)
-    return msg("csc/referrals.csv", 2, "referral_date", "CSC-007", f"{date:%Y-%m-%d}: aged 19 (born {born})")
+    return msg("csc/referrals.csv", recent + 2, "referral_date", "CSC-007", f"{date:%Y-%m-%d}: aged 19 (born {born})")
 
 
 # --- registers and population -------------------------------------------------------------------------
