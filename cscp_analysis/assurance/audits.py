@@ -328,7 +328,7 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
         raw = raw.loc[raw[by] != "All"]
         shown = sec[name].set_index(by)["pct_good_or_better"]
 
-        def names(rows):
+        def names(rows, by=by, shown=shown):
             return "; ".join(f"{r[by]} ({shown[r[by]]}%)" if shown[r[by]] not in ("c", "x") else str(r[by])
                              for _, r in rows.iterrows())
 

@@ -229,7 +229,7 @@ def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: s
 def section(returns_or_tables, period: str | Period, config=None):
     """The training section: reach in the quarter, evaluation over twelve months (lens: professional)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, number
+    from .publish import FigureSpec, Section
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)

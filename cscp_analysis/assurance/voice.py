@@ -155,7 +155,7 @@ def published_change(responses: pd.DataFrame, period: str | Period, config=None)
     out["answered_previous"] = out["answered_previous"].fillna("x")
     out["pct_agree_previous"] = out["pct_agree_previous"].fillna("x")
     out["change_pp"] = [f"{v:.1f}" if pd.notna(v) else ("x" if pv == "x" else "c")
-                        for v, pv in zip(change, out["pct_agree_previous"])]
+                        for v, pv in zip(change, out["pct_agree_previous"], strict=True)]
     return out
 
 

@@ -57,7 +57,7 @@ def _stacked_shares(ax, labels, table: pd.DataFrame, parts: list[str], total_col
         share = np.where(np.isnan(v) | ~(total > 0), 0.0, 100 * v / np.where(total > 0, total, 1))
         ax.barh(y, share, left=left, color=colours[part], label=names[part], height=0.7, edgecolor="white",
                 linewidth=0.5)
-        for yi, li, si in zip(y, left, share):
+        for yi, li, si in zip(y, left, share, strict=True):
             if si >= 9:
                 ax.text(li + si / 2, yi, f"{si:.0f}%", ha="center", va="center", fontsize=8,
                         color="white" if colours[part] not in (CONTEXT,) else "black")
@@ -67,9 +67,9 @@ def _stacked_shares(ax, labels, table: pd.DataFrame, parts: list[str], total_col
     if has_rest.any():
         ax.barh(y[has_rest], rest[has_rest], left=left[has_rest], color="white", edgecolor=SUPPRESSED, hatch=_HATCH,
                 height=0.7, linewidth=0.5, label="suppressed (c)")
-        for yi, li, ri in zip(y[has_rest], left[has_rest], rest[has_rest]):
+        for yi, li, ri in zip(y[has_rest], left[has_rest], rest[has_rest], strict=True):
             mark_suppressed(ax, li + ri / 2, yi - 0.15)
-    for yi, t in zip(y, total):
+    for yi, t in zip(y, total, strict=True):
         if np.isnan(t):
             mark_suppressed(ax, 50, yi - 0.15)
     ax.set_yticks(y, [_wrap(lab) for lab in labels])
@@ -135,7 +135,7 @@ def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: 
     ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     b, a = _num(t["mean_before"]), _num(t["mean_after"])
-    for yi, bi, ai, lab in zip(y, b, a, t[label]):
+    for yi, bi, ai, lab in zip(y, b, a, t[label], strict=True):
         if np.isnan(bi) or np.isnan(ai):
             mark_suppressed(ax, 5.5, yi - 0.15)
             continue
@@ -164,7 +164,7 @@ def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
         v = np.nan_to_num(_num(table[col]))
         ax.bar(x, v, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=str(col), width=0.65)
         bottom += v
-    for xi, tot in zip(x, bottom):
+    for xi, tot in zip(x, bottom, strict=True):
         ax.text(xi, tot, f"{tot:.0f}", ha="center", va="bottom", fontsize=9)
     ax.set_xticks(x, [_wrap(v, 14) for v in table["ageing_band"]], fontsize=8)
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -183,7 +183,7 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
     fig, ax = new_figure(7.5, 0.5 * len(items) + 1.6)
     ax.set_axisbelow(True)
     y = np.arange(len(items))[::-1]
-    ymap = dict(zip(table["item_id"], y))
+    ymap = dict(zip(table["item_id"], y, strict=True))
     names = {"disagree": "Disagree or strongly disagree", "neither": "Neither", "agree": "Agree or strongly agree"}
     for seg in ("disagree", "neither", "agree"):
         s = pos.loc[pos["segment"] == seg]
@@ -191,7 +191,7 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
         yy = s["item_id"].map(ymap).to_numpy()
         ax.barh(yy[ok], s["width"].to_numpy()[ok], left=s["left"].to_numpy()[ok], color=LIKERT_COLOURS[seg],
                 label=names[seg], height=0.65, edgecolor="white", linewidth=0.5)
-        for yi, le, wi in zip(yy[ok], s["left"].to_numpy()[ok], s["width"].to_numpy()[ok]):
+        for yi, le, wi in zip(yy[ok], s["left"].to_numpy()[ok], s["width"].to_numpy()[ok], strict=True):
             if wi >= 16:
                 ax.text(le + wi / 2, yi, f"{wi:.0f}%", ha="center", va="center", fontsize=8,
                         color="black" if seg == "neither" else "white")
@@ -218,7 +218,7 @@ def sector_bars(table: pd.DataFrame, label: str = "employer_sector", value: str 
     y = np.arange(len(t))[::-1]
     v = _num(t[value])
     ax.barh(y, np.nan_to_num(v), color=FOCUS, height=0.65)
-    for yi, vi in zip(y, v):
+    for yi, vi in zip(y, v, strict=True):
         if np.isnan(vi):
             mark_suppressed(ax, 0.5, yi - 0.2)
         else:

@@ -18,19 +18,19 @@ def grades(audit_id, date, theme, spec, copies=1):
     return rows
 
 
-O, G, R, I = "outstanding", "good", "requires_improvement", "inadequate"
+OS, G, R, IN = "outstanding", "good", "requires_improvement", "inadequate"
 NOW = grades("MACA-2026-Q2", "2026-08-12", "Neglect", {
-    ("CSC", "Voice of the child"): [O, G, G, R],
-    ("HEALTH", "Voice of the child"): [G, R, I, I],
+    ("CSC", "Voice of the child"): [OS, G, G, R],
+    ("HEALTH", "Voice of the child"): [G, R, IN, IN],
     ("CSC", "Risk assessment"): [G, G, G, G],
-    ("HEALTH", "Risk assessment"): [O, G, R, G],
+    ("HEALTH", "Risk assessment"): [OS, G, R, G],
 })
 BEFORE = grades("MACA-2025-Q2", "2025-08-10", "neglect ", {   # same theme, other spelling
-    ("CSC", "Voice of the child"): [R, R, G, I],
+    ("CSC", "Voice of the child"): [R, R, G, IN],
     ("CSC", "Risk assessment"): [G, G, R, R],
 })
 OTHER = grades("MACA-2026-Q1", "2026-05-20", "Exploitation", {("POLICE", "Voice of the child"): [G, G, G, G]})
-LATER = grades("MACA-2026-Q3", "2026-11-20", "Neglect", {("CSC", "Voice of the child"): [I, I, I, I]})
+LATER = grades("MACA-2026-Q3", "2026-11-20", "Neglect", {("CSC", "Voice of the child"): [IN, IN, IN, IN]})
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def test_the_quarters_audit(audits):
 
 def test_distribution_by_line_of_enquiry(audits):
     t = AU.grade_distribution(audits, PERIOD, by="line_of_enquiry").set_index("line_of_enquiry")
-    # Voice of the child: O G G R + G R I I -> 1 outstanding, 3 good, 2 RI, 2 inadequate; 4 of 8 good or better.
+    # Voice of the child: OS G G R + G R IN IN -> 1 outstanding, 3 good, 2 RI, 2 inadequate; 4 of 8 good or better.
     assert t.loc["Voice of the child", list(AU.GRADES)].tolist() == [1, 3, 2, 2]
     assert t.loc["Voice of the child", "pct_good_or_better"] == pytest.approx(50.0)
-    # Risk assessment: G G G G + O G R G -> 1, 6, 1, 0; 7 of 8 = 87.5%.
+    # Risk assessment: G G G G + OS G R G -> 1, 6, 1, 0; 7 of 8 = 87.5%.
     assert t.loc["Risk assessment", list(AU.GRADES)].tolist() == [1, 6, 1, 0]
     assert t.loc["Risk assessment", "pct_good_or_better"] == pytest.approx(87.5)
     assert t.loc["All", list(AU.GRADES)].tolist() == [2, 9, 3, 2]
@@ -70,7 +70,7 @@ def test_theme_history_compares_with_the_earlier_audit_on_the_theme(audits):
     h = AU.theme_history(audits, PERIOD)
     # Only neglect audits up to the period end: 2025 and 2026 (not the exploitation one, not November 2026's).
     assert h["audit_id"].tolist() == ["MACA-2025-Q2", "MACA-2026-Q2"]
-    # 2025: R R G I + G G R R = 3 of 8 good (37.5%); 2026: 11 of 16 (68.75%); change +31.25 points.
+    # 2025: R R G IN + G G R R = 3 of 8 good (37.5%); 2026: 11 of 16 (68.75%); change +31.25 points.
     assert h["pct_good_or_better"].tolist() == pytest.approx([37.5, 68.75])
     assert pd.isna(h["change_pp"].iloc[0]) and h["change_pp"].iloc[1] == pytest.approx(31.25)
     assert h["current"].tolist() == [False, True]
@@ -104,12 +104,12 @@ def test_findings_never_quote_a_share_resting_on_a_small_count(audits, config):
 
 
 def test_findings_from_a_larger_audit(config):
-    # Three copies of each 2026 case: 6 O, 27 G, 9 R, 6 I: 33 of 48 good or better (68.75%).
-    # Six copies of each 2025 case: 0 O, 18 G, 24 R, 6 I: 18 of 48 (37.5%). No count from 1 to 5, so both shares show.
+    # Three copies of each 2026 case: 6 OS, 27 G, 9 R, 6 IN: 33 of 48 good or better (68.75%).
+    # Six copies of each 2025 case: 0 OS, 18 G, 24 R, 6 IN: 18 of 48 (37.5%). No count from 1 to 5, so both shares show.
     rows = grades("MACA-2026-Q2", "2026-08-12", "Neglect", dict(zip(
         [("CSC", "Voice of the child"), ("HEALTH", "Voice of the child"), ("CSC", "Risk assessment"),
-         ("HEALTH", "Risk assessment")], [[O, G, G, R], [G, R, I, I], [G, G, G, G], [O, G, R, G]])), copies=3) + \
-        grades("MACA-2025-Q2", "2025-08-10", "Neglect", {("CSC", "Voice of the child"): [R, R, G, I],
+         ("HEALTH", "Risk assessment")], [[OS, G, G, R], [G, R, IN, IN], [G, G, G, G], [OS, G, R, G]], strict=True)), copies=3) + \
+        grades("MACA-2025-Q2", "2025-08-10", "Neglect", {("CSC", "Voice of the child"): [R, R, G, IN],
                                                          ("CSC", "Risk assessment"): [G, G, R, R]}, copies=6)
     f = {x.rule: x for x in AU.findings({"audits": make("audits", rows)}, PERIOD, config)}
     assert f["AUD-01"].kind == "working_well", f["AUD-01"].text
@@ -126,12 +126,12 @@ def test_no_audit_in_the_quarter(config):
 
 
 def test_published_audit_tables_hide_small_counts_consistently(config):
-    # Three copies of the 2026 cases: 6 O, 27 G, 9 R, 6 I (48). Add 2 more outstanding gradings from a
-    # fourth agency: 8 O, 27 G, 9 R, 6 I, 2 of them on a line with few gradings.
+    # Three copies of the 2026 cases: 6 OS, 27 G, 9 R, 6 IN (48). Add 2 more outstanding gradings from a
+    # fourth agency: 8 OS, 27 G, 9 R, 6 IN, 2 of them on a line with few gradings.
     rows = grades("MACA-2026-Q2", "2026-08-12", "Neglect", dict(zip(
         [("CSC", "Voice of the child"), ("HEALTH", "Voice of the child"), ("CSC", "Risk assessment"),
-         ("HEALTH", "Risk assessment")], [[O, G, G, R], [G, R, I, I], [G, G, G, G], [O, G, R, G]])), copies=3) + \
-        grades("MACA-2026-Q2", "2026-08-12", "Neglect", {("POLICE", "Early help"): [O, O]})
+         ("HEALTH", "Risk assessment")], [[OS, G, G, R], [G, R, IN, IN], [G, G, G, G], [OS, G, R, G]], strict=True)), copies=3) + \
+        grades("MACA-2026-Q2", "2026-08-12", "Neglect", {("POLICE", "Early help"): [OS, OS]})
     sec = AU.section({"audits": make("audits", rows), "actions": make("actions", [])}, PERIOD, config)
     sec.check(5)
     four = sec["assurance_audit_grades"].set_index("grade")

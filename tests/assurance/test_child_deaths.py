@@ -2,7 +2,6 @@
 
 from types import SimpleNamespace
 
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +14,7 @@ from .conftest import PERIOD, make
 def deaths(categories, modifiable=None, date="2026-03-15", start=0):
     modifiable = modifiable or ["N"] * len(categories)
     return [{"review_id": f"CD{start + i}", "review_date": date, "age_band": "1-4", "category": c, "modifiable": m,
-             "expected": "N"} for i, (c, m) in enumerate(zip(categories, modifiable))]
+             "expected": "N"} for i, (c, m) in enumerate(zip(categories, modifiable, strict=True))]
 
 
 def test_counts_by_category_in_the_twelve_months():

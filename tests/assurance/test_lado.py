@@ -74,7 +74,7 @@ def test_rates_are_never_drawn_from_a_suppressed_count():
 def lado_rows(sectors, outcomes, offsets):
     return [alleg(i, str((pd.Timestamp("2025-10-01") + pd.Timedelta(days=int(d))).date()),
                   concluded=None if o == "ongoing" else "2026-09-30", outcome=o, sector=s)
-            for i, (s, o, d) in enumerate(zip(sectors, outcomes, offsets))]
+            for i, (s, o, d) in enumerate(zip(sectors, outcomes, offsets, strict=True))]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

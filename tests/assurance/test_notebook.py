@@ -1,7 +1,6 @@
 """Notebook 04_quality_assurance: committed clean, and (slow) executed on the demo data into a pack."""
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -50,7 +50,7 @@ def evals(course, before, after, changed=None, date="2026-05-10", agency="CSC"):
     changed = changed or [None] * len(before)
     return [{"response_id": f"{course}-{i}", "course": course, "session_date": date, "agency": agency,
              "confidence_before": b, "confidence_after": a, "changed_practice": c}
-            for i, (b, a, c) in enumerate(zip(before, after, changed))]
+            for i, (b, a, c) in enumerate(zip(before, after, changed, strict=True))]
 
 
 def test_evaluation_by_course_and_overall():
