@@ -539,3 +539,20 @@ def test_command_refuses_a_non_empty_folder_without_force(tmp_path, capsys):
     assert (out / "keep.txt").read_text() == "mine"
     assert not (out / "csc" / "stale.csv").exists() and (out / "csc" / "referrals.csv").exists()
     assert main(["--out", str(tmp_path / "new"), "--children", "0"]) == 2
+
+
+def test_vectorised_working_days_agree_with_periods():
+    from cscp_analysis.periods import add_working_days
+    from cscp_analysis.synthetic import _dates as D
+
+    rng = np.random.default_rng(0)
+    start = D.day("2019-01-01") + rng.integers(0, 3000, 400)
+    n = rng.integers(0, 60, 400)
+    got = D.add_working_days(start, n, roll="backward")
+    iso = D.iso(start)
+    expected = [add_working_days(s, int(k)) for s, k in zip(iso, n, strict=True)]
+    assert [str(d) for d in D.iso(got)] == [str(d) for d in expected]
+    end = start + rng.integers(0, 200, 400)
+    assert (D.working_days_between(start, end) == working_days_between(iso, D.iso(end))).all()
+    # Easter 2025: Thursday 17 April + 1 working day is Tuesday 22 April (Good Friday and Easter Monday)
+    assert D.iso(D.add_working_days(np.array([D.day("2025-04-17")]), 1))[0] == "2025-04-22"

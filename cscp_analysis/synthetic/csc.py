@@ -5,14 +5,14 @@ What is modelled (children-in-need census and Ofsted Annex A, SSDA903 for care):
 * **Referrals** arrive for children of each age, sex and ethnicity at a rate per child per year that
   depends on age (under-1s highest) and sex, and is the same for every ethnic group except the
   injected under-referral (``effects``). A child's episode of need closes when its last stage ends;
-  after it closes the child may be referred again (a third of episodes), often within the year, which
-  gives re-referrals within 12 months of about a fifth of referrals.
+  after it closes the child may be referred again (43% of episodes), often within months, which gives
+  re-referrals within 12 months of about a fifth of referrals.
 * **After referral** every decision is a draw with a fixed probability, the same for every child
   whatever their age, sex or ethnicity, except the injected assessment -> section 47 effect:
   referral -> assessment (90%); assessment -> section 47 enquiry (40%), otherwise no further action,
   step down or a child-in-need plan; section 47 -> initial child protection conference (32%);
-  conference -> child protection plan (90%); entry to care from a plan (15%), from a child-in-need plan
-  (6%) or in an emergency during a section 47 enquiry (4%).
+  conference -> child protection plan (90%); entry to care from a plan (20%), from a child-in-need plan
+  (8%) or in an emergency during a section 47 enquiry (6%).
 * **Durations**: assessments in working days (mostly within 45; the injected decline in timeliness
   over the last six quarters), strategy discussion to conference in working days (about 84% within
   15, as Coventry), plans (a mixture calibrated on Coventry's plans at 31 March by duration),
@@ -26,12 +26,15 @@ What is modelled (children-in-need census and Ofsted Annex A, SSDA903 for care):
   plans for children with a plan (calibrated to Coventry's 25% second or subsequent plans).
 
 Calibrated on Coventry's published figures (``published``; years ending 31 March 2023-2025): referrals
-about 585 per 10,000 children a year, re-referrals about 20%, plans starting about 60 per 10,000 and
-about 55 per 10,000 at 31 March, looked after at 31 March about 88 per 10,000, starting about
-34 per 10,000. Section 47 enquiries are deliberately lower than Coventry's (about 210 rather than
-315 per 10,000), so that the injected 1.8x decision-point effect remains a probability.
+about 575 per 10,000 children a year, re-referrals about 19%, conferences about 68 and plans starting
+about 61 per 10,000, about 52 per 10,000 on a plan and 405 in need at 31 March, looked after at
+31 March about 90 per 10,000, starting about 34 per 10,000 (``calibration`` measures these in the
+written files; the demo's README shows them beside Coventry's). Section 47 enquiries are deliberately
+lower than Coventry's (about 210 rather than 290-315 per 10,000), so that the injected 1.8x
+decision-point effect remains a probability.
 
-Everything is vectorised over records; the only loops are over generations of re-referral (a dozen)
+Everything is vectorised over records; the only loops are over generations of re-referral
+(a few dozen at most)
 and over the dozen assessment factors.
 """
 
