@@ -33,9 +33,8 @@ written files; the demo's README shows them beside Coventry's). Section 47 enqui
 lower than Coventry's (about 210 rather than 290-315 per 10,000), so that the injected 1.8x
 decision-point effect remains a probability.
 
-Everything is vectorised over records; the only loops are over generations of re-referral
-(a few dozen at most)
-and over the dozen assessment factors.
+Everything is vectorised over records; the only loops are over generations of re-referral (a few
+dozen at most) and over the dozen assessment factors.
 """
 
 from __future__ import annotations
