@@ -187,7 +187,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                   "every action raised by the period end, as it stood at the period end")
     actions = tables.get("actions")
     if actions is None:
-        return sec
+        return sec.missing("actions")
     by_source = action_summary(actions, p, "source_type")
     by_source.insert(1, "source", by_source["source_type"].map(SOURCE_LABELS).fillna("All sources"))
     by_source.insert(2, "lens", by_source["source_type"].map(SOURCE_LENS).fillna("all"))

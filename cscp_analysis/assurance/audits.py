@@ -246,7 +246,7 @@ def section(returns_or_tables, period: str | Period, config=None):
     sec = Section("audits", "Multi-agency thematic case-file audits", "professional", p.label,
                   "audits whose panel met in the quarter, compared with every earlier audit on the same theme")
     if audits is None:
-        return sec
+        return sec.missing("audits")
     meta = audits_in_period(audits, p)
     sec.add("assurance_audits_held", f"Multi-agency audits held in {p.label}",
             publish(meta, ["cases", "gradings"], config).table, counts=["cases", "gradings"])

@@ -138,7 +138,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                   "reviews the panel completed in the twelve months to the period end")
     cd = tables.get("child_deaths")
     if cd is None:
-        return sec
+        return sec.missing("child_deaths")
     names = {"category": "assurance_cdop_by_category", "age_band": "assurance_cdop_by_age",
              "modifiable": "assurance_cdop_modifiable", "expected": "assurance_cdop_expected"}
     for by, name in names.items():

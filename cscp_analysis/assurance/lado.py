@@ -191,7 +191,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                   "allegations received in the twelve months to the period end, as they stood at the period end")
     lado = tables.get("lado")
     if lado is None:
-        return sec
+        return sec.missing("lado")
     sector = sec.add("assurance_lado_by_sector", f"LADO allegations by employer sector and outcome, twelve months to "
                      f"the end of {p.label}", publish(by_sector(lado, p), _SECTOR_COUNTS, config,
                                                        total_row=("employer_sector", "All"), total_column="total").table,

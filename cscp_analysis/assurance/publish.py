@@ -145,6 +145,16 @@ class Section:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name].table
 
+    def missing(self, *registers: str) -> Section:
+        """Record that the registers were not available (not received, or blocked by validation)."""
+        names = ", ".join(registers)
+        self.window = f"nothing: the {names} register{'s were' if len(registers) > 1 else ' was'} not available"
+        self.findings.append(Finding(
+            "needs_to_happen", f"The {names} register{'s were' if len(registers) > 1 else ' was'} not available for "
+            f"{self.period} (not received, or blocked by validation: see the data returns section), so this part of "
+            "the evidence is missing.", self.lens, "assurance", f"register {names}", rule="QA-00", weight=0.9))
+        return self
+
     def sentences(self) -> list[str]:
         """The findings as sentences, each tagged with its line of the Signs of Safety summary."""
         from ..narrative import KINDS

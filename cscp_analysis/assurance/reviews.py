@@ -189,7 +189,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                   "at the period end")
     reviews = tables.get("reviews")
     if reviews is None:
-        return sec
+        return sec.missing("reviews")
     sec.add("assurance_reviews_summary", f"Rapid reviews: timeliness and decisions, twelve months to the end of {p.label}",
             publish(review_summary(reviews, p), ["reviews"], config, by="group",
                     total_row=("measure", _SUMMARY_TOTAL)).table, counts=["reviews"])

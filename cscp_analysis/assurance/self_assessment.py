@@ -247,7 +247,7 @@ def section(returns_or_tables, period: str | Period, config=None):
                   "the latest round with submissions by the period end, compared with the round before")
     sa = tables.get("self_assessments")
     if sa is None:
-        return sec
+        return sec.missing("self_assessments")
     sec.add("assurance_self_assessment_rounds", "Self-assessment rounds: who submitted, standards met, change",
             format_only(rounds_overview(sa, p), {"pct_met": 1, "pct_not_met": 1, "change_pp_met": 1}))
     s11, _ = current_rounds(sa, "S11", p)

@@ -260,6 +260,8 @@ def section(returns_or_tables, period: str | Period, config=None):
                                          source="training evaluations"),
         ))
     sec.findings = _findings(sec, tables, p, config)
+    if att is None and ev is None:
+        return sec.missing("training_attendance", "training_evaluation")
     return sec
 
 

@@ -197,6 +197,8 @@ def section(returns_or_tables, period: str | Period, config=None):
         sec.add("assurance_voice_themes", f"Themes children and families raised in {p.label}, and what was done",
                 session_themes(sessions, p))
     sec.findings = _findings(sec, p)
+    if resp is None and sessions is None:
+        return sec.missing("voice_responses", "voice_sessions")
     return sec
 
 

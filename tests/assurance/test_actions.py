@@ -123,3 +123,12 @@ def test_findings_name_the_overdue_share_and_owners():
     assert "272 days" in f["ACT-01"].text  # 1 January to 30 September 2026: 273 - 1 = 272 days
     assert "HEALTH (2)" in f["ACT-02"].text
     assert f["ACT-04"].kind == "needs_to_happen"  # A3 is more than 180 days overdue
+
+
+def test_a_missing_register_is_said_not_silently_skipped():
+    from cscp_analysis import assurance
+
+    for area, module in assurance.AREAS.items():
+        sec = module.section({}, PERIOD)
+        assert not sec.tables, area
+        assert [f.rule for f in sec.findings] == ["QA-00"] and "not available" in sec.findings[0].text, area
