@@ -289,7 +289,7 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
     from .publish import number
 
     audits = tables.get("audits")
-    if audits is None or audits.empty:
+    if audits is None:
         return []
     meta = audits_in_period(audits, p)
     out: list[Finding] = []

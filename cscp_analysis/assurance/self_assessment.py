@@ -305,13 +305,16 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
     """Findings from the Section 11 and Section 175 rounds (rules SA-01 to SA-04, docs/assurance.md)."""
     tables = tables_of(returns_or_tables)
     sa = tables.get("self_assessments")
-    if sa is None or sa.empty:
+    if sa is None:
         return []
     p = parse_period(period)
     out: list[Finding] = []
     for fw, unit in (("S11", "agencies"), ("S175", "schools and colleges")):
         current, previous = current_rounds(sa, fw, p)
         if current is None:
+            out.append(Finding("context", f"No {'Section 11' if fw == 'S11' else 'Section 175/157'} round had "
+                               f"submissions by the end of {p.label}.", "professional", "assurance",
+                               "table assurance_self_assessment_rounds", rule="SA-01"))
             continue
         name = "Section 11" if fw == "S11" else "Section 175/157"
         ev = f"table assurance_{fw.lower()}_by_standard"

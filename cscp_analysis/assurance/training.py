@@ -277,7 +277,11 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
     if "assurance_training_evaluation" in sec.tables:
         allrow = sec["assurance_training_evaluation"].iloc[-1]
         pval, rb, pairs = number(allrow["p_value"]), number(allrow["rank_biserial"]), number(allrow["pairs"])
-        if pd.notna(pval) or allrow["p_value"] == "low":
+        if pairs == 0:
+            out.append(Finding("context", f"No training evaluations were recorded for sessions in the twelve months to "
+                               f"the end of {p.label}.", "professional", "assurance",
+                               "table assurance_training_evaluation", priority="P4", rule="TRN-01"))
+        elif pd.notna(pval) or allrow["p_value"] == "low":
             sig = allrow["p_value"] == "low" or pval < ALPHA
             kind = ("working_well" if rb > 0 else "worried") if sig else "context"
             ptxt = "p < 0.001" if allrow["p_value"] == "low" or pval < 0.001 else f"p = {pval:.3f}"
@@ -304,7 +308,11 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
         r = sec["assurance_training_reach_agency"]
         tot = r.iloc[-1]
         booked, attended, pct = number(tot["booked"]), number(tot["attended"]), number(tot["pct_attended"])
-        if pd.notna(pct) and pd.notna(attended):
+        if booked == 0:
+            out.append(Finding("worried", f"No places on multi-agency training were booked in {p.label}.",
+                               "professional", "assurance", "table assurance_training_reach_agency", priority="P4",
+                               rule="TRN-03", weight=0.5))
+        elif pd.notna(pct) and pd.notna(attended):
             pct_dna = 100 - pct
             out.append(Finding(
                 "worried" if pct_dna > DNA_WORRY_PCT else "context",

@@ -155,7 +155,7 @@ def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
     """Open actions at the period end by ageing band, stacked by the columns after ``ageing_band``/"All"."""
     parts = [c for c in table.columns if c not in ("ageing_band", "All", "open_actions")]
     if not parts:
-        parts = ["open_actions"]
+        parts = [c for c in ("open_actions", "All") if c in table.columns][:1]
     fig, ax = new_figure(8.5, 4.2)
     ax.set_axisbelow(True)
     x = np.arange(len(table))

@@ -132,3 +132,17 @@ def test_a_missing_register_is_said_not_silently_skipped():
         sec = module.section({}, PERIOD)
         assert not sec.tables, area
         assert [f.rule for f in sec.findings] == ["QA-00"] and "not available" in sec.findings[0].text, area
+
+
+def test_empty_registers_give_sections_that_draw_and_say_so():
+    from cscp_analysis import assurance
+    from cscp_analysis.returns.schemas import ASSURANCE_TABLES
+
+    tables = {t: make(t, []) for t in ASSURANCE_TABLES}
+    for area, module in assurance.AREAS.items():
+        sec = module.section(tables, PERIOD)
+        for f in sec.figures:
+            assert f.draw() is not None, area
+        sec.check(5)
+    rules = {f.rule for f in assurance.findings(tables, PERIOD)}
+    assert {"AUD-01", "SA-01", "REV-01", "TRN-01", "VOI-01", "LAD-01", "CDP-01"} <= rules
