@@ -25,6 +25,7 @@ __all__ = [
     "benchmark_summary",
     "benchmark_sentences",
     "latest_benchmarks",
+    "published_year",
     "published_benchmark_sentences",
     "commentary_sentences",
     "AGENCY_GROUPS",
@@ -196,6 +197,18 @@ def commentary_sentences(sc) -> list[str]:
     return out
 
 
+def published_year(period, reference_dir=None) -> int:
+    """The latest year (ending 31 March) with published figures, no later than the one ending before the
+    period's financial year starts (2025 for a 2026-27 quarter)."""
+    from ..benchmarking import all_england
+
+    years = {y for ys in all_england(reference_dir).years.values() for y in ys}
+    usable = [y for y in years if y <= period.financial_year.start_year]
+    if not usable:
+        raise ValueError(f"no published benchmark year before {period.financial_year}")
+    return max(usable)
+
+
 def latest_benchmarks(la, year: int, reference_dir=None) -> pd.DataFrame:
     """Every published measure for the authority in ``year`` (or its latest year before): the authority,
     region, England, neighbours' median, rank and quartile among its neighbours (1 = highest)."""
@@ -226,11 +239,17 @@ def published_benchmark_sentences(latest: pd.DataFrame, la_name: str) -> list[st
         if r["authority"] == "" or r["england"] == "":
             out.append(f"{r['title']}: no published figure for {la_name} in {r['year']}.")
             continue
-        a, e = float(r["authority"]), float(r["england"])
-        rel = "above" if a > e else "below" if a < e else "the same as"
-        sn = f" and the neighbours' median ({r['sn_median']})" if r["sn_median"] else ""
+        pct = "%" if r["unit"] == "%" else ""
+        unit = "%" if pct else f" {r['unit']}"
+
+        def rel(a: str, b: str) -> str:
+            x, y = float(a), float(b)
+            return "above" if x > y else "below" if x < y else "the same as"
+
+        sn = (f" and {rel(r['authority'], r['sn_median'])} the neighbours' median ({r['sn_median']}{pct})"
+              if r["sn_median"] else "")
         pol = {"lower_is_better": " (lower is better)", "higher_is_better": " (higher is better)"}.get(r["polarity"], "")
-        out.append(f"{r['title']}{pol}: {la_name} {r['authority']} {r['unit'] if r['unit'] != '%' else '%'} in "
-                   f"{r['year']}, {rel} England ({r['england']}){sn}; rank {r['rank']} of {r['ranked']} among "
-                   f"itself and its statistical neighbours (1 = highest).".replace(" %", "%"))
+        out.append(f"{r['title']}{pol}: {la_name} {r['authority']}{unit} in {r['year']}, "
+                   f"{rel(r['authority'], r['england'])} England ({r['england']}{pct}){sn}; rank {r['rank']} of "
+                   f"{r['ranked']} among itself and its statistical neighbours (1 = highest).")
     return out
