@@ -539,6 +539,11 @@ def test_command_refuses_a_non_empty_folder_without_force(tmp_path, capsys):
     assert (out / "keep.txt").read_text() == "mine"
     assert not (out / "csc" / "stale.csv").exists() and (out / "csc" / "referrals.csv").exists()
     assert main(["--out", str(tmp_path / "new"), "--children", "0"]) == 2
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "README.md").write_text("# Someone else's folder\n")
+    assert main(["--out", str(other), "--children", "3000", "--force", "--quiet"]) == 1
+    assert (other / "README.md").read_text() == "# Someone else's folder\n"
 
 
 def test_vectorised_working_days_agree_with_periods():

@@ -97,9 +97,19 @@ def generate(out_dir, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED
     return summary
 
 
+README_TITLE = "# The synthetic demo partnership"
+
+
 def _owned(path: Path) -> bool:
     """Whether a top-level entry of an output folder is one the generator writes."""
-    return path.name in ("population", "csc", "assurance", "README.md") or bool(_PERIOD_DIR.match(path.name))
+    if path.name == "README.md":
+        return _is_demo_readme(path)
+    return path.name in ("population", "csc", "assurance") or bool(_PERIOD_DIR.match(path.name))
+
+
+def _is_demo_readme(path: Path) -> bool:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return fh.readline().strip() == README_TITLE
 
 
 def main(argv=None) -> int:
@@ -130,6 +140,11 @@ def main(argv=None) -> int:
     if out.exists() and any(out.iterdir()):
         if not a.force:
             print(f"cscp demo-data: {out} is not empty; use --force to replace the demo files in it", file=sys.stderr)
+            return 1
+        readme = out / "README.md"
+        if readme.is_file() and not _is_demo_readme(readme):
+            print(f"cscp demo-data: {readme} is not a demo README and would be overwritten; choose another folder",
+                  file=sys.stderr)
             return 1
         for entry in sorted(out.iterdir()):
             if _owned(entry):
