@@ -114,8 +114,14 @@ def analyse(
             if co.stage(key).previous is not None and co.stage(key).previous in stage_keys:
                 dec_frames.append(co.count_decision(ex, key, w, use))
     rates = st.rates(pd.concat(rate_frames, ignore_index=True), min_children=min_children, confidence=confidence)
-    decisions = st.decision_points(pd.concat(dec_frames, ignore_index=True), min_children=min_children,
-                                   confidence=confidence)
+    if dec_frames:
+        decisions = st.decision_points(pd.concat(dec_frames, ignore_index=True), min_children=min_children,
+                                       confidence=confidence)
+    else:  # no two consecutive stages analysed
+        decisions = pd.DataFrame(columns=["window", "stage", "previous", "characteristic", "group", "group_label",
+                                          "stratum", "ref_group", "reference_label", "in_others", "is_reference",
+                                          "previous_children", "children", "ref_previous_children", "ref_children",
+                                          "proportion", "ratio", "ratio_p_adjusted", "label"])
     # age-standardised rates, latest window, ethnic groups
     P = co.population_array(population, pop_years[latest.label])
     asr = []

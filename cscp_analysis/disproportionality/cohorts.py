@@ -540,13 +540,24 @@ def _cohort(ex: Extract, key: str, w: Window) -> tuple[np.ndarray, np.ndarray, n
 def _meta(g: Grouping) -> dict:
     ref = np.asarray(g.reference)
     ref_group = [g.groups[r] if r >= 0 else "" for r in ref]
-    ref_label = [g.labels[r] if r >= 0 else "all other children" for r in ref]
+    ref_label = [_lower_label(g.labels[r]) if r >= 0 else "all other children" for r in ref]
     if g.axis in ("ethnicity", "ethnicity_x_sex", "ethnicity_x_age_band"):
         ref_label = [f"{g.reference_label}" + (f" ({s.lower() if g.axis == 'ethnicity_x_sex' else 'aged ' + s})"
                                                if s else "") for s in _stratum_words(g)]
     return {"characteristic": g.characteristic, "group": list(g.groups), "group_label": list(g.labels),
             "stratum": list(g.strata), "ref_group": ref_group, "reference_label": ref_label,
             "in_others": list(g.in_others)}
+
+
+def _lower_label(label: str) -> str:
+    """'Girls' -> 'girls', 'Disabled' -> 'disabled children', age bands -> 'children aged 10 to 15'."""
+    if label in ("Boys", "Girls"):
+        return label.lower()
+    if label in ("Disabled", "Not disabled"):
+        return f"{label.lower()} children"
+    if label[0].isdigit() or label.startswith("Under"):
+        return f"children aged {label.lower()}"
+    return label
 
 
 def _stratum_words(g: Grouping) -> list[str]:
