@@ -138,6 +138,10 @@ def data_dictionary_markdown() -> str:
             facts.append(f"`{r.column}` refers to `{r.parent_column}` of [{r.parent}](#{r.parent}).")
         for a, b in s.date_order:
             facts.append(f"`{a}` is on or before `{b}`.")
+        if "{agency}" in s.file:
+            facts.append("Each agency's file name is set in `config/partnership.yaml` (`returns.agencies.<AGENCY>.file`, "
+                         "e.g. `police.csv`), with the indicators it carries, their type (count, percentage or rate) "
+                         "and the breakdowns asked of them.")
         facts.append(_as_at_text(s))
         out += [f"- {f}" for f in facts]
         out.append("")
@@ -239,6 +243,24 @@ received.
 """
 
 
+_RULE_ORDER = ("RET", "PER", "PRT", "SUB", "COM", "CSC", "REG", "POP")
+_SCOPE_WORDS = {"population": "the population", "extract": "the extract", "register": "the registers"}
+
+
+def _applies(tables: tuple[str, ...]) -> str:
+    """``every file``, ``the extract``, ``the registers, partner_return`` ...: the tables a rule applies to."""
+    names = set(tables)
+    if names == set(SCHEMAS):
+        return "every file"
+    parts = []
+    for scope, word in _SCOPE_WORDS.items():
+        members = {s.name for s in SCHEMAS.values() if s.scope == scope}
+        if members <= names and len(members) > 1:
+            parts.append(word)
+            names -= members
+    return ", ".join(parts + sorted(names, key=list(SCHEMAS).index))
+
+
 def returns_doc_markdown() -> str:
     out = [_RETURNS_INTRO.rstrip("\n"), "", "## Rules", "",
            "Each rule is a small function in `cscp_analysis/returns/rules_*.py`, registered with its "
@@ -247,15 +269,8 @@ def returns_doc_markdown() -> str:
            "generated from the schema), `PER`/`PRT`/`SUB`/`COM` to the quarterly files, `CSC` to the extract, "
            "`REG`/`POP` to the registers and the population.", "",
            "| rule | severity | found | applies to | rule (the message) |", "|---|---|---|---|---|"]
-    every = {s.name for s in SCHEMAS.values()}
-    for r in all_rules():
-        tables = set(r.tables)
-        if tables == every:
-            applies = "every file"
-        elif all(SCHEMAS[t].scope == "extract" for t in tables) and tables == {s.name for s in SCHEMAS.values() if s.scope == "extract"}:
-            applies = "the extract"
-        else:
-            applies = ", ".join(sorted(tables))
+    for r in sorted(all_rules(), key=lambda r: (_RULE_ORDER.index(r.id[:3]) if r.id[:3] in _RULE_ORDER else 99, r.id)):
+        applies = _applies(r.tables)
         found = {"file": "reading the file", "row": "row by row", "period": "the quarter's folder"}[r.kind]
         text = r.sentence + (" " + " ".join(r.detail.split()) if r.detail else "")
         out.append(f"| {r.id} | {r.severity} | {found} | {_md_escape(applies)} | {_md_escape(text)} |")

@@ -316,6 +316,8 @@ def _run_row_rules(t: Table, ctx: Context, col: _Collector) -> tuple[np.ndarray,
     """Run every row rule of ``t``'s schema; return the mask of rows rejected and the first error rule of each."""
     rejected = np.zeros(len(t), dtype=bool)
     first = np.full(len(t), "", dtype=object)
+    if not len(t):
+        return rejected, first
     for r in rules_for(t.name, "row"):
         try:
             hits = as_hits(r.func(t, ctx), r, len(t))
@@ -577,9 +579,8 @@ def _blocked(sources: list[_Source], tables: dict[str, Table], rejected_mask: di
         name = s.schema.name
         if s.unusable:
             if name == "partner_return":
-                out[key("agency", s.agency, s.period)] = (f"{s.rel} could not be used" if s.raw is not None
-                                                          else f"no return: {s.rel} was not received") \
-                    if not s.unusable.startswith(s.rel + " could not be used:") else s.unusable
+                if s.raw is not None:  # a missing return is set below from SUB-001/SUB-002
+                    out[key("agency", s.agency, s.period)] = s.unusable
             elif s.schema.scope == "period":
                 out[key("table", name, s.period)] = s.unusable
             else:

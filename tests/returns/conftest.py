@@ -19,6 +19,7 @@ from cscp_analysis.returns.schemas import SCHEMAS
 
 PERIODS = ("2026-27-Q1", "2026-27-Q2")
 DEMO = Path(__file__).resolve().parents[2] / "data_raw" / "demo"
+CSC_CLEAN = True  # marker for test modules that import the hand-made tables
 
 TABLES: dict[str, list[dict]] = {
     "children": [
