@@ -31,7 +31,7 @@ import numpy as np
 from ..config import load_partnership
 from ..periods import parse_period
 from ..returns.schemas import SCHEMAS
-from ._readme import write_readme
+from ._readme import README_TITLE, write_readme
 from ._write import write_table
 from .assurance import generate_registers
 from .csc import generate_extract
@@ -95,9 +95,6 @@ def generate(out_dir, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED
     say("README")
     write_readme(out, summary, int(children), int(seed), str(p_first), str(p_last), effects)
     return summary
-
-
-README_TITLE = "# The synthetic demo partnership"
 
 
 def _owned(path: Path) -> bool:

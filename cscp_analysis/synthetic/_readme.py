@@ -10,6 +10,8 @@ from . import calibration as K
 from . import csc
 from .effects import Effect, markdown_table
 
+README_TITLE = "# The synthetic demo partnership"
+
 
 def _read(out: Path, rel: str, cols: list[str]) -> pd.DataFrame:
     return pd.read_csv(out / rel, usecols=cols, dtype=str, keep_default_na=False)
@@ -36,7 +38,7 @@ def write_readme(out: Path, summary: dict[str, int], children: int, seed: int, f
     is_default = children == 80_000 and seed == 20260930
 
     lines = [
-        "# The synthetic demo partnership",
+        README_TITLE,
         "",
         "**Every record here is invented.** This folder is a synthetic Local Safeguarding Children Partnership the size "
         "of Coventry, written by `cscp demo-data` so that the whole package runs out of the box and its tests have "
