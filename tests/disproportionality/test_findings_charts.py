@@ -1,0 +1,87 @@
+"""Sentences from the numbers (never from a suppressed or unreliable figure) and the charts."""
+
+from datetime import date
+
+import matplotlib
+import pytest
+
+from cscp_analysis.charts import forest as F
+from cscp_analysis.charts import journey as J
+from cscp_analysis.disproportionality import analyse, findings
+from cscp_analysis.disproportionality import publish as pb
+from cscp_analysis.disproportionality import sections as S
+
+from .helpers import PERIOD, cohort, merge, population, row
+
+POP = population({("WBRI", "M"): 10_000, ("BCRB", "M"): 1_000, ("APKN", "M"): 2_000, ("BAFR", "M"): 1_000,
+                  ("BOTH", "M"): 1_000, ("MWBC", "M"): 1_000})
+
+
+@pytest.fixture(scope="module")
+def res():
+    t = merge(cohort({"WBRI": {"referral": 200, "assessment": 180, "s47": 60},
+                      "BCRB": {"referral": 60, "assessment": 54, "s47": 40},  # 3x the rate; s47 74% against 33%
+                      "APKN": {"referral": 40, "assessment": 36, "s47": 12},
+                      "BAFR": {"referral": 4, "assessment": 4, "s47": 1},  # suppressed
+                      # the other Black group: the smallest, so it is the one suppressed with BAFR (Black is shown)
+                      "BOTH": {"referral": 30, "assessment": 27, "s47": 9},
+                      "MWBC": {"referral": 3, "assessment": 3, "s47": 1}}))  # Mixed: 3 children, suppressed
+    return analyse(t, POP, PERIOD, data_start=date(2023, 4, 1), quarters=1)
+
+
+def test_sentence_for_a_significant_rri(res):
+    r = row(res.latest_rates(), stage="referral", characteristic="ethnicity", group="BCRB")
+    assert r["label"] == "significantly higher" and r["rri"] == pytest.approx(3.0)
+    expected = (f"Children of Black Caribbean ethnicity were {r['rri']:.1f} times as likely as White British children "
+                f"to be referred to children's social care in the twelve months to September 2026 (95% CI "
+                f"{r['rri_lower']:.1f} to {r['rri_upper']:.1f}); this is statistically significant after adjustment "
+                "for multiple comparisons.")
+    assert expected in [f.text for f in findings(res)]
+
+
+def test_sentence_for_a_decision_point(res):
+    texts = [f.text for f in findings(res) if f.rule == "DISP-DECISION"]
+    d = row(res.latest_decisions(), stage="s47", characteristic="ethnicity", group="BCRB")
+    assert d["proportion"] == pytest.approx(40 / 54 * 100)
+    assert any(t.startswith("Of the children assessed in the twelve months to September 2026, children of Black "
+                            "Caribbean ethnicity were") and f"({40 / 54 * 100:.1f}% against {60 / 180 * 100:.1f}%" in t
+               for t in texts)
+
+
+def test_no_sentence_for_a_suppressed_or_small_group(res):
+    texts = " ".join(f.text for f in findings(res))
+    assert "Black African" not in texts  # 4 children: c
+    assert "any other Black background" not in texts  # 30 children, suppressed so that BAFR cannot be recovered
+    assert row(res.latest_rates(), stage="referral", characteristic="ethnicity", group="BOTH")["suppressed"]
+    sup = row(res.latest_rates(), stage="referral", characteristic="ethnicity", group="BAFR")
+    assert sup["suppressed"] and sup["label"] == "too few to say"
+    for f in findings(res):
+        assert f.kind in ("worried", "context", "needs_to_happen", "working_well") and f.lens == "independent"
+        assert f.evidence.startswith("disproportionality_")
+
+
+def test_forest_plot_marks_suppressed_and_uses_a_log_scale(res):
+    t = pb.publish_rates(res.latest_rates())
+    t = t[t["characteristic"] == "ethnicity_major"]
+    fig = F.forest(t, title="RRI")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert any(line.get_xdata()[0] == 1.0 and len(set(line.get_xdata())) == 1 for line in ax.get_lines())
+    alt = F.forest_alt(t, "relative rate indices", "White British children")
+    assert "log scale" in alt and "Significantly higher after adjustment for multiple comparisons: " in alt
+    matplotlib.pyplot.close(fig)
+
+
+def test_every_chart_has_alt_text_and_published_data(res):
+    for c in (S.forest_rri(res), S.forest_decisions(res), S.journey_chart(res), S.trend_chart(res)):
+        assert len(c.alt) > 40 and len(c.data)
+        # the data behind a chart is published data: no count from 1 to 5
+        for col in [x for x in c.data.columns if x.startswith("children")]:
+            assert not c.data[col].astype(str).isin([str(i) for i in range(1, 6)]).any()
+        matplotlib.pyplot.close(c.fig)
+    t = pb.publish_rates(res.latest_rates())
+    fig = J.journey(t[t["characteristic"] == "ethnicity_major"])
+    assert fig.axes[0].get_yscale() == "log"
+    texts = [x.get_text() for x in fig.axes[0].texts]
+    assert "c" in texts  # the suppressed Mixed rate is marked, not drawn
+    matplotlib.pyplot.close(fig)
