@@ -58,7 +58,7 @@ def benchmark_bars(result, suppressed: bool = False, *, source: str = ""):
     y = np.arange(len(bars))
     colours = [FOCUS if r == "partnership" else CONTEXT for r in bars["role"]]
     ax.barh(y, bars["num"].fillna(0).where(bars["num"].notna(), 0), color=colours, height=0.7)
-    for yi, (v, txt) in enumerate(zip(bars["num"], bars["value"])):
+    for yi, (v, txt) in enumerate(zip(bars["num"], bars["value"], strict=False)):
         if math.isnan(v):
             mark_suppressed(ax, 0, yi - 0.3, label=txt or "x")
     me = bars.index[bars["role"] == "partnership"]
@@ -67,7 +67,7 @@ def benchmark_bars(result, suppressed: bool = False, *, source: str = ""):
         ax.errorbar([b["value"]], [i], xerr=[[b["value"] - b["lower_ci"]], [b["upper_ci"] - b["value"]]],
                     fmt="none", ecolor="black", elinewidth=1, capsize=3, label="95% interval")
     ax.set_yticks(y, [textwrap.shorten(a, 34) for a in bars["area"]])
-    for lab, role in zip(ax.get_yticklabels(), bars["role"]):
+    for lab, role in zip(ax.get_yticklabels(), bars["role"], strict=False):
         if role == "partnership":
             lab.set_fontweight("bold")
     if not math.isnan(b["england"]):
@@ -120,7 +120,7 @@ def benchmark_trend(table: pd.DataFrame, measure: str, *, la_name: str = "", sou
             continue
         name = g["area_name"].iloc[-1] if area_type != "sn_median" else "Statistical-neighbour median"
         ax.plot(g["year"], g["value_num"], color=colour, ls=ls, lw=lw, marker=marker, ms=4, label=name)
-        for yr, st in zip(g["year"], g["status"]):
+        for yr, st in zip(g["year"], g["status"], strict=False):
             if st not in ("ok",) and area_type == "la":
                 mark_suppressed(ax, yr, np.nanmin(t["value_num"]) if t["value_num"].notna().any() else 0,
                                 label=st if st != "missing" else "x")

@@ -121,7 +121,7 @@ def spc_small_multiples(results: list, series: pd.DataFrame, *, ncols: int = 3, 
         ax.xaxis.set_major_formatter(__import__("matplotlib").dates.DateFormatter("%Y"))
     handles, labels = [], []
     for ax in axes.ravel():
-        for h, lab in zip(*ax.get_legend_handles_labels()):
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=False):
             if lab.startswith("target"):
                 lab = "target"
             if lab not in labels:

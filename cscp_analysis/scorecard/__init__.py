@@ -19,8 +19,14 @@ Typical use in a notebook::
 from .compute import CONFIDENCE, IndicatorResult, Scorecard, compute, compute_indicator, median_interval
 from .measures import MEASURES, MeasureError, measure
 from .narrative import RULES, scorecard_findings
-from .publish import (PUBLISHED_COLUMNS, commentary_table, definitions_table, published_series, published_table,
-                      scorecard_frame)
+from .publish import (
+    PUBLISHED_COLUMNS,
+    commentary_table,
+    definitions_table,
+    published_series,
+    published_table,
+    scorecard_frame,
+)
 from .rag import rate_indicator
 from .registry import Indicator, IndicatorError, load_indicators, parse_indicators
 

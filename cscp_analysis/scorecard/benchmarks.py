@@ -115,7 +115,7 @@ def attach_benchmark(res, config, reference_dir=None, cache: dict | None = None)
     }
     b["neighbours"] = [
         {"area_name": str(n), "value": float(v) if v == v else math.nan, "status": str(st), "counted": bool(c)}
-        for n, v, st, c in zip(dist["area_name"], dist["value_num"], dist["status"], dist["counted"])
+        for n, v, st, c in zip(dist["area_name"], dist["value_num"], dist["status"], dist["counted"], strict=False)
     ]
     b["la_name"] = getattr(config, "la_name", "the partnership")
     b["region_name"] = getattr(config, "region_name", "region")

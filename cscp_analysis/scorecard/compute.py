@@ -302,7 +302,7 @@ class _Context:
         if com is not None and len(com):
             c = com[com["period"].astype(str) == period.label]
             key = c["indicator"].astype("string").fillna("").str.strip()
-            for a, k, t in zip(c["agency"].astype(str), key, c["commentary"]):  # tens of rows
+            for a, k, t in zip(c["agency"].astype(str), key, c["commentary"], strict=False):  # tens of rows
                 if isinstance(t, str) and t.strip():
                     self.commentary[(a, str(k))] = (self.commentary.get((a, str(k)), "") + " " + t.strip()).strip()
 
@@ -409,7 +409,7 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
         if ind.denominator and MEASURES[ind.denominator.split(":", 1)[0]].kind == "population":
             pop = ctx.data.get(ind.denominator)
             y = pop.year_for(ctx.period.end)
-            res.population_note = (f"population: ONS-style mid-{y} estimate of {MEASURES[ind.denominator].unit}"
+            res.population_note = (f"population: mid-{y} estimate of {MEASURES[ind.denominator].unit}"
                                    if y else "population: no estimate available")
     except (MeasureError, KeyError, ValueError) as exc:
         if isinstance(exc, IndicatorError) and str(exc).startswith(f"indicator {ind.id}"):

@@ -143,12 +143,12 @@ class Events:
         if not self.distinct:
             return (hi - lo).astype(float)
         # a loop over windows (tens), never over events
-        return np.array([np.unique(self.child[a:b]).size for a, b in zip(lo, hi)], dtype=float)
+        return np.array([np.unique(self.child[a:b]).size for a, b in zip(lo, hi, strict=False)], dtype=float)
 
     def values_in(self, w: Windows) -> list[np.ndarray]:
         lo, hi = self.bounds(w)
         vals = self.values if self.values is not None else np.zeros(len(self.dates))
-        return [vals[a:b][~np.isnan(vals[a:b])] for a, b in zip(lo, hi)]
+        return [vals[a:b][~np.isnan(vals[a:b])] for a, b in zip(lo, hi, strict=False)]
 
 
 class Stock:

@@ -223,7 +223,7 @@ def latest_benchmarks(la, year: int, reference_dir=None) -> pd.DataFrame:
         y = max(years)
         v = benchmark_values(mid, y, la, reference_dir)
         d = m.decimals
-        f = lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{d}f}"  # noqa: E731
+        f = lambda x, d=d: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{d}f}"  # noqa: E731
         rows.append({"measure": mid, "title": m.title, "unit": m.unit, "year": y, "authority": f(v["la"]),
                      "region": f(v["region"]), "england": f(v["england"]), "sn_median": f(v["sn_median"]),
                      "rank": "" if v["rank"] is None else str(v["rank"]), "ranked": "" if v["n"] is None else str(v["n"]),

@@ -118,7 +118,7 @@ def make_returns(seed: int = 20260331, period: str = PERIOD):
     rows = []
     k = 0
     n_pl = rng.integers(1, 6, len(cla))
-    for (cid, ch, s, e), m in zip(cla[["cla_id", "child_id", "cla_start", "cla_end"]].itertuples(index=False), n_pl):
+    for (cid, ch, s, e), m in zip(cla[["cla_id", "child_id", "cla_start", "cla_end"]].itertuples(index=False), n_pl, strict=False):
         stop = e if pd.notna(e) else END
         cuts = sorted(_dates(rng, int(m) - 1, s, stop)) if m > 1 and stop > s else []
         bounds = [s, *cuts, e]
@@ -219,3 +219,10 @@ def fixture_scorecard(fixture_returns, config):
     from cscp_analysis.scorecard import compute
 
     return compute(fixture_returns, PERIOD, config)
+
+
+def only(config, *ids):
+    """The shipped indicators with these ids (to compute a few quickly)."""
+    from cscp_analysis.scorecard import load_indicators
+
+    return [i for i in load_indicators(config=config) if i.id in ids]

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from cscp_analysis.periods import parse_period
 from cscp_analysis.scorecard.measures import MeasureData, Quarterly, Windows, population_year

@@ -118,3 +118,13 @@ def test_a_definition_that_cannot_be_computed_from_the_returns_names_the_indicat
 def test_every_measure_has_a_definition_in_words():
     for m in MEASURES.values():
         assert len(m.description) > 30, m.id
+
+
+def test_the_method_page_documents_every_measure_and_rule():
+    from cscp_analysis.config import PROJECT_ROOT
+    from cscp_analysis.scorecard import RULES
+
+    text = (PROJECT_ROOT / "docs" / "scorecard.md").read_text(encoding="utf-8")
+    missing = [m for m in MEASURES if f"`{m}" not in text and m.split(".")[1] not in text]
+    assert not missing, f"measures not in docs/scorecard.md: {missing}"
+    assert all(r in text for r in RULES)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from cscp_analysis.periods import parse_period
-from cscp_analysis.scorecard import compute, load_indicators
+from cscp_analysis.scorecard import load_indicators
 
 from .expected import expected_values
 
