@@ -117,9 +117,10 @@ class Events:
     child: np.ndarray | None = None
     values: np.ndarray | None = None
     distinct: bool = False  # count distinct children rather than events
+    since: np.datetime64 | None = None  # the first date the source covers: earlier windows have no data
 
     @classmethod
-    def build(cls, dates, child=None, values=None, distinct: bool = False) -> Events:
+    def build(cls, dates, child=None, values=None, distinct: bool = False, since=None) -> Events:
         d = _days(dates)
         keep = ~np.isnat(d)
         order = np.argsort(d[keep], kind="stable")
@@ -131,19 +132,26 @@ class Events:
             v = np.asarray(pd.Series(values).reset_index(drop=True), dtype=float)[keep][order]
         if distinct and c is None:
             raise ValueError("distinct events need the child column")
-        return cls(d[keep][order], c, v, distinct)
+        first = None if since is None or pd.isna(since) else np.datetime64(pd.Timestamp(since).date(), "D")
+        return cls(d[keep][order], c, v, distinct, first)
 
     def bounds(self, w: Windows) -> tuple[np.ndarray, np.ndarray]:
         lo = np.searchsorted(self.dates, w.start, side="left")
         hi = np.searchsorted(self.dates, w.end, side="right")
         return lo, hi
 
+    def _before(self, w: Windows) -> np.ndarray:
+        """Windows that end before the source's first date: no data, not zero."""
+        return np.zeros(len(w), dtype=bool) if self.since is None else (w.end < self.since)
+
     def count(self, w: Windows) -> np.ndarray:
         lo, hi = self.bounds(w)
         if not self.distinct:
-            return (hi - lo).astype(float)
-        # a loop over windows (tens), never over events
-        return np.array([np.unique(self.child[a:b]).size for a, b in zip(lo, hi, strict=False)], dtype=float)
+            out = (hi - lo).astype(float)
+        else:  # a loop over windows (tens), never over events
+            out = np.array([np.unique(self.child[a:b]).size for a, b in zip(lo, hi, strict=False)], dtype=float)
+        out[self._before(w)] = np.nan
+        return out
 
     def values_in(self, w: Windows) -> list[np.ndarray]:
         lo, hi = self.bounds(w)
@@ -354,7 +362,7 @@ def _yes(s: pd.Series) -> np.ndarray:
 def referrals(data: MeasureData) -> Events:
     """Referrals to children's social care, dated by the referral date (CIN census: referrals, not children)."""
     r = data.table("referrals", ("referral_date",))
-    return Events.build(r["referral_date"])
+    return Events.build(r["referral_date"], since=r["referral_date"].min())
 
 
 def _rereferral_flag(data: MeasureData) -> pd.DataFrame:
@@ -377,7 +385,7 @@ def rereferrals(data: MeasureData) -> Events:
     Referrals before the extract's first date are not visible, so the first year of the extract is
     undercounted."""
     r = _rereferral_flag(data)
-    return Events.build(r.loc[r["rereferral"], "referral_date"])
+    return Events.build(r.loc[r["rereferral"], "referral_date"], since=r["referral_date"].min())
 
 
 def _assessments(data: MeasureData) -> pd.DataFrame:
@@ -396,7 +404,7 @@ def _assessments(data: MeasureData) -> pd.DataFrame:
 def assessments_completed(data: MeasureData) -> Events:
     """Assessments completed (authorised), dated by the authorisation date (CIN census)."""
     a = _assessments(data)
-    return Events.build(a["authorised"])
+    return Events.build(a["authorised"], since=a["authorised"].min())
 
 
 @measure("csc.assessments_within_45wd", kind="events", tables=("assessments",), agency="CSC")
@@ -406,7 +414,7 @@ def assessments_within_45wd(data: MeasureData) -> Events:
     bank holidays excluded), dated by the authorisation date: the CIN census measure (DfE table C2 and
     validation rule 8670Q count from the assessment's actual start date)."""
     a = _assessments(data)
-    return Events.build(a.loc[a["working_days"] <= 45, "authorised"])
+    return Events.build(a.loc[a["working_days"] <= 45, "authorised"], since=a["authorised"].min())
 
 
 @measure("csc.assessment_working_days", kind="values", tables=("assessments",), agency="CSC")
@@ -414,7 +422,7 @@ def assessment_working_days(data: MeasureData) -> Events:
     """Working days each authorised assessment took from its start to its authorisation, dated by the
     authorisation date."""
     a = _assessments(data)
-    return Events.build(a["authorised"], values=a["working_days"])
+    return Events.build(a["authorised"], values=a["working_days"], since=a["authorised"].min())
 
 
 @measure("csc.assessments_exploitation", kind="events", tables=("assessments",), agency="CSC")
@@ -424,14 +432,14 @@ def assessments_exploitation(data: MeasureData) -> Events:
     a = _assessments(data)
     f = pd.Series(a["factors"], dtype="string").fillna("")
     hit = f.str.contains(r"(?:^|;)\s*(?:CSE|CCE)\s*(?:;|$)", regex=True).to_numpy(dtype=bool)
-    return Events.build(a.loc[hit, "authorised"])
+    return Events.build(a.loc[hit, "authorised"], since=a["authorised"].min())
 
 
 @measure("csc.s47_enquiries", kind="events", tables=("section47",), agency="CSC")
 def s47_enquiries(data: MeasureData) -> Events:
     """Section 47 enquiries started, dated by their start (CIN census: enquiries, not children)."""
     s = data.table("section47", ("s47_start",))
-    return Events.build(s["s47_start"])
+    return Events.build(s["s47_start"], since=s["s47_start"].min())
 
 
 def _icpc(data: MeasureData) -> pd.DataFrame:
@@ -450,7 +458,8 @@ def _icpc(data: MeasureData) -> pd.DataFrame:
 @measure("csc.icpcs", noun="conferences", kind="events", tables=("icpc", "section47"), agency="CSC")
 def icpcs(data: MeasureData) -> Events:
     """Initial child protection conferences held, dated by the conference date."""
-    return Events.build(_icpc(data)["icpc_date"])
+    i = _icpc(data)
+    return Events.build(i["icpc_date"], since=i["icpc_date"].min())
 
 
 @measure("csc.icpcs_within_15wd", kind="events", tables=("icpc", "section47"), agency="CSC")
@@ -460,7 +469,7 @@ def icpcs_within_15wd(data: MeasureData) -> Events:
     including the conference day), dated by the conference date. A conference whose enquiry has no
     strategy discussion date does not count as within 15 days."""
     i = _icpc(data)
-    return Events.build(i.loc[i["working_days"] <= 15, "icpc_date"])
+    return Events.build(i.loc[i["working_days"] <= 15, "icpc_date"], since=i["icpc_date"].min())
 
 
 def _plans(data: MeasureData) -> pd.DataFrame:
@@ -571,14 +580,15 @@ def _missing(data: MeasureData) -> pd.DataFrame:
 @measure("csc.missing_episodes", noun="missing episodes", kind="events", tables=("missing_episodes",), agency="CSC")
 def missing_episodes(data: MeasureData) -> Events:
     """Episodes of a child going missing from home or care, dated by the day the child was reported missing."""
-    return Events.build(_missing(data)["missing_start"])
+    m = _missing(data)
+    return Events.build(m["missing_start"], since=m["missing_start"].min())
 
 
 @measure("csc.children_missing", kind="events", tables=("missing_episodes",), agency="CSC")
 def children_missing(data: MeasureData) -> Events:
     """Distinct children with at least one missing episode starting in the window."""
     m = _missing(data)
-    return Events.build(m["missing_start"], child=m["child_id"], distinct=True)
+    return Events.build(m["missing_start"], child=m["child_id"], distinct=True, since=m["missing_start"].min())
 
 
 @measure("csc.missing_rhi_offered", kind="events", tables=("missing_episodes",), agency="CSC")
@@ -586,7 +596,7 @@ def missing_rhi_offered(data: MeasureData) -> Events:
     """Missing episodes after which a return home interview was offered, dated by the day the child was
     reported missing."""
     m = data.table("missing_episodes", ("missing_start", "rhi_offered"))
-    return Events.build(m.loc[_yes(m["rhi_offered"]), "missing_start"])
+    return Events.build(m.loc[_yes(m["rhi_offered"]), "missing_start"], since=m["missing_start"].min())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -674,14 +684,14 @@ def partner_snapshot_denominator(data: MeasureData, code: str) -> Quarterly:
 def training_places_attended(data: MeasureData) -> Events:
     """Places on multi-agency safeguarding courses that were attended, dated by the session."""
     t = data.table("training_attendance", ("session_date", "attended"))
-    return Events.build(t.loc[_yes(t["attended"]), "session_date"])
+    return Events.build(t.loc[_yes(t["attended"]), "session_date"], since=t["session_date"].min())
 
 
 @measure("training.places_booked", noun="places booked", kind="events", tables=("training_attendance",), agency="PARTNERSHIP")
 def training_places_booked(data: MeasureData) -> Events:
     """Places booked on multi-agency safeguarding courses, dated by the session."""
     t = data.table("training_attendance", ("session_date",))
-    return Events.build(t["session_date"])
+    return Events.build(t["session_date"], since=t["session_date"].min())
 
 
 @measure("audits.cases_audited", kind="events", tables=("audits",), agency="PARTNERSHIP")
@@ -690,14 +700,14 @@ def audits_cases_audited(data: MeasureData) -> Events:
     the audit panel."""
     a = data.table("audits", ("audit_id", "case_ref", "audit_date"))
     cases = a.drop_duplicates(["audit_id", "case_ref"])
-    return Events.build(cases["audit_date"])
+    return Events.build(cases["audit_date"], since=a["audit_date"].min())
 
 
 @measure("audits.judgements", noun="audit grades", kind="events", tables=("audits",), agency="PARTNERSHIP")
 def audits_judgements(data: MeasureData) -> Events:
     """Grades given in multi-agency audits (one per case, agency and line of enquiry), dated by the panel."""
     a = data.table("audits", ("audit_date", "grade"))
-    return Events.build(a["audit_date"])
+    return Events.build(a["audit_date"], since=a["audit_date"].min())
 
 
 @measure("audits.judgements_good", kind="events", tables=("audits",), agency="PARTNERSHIP")
@@ -705,7 +715,7 @@ def audits_judgements_good(data: MeasureData) -> Events:
     """Audit grades of good or outstanding, dated by the panel."""
     a = data.table("audits", ("audit_date", "grade"))
     good = a["grade"].astype("string").isin(["good", "outstanding"]).fillna(False).to_numpy(dtype=bool)
-    return Events.build(a.loc[good, "audit_date"])
+    return Events.build(a.loc[good, "audit_date"], since=a["audit_date"].min())
 
 
 def _actions(data: MeasureData):
@@ -740,11 +750,12 @@ def _voice(data: MeasureData) -> pd.DataFrame:
 def voice_responses(data: MeasureData) -> Events:
     """Answers given by children to the Your Voice Matters survey statements (blank answers left out),
     dated by the survey."""
-    return Events.build(_voice(data)["survey_date"])
+    v = _voice(data)
+    return Events.build(v["survey_date"], since=v["survey_date"].min())
 
 
 @measure("voice.responses_agree", kind="events", tables=("voice_responses",), agency="PARTNERSHIP")
 def voice_responses_agree(data: MeasureData) -> Events:
     """Answers of agree or strongly agree (4 or 5) to the Your Voice Matters statements, dated by the survey."""
     v = _voice(data)
-    return Events.build(v.loc[pd.to_numeric(v["response"]) >= 4, "survey_date"])
+    return Events.build(v.loc[pd.to_numeric(v["response"]) >= 4, "survey_date"], since=v["survey_date"].min())

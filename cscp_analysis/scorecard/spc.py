@@ -104,8 +104,8 @@ def run_xmr(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
                      "improvement_in_period": False, "neutral_in_period": "", "recent_concerns": [],
                      "recent_improvements": [], "note": ""}
     if len(s) < MIN_SPC_POINTS:
-        summary["note"] = (f"too few points for an SPC chart ({len(s)} {freq} values; at least "
-                           f"{MIN_SPC_POINTS} are needed)")
+        summary["note"] = (f"too few points for an SPC chart ({len(s)} {freq} value{'' if len(s) == 1 else 's'}; "
+                           f"at least {MIN_SPC_POINTS} are needed)")
         return None, summary
     chart = _xmr(s["value"].to_numpy(dtype=float), ind.improvement, ind.target)
     attrs = dict(chart.attrs)

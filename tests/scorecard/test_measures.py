@@ -184,3 +184,11 @@ def test_actions_open_and_overdue_at_a_date():
     assert d.get("actions.open").count(at("2025-07-01"))[0] == 2
     assert d.get("actions.open_overdue").count(at("2025-07-01"))[0] == 1
     assert d.get("actions.open_overdue").count(at("2025-06-30"))[0] == 1  # the third was overdue and open then
+
+
+def test_a_window_before_a_register_begins_has_no_data_rather_than_zero():
+    d = data(training_attendance=[{"session_date": "2023-04-12", "attended": "Y"},
+                                  {"session_date": "2023-05-02", "attended": "N"}])
+    q = Windows.quarters([parse_period("2022-23-Q4"), parse_period("2023-24-Q1"), parse_period("2023-24-Q2")])
+    got = d.get("training.places_attended").count(q)
+    assert np.isnan(got[0]) and list(got[1:]) == [1.0, 0.0]  # before the register: unknown; after: zero
