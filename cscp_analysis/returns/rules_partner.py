@@ -155,22 +155,21 @@ def indicator_missing(t: Table, ctx: Context):
 
     An indicator that is not there is shown as not available in the scorecard.
     """
-    out = []
-    spec = _spec(ctx)
+    if not len(t):
+        return None
+    spec = _spec(ctx)[["indicator", "spec_agency"]]
+    owners = pd.DataFrame({"f": t.file_idx, "spec_agency": t.owner}).drop_duplicates("f")
+    wanted = owners.merge(spec, on="spec_agency")  # every (file, indicator) the specification asks for
     d = t.data
-    have = pd.DataFrame({"f": t.file_idx, "indicator": d["indicator"],
-                         "total": (d["breakdown"].str.lower() == "total").fillna(False)})
-    have = have[have["total"]]
-    present = set(zip(have["f"], have["indicator"], strict=False))
-    for k in range(len(t.files)):  # one file per agency and quarter: a handful
-        owner = t.owner[np.flatnonzero(t.file_idx == k)[0]] if (t.file_idx == k).any() else None
-        if owner is None:
-            continue
-        wanted = spec.loc[spec["spec_agency"] == owner, "indicator"].tolist()
-        missing = [i for i in wanted if (k, i) not in present]
-        if missing:
-            out.append(Hits(None, "indicator", ", ".join(missing), file=k))
-    return out
+    total = (d["breakdown"].str.lower() == "total").fillna(False).to_numpy(dtype=bool)
+    have = pd.MultiIndex.from_arrays([t.file_idx[total], d["indicator"].to_numpy(dtype=object)[total]])
+    missing = wanted[~pd.MultiIndex.from_frame(wanted[["f", "indicator"]]).isin(have)]
+    if missing.empty:
+        return None
+    order = {c: i for i, c in enumerate(spec["indicator"])}
+    missing = missing.assign(o=missing["indicator"].map(order)).sort_values(["f", "o"])
+    listed = missing.groupby("f", sort=True)["indicator"].agg(", ".join)  # one line per file, not per row
+    return [Hits(None, "indicator", text, file=int(k)) for k, text in listed.items()]
 
 
 @rule("PRT-008", table="partner_return", field="breakdown", severity=WARNING)

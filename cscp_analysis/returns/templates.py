@@ -204,7 +204,8 @@ there is any error and 0 otherwise (warnings alone give 0).
 
 * An **error** rejects the row: it is not used anywhere, and is written to
   `rejected/<folder>_<file>.csv` in the evidence pack as received, with `rule_id` and `reason`.
-  An error about the file as a whole (RET-001, RET-002, RET-010, RET-012) rejects all its rows.
+  An error about the file as a whole (RET-001, RET-002, RET-003, RET-006, RET-010, RET-012) rejects all its rows
+  and blocks the table, or the agency's return for that quarter.
   A row whose parent row was rejected is rejected too (RET-041): the assessments of a rejected
   referral, the plans of a rejected conference.
 * A **warning** is reported; the row is used.

@@ -36,7 +36,7 @@ ISSUE_COLUMNS = ["file", "row", "column", "rule_id", "severity", "message", "val
 RECONCILIATION_COLUMNS = ["file", "table", "period", "agency", "received", "accepted", "rejected",
                           "after_period_end", "used", "blank_rows", "status"]
 _PERIOD_DIR = re.compile(r"^\d{4}-\d{2}-Q[1-4]$")
-_FILE_LEVEL_ERRORS = ("RET-001", "RET-002", "RET-010", "RET-012")
+_FILE_LEVEL_ERRORS = ("RET-001", "RET-002", "RET-003", "RET-010", "RET-012")
 DEFAULT_DATA = PROJECT_ROOT / "data_raw" / "demo"
 
 

@@ -211,3 +211,19 @@ def test_many_rows_keep_their_row_numbers(tmp_path, config):
     r = load(root)
     pop = r.tables["population"]
     assert len(pop) == len(big) and np.array_equal(pop["_row"].to_numpy(), np.arange(2, len(big) + 2))
+
+
+def test_a_return_with_headings_only_blocks_its_agency(data_dir):
+    p = data_dir / "2026-27-Q2" / "health.csv"
+    p.write_text(p.read_text().splitlines()[0] + "\n")
+    r = load(data_dir)
+    assert r.blocked["agency:HEALTH"].startswith("2026-27-Q2/health.csv could not be used: RET-003")
+    assert messages(r, "RET-003") == ["2026-27-Q2/health.csv: RET-003 The file has rows below its column headings "
+                                      "(column headings but no rows)"]
+
+
+def test_commentary_with_headings_only_is_allowed(data_dir):
+    p = data_dir / "2026-27-Q2" / "commentary.csv"
+    p.write_text(p.read_text().splitlines()[0] + "\n")
+    r = load(data_dir)
+    assert messages(r, "RET-003") == [] and len(messages(r, "COM-001")) == 5 and not r.report.has_errors
