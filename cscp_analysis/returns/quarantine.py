@@ -1,21 +1,40 @@
-"""Writing the validation results into the evidence pack (deterministic bytes).
+"""Writing the validation results into the evidence pack (deterministic bytes, nothing identifying).
 
-    rejected/<folder>_<file>.csv     the rejected rows of each file, as received, with rule_id and reason
+    rejected/<folder>_<file>.csv     the rejected rows of each file, with row, rule_id and reason
                                      (only for files that had some), e.g. rejected/2026-27-Q2_education.csv
     tables/validation_report.csv     every problem: file, row, column, rule_id, severity, message, value
     tables/validation_summary.csv    the count per rule
     tables/reconciliation.csv        per file: received, accepted, rejected, after_period_end, used
     tables/blocked.csv               what is not published and why
     validation_report.txt            the report ``cscp validate`` prints
+
+An evidence pack is published, so what goes into it is redacted (``redact=True``, the default):
+
+* files about individual children, cases or people (the extract and the registers): a rejected row
+  is given by its row number in the partner's file, the rules it broke and the columns concerned,
+  never by its values, and the report's ``value`` says ``withheld``; the partner finds the row in
+  their own file, and ``cscp validate`` run locally shows the values;
+* aggregate files (partner returns, population, commentary, the submissions log): rows as received,
+  except that a number from 1 to the suppression threshold is shown as ``c`` (the disclosure rule of
+  DfE's children-in-need publications), in the rows and in the report's values.
+
+``Returns.rejected`` and ``Returns.report`` in memory keep everything, for the analyst's own use.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["write_quarantine", "rejected_name"]
+from .schemas import SCHEMAS
+from .validate import ValidationReport
+
+__all__ = ["write_quarantine", "rejected_name", "redacted_report", "redacted_rejected", "WITHHELD"]
+
+WITHHELD = "withheld"
 
 
 def rejected_name(rel: str) -> str:
@@ -30,14 +49,66 @@ def _csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_quarantine(returns, pack_dir: str | Path) -> list[Path]:
+def _record_level_files(returns) -> set[str]:
+    rec = returns.reconciliation
+    names = {n for n, s in SCHEMAS.items() if s.record_level}
+    return set(rec.loc[rec["table"].isin(names), "file"])
+
+
+def _small_number_pattern(threshold: int) -> re.Pattern:
+    # a whole number from 1 to the threshold standing alone (not part of a date, code or larger number)
+    alts = "|".join(str(k) for k in range(threshold, 0, -1))
+    return re.compile(rf"(?<![\w.\-/:])(?:{alts})(?![\w.\-/:])")
+
+
+def redacted_report(returns) -> ValidationReport:
+    """The report as the pack shows it: values withheld for record-level files, small numbers as ``c``."""
+    issues = returns.report.issues.copy()
+    record = issues["file"].isin(_record_level_files(returns)).to_numpy()
+    values = issues["value"].astype(str)
+    small = _small_number_pattern(returns.config.suppression_threshold)
+    masked = values.str.replace(small, "c", regex=True)
+    issues["value"] = np.where(record & (values != ""), WITHHELD, masked).astype(object)
+    return ValidationReport(issues, returns.report.period, returns.reconciliation)
+
+
+def redacted_rejected(returns) -> dict[str, pd.DataFrame]:
+    """The rejected rows as the pack shows them (see the module docstring)."""
+    out: dict[str, pd.DataFrame] = {}
+    record = _record_level_files(returns)
+    issues = returns.report.issues
+    threshold = returns.config.suppression_threshold
+    for rel, df in returns.rejected.items():
+        if rel in record:
+            mine = issues[(issues["file"] == rel) & (issues["severity"] == "error")]
+            col = mine["column"].where(mine["column"] == "", mine["column"] + ": ")
+            mine = mine.assign(reason=col + mine["rule_id"] + " " + mine["message"].str.rstrip("."))
+            rows = mine.dropna(subset=["row"]).groupby("row", sort=True)["reason"].agg("; ".join)
+            file_level = "; ".join(mine.loc[mine["row"].isna(), "reason"])
+            reason = df["row"].map(rows).fillna(file_level) if len(rows) else pd.Series(file_level, index=df.index)
+            out[rel] = pd.DataFrame({"row": df["row"], "rule_id": df["rule_id"], "reason": reason.to_numpy()})
+        else:
+            safe = df.copy()
+            for c in safe.columns:
+                if c in ("row", "rule_id", "reason"):
+                    continue
+                num = pd.to_numeric(safe[c], errors="coerce")
+                small = ((num >= 1) & (num <= threshold) & (num == np.floor(num))).fillna(False).to_numpy(dtype=bool)
+                if small.any():
+                    safe[c] = safe[c].astype(object).where(~small, "c")
+            out[rel] = safe
+    return out
+
+
+def write_quarantine(returns, pack_dir: str | Path, redact: bool = True) -> list[Path]:
     """Write the rejected rows, the report, the reconciliation and what is blocked into ``pack_dir``."""
     pack = Path(pack_dir)
     written: list[Path] = []
-    for rel, df in sorted(returns.rejected.items()):
+    rejected = redacted_rejected(returns) if redact else returns.rejected
+    for rel, df in sorted(rejected.items()):
         if len(df):
             written.append(_csv(df, pack / "rejected" / rejected_name(rel)))
-    report = returns.report
+    report = redacted_report(returns) if redact else returns.report
     written.append(_csv(report.issues, pack / "tables" / "validation_report.csv"))
     written.append(_csv(report.summary(), pack / "tables" / "validation_summary.csv"))
     written.append(_csv(returns.reconciliation, pack / "tables" / "reconciliation.csv"))

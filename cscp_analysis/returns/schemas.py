@@ -97,6 +97,11 @@ class Schema:
     as_at_note: str = ""  # an as-at rule that is not a simple start/pending date, in words
 
     @property
+    def record_level(self) -> bool:
+        """Rows about individual children, cases or people: their values never go into an evidence pack."""
+        return self.scope in ("extract", "register")
+
+    @property
     def sheet(self) -> str:
         """Name of the worksheet in the Excel template (the loader also accepts the first sheet)."""
         return self.name[:31]

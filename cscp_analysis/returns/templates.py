@@ -208,6 +208,10 @@ there is any error and 0 otherwise (warnings alone give 0).
   and blocks the table, or the agency's return for that quarter.
   A row whose parent row was rejected is rejected too (RET-041): the assessments of a rejected
   referral, the plans of a rejected conference.
+* The evidence pack is published, so it is redacted: for the extract and the registers (rows
+  about children, cases or people) a rejected row is given by its row number, rules and columns,
+  never by its values, and the report's value says `withheld`; in aggregate files a number from 1 to
+  the suppression threshold is shown as `c`. `cscp validate`, run by the analyst, shows the values.
 * A **warning** is reported; the row is used.
 * Nothing is dropped without being counted: `tables/reconciliation.csv` has, for every file,
   `received = accepted + rejected` and `accepted = used + after_period_end` (rows of the cumulative

@@ -45,3 +45,18 @@ def test_corrupted_demo(rule_id, tmp_path):
     lines = [line.strip() for line in out.getvalue().splitlines()]
     assert expected in lines, f"expected\n  {expected}\nin\n{out.getvalue()[:5000]}"
     assert code == expected_exit(rule_id), out.getvalue()[:5000]
+
+
+def test_pack_of_a_corrupted_demo_passes_the_privacy_scan(tmp_path):
+    from cscp_analysis.privacy import scan_pack
+    from cscp_analysis.returns import write_quarantine
+
+    from .corruptions import prt002, ret024, ret041, ret061
+
+    root = linked_copy(DEMO_DIR, tmp_path / "demo")
+    for corrupt in (ret024, ret041, ret061, prt002):
+        corrupt(root)
+    r = load_returns(root, "2026-27-Q2", CONFIG)
+    assert len(r.rejected) >= 3
+    write_quarantine(r, tmp_path / "pack")
+    assert scan_pack(tmp_path / "pack", r.tables, CONFIG.suppression_threshold) == []
