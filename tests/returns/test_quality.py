@@ -39,3 +39,17 @@ def test_returns_timeliness_and_rejections(data_dir):
     assert _value(dq, "2026-27-Q2", "POLICE", "indicators_supplied") == (5, 6)  # its total row was rejected
     assert _value(dq, "2026-27-Q2", "HEALTH", "commentary_received") == (1, 1)
     assert list(dq.columns) == ["period", "agency", "measure", "numerator", "denominator", "percent"]
+
+
+def test_unknown_ethnicity_in_partner_breakdowns(data_dir):
+    from .conftest import edit
+
+    def add(df):
+        extra = [dict(df.iloc[0], breakdown="ethnicity", group=g, numerator=n, denominator="")
+                 for g, n in (("White", "6"), ("Black", "2"), ("Unknown", "2"))]
+        import pandas as pd
+        return pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+
+    edit(data_dir, "2026-27-Q2/police.csv", add)  # first row: POL_DA_CHILDREN total 10
+    dq = data_quality(load(data_dir))
+    assert _value(dq, "2026-27-Q2", "POLICE", "ethnicity_unknown_in_breakdowns") == (2, 10)
