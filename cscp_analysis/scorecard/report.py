@@ -52,7 +52,7 @@ def scorecard_html(table: pd.DataFrame) -> str:
             ("target", "Target"), ("england", "England"), ("west_midlands", "West Midlands"),
             ("sn_median", "Neighbours' median"), ("better_worse_england", "Compared with England (95%)"),
             ("spc_variation", "SPC variation"), ("spc_assurance", "SPC assurance"), ("rag", "RAG"),
-            ("rag_reason", "Why")]
+            ("rag_reason", "Why"), ("commentary", "Agency's commentary")]
     out = ['<table class="cscp-table cscp-scorecard"><caption>Multi-agency performance scorecard, '
            f'{_e(table["period"].iloc[0]) if len(table) else ""}. RAG ratings are given in words with their '
            'reasons; c = suppressed (fewer than 6), x = not available, z = not applicable.</caption><thead><tr>']
@@ -73,6 +73,11 @@ def scorecard_html(table: pd.DataFrame) -> str:
                 unit = "%" if r["statistic"] == "percentage" and r["value"] not in ("c", "x", "") else ""
                 extra = "" if r["statistic"] in ("percentage", "count") else f' <small>{_e(r["unit"])}</small>'
                 cells.append(f"<td><strong>{_e(r['value'])}{unit}</strong>{extra}</td>")
+            elif key == "commentary":
+                if r["commentary_status"] == "missing":
+                    cells.append('<td><strong>Missing</strong>: no commentary received for the quarter</td>')
+                else:
+                    cells.append(f"<td>{_e(r['commentary'])}</td>")
             elif key == "indicator_id":
                 cells.append(f'<th scope="row">{_e(r[key])}</th>')
             else:

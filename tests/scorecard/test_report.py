@@ -1,0 +1,38 @@
+"""What the notebooks show: the accessible scorecard table and sentences counted from the results."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from cscp_analysis.narrative import Finding
+from cscp_analysis.scorecard import published_table
+from cscp_analysis.scorecard.report import findings_markdown, overview_sentences, scorecard_html
+
+
+def test_every_rag_colour_is_printed_as_a_word_with_its_reason(fixture_scorecard):
+    t = published_table(fixture_scorecard)
+    html = scorecard_html(t)
+    rows = re.findall(r"<tr>(.*?)</tr>", html)[1:]
+    assert len(rows) == len(t)
+    for row, (_, r) in zip(rows, t.iterrows(), strict=True):
+        assert f">{r['rag'].capitalize()}</td>" in row
+        assert r["rag_reason"].replace("'", "&#x27;") in row
+    assert "<caption>" in html and 'scope="col"' in html
+
+
+def test_overview_counts_the_ratings_and_names_missing_commentary(fixture_scorecard):
+    s = overview_sentences(fixture_scorecard)
+    counts = pd.Series([r.rag for r in fixture_scorecard]).value_counts()
+    assert s[0].startswith(f"{len(fixture_scorecard)} indicators for 2025-26-Q4 (Jan-Mar 2026): "
+                           f"{counts.get('red', 0)} red, {counts.get('amber', 0)} amber")
+    assert any(x.startswith("Commentary is missing for 1 indicator: HLT-02 (HEALTH)") for x in s)
+
+
+def test_findings_markdown_has_the_three_lists_even_when_one_is_empty():
+    f = [Finding("worried", "Something is wrong.", "independent", "scorecard", "T-01", "P1", "SC-WR-3", 2.0)]
+    md = findings_markdown(f)
+    assert "### What is working well\n\nNothing was drafted by the rules for this quarter." in md
+    assert "- Something is wrong. *(rule SC-WR-3; evidence T-01)*" in md
+    assert "### What needs to happen" in md and "### Context" not in md
