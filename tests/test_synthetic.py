@@ -535,7 +535,7 @@ def test_command_refuses_a_non_empty_folder_without_force(tmp_path, capsys):
     assert "not empty" in capsys.readouterr().err
     (out / "csc").mkdir()
     (out / "csc" / "stale.csv").write_text("old")
-    assert main(["--out", str(out), "--children", "3000", "--seed", "5", "--force", "--quiet"]) == 0
+    assert main(["--out", str(out), "--children", "3000", "--seed", "5", "--first", "2026-27-Q2", "--force", "--quiet"]) == 0
     assert (out / "keep.txt").read_text() == "mine"
     assert not (out / "csc" / "stale.csv").exists() and (out / "csc" / "referrals.csv").exists()
     assert main(["--out", str(tmp_path / "new"), "--children", "0"]) == 2
