@@ -47,6 +47,7 @@ class PartnershipConfig:
     due_days_after_period_end: int
     suppression_threshold: int
     cdop_threshold: int
+    cdop_min_total: int
     reference_group: str
     min_children_for_group: int
     missing_ethnicity_warning_pct: float
@@ -119,6 +120,7 @@ def load_partnership(path: str | Path | None = None) -> PartnershipConfig:
         due_days_after_period_end=int(ret.get("due_days_after_period_end", 30)),
         suppression_threshold=int(disc.get("threshold", 5)),
         cdop_threshold=int(disc.get("cdop_threshold", disc.get("threshold", 5))),
+        cdop_min_total=int(disc.get("cdop_min_total", 10)),
         reference_group=str(disp.get("reference_group", "WBRI")),
         min_children_for_group=int(disp.get("min_children_for_group", 10)),
         missing_ethnicity_warning_pct=float(disp.get("missing_ethnicity_warning_pct", 5.0)),

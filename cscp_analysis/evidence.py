@@ -120,29 +120,33 @@ class Pack:
         count_columns: Iterable[str] = (),
         source: str = "",
         number: str = "",
+        threshold: int | None = None,
     ) -> Path:
         """Write a published table to ``tables/<name>.csv``.
 
         ``count_columns`` are columns holding counts of children or events: every value must already
         be disclosure-controlled (no number from 1 to the threshold); a leak raises ``ValueError``.
+        ``threshold`` overrides the partnership's threshold for a stricter table (child deaths).
         """
         self._check_name(name)
+        limit = self.threshold if threshold is None else max(int(threshold), self.threshold)
         for col in count_columns:
             if col not in df.columns:
                 raise ValueError(f"table {name}: count column {col!r} is not in the table")
             vals = pd.to_numeric(df[col], errors="coerce")
-            leak = vals.between(1, self.threshold)
+            leak = vals.between(1, limit)
             if leak.any():
                 rows = list(df.index[leak][:5])
                 raise ValueError(
-                    f"table {name}: column {col!r} shows counts from 1 to {self.threshold} at rows {rows}; "
+                    f"table {name}: column {col!r} shows counts from 1 to {limit} at rows {rows}; "
                     "publish it through cscp_analysis.disclosure first"
                 )
         path = self.root / "tables" / f"{name}.csv"
         _atomic_write(path, deterministic_csv(df))
         self._catalogue(CatalogueEntry("table", name, title, lens, [f"tables/{name}.csv"], self.notebook,
                                        source=source, number=number,
-                                       extra={"count_columns": list(count_columns)} if count_columns else {}))
+                                       extra=({"count_columns": list(count_columns), "threshold": limit}
+                                              if count_columns else {})))
         return path
 
     # --- figures --------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ _ID_COLUMNS = {
     "missing_episodes": ["missing_id", "child_id"],
     "audits": ["case_ref"],
     "child_deaths": ["review_id"],
+    "reviews": ["review_id"],
+    "lado": ["allegation_id"],
 }
 _MIN_ID_LENGTH = 5  # shorter values (e.g. "12") are too common in any document to mean a child
 _TOKEN = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
@@ -89,7 +91,7 @@ def sensitive_tokens(tables: dict[str, pd.DataFrame], periods: Iterable = ()) ->
         dob = pd.to_datetime(children["date_of_birth"], errors="coerce").dropna()
         dobs = set(dob.dt.strftime("%Y-%m-%d").unique().tolist())
     allowed: set[str] = set()
-    child_level = set(_ID_COLUMNS) - {"audits", "child_deaths"}
+    child_level = set(_ID_COLUMNS) - {"audits", "child_deaths", "reviews", "lado"}
     for name, df in tables.items():
         if name not in child_level and isinstance(df, pd.DataFrame):
             allowed |= _dates_in(df)
@@ -143,15 +145,17 @@ def scan_pack(pack_dir: str | Path, tables: dict[str, pd.DataFrame], threshold: 
     pack_dir = Path(pack_dir)
     ids, dobs = sensitive_tokens(tables, periods)
     declared: dict[str, set[str]] = {}
+    limits: dict[str, int] = {}
     for e in catalogue:
         cols = set((e.extra or {}).get("count_columns", []))
         for f in e.files:
             if f.endswith(".csv"):
                 declared.setdefault(f, set()).update(cols)
+                limits[f] = max(limits.get(f, threshold), int((e.extra or {}).get("threshold", threshold)))
     findings: list[PrivacyFinding] = []
     for path in _text_files(pack_dir):
         rel = path.relative_to(pack_dir).as_posix()
         findings += _scan_text(path, rel, ids, dobs)
         if rel.startswith("tables/") and path.suffix == ".csv":
-            findings += _small_counts(path, rel, declared.get(rel, set()), threshold)
+            findings += _small_counts(path, rel, declared.get(rel, set()), limits.get(rel, threshold))
     return findings
