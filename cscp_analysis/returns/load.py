@@ -159,7 +159,7 @@ def _max_fields(data: bytes, delim: str, sample: int = 2_000_000) -> int:
     arr = np.frombuffer(data[:sample], dtype=np.uint8)
     if arr.size == 0:
         return 1
-    starts = np.concatenate(([0], np.flatnonzero(arr == 10) + 1))
+    starts = np.concatenate(([0], np.flatnonzero((arr == 10) | (arr == 13)) + 1))  # \n, \r\n or an old Mac's \r
     starts = starts[starts < arr.size]
     counts = np.add.reduceat((arr == ord(delim)), starts, dtype=np.int64)
     return int(counts.max()) + 1

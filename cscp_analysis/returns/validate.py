@@ -276,7 +276,8 @@ def _rel(path: Path, data_dir: Path) -> str:
 
 
 def _read(schema: Schema, folder: Path, stem: str, data_dir: Path, col: _Collector, *, expected_rel: str,
-          period: str | None = None, agency: str | None = None, missing_rule: str | None = "RET-006") -> _Source:
+          period: str | None = None, agency: str | None = None, missing_rule: str | None = "RET-006",
+          sheet: str | None = None) -> _Source:
     path, found = find_file(folder, stem)
     if path is None:
         if found:  # only formats we cannot read
@@ -295,7 +296,7 @@ def _read(schema: Schema, folder: Path, stem: str, data_dir: Path, col: _Collect
     for other in found:
         if other != path:
             col.add(_rel(other, data_dir), None, "", "RET-004", f"{path.name} was read; {other.name} is ignored", schema.name)
-    sheets = (schema.sheet, stem)
+    sheets = ((sheet,) if sheet else ()) + (schema.sheet, stem)  # the configured sheet, else the template's
     raw = read_table(path, rel, schema.column_names, schema.required_columns, sheets)
     src = _Source(schema, rel, raw, period, agency)
     for p in raw.problems:
@@ -449,8 +450,9 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
         qdir = data_dir / str(q)
         for agency, spec in config.returns.items():
             stem = Path(spec.file).stem
+            sheet = ((config.raw.get("returns") or {}).get("agencies") or {}).get(agency, {}).get("sheet")
             src = _read(SCHEMAS["partner_return"], qdir, stem, data_dir, col, expected_rel=f"{q}/{spec.file}",
-                        period=str(q), agency=agency, missing_rule=None)
+                        period=str(q), agency=agency, missing_rule=None, sheet=sheet)
             period_sources["partner_return"].append(src)
         for name in ("commentary", "submissions"):
             src = _read(SCHEMAS[name], qdir, name, data_dir, col, expected_rel=f"{q}/{name}.csv", period=str(q))
@@ -523,7 +525,6 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
         columns=["path", "sha256", "bytes"]).drop_duplicates("path").sort_values("path").reset_index(drop=True)
     public_issues = issues.sort_values(["file", "row", "rule_id", "column"], na_position="first", kind="stable")
     report = ValidationReport(public_issues[ISSUE_COLUMNS].reset_index(drop=True), str(period), reconciliation)
-    report._internal = public_issues.reset_index(drop=True)  # noqa: SLF001 - kept for data_quality
     return Returns(period=period, data_dir=data_dir, config=config, tables=final, report=report,
                    rejected=dict(sorted(rejected.items())), reconciliation=reconciliation, blocked=blocked,
                    inputs=inputs, extract_date=extract_date)

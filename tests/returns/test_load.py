@@ -160,3 +160,17 @@ def test_every_row_is_counted(tmp_path):
     assert len(raw.cells) == n and raw.rows[0] == 2 and raw.rows[-1] == n + 1
     assert np.all(np.diff(raw.rows) == 1)
     assert isinstance(raw.cells, pd.DataFrame)
+
+
+def test_old_mac_line_endings(tmp_path):
+    raw = _csv(tmp_path, (HEADER + "\r" + ROW + "\r" + ROW.replace("412", "7") + "\r").encode())
+    assert raw.cells["numerator"].tolist() == ["412", "7"] and raw.rows.tolist() == [2, 3]
+
+
+def test_a_sheet_named_in_the_configuration(tmp_path):
+    from cscp_analysis.returns.load import read_table as rt
+
+    good = [PR.column_names, ["2026-27-Q2", "POLICE", "POL_DA_CHILDREN", "total", "all", 9, None]]
+    path = _xlsx(tmp_path / "police.xlsx", {"Summary": [["x"]], "Q2 return": good})
+    raw = rt(path, "police.xlsx", PR.column_names, PR.required_columns, ("Q2 return", PR.sheet))
+    assert raw.cells["numerator"].tolist() == ["9"]
