@@ -69,19 +69,23 @@ class Session:
         display(Markdown(text))
 
     def figure(self, fig, name: str, title: str, lens: str, alt: str, data: pd.DataFrame | None = None,
-               source: str = "", number: str = "") -> None:
-        """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text."""
+               source: str = "", number: str = "", png_dpi: int = 150) -> None:
+        """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text.
+
+        ``png_dpi=300`` gives print resolution (the annual-report figure book).
+        """
         import base64
 
         from IPython.display import HTML, Markdown, display
 
-        files = self.pack.figure(fig, name, title, lens, alt, data, source=source, number=number)
+        files = self.pack.figure(fig, name, title, lens, alt, data, source=source, number=number, png_dpi=png_dpi)
         png = [f for f in files if f.suffix == ".png"][0]
         # an <img> with its alt attribute: nbconvert's lab template drops the alt of image outputs
         b64 = base64.b64encode(png.read_bytes()).decode("ascii")
         display(HTML(f'<img src="data:image/png;base64,{b64}" alt="{_escape(alt)}" '
                      f'style="max-width:720px;width:100%;height:auto">'))
-        display(Markdown(f"*Figure: {title}.* {alt}"))
+        label = f"{number}: " if number else "Figure: "
+        display(Markdown(f"*{label}{title}.* {alt}" + (f" Source: {source}." if source else "")))
 
 
 def _escape(text: str) -> str:
