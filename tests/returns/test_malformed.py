@@ -18,7 +18,7 @@ from cscp_analysis.returns import load_returns, validate_main
 from .conftest import CSC_CLEAN, PERIODS, TABLES, partner_rows
 from .corruptions import CONFIG
 
-SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 POLICE = pd.DataFrame(partner_rows(PERIODS[1], "POLICE", CONFIG)).to_csv(index=False, lineterminator="\n").encode()
 REFERRALS = pd.DataFrame(TABLES["referrals"]).to_csv(index=False, lineterminator="\n").encode()
