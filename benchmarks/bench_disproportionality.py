@@ -15,12 +15,12 @@ every characteristic and intersection, the partners' breakdowns, the missing-eth
 disclosure masks), publish every table through ``cscp_analysis.disclosure`` and draft the findings. The
 goal (issue 6): under 60 seconds and 4 GB on 2 cores.
 
-Measured (2 cores, Python 3.11, pandas 3.1, numpy 2.4; the shared machine under other work):
+Measured (2 cores, Python 3.11, pandas 3.1, numpy 2.4; a shared machine, load average about 2.5):
 
-    12,000,000 children (2.3 million in the extract; 3.3 million referrals over 4.5 years)
-    read 13.4 s, analyse 10.0 s, publish + findings 1.6 s: 25.0 s in all; peak memory 2.0 GB
-
-(see the closing note of the issue for the run these figures come from).
+    12,000,000 children: 2,643,487 in the extract, 3,621,830 referrals (642,870 children referred in
+    the latest twelve months), 8 windows
+    read 10.4 s, analyse 17.0 s, publish + findings 0.2 s: 27.7 s in all; peak memory 1.76 GB
+    (generating the extract, not timed: 2 min 5 s, 2.5 GB)
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ EXTRACT = {  # table -> columns read (everything the analysis uses, nothing else
     "cla_periods": ["child_id", "cla_start"],
     "missing_episodes": ["child_id", "missing_start"],
 }
-CATEGORIES = {"sex", "ethnicity", "disability"}
 
 
 def _read(data: Path):
@@ -58,13 +57,12 @@ def _read(data: Path):
 
     tables = {}
     for name, cols in EXTRACT.items():
-        dtype = {c: "category" for c in cols if c in CATEGORIES}
-        dtype["child_id"] = "str"
-        df = pd.read_csv(data / SCHEMAS[name].file, usecols=cols, dtype=dtype, engine="c")
-        for c in cols:
-            if c.endswith(("_date", "_start", "date_of_birth")):
-                df[c] = pd.to_datetime(df[c], format="%Y-%m-%d", errors="coerce")
-        tables[name] = df
+        dates = [c for c in cols if c.endswith(("_date", "_start", "date_of_birth"))]
+        # identifiers and codes as plain Python strings (object): faster to read than pandas' string dtype,
+        # and categoricals of millions of identifiers are far slower still
+        dtype = {c: object for c in cols if c not in dates}
+        tables[name] = pd.read_csv(data / SCHEMAS[name].file, usecols=cols, dtype=dtype, engine="c",
+                                   parse_dates=dates, date_format="%Y-%m-%d")
     pop = pd.read_csv(data / SCHEMAS["population"].file)
     partner = pd.concat([pd.read_csv(p, dtype={"group": "str"}) for p in sorted(data.glob("20*-Q*/*.csv"))
                          if p.name in ("education.csv", "youth_justice.csv", "police.csv")], ignore_index=True)

@@ -135,6 +135,62 @@ def _encode(values: pd.Series, codes: Sequence[str], fallback: int) -> tuple[np.
     return out, int(bad.sum())
 
 
+def _fnv1a(b: np.ndarray) -> np.ndarray:
+    """64-bit FNV-1a hash of each byte string (vectorised over the columns of its bytes). The NUL bytes
+    that pad a fixed-width array are skipped, so the hash does not depend on the array's width."""
+    width = b.dtype.itemsize
+    cols = b.view(np.uint8).reshape(len(b), width) if len(b) else np.zeros((0, width), np.uint8)
+    h = np.full(len(b), 14695981039346656037, dtype=np.uint64)
+    prime = np.uint64(1099511628211)
+    for j in range(width):
+        c = cols[:, j]
+        h = np.where(c != 0, (h ^ c.astype(np.uint64)) * prime, h)
+    return h
+
+
+def _as_bytes(values) -> np.ndarray | None:
+    """Identifiers as fixed-width ASCII bytes, or None when they are not plain ASCII text."""
+    try:
+        arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        if len(arr) and not all(isinstance(x, str) for x in arr[:: max(1, len(arr) // 1000)]):
+            arr = np.array([str(x) for x in arr], dtype=object)
+        return arr.astype("S")
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return None
+
+
+class _IdLookup:
+    """Positions of identifiers among the children's identifiers.
+
+    Fast path: identifiers as bytes, hashed to 64 bits (FNV-1a), looked up in a hash table of those
+    integers, and every match confirmed by comparing the bytes themselves, so a hash collision can
+    never link the wrong child (a collision among the children themselves switches to the exact path).
+    Exact path: ``pandas.Index.get_indexer``.
+    """
+
+    def __init__(self, ids: pd.Series):
+        self.index = pd.Index(ids)
+        self.bytes = _as_bytes(ids)
+        self.fast = self.bytes is not None
+        if self.fast:
+            self.hashes = pd.Index(_fnv1a(self.bytes))
+            if self.hashes.has_duplicates:
+                self.fast = False
+
+    def __call__(self, values: pd.Series) -> np.ndarray:
+        if self.fast:
+            b = _as_bytes(values)
+            if b is not None:
+                width = max(b.dtype.itemsize, self.bytes.dtype.itemsize)
+                b = b.astype(f"S{width}")
+                cand = self.hashes.get_indexer(_fnv1a(b))  # a hash table of 64-bit integers
+                found = cand >= 0
+                same = np.zeros(len(b), dtype=bool)
+                same[found] = self.bytes.astype(f"S{width}")[cand[found]] == b[found]
+                return np.where(same, cand, -1).astype(np.int32)
+        return self.index.get_indexer(values).astype(np.int32)
+
+
 def _days(values) -> np.ndarray:
     """Dates -> int32 days since 1970-01-01 (``_NO_DAY`` for a missing date)."""
     s = values if isinstance(values, pd.Series) else pd.Series(values)
@@ -150,12 +206,19 @@ _NO_DAY = np.iinfo(np.int32).min
 
 
 def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    d = days.astype("datetime64[D]")
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m0 = d.astype("datetime64[M]")
-    m = m0.astype(np.int64) % 12 + 1
-    dd = (d - m0.astype("datetime64[D]")).astype(np.int64) + 1
-    return y, m, dd
+    """Year, month, day of day numbers (days since 1970-01-01), by integer arithmetic: H. Hinnant's
+    ``civil_from_days`` (proleptic Gregorian calendar, eras of 400 years), much faster than
+    datetime64 conversions on millions of dates."""
+    z = np.asarray(days, dtype=np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
+    return y, m, d
 
 
 def age_in_years(dob_days: np.ndarray, on_days: np.ndarray) -> np.ndarray:
@@ -166,7 +229,7 @@ def age_in_years(dob_days: np.ndarray, on_days: np.ndarray) -> np.ndarray:
     """
     y1, m1, d1 = _ymd(dob_days)
     y2, m2, d2 = _ymd(on_days)
-    before = (m2 < m1) | ((m2 == m1) & (d2 < d1))
+    before = (m2 * 32 + d2) < (m1 * 32 + d1)
     age = y2 - y1 - before.astype(np.int64)
     # before birth: any day earlier than the date of birth is "unborn" (age -1)
     age = np.where(on_days < dob_days, -1, np.maximum(age, 0))
@@ -228,6 +291,7 @@ def prepare(tables: Mapping[str, pd.DataFrame], stages: Sequence[Stage] = STAGES
     ids = pd.Index(ch["child_id"])
     if ids.has_duplicates:
         raise ValueError(f"prepare: child_id is repeated in the children table, for example {ids[ids.duplicated()][0]!r}")
+    lookup = _IdLookup(ch["child_id"])
     notes: dict[str, int] = {}
     eth, notes["ethnicity_blank_or_unrecognised"] = _encode(ch["ethnicity"], ETH_CODES, _ETH_INDEX["NOBT"])
     sex, notes["sex_blank_or_unrecognised"] = _encode(ch["sex"], SEX_CODES, 2)
@@ -244,7 +308,7 @@ def prepare(tables: Mapping[str, pd.DataFrame], stages: Sequence[Stage] = STAGES
             continue
         if st.date not in t.columns or "child_id" not in t.columns:
             raise ValueError(f"prepare: table {st.table} needs columns child_id and {st.date}")
-        child = ids.get_indexer(t["child_id"]).astype(np.int32)
+        child = lookup(t["child_id"])
         day = _days(t[st.date])
         ok = (child >= 0) & (day != _NO_DAY)
         notes[f"{st.table}_unmatched_child"] = int((child < 0).sum())
@@ -525,16 +589,26 @@ def windows(period, quarters: int = 8, data_start: date | None = None) -> list[W
 
 def _cohort(ex: Extract, key: str, w: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Children with an event of ``key`` in ``w``: (child positions ascending, age band at first event,
-    number of events in the window per child)."""
+    number of events in the window per child). Cached on the extract: each table asks for it."""
+    cache = ex.__dict__.setdefault("_cohorts", {})
+    k = (key, w.start, w.end)
+    if k in cache:
+        return cache[k]
     child, day, band = ex.events[key]
     lo, hi = w.days
     a, b = np.searchsorted(day, lo, "left"), np.searchsorted(day, hi, "right")
     c, bd = child[a:b], band[a:b]
     if len(c) == 0:
-        return np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.int32)
-    # events are sorted by day: the first occurrence of each child is its first event in the window
-    uniq, first, counts = np.unique(c, return_index=True, return_counts=True)
-    return uniq.astype(np.int32), bd[first], counts.astype(np.int32)
+        out = (np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.int32))
+    else:
+        # events are sorted by day, so each child's first event in the window is its lowest position
+        first = np.full(ex.n_children, len(c), dtype=np.int64)
+        np.minimum.at(first, c, np.arange(len(c)))
+        uniq = np.flatnonzero(first < len(c)).astype(np.int32)
+        counts = np.bincount(c, minlength=ex.n_children)[uniq].astype(np.int32)
+        out = (uniq, bd[first[uniq]], counts)
+    cache[k] = out
+    return out
 
 
 def _meta(g: Grouping) -> dict:
@@ -667,7 +741,9 @@ def count_decision(ex: Extract, key: str, w: Window, gs: Sequence[Grouping]) -> 
         raise ValueError(f"stage {key!r} has no previous stage")
     pchild, pband, _ = _cohort(ex, prev, w)
     cchild, _, _ = _cohort(ex, key, w)
-    went = np.isin(pchild, cchild, assume_unique=True)
+    in_stage = np.zeros(ex.n_children, dtype=bool)
+    in_stage[cchild] = True
+    went = in_stage[pchild]
     unk = np.isin(ex.ethnicity[pchild], _UNKNOWN_IDX)
     frames = []
     for g in gs:

@@ -164,3 +164,24 @@ def test_blank_codes_fall_back_and_are_counted():
     assert list(ex.ethnicity) == [co.ETH_CODES.index("NOBT")] * 2
     with pytest.raises(ValueError, match="repeated"):
         co.prepare({"children": pd.concat([ch, ch])})
+
+
+def test_identifier_lookup_fast_and_exact_paths_agree(monkeypatch):
+    kids = pd.Series(["CH1", "CH22", "CH333", "Zoë", "7"], dtype=object)
+    events = pd.Series(["CH22", "CH333", "CH1", "CH4444", "CH22", "7"], dtype=object)
+    expected = pd.Index(kids).get_indexer(events)  # exact: pandas' own hash table of the strings
+    assert list(co._IdLookup(kids)(events)) == list(expected)  # non-ASCII "Zoë": the exact path
+    ascii_kids = kids.replace({"Zoë": "Z"})
+    fast = co._IdLookup(ascii_kids)
+    assert fast.fast
+    assert list(fast(events)) == list(pd.Index(ascii_kids).get_indexer(events))  # widths differ: S4 vs S6
+    # integers read as numbers
+    assert list(co._IdLookup(pd.Series([10, 20, 30]))(pd.Series([30, 40, 10]))) == [2, -1, 0]
+    # a hash collision among the children switches to the exact path; a collision with an unknown
+    # identifier never links it to the wrong child (the bytes are compared)
+    monkeypatch.setattr(co, "_fnv1a", lambda b: np.zeros(len(b), dtype=np.uint64))
+    collided = co._IdLookup(ascii_kids)
+    assert not collided.fast and list(collided(events)) == list(pd.Index(ascii_kids).get_indexer(events))
+    monkeypatch.setattr(co, "_fnv1a", lambda b: np.array([len(x) for x in b], dtype=np.uint64))
+    one = co._IdLookup(pd.Series(["AB"]))
+    assert one.fast and list(one(pd.Series(["AB", "CD"]))) == [0, -1]
