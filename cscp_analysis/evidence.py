@@ -39,6 +39,7 @@ __all__ = [
     "build_manifest",
     "deterministic_csv",
     "read_catalogue",
+    "read_table",
 ]
 
 # The four lenses of the partnership's Quality Assurance Framework (DESIGN §1), in the order the index shows them.
@@ -188,6 +189,18 @@ class Pack:
         path = self.root / name
         _atomic_write(path, content.encode("utf-8"))
         return path
+
+
+def read_table(pack_dir: str | Path, name: str) -> pd.DataFrame | None:
+    """A table already published in the pack being built (``tables/<name>.csv``), or ``None``.
+
+    Used by the scrutiny summary, which gathers what the other notebooks published rather than
+    computing it again, so that it can never disagree with them.
+    """
+    path = Path(pack_dir) / "tables" / f"{name}.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def read_catalogue(pack_dir: str | Path) -> list[CatalogueEntry]:

@@ -37,6 +37,8 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
     for entry in catalogue:
         by_lens[entry.lens].append(entry)
     reports = sorted(p.name for p in (pack_dir / "html").glob("*.html")) if (pack_dir / "html").exists() else []
+    # the scrutiny summary is the first page a reader opens
+    reports.sort(key=lambda r: (not r.startswith("05_scrutiny_summary"), r))
     notebook_lens = {e.notebook: e.lens for e in catalogue if e.notebook}
 
     parts = [
@@ -53,6 +55,9 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         parts.append(f"<li><a href='#{lens}'>{_e(LENSES[lens].split(':')[0])}</a></li>")
     parts.append("</ul></nav><main>")
 
+    if "05_scrutiny_summary.html" in reports:
+        parts.append("<p><strong>Start here: <a href='html/05_scrutiny_summary.html'>the scrutiny summary</a></strong>"
+                     " — what is working well, what we are worried about and what needs to happen, by priority.</p>")
     parts.append("<h2 id='reports'>Reports</h2><ul>")
     for r in reports:
         label = r[:-5].replace("_", " ")
