@@ -65,11 +65,24 @@ def redacted_report(returns) -> ValidationReport:
     """The report as the pack shows it: values withheld for record-level files, small numbers as ``c``."""
     issues = returns.report.issues.copy()
     record = issues["file"].isin(_record_level_files(returns)).to_numpy()
-    values = issues["value"].astype(str)
-    small = _small_number_pattern(returns.config.suppression_threshold)
-    masked = values.str.replace(small, "c", regex=True)
-    issues["value"] = np.where(record & (values != ""), WITHHELD, masked).astype(object)
+    values = issues["value"].astype(str).to_numpy(dtype=object)
+    out = values.copy()
+    out[record & (values != "")] = WITHHELD
+    if (~record).any():
+        small = _small_number_pattern(returns.config.suppression_threshold)
+        out[~record] = pd.Series(values[~record], dtype=object).str.replace(small, "c", regex=True).to_numpy(dtype=object)
+    issues["value"] = out
     return ValidationReport(issues, returns.report.period, returns.reconciliation)
+
+
+def _join_by(keys: pd.Series, texts: pd.Series) -> pd.Series:
+    """``"; "``-joined texts per key, in order; the costly join only for keys with several texts."""
+    df = pd.DataFrame({"k": keys.to_numpy(), "t": texts.to_numpy(dtype=object)})
+    several = df["k"].duplicated(keep=False).to_numpy()
+    one = df[~several].set_index("k")["t"]
+    if several.any():
+        one = pd.concat([one, df[several].groupby("k", sort=False)["t"].agg("; ".join)])
+    return one
 
 
 def redacted_rejected(returns) -> dict[str, pd.DataFrame]:
@@ -83,7 +96,8 @@ def redacted_rejected(returns) -> dict[str, pd.DataFrame]:
             mine = issues[(issues["file"] == rel) & (issues["severity"] == "error")]
             col = mine["column"].where(mine["column"] == "", mine["column"] + ": ")
             mine = mine.assign(reason=col + mine["rule_id"] + " " + mine["message"].str.rstrip("."))
-            rows = mine.dropna(subset=["row"]).groupby("row", sort=True)["reason"].agg("; ".join)
+            at_row = mine.dropna(subset=["row"])
+            rows = _join_by(at_row["row"], at_row["reason"])
             file_level = "; ".join(mine.loc[mine["row"].isna(), "reason"])
             reason = df["row"].map(rows).fillna(file_level) if len(rows) else pd.Series(file_level, index=df.index)
             out[rel] = pd.DataFrame({"row": df["row"], "rule_id": df["rule_id"], "reason": reason.to_numpy()})

@@ -107,17 +107,22 @@ class ValidationReport:
         out.append(f"{self.n_errors:,} error{'s' if self.n_errors != 1 else ''} and {self.n_warnings:,} "
                    f"warning{'s' if self.n_warnings != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}. "
                    "Errors reject the row (or the file) and block what is computed from it; warnings do not.")
-        lines = self.lines()
-        for file, grp in self.issues.groupby("file", sort=True):
-            ne = int((grp["severity"] == ERROR).sum())
-            nw = len(grp) - ne
+        iss = self.issues
+        shown_all = iss if max_per_rule is None else iss.groupby(["file", "rule_id"], sort=False).head(max_per_rule)
+        lines = self.lines(shown_all)  # only the lines printed are built
+        counts = iss.groupby(["file", "rule_id"], sort=True).size()
+        per_file = iss.groupby(["file", "severity"]).size()
+        shown_by = {k: g.index for k, g in shown_all.groupby(["file", "rule_id"], sort=True)}
+        for file in counts.index.get_level_values(0).unique():
+            ne = int(per_file.get((file, ERROR), 0))
+            nw = int(per_file.get((file, WARNING), 0))
             out.append("")
             out.append(f"{file}: {ne:,} error{'s' if ne != 1 else ''}, {nw:,} warning{'s' if nw != 1 else ''}")
-            for rule_id, sub in grp.groupby("rule_id", sort=True):
-                shown = sub if max_per_rule is None else sub.head(max_per_rule)
-                out.extend("  " + lines.loc[shown.index])
-                if len(sub) > len(shown):
-                    out.append(f"  ... and {len(sub) - len(shown):,} more {rule_id} in {file} "
+            for rule_id, n in counts.loc[file].items():
+                idx = shown_by[(file, rule_id)]
+                out.extend("  " + lines.loc[idx])
+                if n > len(idx):
+                    out.append(f"  ... and {n - len(idx):,} more {rule_id} in {file} "
                                "(every one is in tables/validation_report.csv)")
         out.append("")
         out.append("Count per rule")
