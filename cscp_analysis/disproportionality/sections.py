@@ -19,7 +19,7 @@ from . import cohorts as co
 from . import publish as pb
 from .findings import findings, sentences, twelve_months_to
 
-__all__ = ["Section", "Chart", "show", "show_chart", "data_quality", "rates", "rates_major", "rates_detailed",
+__all__ = ["Section", "Chart", "Blocked", "run", "show", "show_chart", "data_quality", "rates", "rates_major", "rates_detailed",
            "rates_other", "rates_intersections", "decisions", "forest_rri",
            "forest_decisions", "journey_chart", "age_standardised", "sensitivity", "trend_chart", "trend_summary",
            "partner", "real_data", "real_data_chart", "findings_section", "methods_box", "LENS"]
@@ -48,8 +48,42 @@ class Chart:
     sentences: list[str] = field(default_factory=list)
 
 
-def show(ctx, s: Section, heading: str = "What the numbers say") -> None:
-    """Publish the table into the pack, show it, then its sentences."""
+@dataclass
+class Blocked:
+    """The analysis could not run: the loader blocked a table it cannot do without."""
+
+    reason: str
+
+
+def run(ctx):
+    """The analysis for the notebook's session: a :class:`~.analysis.Results`, or :class:`Blocked` when
+    the population or children table was blocked by validation (the notebook then says so once and
+    every section is skipped, rather than the whole evidence pack failing)."""
+    from .analysis import analyse_returns
+
+    why = getattr(ctx.returns, "blocked_reason", None)
+    for table in ("population", "children"):
+        reason = why(table=table) if why else None
+        if reason:
+            return Blocked(f"The disproportionality analysis could not run: the {table} table was not usable "
+                           f"({reason}).")
+    return analyse_returns(ctx.returns, ctx.config, ctx.period)
+
+
+def _skip_if_blocked(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(res, *a, **kw):
+        return None if isinstance(res, Blocked) else fn(res, *a, **kw)
+
+    return wrapper
+
+
+def show(ctx, s: Section | None, heading: str = "What the numbers say") -> None:
+    """Publish the table into the pack, show it, then its sentences (nothing when the analysis was blocked)."""
+    if s is None:
+        return
     ctx.pack.table(s.table, s.name, s.title, LENS, count_columns=s.counts, source=_SRC)
     if s.note:
         ctx.note(s.note)
@@ -57,7 +91,9 @@ def show(ctx, s: Section, heading: str = "What the numbers say") -> None:
     ctx.findings(s.sentences, heading)
 
 
-def show_chart(ctx, c: Chart, heading: str = "What the numbers say") -> None:
+def show_chart(ctx, c: Chart | None, heading: str = "What the numbers say") -> None:
+    if c is None:
+        return
     ctx.figure(c.fig, c.name, c.title, LENS, c.alt, c.data, source=_SRC)
     if c.sentences:
         ctx.findings(c.sentences, heading)
@@ -68,6 +104,7 @@ def _stage_order(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(_o=df["stage"].map(order)).sort_values("_o", kind="mergesort").drop(columns="_o")
 
 
+@_skip_if_blocked
 def data_quality(res) -> Section:
     t = pb.publish_quality(res.latest_quality(), res.threshold)
     f = findings(res)
@@ -82,6 +119,7 @@ def data_quality(res) -> Section:
                    sentences(f, rules=("DISP-DQ",)), note)
 
 
+@_skip_if_blocked
 def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: tuple[str, ...] | None = None) -> Section:
     r = res.latest_rates()
     r = r[r["characteristic"].isin(characteristics)]
@@ -94,12 +132,14 @@ def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: 
     return Section(name, title, t, ["children"], sentences(f))
 
 
+@_skip_if_blocked
 def rates_major(res) -> Section:
     return rates(res, ("ethnicity_major",), "disproportionality_rates_major",
                  f"Rates per 10,000, relative rate indices and disproportionality ratios by major ethnic group, "
                  f"{twelve_months_to(res.latest)}")
 
 
+@_skip_if_blocked
 def rates_detailed(res) -> Section:
     s = rates(res, ("ethnicity",), "disproportionality_rates_detailed",
               f"Rates and ratios by detailed ethnic group (DfE codes), {twelve_months_to(res.latest)}")
@@ -108,6 +148,7 @@ def rates_detailed(res) -> Section:
     return s
 
 
+@_skip_if_blocked
 def rates_other(res) -> Section:
     s = rates(res, ("sex", "age_band", "disability"), "disproportionality_rates_sex_age_disability",
               f"Rates and ratios by sex, age band and disability, {twelve_months_to(res.latest)}")
@@ -117,6 +158,7 @@ def rates_other(res) -> Section:
     return s
 
 
+@_skip_if_blocked
 def rates_intersections(res) -> Section:
     s = rates(res, ("ethnicity_major_x_sex", "ethnicity_major_x_age_band"), "disproportionality_rates_intersections",
               f"Intersections: ethnic group by sex and by age band, {twelve_months_to(res.latest)}")
@@ -129,6 +171,7 @@ def rates_intersections(res) -> Section:
     return s
 
 
+@_skip_if_blocked
 def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethnicity", "sex", "age_band",
                                                       "disability")) -> Section:
     d = res.latest_decisions()
@@ -147,6 +190,7 @@ def _rri_table(res, characteristic: str) -> pd.DataFrame:
     return pb.publish_rates(r, res.threshold)
 
 
+@_skip_if_blocked
 def forest_rri(res, characteristic: str = "ethnicity_major") -> Chart:
     from ..charts import forest as F
 
@@ -159,6 +203,7 @@ def forest_rri(res, characteristic: str = "ethnicity_major") -> Chart:
     return Chart("disproportionality_forest_rri", title, fig, alt, data)
 
 
+@_skip_if_blocked
 def forest_decisions(res, characteristic: str = "ethnicity_major") -> Chart:
     from ..charts import forest as F
 
@@ -176,6 +221,7 @@ def forest_decisions(res, characteristic: str = "ethnicity_major") -> Chart:
     return Chart("disproportionality_forest_decisions", title, fig, alt, data)
 
 
+@_skip_if_blocked
 def journey_chart(res, characteristic: str = "ethnicity_major") -> Chart:
     from ..charts import journey as J
 
@@ -187,6 +233,7 @@ def journey_chart(res, characteristic: str = "ethnicity_major") -> Chart:
     return Chart("disproportionality_journey", title, fig, alt, data)
 
 
+@_skip_if_blocked
 def age_standardised(res) -> Section:
     t = pb.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
     changed = t[t["age_profile_changes_the_ratio"] == "yes"]
@@ -204,6 +251,7 @@ def age_standardised(res) -> Section:
                    ["children"], sent)
 
 
+@_skip_if_blocked
 def sensitivity(res) -> Section:
     t = pb.publish_sensitivity(res.sensitivity, res.latest_rates(), res.threshold)
     n = int((t["label"] != t["label_unknown_shared_like_population"]).sum())
@@ -214,6 +262,7 @@ def sensitivity(res) -> Section:
                    ["children"], sent)
 
 
+@_skip_if_blocked
 def trend_chart(res, characteristic: str = "ethnicity_major") -> Chart:
     from ..charts import journey as J
 
@@ -226,6 +275,7 @@ def trend_chart(res, characteristic: str = "ethnicity_major") -> Chart:
     return Chart("disproportionality_trend_chart", title, fig, alt, t)
 
 
+@_skip_if_blocked
 def trend_summary(res) -> Section:
     s = res.trend_summary
     keys = ["stage", "characteristic", "group"]
@@ -251,6 +301,7 @@ def trend_summary(res) -> Section:
                    sentences([x for x in f if x.rule == "DISP-TREND"]))
 
 
+@_skip_if_blocked
 def partner(res) -> Section:
     if res.partner is None or len(res.partner) == 0:
         return Section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex",
@@ -324,6 +375,7 @@ def real_data_chart(example: pd.DataFrame, year: int | None = None) -> Chart:
                               "rri_upper": "ratio_upper"}))
 
 
+@_skip_if_blocked
 def findings_section(res) -> Section:
     t = findings_table(findings(res))
     return Section("disproportionality_findings", "Every disproportionality finding, with the rule that produced it", t,
@@ -331,7 +383,9 @@ def findings_section(res) -> Section:
 
 
 def methods_box(res) -> str:
-    """The methods box (markdown), with the run's reference group and thresholds."""
+    """The methods box (markdown), with the run's reference group and thresholds (or why nothing follows)."""
+    if isinstance(res, Blocked):
+        return f"**{res.reason}**"
     return f"""**Methods: what the ratios mean and what they cannot show**
 
 * **Rate per 10,000**: children in a group reaching a stage in the twelve months, per 10,000 children of that group

@@ -85,3 +85,18 @@ def test_every_chart_has_alt_text_and_published_data(res):
     texts = [x.get_text() for x in fig.axes[0].texts]
     assert "c" in texts  # the suppressed Mixed rate is marked, not drawn
     matplotlib.pyplot.close(fig)
+
+
+def test_a_blocked_population_table_skips_every_section_instead_of_failing():
+    class Returns:
+        def blocked_reason(self, table=None, **kw):
+            return "population.csv:3: population: RET-021 not a whole number" if table == "population" else None
+
+    class Ctx:
+        returns = Returns()
+
+    res = S.run(Ctx())
+    assert isinstance(res, S.Blocked) and "population table was not usable" in res.reason
+    assert S.data_quality(res) is None and S.forest_rri(res) is None and S.rates_major(res) is None
+    S.show(None, S.decisions(res))  # nothing to publish, nothing shown
+    assert "could not run" in S.methods_box(res)
