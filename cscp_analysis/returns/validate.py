@@ -398,13 +398,8 @@ def _whole_file_rejected(src: _Source) -> pd.DataFrame | None:
     return df
 
 
-def _empty_typed(schema: Schema) -> pd.DataFrame:
-    t = build_table(schema, [])
-    return t.data
-
-
-def _public(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """Typed accepted rows as other modules see them: text columns ``str`` with NaN, _row last."""
+def _public(df: pd.DataFrame) -> pd.DataFrame:
+    """Accepted rows as other modules see them: a fresh 0..n-1 index, ``_row`` (and ``_file``) last."""
     return df.reset_index(drop=True)
 
 
@@ -520,7 +515,7 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
                                     if SCHEMAS[n].scope in ("extract", "register")}, period)
     final: dict[str, pd.DataFrame] = {}
     for name, df in accepted_full.items():
-        final[name] = _public(cut.get(name, df), SCHEMAS[name])
+        final[name] = _public(cut.get(name, df))
 
     reconciliation = _reconcile(sources, tables, rejected_mask, left_out)
     blocked = _blocked(sources, tables, rejected_mask, issues, period, config)
