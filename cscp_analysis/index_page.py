@@ -80,7 +80,7 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
                 number = f"{_e(f.number)}: " if f.number else ""
                 parts.append("<figure>")
                 if png:
-                    parts.append(f"<img src='{_e(png)}' alt='{_e(f.alt)}' loading='lazy'>")
+                    parts.append(f"<img src='{_e(png)}' alt='{_e(f.alt)}'>")
                 links = [f"<a href='{_e(svg)}'>SVG</a>" if svg else "", f"<a href='{_e(data)}'>data (CSV)</a>" if data else ""]
                 parts.append(f"<figcaption><strong>{number}{_e(f.title)}</strong><br>"
                              f"<span class='files'>{' · '.join(x for x in links if x)}</span></figcaption></figure>")

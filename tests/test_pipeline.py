@@ -18,7 +18,7 @@ import pytest
 from cscp_analysis import pipeline
 from cscp_analysis.cli import main as cli
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("quarter_pack")]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data_raw" / "demo"
@@ -40,14 +40,6 @@ def _quick_run(tmp: Path, out: Path, extra_cells=None, force=False):
     nbdir = _notebook_dir(tmp, extra_cells)
     return pipeline.run_quarter(PERIOD, DEMO, out, force=force, notebook_dir=nbdir,
                                 notebooks=[(1, "01_data_returns")], progress=None)
-
-
-@pytest.fixture(scope="session")
-def quarter_pack(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("outputs")
-    result = pipeline.run_quarter(None, DEMO, out, progress=None)
-    assert result.pack == out / PERIOD
-    return result.pack
 
 
 def test_pack_has_the_contracted_layout(quarter_pack):

@@ -1,0 +1,65 @@
+"""Shared fixtures: the demo quarter's pack (built once per test worker) and system tools.
+
+Tests that use the pack carry ``@pytest.mark.xdist_group("quarter_pack")`` so that, under
+``pytest -n 2 --dist loadgroup`` (what ``make test`` runs), they share one worker and one build.
+System tools the end-to-end tests need (Debian's ``chromium`` for the browser test, ``faketime`` to
+simulate another day) are installed on first use where the machine allows it (root and apt-get), as
+CI's fresh machine does; elsewhere those tests are skipped with a message saying how to install them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data_raw" / "demo"
+PERIOD = "2026-27-Q2"
+
+
+def _apt_install(package: str, binary: str) -> str | None:
+    """Path of ``binary``, installing Debian's ``package`` first if it is missing and we may."""
+    found = shutil.which(binary)
+    if found:
+        return found
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        return None
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for attempt in ([], ["update"]):
+        if attempt:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
+        r = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env,
+                           capture_output=True, timeout=900)
+        if r.returncode == 0 and shutil.which(binary):
+            return shutil.which(binary)
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = _apt_install("chromium", "chromium")
+    if not path:
+        pytest.skip("headless Chromium is not installed and cannot be installed here "
+                    "(needs root and apt-get: apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def faketime() -> str | None:
+    """The ``faketime`` command, or None (the determinism test then changes only the time zone)."""
+    return _apt_install("faketime", "faketime")
+
+
+@pytest.fixture(scope="session")
+def quarter_pack(tmp_path_factory) -> Path:
+    """The latest demo quarter's evidence pack, built once with ``cscp run``'s defaults."""
+    from cscp_analysis import pipeline
+
+    out = tmp_path_factory.mktemp("outputs")
+    result = pipeline.run_quarter(None, DEMO, out, progress=None)
+    assert result.pack == out / PERIOD
+    return result.pack
