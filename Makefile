@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	$(BIN)/python -c "from cscp_analysis.pipeline import ensure_kernel; ensure_kernel('$(KERNEL)')"
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv, install the package and register the Jupyter kernel

@@ -90,25 +90,32 @@ def _say(progress: Callable[[str], None] | None, msg: str) -> None:
 # --- kernel --------------------------------------------------------------------------------------
 
 
-def ensure_kernel(name: str = KERNEL_NAME) -> str:
-    """Make sure a Jupyter kernel called ``name`` runs this interpreter; install it into the environment if not.
+KERNEL_ARGV_EXTRA = ["--IPKernelApp.log_level=CRITICAL"]  # quiet kernels: a failing cell is reported by papermill
 
-    ``make`` registers the kernel at set-up; this is the safety net for ``pip install`` users.
+
+def ensure_kernel(name: str = KERNEL_NAME) -> str:
+    """Make sure a Jupyter kernel called ``name`` runs this interpreter; (re)install it in the environment if not.
+
+    ``make setup`` calls this too, so the kernel that JupyterLab offers and the one ``cscp run`` uses
+    are the same.
     """
     from jupyter_client.kernelspec import KernelSpecManager
 
     specs = KernelSpecManager().find_kernel_specs()
     if name in specs:
-        spec_file = Path(specs[name]) / "kernel.json"
         try:
-            argv = json.loads(spec_file.read_text())["argv"]
-            if Path(argv[0]).resolve() == Path(sys.executable).resolve() or argv[0] == sys.executable:
+            argv = json.loads((Path(specs[name]) / "kernel.json").read_text())["argv"]
+            if Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[-len(KERNEL_ARGV_EXTRA):] == KERNEL_ARGV_EXTRA:
                 return name
         except (OSError, ValueError, KeyError, IndexError):
             pass
     from ipykernel.kernelspec import install
 
-    install(kernel_name=name, display_name="Python (cscp-analysis)", prefix=sys.prefix)
+    where = Path(install(kernel_name=name, display_name="Python (cscp-analysis)", prefix=sys.prefix))
+    spec_file = where / "kernel.json"
+    spec = json.loads(spec_file.read_text())
+    spec["argv"] = [sys.executable, *spec["argv"][1:], *KERNEL_ARGV_EXTRA]
+    spec_file.write_text(json.dumps(spec, indent=1) + "\n")
     return name
 
 
