@@ -409,6 +409,8 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if failed_dir.exists():  # a notebook kept from an earlier failed run no longer describes the book
+        shutil.rmtree(failed_dir, ignore_errors=True)
     seconds = time.perf_counter() - t0
     _say(progress, f"book complete: {dest} ({seconds:.1f} s)")
     return RunResult(dest, seconds, [n for _, n in notebooks], timings)
