@@ -280,6 +280,7 @@ class Item:
     count_columns: tuple[str, ...] = ()
     threshold: int | None = None  # a stricter threshold than the partnership's (child deaths)
     draw: Callable[[], object] | None = None  # figures: returns a matplotlib Figure
+    display: tuple[str, ...] = ()  # tables: the columns shown in the HTML book (all when empty; the CSV has all)
     available: bool = True
     reason: str = ""  # why not available
 
@@ -308,6 +309,7 @@ class _Part:
     draw: Callable[[], object] | None = None
     counts: tuple[str, ...] = ()
     threshold: int | None = None
+    display: tuple[str, ...] = ()
 
 
 class Book:
@@ -390,7 +392,7 @@ class Book:
                 items.append(Item(**base, available=False, reason=missing.get(e.key, missing.get("*", "not built"))))
             else:
                 items.append(Item(**base, alt=self._yearly(part.alt), data=part.data, count_columns=tuple(part.counts),
-                                  threshold=part.threshold, draw=part.draw))
+                                  threshold=part.threshold, draw=part.draw, display=tuple(part.display)))
         heading, intro = CHAPTERS[key]
         ch = Chapter(key, heading, intro, items, [self._yearly(s) for s in sentences])
         self._cache[("chapter", key)] = ch
@@ -427,7 +429,9 @@ class Book:
             f"{len(yoy)} indicators, {n_pub} published for {fy}; of those with a preferred direction and a value shown "
             f"in both years, {int((judged['direction'] == 'better').sum())} moved in the better direction and "
             f"{int((judged['direction'] == 'worse').sum())} in the worse direction since {py}. RAG ratings at "
-            f"{self.year.end:%-d %B %Y}: " + _rag_words(yoy) + ".")
+            f"{self.year.end:%-d %B %Y}: " + _rag_words(yoy) + ".",
+            display=("indicator_id", "short_title", "unit", "value_previous_year", "value_year", "change", "direction",
+                     "target", "england", "compared_with_england", "rag_year_end"))
         pct = percentage_indicators(yoy)
         if len(pct):
             from .charts import annual as AC
@@ -461,14 +465,22 @@ class Book:
             parts[key] = _chart_part(fn, res)
         rates = S.rates_major(res)
         t = _as_year(rates.table, self.year)
-        parts["disproportionality_rates"] = _Part(t, _rates_summary(t), counts=tuple(rates.counts))
+        parts["disproportionality_rates"] = _Part(
+            t, _rates_summary(t), counts=tuple(rates.counts),
+            display=("stage", "group", "children", "rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower",
+                     "rri_upper", "disproportionality_ratio", "label"))
         dec = S.decisions(res, ("ethnicity_major",))
         t = _as_year(dec.table, self.year)
-        parts["disproportionality_decision_points"] = _Part(t, _decisions_summary(t), counts=tuple(dec.counts))
+        parts["disproportionality_decision_points"] = _Part(
+            t, _decisions_summary(t), counts=tuple(dec.counts),
+            display=("decision", "group", "children_at_previous_stage", "children_going_on", "percent_going_on", "ratio",
+                     "ratio_lower", "ratio_upper", "label"))
         tr = S.trend_summary(res)
         change = tr.table[tr.table["characteristic"] == "ethnicity_major"].reset_index(drop=True)
         change = change.rename(columns={"rri_year_earlier": "rri_previous_year", "rri_latest": "rri_year"})
-        parts["disproportionality_change"] = _Part(change, _change_summary(change))
+        parts["disproportionality_change"] = _Part(
+            change, _change_summary(change),
+            display=("stage", "group", "rri_previous_year", "rri_year", "change", "p_adjusted", "direction"))
         return parts, rates.sentences + dec.sentences + tr.sentences, {}
 
     # --- 3. audits ------------------------------------------------------------------------------
@@ -664,8 +676,10 @@ def show(ctx, chapter: Chapter) -> None:
         if it.kind == "table":
             ctx.pack.table(it.data, it.name, it.title, it.lens, count_columns=it.count_columns, source=it.source,
                            number=it.number, threshold=it.threshold)
-            ctx.show(it.data, caption=f"{it.number}: {it.title}")
-            ctx.note(f"*{it.number}.* {it.alt} Source: {it.source}. Data: `tables/{it.name}.csv`.")
+            shown = it.data[list(it.display)] if it.display else it.data
+            ctx.show(shown, caption=f"{it.number}: {it.title}")
+            more = " (with more columns)" if it.display else ""
+            ctx.note(f"*{it.number}.* {it.alt} Source: {it.source}. Data{more}: `tables/{it.name}.csv`.")
         else:
             fig = it.draw()
             ctx.figure(fig, it.name, it.title, it.lens, it.alt, data=it.data, source=it.source, number=it.number,

@@ -149,6 +149,7 @@ def test_every_item_has_its_number_title_alt_text_source_and_data(book):
         assert it.lens in ("independent", "provider", "professional", "citizen")
         if it.kind == "figure":
             assert callable(it.draw)
+        assert set(it.display) <= set(it.data.columns), it.name
     for ch in book.chapters():
         assert ch.sentences, ch.key
 
