@@ -41,10 +41,10 @@ verify: $(STAMP)  ## re-run a pack and compare its checksums: make verify ARGS=o
 	$(BIN)/cscp verify $(ARGS)
 
 test: $(STAMP)  ## run the whole test suite
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
 test-fast: $(STAMP)  ## the suite without the slow end-to-end notebook runs
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not slow and not browser" $(ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not browser" $(ARGS)
 
 lab: $(STAMP)  ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -119,7 +119,7 @@ def findings(returns) -> list[Finding]:
     """
     out: list[Finding] = []
     rec = received(returns)
-    names = dict(zip(rec["agency"], rec["agency_name"]))
+    names = dict(zip(rec["agency"], rec["agency_name"], strict=True))
     missing = rec[rec["status"] == "not received"]
     late = rec[rec["status"].str.endswith("late")]
     if missing.empty and late.empty:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -208,7 +208,7 @@ def period_of(day: date | pd.Timestamp) -> Period:
 # --- working days ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holiday_array(first_year: int, last_year: int) -> np.ndarray:
     import holidays
 

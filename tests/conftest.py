@@ -1,7 +1,8 @@
-"""Shared fixtures: the demo quarter's pack (built once per test worker) and system tools.
+"""Shared fixtures: the demo quarter's pack (built once per test session) and system tools.
 
-Tests that use the pack carry ``@pytest.mark.xdist_group("quarter_pack")`` so that, under
-``pytest -n 2 --dist loadgroup`` (what ``make test`` runs), they share one worker and one build.
+The pack is built once per test session, even under ``pytest -n 2`` (what ``make test`` runs): the
+first worker to need it builds it in the session's shared temporary folder, under a file lock, and
+the others wait for it and reuse it.
 System tools the end-to-end tests need (Debian's ``chromium`` for the browser test, ``faketime`` to
 simulate another day) are installed on first use where the machine allows it (root and apt-get), as
 CI's fresh machine does; elsewhere those tests are skipped with a message saying how to install them.
@@ -56,10 +57,22 @@ def faketime() -> str | None:
 
 @pytest.fixture(scope="session")
 def quarter_pack(tmp_path_factory) -> Path:
-    """The latest demo quarter's evidence pack, built once with ``cscp run``'s defaults."""
+    """The latest demo quarter's evidence pack, built once with ``cscp run``'s defaults (read-only for tests)."""
+    import fcntl
+
     from cscp_analysis import pipeline
 
-    out = tmp_path_factory.mktemp("outputs")
-    result = pipeline.run_quarter(None, DEMO, out, progress=None)
-    assert result.pack == out / PERIOD
-    return result.pack
+    basetemp = tmp_path_factory.getbasetemp()
+    # Under xdist each worker has its own basetemp inside the session's folder; share that folder.
+    # Without xdist, the basetemp is the session's own (its parent would outlive the session).
+    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+    out = shared / "quarter_pack_outputs"
+    with open(shared / "quarter_pack.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (out / PERIOD / "checksums.sha256").exists():
+                result = pipeline.run_quarter(None, DEMO, out, progress=None)
+                assert result.pack == out / PERIOD
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return out / PERIOD

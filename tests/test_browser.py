@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("quarter_pack")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

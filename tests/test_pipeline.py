@@ -18,7 +18,7 @@ import pytest
 from cscp_analysis import pipeline
 from cscp_analysis.cli import main as cli
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("quarter_pack")]
+pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data_raw" / "demo"
