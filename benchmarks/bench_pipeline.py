@@ -26,7 +26,7 @@ from cscp_analysis import pipeline  # noqa: E402
 def empty_notebooks(folder: Path, names: list[str]) -> None:
     for name in names:
         nb = nbformat.v4.new_notebook()
-        p = nbformat.v4.new_code_cell('period = ""')
+        p = nbformat.v4.new_code_cell('period = ""\nnotebook = ""')
         p.metadata["tags"] = ["parameters"]
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), p, nbformat.v4.new_code_cell("import cscp_analysis")]
         nb.metadata["kernelspec"] = {"name": pipeline.KERNEL_NAME, "display_name": "Python (cscp-analysis)", "language": "python"}

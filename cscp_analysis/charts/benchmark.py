@@ -79,11 +79,10 @@ def benchmark_bars(result, suppressed: bool = False, *, source: str = ""):
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
     sub = f"{b.get('la_name', 'Partnership')}: {b['value_label']}; others: {b['year_label']}"
-    finish(fig, ax, title=textwrap.shorten(f"{ind.id} {ind.label}", 80), xlabel=ind.unit or "count",
-           source=source or f"DfE {b.get('measure_title', '')} ({b['measure']}); partnership returns")
-    ax.set_title(textwrap.shorten(f"{ind.id} {ind.label}", 80), pad=16)
+    ax.set_title(textwrap.shorten(f"{ind.id} {ind.label}", 80), pad=16)  # room for the subtitle below it
     ax.text(0, 1.01, sub, transform=ax.transAxes, fontsize=8, color="#505050", va="bottom")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    finish(fig, ax, xlabel=ind.unit or "count",
+           source=source or f"DfE {b.get('measure_title', '')} ({b['measure']}); partnership returns")
     return fig
 
 
