@@ -53,7 +53,7 @@ benchmarks: $(STAMP)  ## run the speed benchmarks (see benchmarks/README.md)
 	$(BIN)/python benchmarks/run_all.py $(ARGS)
 
 lint: $(STAMP)  ## ruff
-	$(BIN)/ruff check cscp_analysis tests
+	$(BIN)/ruff check cscp_analysis tests benchmarks
 
 clean:  ## remove .venv and caches (never touches data_raw/ or outputs/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
