@@ -18,6 +18,8 @@ from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, new_figure
 __all__ = ["forest", "forest_alt"]
 
 HIGHER, LOWER = FOCUS, PALETTE[3]
+ADJUSTMENT_NOTE = ("Lines: each ratio's own 95% interval. Filled markers: significant after "
+                   "Benjamini-Hochberg adjustment for multiple comparisons.")
 SUPPRESSED_TEXT = "c"
 
 
@@ -90,15 +92,19 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
                Line2D([], [], marker="o", color="#505050", markerfacecolor="white", linestyle="none",
                       label="not significant / too few"),
                ]
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.025), ncol=3, fontsize=8, frameon=False)
+    height = fig.get_figheight()  # the strip under the axes is laid out in inches: source, note, legend
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.36 / height), ncol=3, fontsize=8,
+               frameon=False)
+    # The lines are each ratio's own 95% interval; the fill is the test after adjustment for multiple
+    # comparisons, so a line clear of 1 can still be hollow. Say so on the chart, not only in the methods.
+    fig.text(0.5, 0.2 / height, ADJUSTMENT_NOTE, fontsize=7.5, color="#505050", ha="center", va="bottom")
     ax.set_xlabel(xlabel or "Ratio (log scale; 1 = same as the reference)")
-    height = fig.get_figheight()
     if title:
         fig.suptitle(_wrap(title, 80), x=0.01, ha="left", fontsize=11, fontweight="bold")
     if source:
         fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="#505050", ha="left", va="bottom")
     lines = _wrap(title, 80).count("\n") + 1 if title else 0
-    fig.tight_layout(rect=(0, 0.55 / height, 1, 1 - (0.1 + 0.22 * lines) / height))
+    fig.tight_layout(rect=(0, 0.75 / height, 1, 1 - (0.1 + 0.22 * lines) / height))
     return fig
 
 
