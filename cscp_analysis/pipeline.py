@@ -286,70 +286,48 @@ def _abs(path: str) -> Path:
     return p if p.is_absolute() else PROJECT_ROOT / p
 
 
-@dataclass
-class _Build:
-    """One pack or book: validate the returns, run the notebooks into a staging folder, finalise, move.
+def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Path, out_dir: Path, dest: Path,
+           config, config_dir: Path, notebooks, notebook_dir: Path, kernel: str, jobs: int, progress,
+           started: str, title: str, subtitle: str, periods) -> dict[str, float]:
+    """Validate the returns, run the notebooks into a staging folder, finalise it and move it to ``dest``.
 
     Shared by :func:`run_quarter` and :func:`run_annual`. The staging folder sits beside the
     destination and becomes it only when complete; on any failure it is removed (a failed notebook
     is kept in ``<out>/_failed/<name>/`` for inspection), so a half-written pack never looks complete
-    and an earlier pack is never touched. ``parameters`` are those that tell this run apart (the
-    period, or the year); the notebooks also receive them.
+    and an earlier pack is never touched. ``parameters`` tell this run apart (the period, or the
+    year): the notebooks receive them and the manifest records them. Returns each notebook's time.
     """
+    from . import returns as R
+    from . import session
 
-    name: str
-    kind: str
-    period: str
-    data_dir: Path
-    out_dir: Path
-    dest: Path
-    config: object
-    config_dir: Path
-    notebooks: list
-    notebook_dir: Path
-    kernel: str
-    jobs: int
-    progress: Callable[[str], None] | None
-    started: str
-    parameters: dict
-    title: str
-    subtitle: str
-    periods: list
-
-    def run(self) -> dict[str, float]:
-        from . import returns as R
-        from . import session
-
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.name}.", suffix=".partial", dir=self.out_dir))
-        failed_dir = self.out_dir / "_failed" / self.name
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=out_dir))
+    failed_dir = out_dir / "_failed" / name
+    try:
+        _say(progress, "  validating returns")
+        returns = R.load_returns(data_dir, period, config)
+        R.write_quarantine(returns, staging)
+        if getattr(returns, "fatal", None):
+            raise RunError(f"the returns cannot be used: {returns.fatal}\n{returns.report.format()}")
+        cache = staging.parent / f"{staging.name}.returns.pkl"
+        session.save_cache(returns, cache)
+        params = {"period": period, **parameters, "data_dir": str(data_dir.resolve()),
+                  "output_dir": str(staging.resolve()), "config_dir": str(config_dir.resolve()),
+                  "returns_cache": str(cache)}
         try:
-            _say(self.progress, "  validating returns")
-            returns = R.load_returns(self.data_dir, self.period, self.config)
-            R.write_quarantine(returns, staging)
-            if getattr(returns, "fatal", None):
-                raise RunError(f"the returns cannot be used: {returns.fatal}\n{returns.report.format()}")
-            cache = staging.parent / f"{staging.name}.returns.pkl"
-            session.save_cache(returns, cache)
-            params = {"period": self.period, **self.parameters, "data_dir": str(self.data_dir.resolve()),
-                      "output_dir": str(staging.resolve()), "config_dir": str(self.config_dir.resolve()),
-                      "returns_cache": str(cache)}
-            try:
-                timings = _run_notebooks(self.notebooks, params, staging, failed_dir, self.kernel, self.jobs,
-                                         self.progress, self.notebook_dir)
-            finally:
-                cache.unlink(missing_ok=True)
-            parameters = {**self.parameters, "data_dir": _rel(self.data_dir), "config_dir": _rel(self.config_dir),
-                          "notebooks": [n for _, n in self.notebooks]}
-            _finalise(staging, kind=self.kind, parameters=parameters, returns=returns, started=self.started,
-                      title=self.title, subtitle=self.subtitle, periods=self.periods)
-            _move_into_place(staging, self.dest)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        if failed_dir.exists():  # a notebook kept from an earlier failed run no longer describes the pack
-            shutil.rmtree(failed_dir, ignore_errors=True)
-        return timings
-
+            timings = _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir)
+        finally:
+            cache.unlink(missing_ok=True)
+        recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
+                    "notebooks": [n for _, n in notebooks]}
+        _finalise(staging, kind=kind, parameters=recorded, returns=returns, started=started,
+                  title=title, subtitle=subtitle, periods=periods)
+        _move_into_place(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if failed_dir.exists():  # a notebook kept from an earlier failed run no longer describes the pack
+        shutil.rmtree(failed_dir, ignore_errors=True)
+    return timings
 
 
 def run_quarter(
@@ -386,14 +364,12 @@ def run_quarter(
     kernel = ensure_kernel()
     _say(progress, f"cscp run {label}: data {data_dir}, pack {dest}")
 
-    build = _Build(name=label, kind="quarter", period=label, data_dir=data_dir, out_dir=out_dir, dest=dest,
-                   config=config, config_dir=config_dir, notebooks=notebooks, notebook_dir=notebook_dir,
-                   kernel=kernel, jobs=jobs, progress=progress, started=started,
-                   parameters={"period": label},
-                   title=f"{config.name}: evidence pack {label}",
-                   subtitle="Quarterly evidence for the partnership and its Independent Scrutineer",
-                   periods=period_range(config.first_period, label))
-    timings = build.run()
+    timings = _build(name=label, kind="quarter", period=label, parameters={"period": label}, data_dir=data_dir,
+                     out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
+                     notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
+                     title=f"{config.name}: evidence pack {label}",
+                     subtitle="Quarterly evidence for the partnership and its Independent Scrutineer",
+                     periods=period_range(config.first_period, label))
     seconds = time.perf_counter() - t0
     _say(progress, f"pack complete: {dest} ({seconds:.1f} s)")
     return RunResult(dest, seconds, [n for _, n in notebooks], timings)
@@ -423,14 +399,12 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
         raise RunError(f"no annual notebook found in {notebook_dir}")
     kernel = ensure_kernel()
     _say(progress, f"cscp annual {fy}: data {data_dir}, book {dest}")
-    build = _Build(name=name, kind="annual", period=str(last), data_dir=data_dir, out_dir=out_dir, dest=dest,
-                   config=config, config_dir=config_dir, notebooks=notebooks, notebook_dir=notebook_dir,
-                   kernel=kernel, jobs=jobs, progress=progress, started=started,
-                   parameters={"year": fy.label},
-                   title=f"{config.name}: annual report figure book {fy}",
-                   subtitle="Every figure and table of the annual report, numbered, with alt text and data",
-                   periods=period_range(config.first_period, last))
-    timings = build.run()
+    timings = _build(name=name, kind="annual", period=str(last), parameters={"year": fy.label}, data_dir=data_dir,
+                     out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
+                     notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
+                     title=f"{config.name}: annual report figure book {fy}",
+                     subtitle="Every figure and table of the annual report, numbered, with alt text and data",
+                     periods=period_range(config.first_period, last))
     seconds = time.perf_counter() - t0
     _say(progress, f"book complete: {dest} ({seconds:.1f} s)")
     return RunResult(dest, seconds, [n for _, n in notebooks], timings)

@@ -72,6 +72,21 @@ def test_forest_plot_marks_suppressed_and_uses_a_log_scale(res):
     matplotlib.pyplot.close(fig)
 
 
+def test_forest_plot_says_its_lines_are_unadjusted_and_its_fill_is_adjusted(res):
+    t = pb.publish_rates(res.latest_rates())
+    fig = F.forest(t[t["characteristic"] == "ethnicity_major"], title="RRI", source="test")
+    texts = [x.get_text() for x in fig.texts]
+    assert any("own 95% interval" in x and "Benjamini-Hochberg" in x for x in texts)
+    # the note sits below the axes and above the source line, inside the figure
+    fig.canvas.draw()
+    note = next(x for x in fig.texts if "Benjamini-Hochberg" in x.get_text())
+    source = next(x for x in fig.texts if x.get_text().startswith("Source:"))
+    axes_bottom = fig.axes[0].get_tightbbox().y0
+    note_box, source_box = note.get_window_extent(), source.get_window_extent()
+    assert source_box.y1 <= note_box.y0 and note_box.y1 < axes_bottom
+    matplotlib.pyplot.close(fig)
+
+
 def test_every_chart_has_alt_text_and_published_data(res):
     for c in (S.forest_rri(res), S.forest_decisions(res), S.journey_chart(res), S.trend_chart(res)):
         assert len(c.alt) > 40 and len(c.data)
