@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference as ref
+from .errors import CscpError
 
 __all__ = [
     "Measure",
@@ -74,7 +75,7 @@ INNER_OUTER_LONDON = ("E13000001", "E13000002")
 PER_10K = "per 10,000 children aged 0-17"
 
 
-class BenchmarkError(ValueError):
+class BenchmarkError(CscpError, ValueError):
     """A request we cannot answer (unknown authority, year outside the data); the message says why."""
 
 

@@ -38,6 +38,8 @@ from scipy.linalg import null_space
 
 from cscp_analysis.stats._checks import _numeric, _rows
 
+from .errors import CscpError
+
 __all__ = [
     "SUPPRESSED",
     "NOT_AVAILABLE",
@@ -64,7 +66,7 @@ SYMBOLS = {SUPPRESSED: "suppressed to protect confidentiality", NOT_AVAILABLE: "
 DEFAULT_THRESHOLD = 5
 
 
-class DisclosureError(ValueError):
+class DisclosureError(CscpError, ValueError):
     """A published table would disclose a small count."""
 
 

@@ -22,6 +22,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from .errors import CscpError
+
 __all__ = [
     "Period",
     "FinancialYear",
@@ -39,7 +41,7 @@ _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
 _YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(CscpError, ValueError):
     """A period or year written in a form we cannot read."""
 
 

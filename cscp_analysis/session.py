@@ -21,13 +21,14 @@ from pathlib import Path
 import pandas as pd
 
 from .config import PartnershipConfig, load_partnership
+from .errors import CscpError
 from .evidence import Pack
 from .periods import Period, parse_period
 
 __all__ = ["Session", "start", "save_cache", "load_cache", "ParameterError"]
 
 
-class ParameterError(ValueError):
+class ParameterError(CscpError, ValueError):
     """A notebook parameter is missing or wrong; the message names it."""
 
 
