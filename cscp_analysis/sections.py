@@ -57,6 +57,8 @@ class Table:
     lens: str = ""  # "" = the section's lens
     number: str = ""  # "Table 3" in a numbered book
     shown: bool = True  # False: written to the pack (CSV) but not shown on the page
+    view: pd.DataFrame | None = None  # what the page shows, when it is a part of the published table
+    html: str = ""  # an accessible HTML rendering to show instead of the generic table
     unavailable: str = ""  # why the table could not be built this period
 
     def __post_init__(self) -> None:
@@ -95,6 +97,8 @@ class Section:
     findings: list[Finding] = field(default_factory=list)
     unavailable: str = ""  # why the whole section could not be built this period
     figures_first: bool = True  # show figures before tables; False keeps the order they were added in
+    findings_heading: str = "What the numbers say"
+    findings_by_line: bool = False  # group the findings under the Signs of Safety lines, each with a heading
     _order: list[str] = field(default_factory=list, repr=False)
 
     # --- building -------------------------------------------------------------------------------

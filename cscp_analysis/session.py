@@ -26,7 +26,7 @@ from .errors import CscpError
 from .evidence import Pack
 from .narrative import KINDS, Finding, findings_table
 from .periods import Period, parse_period
-from .sections import Figure, Section
+from .sections import Figure, Section, Table
 
 __all__ = ["Session", "start", "save_cache", "load_cache", "ParameterError"]
 
@@ -77,14 +77,27 @@ class Session:
                 self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
                                 source=sec.source, number=item.number, threshold=item.threshold)
                 if item.shown:
-                    shown = item.data[list(item.display)] if item.display else item.data
-                    self.show_table(shown, caption=f"{item.number}: {item.title}" if item.number else item.title)
+                    self._show_published(item)
                 if item.summary:
                     more = " (with more columns)" if item.display else ""
                     source = f" Source: {sec.source}." if sec.source else ""
                     label = f"*{item.number}.* " if item.number else ""
                     self.note(f"{label}{item.summary}{source} Data{more}: `tables/{item.name}.csv`.")
-        self.findings(sec.findings, heading)
+        if sec.findings_by_line:
+            self.findings_by_line(sec.findings)
+        else:
+            self.findings(sec.findings, heading if heading != "What the numbers say" else sec.findings_heading)
+
+    def _show_published(self, table: Table) -> None:
+        from IPython.display import HTML, display
+
+        if table.html:
+            display(HTML(table.html))
+            return
+        shown = table.view if table.view is not None else table.data
+        if table.display:
+            shown = shown[list(table.display)]
+        self.show_table(shown, caption=f"{table.number}: {table.title}" if table.number else table.title)
 
     def show_contents(self, caption: str) -> None:
         """The tables and figures of every section shown so far, with their lens and the records counted."""
@@ -127,6 +140,20 @@ class Session:
             display(Markdown(f"**{heading}**: nothing to report for this period."))
             return
         display(Markdown(f"**{heading}**\n\n" + "\n".join(lines)))
+
+    def findings_by_line(self, findings) -> None:
+        """Findings under the three Signs of Safety lines, each line with a heading (context last, if any)."""
+        from IPython.display import Markdown, display
+
+        parts = []
+        for kind, heading in KINDS.items():
+            items = [f for f in findings if f.kind == kind]
+            if kind == "context" and not items:
+                continue
+            parts.append(f"### {heading}\n")
+            parts += [f"- {f.text}" for f in items] or ["Nothing was drafted by the rules for this period."]
+            parts.append("")
+        display(Markdown("\n".join(parts)))
 
     def note(self, text: str) -> None:
         from IPython.display import Markdown, display
