@@ -57,6 +57,7 @@ class Table:
     lens: str = ""  # "" = the section's lens
     number: str = ""  # "Table 3" in a numbered book
     shown: bool = True  # False: written to the pack (CSV) but not shown on the page
+    written: bool = True  # False: already in the pack (written by the pipeline); shown only
     view: pd.DataFrame | None = None  # what the page shows, when it is a part of the published table
     html: str = ""  # an accessible HTML rendering to show instead of the generic table
     unavailable: str = ""  # why the table could not be built this period

@@ -74,8 +74,9 @@ class Session:
                 self.figure(item.draw(), item.name, item.title, lens, item.alt, data=sec.figure_data(item),
                             source=sec.source, number=item.number, png_dpi=item.dpi)
             else:
-                self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
-                                source=sec.source, number=item.number, threshold=item.threshold)
+                if item.written:
+                    self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
+                                    source=sec.source, number=item.number, threshold=item.threshold)
                 if item.shown:
                     self._show_published(item)
                 if item.summary:
