@@ -94,7 +94,7 @@ def fmt(value, decimals: int) -> str:
     """A number rounded half away from zero to ``decimals`` places, as text ('' when missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    from ..benchmarking import round_half_up
+    from ..disclosure import round_half_up
 
     v = round_half_up(float(value), decimals)
     return f"{v:.{decimals}f}"
