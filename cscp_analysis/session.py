@@ -69,7 +69,7 @@ class Session:
             lens = sec.lens_of(item)
             if item.unavailable:
                 label = f"{item.number}: " if item.number else ""
-                self.note(f"**{label}{item.title}.** Not available this period: {item.unavailable}.")
+                self.note(f"**{label}{item.title}.** Not available: {item.unavailable}.")
             elif isinstance(item, Figure):
                 self.figure(item.draw(), item.name, item.title, lens, item.alt, data=sec.figure_data(item),
                             source=sec.source, number=item.number, png_dpi=item.dpi)
