@@ -20,11 +20,11 @@ import pytest
 from scipy import stats as sps
 
 from cscp_analysis import annual
+from cscp_analysis import disclosure as D
 from cscp_analysis.assurance import year as assurance_year
+from cscp_analysis.periods import FinancialYear
 from cscp_analysis.scorecard import year as scorecard_year
 from cscp_analysis.sections import Figure
-from cscp_analysis import disclosure as D
-from cscp_analysis.periods import FinancialYear
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data_raw" / "demo"

@@ -15,7 +15,6 @@ small-number suppression, and no percentage is shown from a suppressed count.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
@@ -30,7 +29,6 @@ __all__ = [
     "likert_summary",
     "likert_change",
     "session_themes",
-    "diverging_positions",
     "published_likert",
     "published_change",
     "section",
@@ -256,23 +254,3 @@ def _findings(sec, p: Period, w: PeriodWords) -> list[Finding]:
                                    "assurance", "table assurance_voice_themes", priority="P4", rule="VOI-04",
                                    weight=0.5))
     return out
-
-
-def diverging_positions(summary: pd.DataFrame) -> pd.DataFrame:
-    """Left edge and width of each segment of a centred diverging bar (percentage points).
-
-    From the three-way split of :func:`likert_summary` (``pct_disagree``, ``pct_neither``,
-    ``pct_agree``): "neither" straddles zero, disagreement sits to its left and agreement to its right.
-    One row per item and segment: ``item_id``, ``segment``, ``left``, ``width``. A segment whose
-    percentage is missing (suppressed) has NaN width and left.
-    """
-    d, n, a = (pd.to_numeric(summary[f"pct_{k}"], errors="coerce").to_numpy(dtype=float)
-               for k in ("disagree", "neither", "agree"))
-    lefts = np.column_stack([-n / 2 - d, -n / 2, n / 2])
-    widths = np.column_stack([d, n, a])
-    return pd.DataFrame({
-        "item_id": np.repeat(summary["item_id"].to_numpy(), 3),
-        "segment": np.tile(["disagree", "neither", "agree"], len(summary)),
-        "left": lefts.ravel(),
-        "width": widths.ravel(),
-    })

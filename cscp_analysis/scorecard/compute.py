@@ -31,6 +31,7 @@ from scipy.stats import binom
 from ..periods import Period, parse_period
 from .measures import MEASURES, MeasureData, MeasureError, Windows
 from .registry import Indicator, IndicatorError, load_indicators
+from .spc import MIN_SPC_POINTS, run_xmr
 
 __all__ = [
     "CONFIDENCE",
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 CONFIDENCE = (0.95, 0.998)
-MIN_SPC_POINTS = 8  # fewer points: no SPC chart; 8 to 12 points give provisional limits (stats.xmr: 13)
 ESTIMATE_COLUMNS = ["label", "start", "end", "numerator", "denominator", "value", "lower_ci", "upper_ci",
                     "lower_998", "upper_998", "note"]
 
@@ -433,7 +433,7 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
 
 def _spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.DataFrame | None, dict]:
     """XmR chart of the series (``stats.xmr``), points without a value left out."""
-    from .spc import run_xmr
+
 
     return run_xmr(ind, series, period)
 

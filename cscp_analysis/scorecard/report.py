@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..charts import RAG_COLOURS
@@ -17,6 +18,7 @@ from ..narrative import KINDS, findings_table
 from .publish import suppression_flags
 
 __all__ = [
+    "spc_alt",
     "scorecard_html",
     "overview_sentences",
     "findings_markdown",
@@ -197,3 +199,35 @@ def commentary_sentences(sc) -> list[str]:
     for r in missing:
         out.append(f"Missing: {r.indicator.agency}'s commentary on {r.indicator.id} {r.indicator.label}.")
     return out
+
+
+def spc_alt(result, series: pd.DataFrame) -> str:
+    """A description of one indicator's SPC chart, from its published numbers."""
+    from ..charts.spc import series_for
+    from .narrative import describe_special_causes, when
+
+    ind = result.indicator
+    s = series_for(series, ind.id) if "indicator_id" in series.columns else series
+    if not len(s):
+        return f"{ind.title}: no SPC chart ({(result.spc_summary or {}).get('note', 'no series')})."
+    freq = "monthly" if result.spc_frequency == "monthly" else "quarterly"
+    last = s.iloc[-1]
+    unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ("%" if ind.unit == "%" else "")
+    text = (f"{ind.title}: {freq} values from {when(str(s['label'].iloc[0]))} to {when(str(last['label']))}, "
+            f"mean {last['mean']}{unit}, process limits {last['lower_process_limit']}{unit} to "
+            f"{last['upper_process_limit']}{unit}. The latest value ({when(str(last['label']))}) is {last['value']}"
+            f"{unit if last['value'] != 'c' else ' (suppressed)'}, "
+            f"{str(last['point_type']).replace('_', ' ')}.")
+    special = s[s["point_type"].astype(str) != "common_cause"].copy()
+    if len(special) and result.spc is not None:
+        raw = result.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
+        raw = raw[raw["label"].astype(str).isin(set(special["label"].astype(str)))]
+        text += f" Special-cause points: {describe_special_causes(raw)}."
+    else:
+        text += " No special-cause points."
+    if ind.target is not None:
+        text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
+    n_c = int((s["value"].astype(str) == "c").sum())
+    if n_c:
+        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} suppressed (fewer than 6 children or events) and marked c."
+    return text
