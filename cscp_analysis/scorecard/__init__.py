@@ -16,6 +16,7 @@ Typical use in a notebook::
     findings = sc.findings()                       # narrative.Finding objects
 """
 
+from . import catalogue  # noqa: F401  (registers every measure)
 from .compute import CONFIDENCE, IndicatorResult, Scorecard, compute, compute_indicator, median_interval
 from .measures import MEASURES, MeasureError, measure
 from .narrative import RULES, scorecard_findings

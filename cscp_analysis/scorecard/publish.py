@@ -159,8 +159,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
     does not apply, as for a count, as ``z``), then the secondary rule of :func:`suppression_flags`,
     checked with :func:`cscp_analysis.disclosure.check_disclosure` before it is returned.
     """
-    from .. import disclosure as D
-
+    from .. import disclosure
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     f = scorecard_frame(sc).reset_index(drop=True)
     results = list(sc)
@@ -177,7 +176,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         for c in _COUNT_COLUMNS:
             if c.endswith("denominator"):
                 na[c] = block["statistic"].isin(["count", "median_days"]).to_numpy()
-        pub = D.publish_table(block, counts=_COUNT_COLUMNS, derived=_DERIVED, threshold=t, decimals=int(d),
+        pub = disclosure.publish_table(block, counts=_COUNT_COLUMNS, derived=_DERIVED, threshold=t, decimals=int(d),
                               not_applicable=na)
         parts.append(pub.table)
     out = pd.concat(parts).sort_index()
@@ -185,11 +184,11 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         ind = r.indicator
         flags = suppression_flags(r, t)
         if flags["rolling"]:
-            out.at[i, "rolling_12_months"] = D.SUPPRESSED
+            out.at[i, "rolling_12_months"] = disclosure.SUPPRESSED
         if flags["comparable"] and r.benchmark.get("status") == "ok":
-            out.at[i, "benchmark_value"] = D.SUPPRESSED
+            out.at[i, "benchmark_value"] = disclosure.SUPPRESSED
             for c in _FROM_COMPARABLE:
-                out.at[i, c] = D.SUPPRESSED
+                out.at[i, c] = disclosure.SUPPRESSED
         b = r.benchmark or {}
         bd = b.get("decimals", ind.decimals)
         for c in ("england", "west_midlands", "sn_median"):
@@ -199,15 +198,15 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         out.at[i, "target"] = "" if ind.target is None else fmt(ind.target, ind.decimals)
         for c in ("sn_rank", "sn_ranked", "sn_quartile", "benchmark_year"):
             v = out.at[i, c]
-            if v not in (D.SUPPRESSED,):
+            if v not in (disclosure.SUPPRESSED,):
                 out.at[i, c] = "" if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else str(int(v))
         if ind.statistic == "count":  # a complete count has no interval
-            out.at[i, "lower_ci"] = out.at[i, "upper_ci"] = D.NOT_APPLICABLE
+            out.at[i, "lower_ci"] = out.at[i, "upper_ci"] = disclosure.NOT_APPLICABLE
         if r.status != "ok":
             for c in list(_DERIVED) + ["numerator", "denominator"]:
-                out.at[i, c] = D.NOT_AVAILABLE
+                out.at[i, c] = disclosure.NOT_AVAILABLE
     out = out[PUBLISHED_COLUMNS].reset_index(drop=True)
-    D.check_disclosure(out, counts=["numerator", "denominator"], threshold=t,
+    disclosure.check_disclosure(out, counts=["numerator", "denominator"], threshold=t,
                        derived={"value": ["numerator", "denominator"], "lower_ci": ["numerator"],
                                 "upper_ci": ["numerator"]})
     return out
@@ -223,8 +222,7 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
     a quarter with exactly one suppressed month has its next smallest month suppressed too, so that
     the quarter's published value cannot give it away.
     """
-    from .. import disclosure as D
-
+    from .. import disclosure
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     frames = []
     for r in sc:
@@ -232,9 +230,9 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
             continue
         s = r.spc.reset_index(drop=True)
         ind = r.indicator
-        sup = D.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
+        sup = disclosure.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
         if _den_counted(ind):
-            sup |= D.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
+            sup |= disclosure.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
         if _sums_of_parts(ind) and r.spc_frequency == "monthly":
             quarter = pd.PeriodIndex(pd.to_datetime(s["end"]), freq="Q-MAR").astype(str)
             for q in pd.unique(quarter):  # tens of quarters
@@ -243,15 +241,15 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
                     others = [i for i in idx if not sup[i]]
                     sup[min(others, key=lambda i: (s["numerator"].iloc[i], i))] = True
         d = ind.decimals
-        val = D.format_numbers(s["value"].to_numpy(dtype=float), d)
+        val = disclosure.format_numbers(s["value"].to_numpy(dtype=float), d)
         frames.append(pd.DataFrame({
             "indicator_id": ind.id,
             "frequency": r.spc_frequency,
             "label": s["label"].astype(str).to_numpy(),
-            "value": np.where(sup, D.SUPPRESSED, val),
-            "mean": D.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
-            "lower_process_limit": D.format_numbers(s["lpl"].to_numpy(dtype=float), d + 1),
-            "upper_process_limit": D.format_numbers(s["upl"].to_numpy(dtype=float), d + 1),
+            "value": np.where(sup, disclosure.SUPPRESSED, val),
+            "mean": disclosure.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
+            "lower_process_limit": disclosure.format_numbers(s["lpl"].to_numpy(dtype=float), d + 1),
+            "upper_process_limit": disclosure.format_numbers(s["upl"].to_numpy(dtype=float), d + 1),
             "point_type": s["point_type"].astype(str).to_numpy(),
             "suppressed": sup,
         }))
