@@ -19,7 +19,7 @@ the notebook keeps one rendering path: the PDF shows exactly what the HTML page 
 **The print style sheet**: A4 with 18 mm side margins; the marking (when given) centred at the top
 and bottom of every page and, as text a screen reader reads, at the head of the first page; "Page n
 of m" at the foot; headings kept with what follows them; table rows, figures and images never split
-across pages, header rows repeated; cells holding a number or a symbol (``c``, ``x``) right-aligned;
+across pages, header rows repeated; a table of nine columns or more on landscape pages; cells holding a number or a symbol (``c``, ``x``) right-aligned;
 images scaled down to the width of the text.
 
 **Tagged PDF/UA-1** (WeasyPrint's ``pdf_variant="pdf/ua-1"``, which switches on ``pdf_tags``): a
@@ -48,6 +48,8 @@ _DROP_SELECTORS = (
     "a.anchor-link, [data-mime-type='application/vnd.jupyter.stderr']"
 )
 _DROP_TAGS = ("script", "link", "meta", "noscript", "template", "button", "input", "title")
+# A table with this many columns or more is printed on landscape pages, across the full text width.
+WIDE_TABLE_COLUMNS = 9
 # A table cell holding a number or a disclosure symbol is right-aligned so that columns line up.
 _NUMBER_CELL = re.compile(r"[-−+]?[0-9][0-9,]*(\.[0-9]+)?\s*%?|[-−+]?\.[0-9]+|\[?(c|x|z|u|low)\]?")
 
@@ -71,6 +73,7 @@ def print_stylesheet(marking: str | None = None) -> str:
         f"{margin_marking}"
         '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }\n'
         "}\n"
+        "@page wide { size: A4 landscape; }\n"
         f"{first_page}"
         "html { font-family: Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif; font-size: 10pt;\n"
         "       line-height: 1.35; color: #0b0c0c; }\n"
@@ -88,9 +91,13 @@ def print_stylesheet(marking: str | None = None) -> str:
         "caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 1mm; }\n"
         "th, td { border-bottom: 0.5pt solid #b1b4b6; padding: 1mm 1.5mm; vertical-align: top;\n"
         "         text-align: left; overflow-wrap: break-word; }\n"
-        "th { border-bottom: 1pt solid #0b0c0c; }\n"
+        "thead th { border-bottom: 1pt solid #0b0c0c; vertical-align: bottom; }\n"
         "td.cscp-number { text-align: right; font-variant-numeric: tabular-nums; }\n"
         "pre { white-space: pre-wrap; font-size: 8.5pt; }\n"
+        ".cscp-wide { page: wide; }\n"
+        ".cscp-wide table { width: 100%; font-size: 7pt; }\n"
+        ".cscp-wide th, .cscp-wide td { padding: 0.6mm 1mm; }\n"
+        ".cscp-wide th, .cscp-wide td { hyphens: auto; hyphenate-limit-chars: 9 4 4; }\n"
         "a { color: #1d70b8; }\n"
     )
 
@@ -120,6 +127,9 @@ def printable_html(html: str, *, title: str, created: dt.date | dt.datetime | st
     for cell in body.find_all("td"):
         if _NUMBER_CELL.fullmatch(cell.get_text(strip=True)):
             cell["class"] = [*cell.get("class", []), "cscp-number"]
+    for table in body.find_all("table"):
+        if table.find_parent("table") is None and _columns(table) >= WIDE_TABLE_COLUMNS:
+            table.wrap(soup.new_tag("div", attrs={"class": "cscp-wide"}))
     content = body.decode_contents() if body is not soup else str(soup)
     e = html_lib.escape
     head = [
@@ -164,6 +174,23 @@ def html_to_pdf(html: str | Path, pdf_path: str | Path, *, title: str, created: 
     HTML(string=document, base_url=None if base is None else str(base)).write_pdf(
         str(out), pdf_variant="pdf/ua-1", pdf_identifier=True)
     return out
+
+
+def _columns(table) -> int:
+    """How many columns a table has: the most cells in any of its rows, counting colspans."""
+    widest = 0
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is table:
+            cells = row.find_all(["td", "th"], recursive=False)
+            widest = max(widest, sum(_span(cell) for cell in cells))
+    return widest
+
+
+def _span(cell) -> int:
+    try:
+        return max(1, int(cell.get("colspan", 1)))
+    except ValueError:
+        return 1
 
 
 def _w3c_date(created) -> str:

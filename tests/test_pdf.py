@@ -247,3 +247,21 @@ def test_marking_is_a_safe_css_string():
     css = pdf.print_stylesheet('SECRET "x" \\ y')
     assert 'content: "SECRET \\"x\\" \\\\ y"' in css
     assert "@top-center" not in pdf.print_stylesheet(None)
+
+
+def test_a_wide_table_is_printed_across_a_landscape_page(tmp_path):
+    headers = [f"Column heading {i}" for i in range(14)]
+    row = "".join(f"<td>value {i} with a few words to wrap</td>" for i in range(14))
+    html = (f"<h1>Wide</h1><p>Before.</p><table><thead><tr>{''.join(f'<th>{h}</th>' for h in headers)}</tr></thead>"
+            f"<tbody><tr>{row}</tr></tbody></table><p>After.</p>")
+    out = pdf.html_to_pdf(html, tmp_path / "wide.pdf", title="Wide", created=CREATED, marking=MARK)
+    document = pypdfium2.PdfDocument(str(out))
+    sizes = [document[i].get_size() for i in range(len(document))]
+    landscape = [i for i, (w, h) in enumerate(sizes) if w > h]
+    assert sizes[0] == pytest.approx(A4_POINTS, abs=0.1)  # the page starts in portrait
+    assert len(landscape) == 1 and sizes[landscape[0]] == pytest.approx(A4_POINTS[::-1], abs=0.1)
+    text = document[landscape[0]].get_textpage().get_text_range()
+    assert "heading 0" in text and "heading 13" in text  # the last column is on the page, not cut off
+    # nothing drawn beyond the right margin (18 mm = 51.0 points; 2 points for half a border and glyph edges)
+    right = max(obj.get_bounds()[2] for obj in document[landscape[0]].get_objects())
+    assert right <= 841.89 - 51.0 + 2
