@@ -184,6 +184,8 @@ def _plan(sheet: Sheet) -> _Plan:
     table = sheet.table
     if not isinstance(table, pd.DataFrame):
         raise WorkbookError(f"sheet {sheet.name!r}: the table must be a pandas DataFrame, not {type(table).__name__}")
+    if not isinstance(sheet.title, str) or not sheet.title.strip():
+        raise WorkbookError(f"sheet {sheet.name!r} needs a title (what the table shows), not {sheet.title!r}")
     columns = list(sheet.columns) if sheet.columns is not None else [Column(str(c), key=c) for c in table.columns]
     if not columns:
         raise WorkbookError(f"sheet {sheet.name!r}: no columns to show")

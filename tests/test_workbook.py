@@ -259,6 +259,7 @@ def test_a_different_creation_date_changes_only_the_properties(book, tmp_path):
     ([Sheet("Data", "T", pd.DataFrame({"a": [1]})), Sheet("data", "T", pd.DataFrame({"a": [1]}))], "used twice"),
     ([Sheet("S", "T", pd.DataFrame({"a": [1]}), [Column("Value", key="value")])],
      r"sheet 'S': the table has no column 'value' \(it has 'a'\)"),
+    ([Sheet("S", "", pd.DataFrame({"a": [1]}))], "sheet 'S' needs a title"),
     ([Sheet("S", "T", pd.DataFrame({"a": [1]}), rag_column="RAG")], "RAG column 'RAG' is not one of its columns"),
     ([Sheet("S", "T", pd.DataFrame({"a": [1.0, np.inf]}))], r"sheet 'S': row 2 of the table: column 'a': inf .*infinite"),
     ([Sheet("S", "T", pd.DataFrame({"a": ["x" * 40_000]}))], r"sheet 'S': row 1 of the table: column 'a': .*32,767"),
