@@ -165,6 +165,7 @@ def run_chart(values, baseline=None, rebase=None, improvement=None) -> pd.DataFr
                           index=index if index is not None else pd.RangeIndex(n))
     for c in seg_cols:
         result[c] = result[c].astype("Int64")
+    result["point_type"] = pd.Series(point_type, index=result.index, dtype=object)  # None for gaps, not NaN
     observed_all = np.flatnonzero(~np.isnan(y))
     result.attrs.update({
         **last_flags,

@@ -322,6 +322,9 @@ def xmr(values, screen_outliers: bool = True, improvement=None, target=None, bas
                            "point_type": point_type, "provisional": provisional, "in_baseline": in_baseline,
                            "target": np.full(n, np.nan if target is None else target)},
                           index=index if index is not None else pd.RangeIndex(n))
+    for c, v in (("special_cause_type", kind), ("rule", rule), ("point_type", point_type)):
+        # object columns keep None for gaps (pandas would infer a string column and turn None into NaN)
+        result[c] = pd.Series(v, index=result.index, dtype=object)
 
     is_provisional = bool(provisional.any())
     if is_provisional and n:
