@@ -31,7 +31,7 @@ The respondents of the two waves must be different people. The same children ans
 Sources: Newcombe RG (1998) Interval estimation for the difference between independent
 proportions: comparison of eleven methods. *Stat Med* 17:873–890 (method 10); Newcombe RG, Altman
 DG (2000) in *Statistics with confidence*, 2nd edn, ch. 6; Agresti A (2013) *Categorical data
-analysis*, 3rd edn, §3.1 (the z-test for two proportions).
+analysis*, 3rd edn (the z-test for two proportions).
 """
 
 from __future__ import annotations

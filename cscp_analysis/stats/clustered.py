@@ -9,7 +9,7 @@ of the cluster (the case, the child):
 yᵢ of them "yes", N = Σmᵢ, Y = Σyᵢ:
 
 * intracluster correlation by the one-way analysis-of-variance estimator for binary data
-  (Donner & Klar 2000 §5.2; Ridout, Demétrio & Firth 1999):
+  (Donner & Klar 2000; Ridout, Demétrio & Firth 1999):
 
       MSB = (Σ yᵢ²/mᵢ − Y²/N) / (k − 1),   MSW = (Y − Σ yᵢ²/mᵢ) / (N − k),
       m₀ = (N − Σmᵢ²/N) / (k − 1),          ICC = (MSB − MSW) / (MSB + (m₀ − 1) MSW)
@@ -18,7 +18,7 @@ yᵢ of them "yes", N = Σmᵢ, Y = Σyᵢ:
   Eldridge, Ashby & Kerry's (2006) 1 + ((cv² + 1)m̄ − 1)·ICC (cv with divisor k) and Kish's
   1 + (m − 1)·ICC when the clusters are of equal size m;
 * effective sample size n_eff = N / deff and effective count Y / deff; the interval is the Wilson
-  interval of Y/deff out of N/deff (Kish 1965 §8.2; Korn & Graubard 1998; Dean & Pagano 2015).
+  interval of Y/deff out of N/deff (Kish 1965; Korn & Graubard 1998; Dean & Pagano 2015).
 
 Decisions: a negative ICC estimate (answers less alike within clusters than between them) is
 reported but the design effect uses 0, so the interval is never narrower than Wilson's; where the
@@ -27,7 +27,7 @@ answer "no") the design effect uses ICC = 1 (each cluster counts once), the caut
 an ICC is supplied (``icc=``, e.g. from a larger audit). With clusters of one answer each the
 design effect is 1 and the interval is Wilson's.
 
-**Cluster bootstrap** (Davison & Hinkley 1997 §3.8; Field & Welsh 2007): resample whole clusters
+**Cluster bootstrap** (Davison & Hinkley 1997, ch. 3; Field & Welsh 2007): resample whole clusters
 with replacement, recompute Σyᵢ*/Σmᵢ* each time, and take the (1 − c)/2 and (1 + c)/2 percentiles.
 Deterministic for a given ``seed``. With few clusters (8 cases) the percentile bootstrap is too
 narrow by about √((k − 1)/k) and cannot show values no resample produces; prefer the design
@@ -113,7 +113,7 @@ def icc_anova(events, sizes) -> float:
 
         ICC = (MSB − MSW) / (MSB + (m₀ − 1)·MSW),  m₀ = (N − Σmᵢ²/N) / (k − 1)
 
-    with the between- and within-cluster mean squares of the 0/1 answers (Donner & Klar 2000 §5.2),
+    with the between- and within-cluster mean squares of the 0/1 answers (Donner & Klar 2000),
     the same mean squares as a one-way analysis of variance of the answers on the cluster. NaN when
     it cannot be estimated (one cluster, clusters of one answer, or no variation at all). Can be
     negative.

@@ -37,8 +37,8 @@ stricter level than α; pass the level the family implies (e.g. α/m, the thresh
 m p-values, for the most cautious reading) as ``alpha``.
 
 Sources: Katz D et al. (1978) Biometrics 34:469–474 (SE of ln RR); Rothman KJ, Greenland S,
-Lash TL (2008) *Modern Epidemiology*, 3rd edn, ch. 13 (power and the detectable ratio); Chow SC,
-Shao J, Wang H (2008) *Sample size calculations in clinical research*, 2nd edn, §4.2 and §5.1;
+Lash TL (2008) *Modern Epidemiology*, 3rd edn (power and the detectable ratio); Chow SC,
+Shao J, Wang H (2008) *Sample size calculations in clinical research*, 2nd edn (two-sample comparisons);
 Hoenig JM, Heisey DM (2001) The abuse of power. *Am Stat* 55:19–24 (why the detectable effect, not
 "observed power").
 """

@@ -2,13 +2,12 @@
 
 An XmR chart assumes each point is a fresh observation of the process. A rolling twelve-month
 measure is not: consecutive points share eleven months of data, so the moving ranges are small,
-the limits too narrow and runs long by construction. Making Data Count advises against SPC limits on
-rolling figures; either chart the monthly values behind them with :func:`~cscp_analysis.stats.xmr`,
-or show a run chart and say why. A run chart has no process limits: only a centre line (the median)
+the limits too narrow and runs long by construction. Either chart the monthly values behind them
+with :func:`~cscp_analysis.stats.xmr`, or show a run chart and say why. A run chart has no process limits: only a centre line (the median)
 and tests of whether the points fall about it at random.
 
-Rules (Anhøj & Olesen 2014; Anhøj 2015; as R qicharts2, the method NHS England's Making Data Count
-materials and many NHS run-chart tools now use), for each segment:
+Rules (Anhøj & Olesen 2014; Anhøj 2015; as R qicharts2 ``runs.analysis`` implements them), for
+each segment:
 
 * centre line: the median of the baseline values (all values, or the first ``baseline``);
 * **useful** observations: values not on the median and not missing (gaps are skipped, as

@@ -419,7 +419,7 @@ def default_baseline(n_points: int, frequency: str = "monthly") -> int:
 
     ``min(n_points, BASELINE_POINTS[frequency])`` and never fewer than 2: the first 20 points of a
     monthly series (The Health Care Data Guide: "the most recent 20 to 30 measurements"; under two
-    years, within the two-to-three-year periods Making Data Count suggests for monitoring), the first
+    years, so the limits describe the recent process; docs/methods.md gives the sources), the first
     13 of a quarterly one (the fewest NHSRplotthedots treats as firm rather than trial limits; 20
     quarters would reach five years back). A series shorter than that uses all its points, and
     below 13 its limits are provisional. Pass the result as ``xmr(..., baseline=...)``; recalculate

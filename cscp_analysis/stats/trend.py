@@ -310,7 +310,7 @@ def cochran_armitage_test(x, n, scores=None) -> TrendTest:
         slope b = Σ xᵢ(tᵢ − t̄) / Σ nᵢ(tᵢ − t̄)²   (change in the proportion per unit of score)
 
     z > 0 is an upward trend. χ² is R ``prop.trend.test`` and :func:`chi2_for_trend` (Armitage
-    1955; Agresti 2013 §5.3.5); statsmodels ``Table.test_ordinal_association`` gives the same test
+    1955; Agresti 2013); statsmodels ``Table.test_ordinal_association`` gives the same test
     with the permutation variance, its z² = (N − 1)/N × ours. Waves must hold different respondents.
     When no one, or everyone, answered yes in every wave, z = 0 and p = 1; with a single wave (or
     equal scores) there is no trend to test and the result is NaN. Arrays of shape
