@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.formula.api import ols
 
 from cscp_analysis.stats import (
@@ -154,3 +156,15 @@ def test_input_checks():
         clustered_proportion(df, "y", "n", "c")
     with pytest.raises(ValueError, match="'method'"):
         clustered_proportion(df.fillna("b"), "y", "n", "c", method="jackknife")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.floats(0, 1)), min_size=2, max_size=25))
+def test_the_design_effect_interval_holds_the_estimate_and_the_naive_interval(clusters):
+    sizes = np.array([m for m, _ in clusters])
+    events = np.array([round(m * share) for m, share in clusters])
+    r = clustered_wilson_interval(events, sizes)
+    naive = wilson_interval(events.sum(), sizes.sum())
+    assert r.design_effect >= 1 and r.effective_n <= sizes.sum() + 1e-9
+    assert r.lower - 1e-12 <= r.value <= r.upper + 1e-12
+    assert r.lower <= naive[0] + 1e-12 and r.upper >= naive[1] - 1e-12
