@@ -114,7 +114,8 @@ def power_for_ratio(ratio, n1, a0, n0, alpha=0.05, kind="proportion"):
 
     power = Φ(|ln R|/SE₀ − z₁₋α/₂) + Φ(−|ln R|/SE₀ − z₁₋α/₂), SE₀ as :func:`minimum_detectable_ratio`;
     equal to statsmodels ``NormalIndPower().power`` with effect size ln R / σ. At R = 1 it is α.
-    The inverse of :func:`minimum_detectable_ratio` (to within 10⁻⁵ at 80% power).
+    The inverse of :func:`minimum_detectable_ratio` (to within 10⁻⁵ at 80% power). NaN for a ratio a
+    proportion cannot reach (R·r₀ ≥ 1).
     """
     where = "power_for_ratio"
     r = _numeric(ratio, "ratio", where=where)
