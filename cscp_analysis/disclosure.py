@@ -1,6 +1,6 @@
 """Statistical disclosure control at publication: suppression, rounding and the GSS/DfE symbols.
 
-Follows the DfE children-in-need and children-looked-after publications (DESIGN.md §5):
+Follows the DfE children-in-need and children-looked-after publications (docs/architecture.md §5):
 
 * **primary suppression**: any count from 1 to ``threshold`` (5 by default, configurable per
   partnership) is suppressed and shown as ``c``; 0 is shown;

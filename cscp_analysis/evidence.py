@@ -1,6 +1,6 @@
 """The evidence pack: where tables and figures are written, and the manifest and checksums.
 
-Layout of ``outputs/<period>/`` (DESIGN §3.2)::
+Layout of ``outputs/<period>/`` (docs/architecture.md §3.2)::
 
     index.html  manifest.json  checksums.sha256  validation_report.txt
     notebooks/*.ipynb  html/*.html  tables/*.csv  figures/*.svg|png  rejected/*.csv
@@ -42,7 +42,7 @@ __all__ = [
     "read_table",
 ]
 
-# The four lenses of the partnership's Quality Assurance Framework (DESIGN §1), in the order the index shows them.
+# The four lenses of the partnership's Quality Assurance Framework (docs/architecture.md §1), in the order the index shows them.
 LENSES: dict[str, str] = {
     "summary": "Scrutiny summary",
     "independent": "Independent lens: performance scorecard, benchmarking and disproportionality",

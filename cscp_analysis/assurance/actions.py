@@ -51,7 +51,7 @@ AGEING_BANDS: tuple[tuple[str, float, float], ...] = (
 )
 AGEING_LABELS = tuple(b[0] for b in AGEING_BANDS)
 
-# Which lens each source of an action belongs to (DESIGN §1).
+# Which lens each source of an action belongs to (docs/architecture.md §1).
 SOURCE_LENS = {
     "AUDIT": "professional",
     "S11": "professional",

@@ -1,4 +1,4 @@
-"""Disclosure control of every disproportionality table and chart (DESIGN §5), through
+"""Disclosure control of every disproportionality table and chart (docs/architecture.md §5), through
 :mod:`cscp_analysis.disclosure`.
 
 The tables are linked: the children at a stage (data-quality table) are the sum of the ethnic

@@ -1,4 +1,4 @@
-"""The multi-agency Performance Scorecard (DESIGN §2, issue 5).
+"""The multi-agency Performance Scorecard (docs/architecture.md §2, issue 5).
 
 Indicators are configuration (``config/indicators.yaml``, read by :mod:`.registry`); their numerators
 and denominators are named *measures*, small tested derivations from the returns (:mod:`.measures`).

@@ -5,7 +5,7 @@
 pack publishes (``tables/scorecard.csv``), and :func:`published_series` the SPC series behind the
 charts.
 
-Disclosure (DESIGN §5, ``cscp_analysis.disclosure``): a count of children or events from 1 to the
+Disclosure (docs/architecture.md §5, ``cscp_analysis.disclosure``): a count of children or events from 1 to the
 threshold (5) is shown as ``c``, and so is every value, interval and rate derived from it (the
 quarter's value rests on its numerator and, for a percentage or median, on its denominator or number
 of cases; a population denominator is never small). Secondary suppression, so that no suppressed count

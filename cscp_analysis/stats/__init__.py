@@ -1,6 +1,6 @@
 """Statistics for the partnership's indicators: pure numerics, vectorised with numpy.
 
-Two levels (DESIGN.md §3.3):
+Two levels (docs/architecture.md §3.3):
 
 * array primitives taking scalars or arrays and returning arrays — :func:`wilson_interval`,
   :func:`byar_interval`, :func:`exact_poisson_interval`, :func:`poisson_interval`,
