@@ -214,8 +214,10 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
 
 def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
     """The SPC series of every indicator, long and disclosure-controlled: ``indicator_id, frequency,
-    label, value`` (text, ``c`` when suppressed), ``mean``, process limits (rounded), ``point_type`` and
-    ``suppressed`` (for the charts to mark).
+    chart`` (XmR or run chart), ``label, value`` (text, ``c`` when suppressed, ``x`` for a gap), ``centre``
+    (the mean of an XmR chart, the median of a run chart), process limits (rounded; ``z`` on a run chart),
+    ``point_type``, ``period_of_process`` (1, 2, ... from each recorded change point), ``in_baseline``
+    (the points the limits were fixed from) and ``suppressed`` (for the charts to leave as gaps).
 
     A point is suppressed when its numerator (for a median, its number of cases) or counted denominator
     is from 1 to the threshold (``disclosure.primary_suppression``); for counts and rates of events,
@@ -245,17 +247,30 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "indicator_id": ind.id,
             "frequency": r.spc_frequency,
+            "chart": "run chart" if r.spc_summary.get("chart") == "run" else "XmR chart",
             "label": s["label"].astype(str).to_numpy(),
             "value": np.where(sup, disclosure.SUPPRESSED, val),
-            "mean": disclosure.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
-            "lower_process_limit": disclosure.format_numbers(s["lpl"].to_numpy(dtype=float), d + 1),
-            "upper_process_limit": disclosure.format_numbers(s["upl"].to_numpy(dtype=float), d + 1),
-            "point_type": s["point_type"].astype(str).to_numpy(),
+            "centre": disclosure.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
+            "lower_process_limit": _limits(s["lpl"], d, r),
+            "upper_process_limit": _limits(s["upl"], d, r),
+            "point_type": s["point_type"].fillna("").astype(str).to_numpy(),
+            "period_of_process": s["segment"].astype(int).to_numpy() + 1 if "segment" in s else 1,
+            "in_baseline": np.where(s.get("in_baseline", pd.Series(True, index=s.index)).astype(bool), "yes", "no"),
             "suppressed": sup,
         }))
-    cols = ["indicator_id", "frequency", "label", "value", "mean", "lower_process_limit", "upper_process_limit",
-            "point_type", "suppressed"]
+    cols = ["indicator_id", "frequency", "chart", "label", "value", "centre", "lower_process_limit",
+            "upper_process_limit", "point_type", "period_of_process", "in_baseline", "suppressed"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _limits(values: pd.Series, decimals: int, r) -> np.ndarray:
+    """Process limits as published: blank on a run chart (it has none), rounded otherwise."""
+    from .. import disclosure
+
+    v = values.to_numpy(dtype=float)
+    if r.spc_summary.get("chart") == "run":
+        return np.full(len(v), disclosure.NOT_APPLICABLE, dtype=object)
+    return disclosure.format_numbers(v, decimals + 1)
 
 
 def definitions_table(indicators) -> pd.DataFrame:

@@ -169,7 +169,9 @@ def rate_indicator(res, threshold: int | None = None) -> tuple[str, str]:
     """``(rag, reason)`` for an indicator result, by the decision table in the module docstring."""
     ind = res.indicator
     threshold = getattr(res, "threshold", 5) if threshold is None else threshold
-    quarter = res.period.label
+    from ..periods import PeriodWords
+
+    quarter = PeriodWords.quarter(res.period).label
     if res.status != "ok":
         return "grey", f"Grey: not published, because {res.reason}."
     cur = res.current

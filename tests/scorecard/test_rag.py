@@ -113,7 +113,7 @@ def test_special_cause_concern_does_not_make_a_met_target_red_but_adds_a_watch()
     spc = {"concern_in_period": True}
     colour, reason = rag(result(ind, values=(6.8,), ci=(4.1, 9.9), spc=spc))
     assert colour == "green"
-    assert reason.endswith("Watch: the SPC chart shows a special-cause concern in 2025-26-Q4.")
+    assert reason.endswith("Watch: the SPC chart shows a special-cause concern in January to March 2026.")
 
 
 def test_special_cause_alone_rates_only_an_indicator_with_nothing_else():
@@ -134,7 +134,7 @@ def test_small_numbers_blocked_data_and_missing_values_are_grey_with_the_reason(
     assert (colour, reason) == ("grey", "Grey: not published, because the education return was rejected.")
     r = result(values=(float("nan"),))
     r.quarters.loc[:, "note"] = "no data for the period"
-    assert rag(r) == ("grey", "Grey: no value for 2025-26-Q4 (no data for the period).")
+    assert rag(r) == ("grey", "Grey: no value for January to March 2026 (no data for the period).")
 
 
 def test_nothing_to_rate_against_is_grey_not_green():
