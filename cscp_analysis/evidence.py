@@ -184,6 +184,17 @@ class Pack:
                                        number=number))
         return files
 
+    def workbook(self, name: str, title: str, lens: str, sheets, *, created, marking: str | None = None,
+                 source: str = "") -> Path:
+        """Write ``<name>.xlsx`` at the top of the pack (deterministic bytes: the creation date is a parameter)."""
+        from .workbook import write
+
+        self._check_name(name)
+        path = write(self.root / f"{name}.xlsx", sheets, created=created, marking=marking,
+                     properties={"title": title, "author": "cscp-analysis"})
+        self._catalogue(CatalogueEntry("workbook", name, title, lens, [f"{name}.xlsx"], self.notebook, source=source))
+        return path
+
     def text(self, name: str, content: str) -> Path:
         """A small text artefact (for example the validation report)."""
         path = self.root / name

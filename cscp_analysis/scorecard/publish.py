@@ -30,13 +30,14 @@ __all__ = [
            "commentary_table", "fmt", "suppression_flags"]
 
 PUBLISHED_COLUMNS = [
-    "period", "indicator_id", "title", "agency", "priority", "lens", "statistic", "unit", "polarity",
-    "value", "lower_ci", "upper_ci", "numerator", "denominator",
+    "period", "indicator_id", "title", "agency", "priority", "lens", "statistic", "unit", "period_basis", "polarity",
+    "value", "value_in_quarter", "lower_ci", "upper_ci", "numerator", "denominator",
     "previous_quarter", "same_quarter_last_year", "rolling_12_months",
     "target", "target_status",
     "benchmark_measure", "benchmark_year", "benchmark_value", "england", "west_midlands", "sn_median",
     "comparison_england_95", "comparison_england_99_8", "better_worse_england", "comparison_sn_median_95",
-    "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note",
+    "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note", "published_for_authority", "local_same_year",
+    "reconciliation",
     "rag", "rag_reason", "spc_frequency", "spc_point_type", "spc_variation", "spc_assurance", "spc_note",
     "commentary_status", "commentary", "status", "status_reason",
 ]
@@ -59,9 +60,9 @@ def scorecard_frame(sc) -> pd.DataFrame:
         s = r.spc_summary or {}
         rows.append({
             "period": sc.period.label, "indicator_id": ind.id, "title": ind.title, "agency": ind.agency,
-            "priority": ind.priority, "lens": ind.lens, "statistic": ind.statistic, "unit": ind.unit,
-            "polarity": ind.polarity,
-            "value": _num(cur, "value"), "lower_ci": _num(cur, "lower_ci"), "upper_ci": _num(cur, "upper_ci"),
+            "priority": ind.priority_at(sc.period), "lens": ind.lens, "statistic": ind.statistic, "unit": ind.unit,
+            "period_basis": period_basis(r), "polarity": ind.polarity,
+            "value": _num(cur, "value"), "value_in_quarter": _num(cur, "value") / 4 if _annualised(r) else math.nan, "lower_ci": _num(cur, "lower_ci"), "upper_ci": _num(cur, "upper_ci"),
             "lower_998": _num(cur, "lower_998"), "upper_998": _num(cur, "upper_998"),
             "numerator": _num(cur, "numerator"), "denominator": _num(cur, "denominator"),
             "note": "" if cur is None else cur["note"],
@@ -80,6 +81,8 @@ def scorecard_frame(sc) -> pd.DataFrame:
             "comparison_sn_median_95": b.get("vs_sn_95", ""),
             "sn_rank": b.get("rank"), "sn_ranked": b.get("n"), "sn_quartile": b.get("quartile"),
             "benchmark_note": b.get("caveat", b.get("note", "")),
+            "published_for_authority": b.get("la_published", math.nan), "local_same_year": b.get("local_same_year", math.nan),
+            "reconciliation": "",
             "rag": r.rag, "rag_reason": r.rag_reason, "spc_frequency": r.spc_frequency,
             "spc_point_type": s.get("latest_point_type", ""), "spc_variation": s.get("variation", ""),
             "spc_assurance": s.get("assurance", ""), "spc_note": s.get("note", ""),
@@ -88,6 +91,29 @@ def scorecard_frame(sc) -> pd.DataFrame:
             "population_note": r.population_note,
         })
     return pd.DataFrame(rows)
+
+
+def _annualised(res) -> bool:
+    """A rate of events counted in a quarter and shown a year (× 4), as DfE publishes annual rates."""
+    ind = res.indicator
+    return ind.statistic == "rate" and MEASURES[ind.numerator.split(":", 1)[0]].time == "flow"
+
+
+def period_basis(res) -> str:
+    """What period the value covers, in words: a rate of events a year, a share of the quarter's events,
+    a number at the period end."""
+    from ..periods import day_words
+
+    ind = res.indicator
+    if res.is_stock:
+        return f"at {day_words(res.period.end)}"
+    if _annualised(res):
+        return "a year (the quarter × 4)"
+    if ind.statistic == "percentage":
+        return "of those in the quarter"
+    if ind.statistic == "median_days":
+        return "of those completed in the quarter"
+    return "in the quarter"
 
 
 def fmt(value, decimals: int) -> str:
@@ -140,7 +166,7 @@ _COUNT_COLUMNS = ["numerator", "denominator", "previous_numerator", "previous_de
                   "last_year_denominator", "rolling_numerator", "rolling_denominator", "comparable_numerator",
                   "comparable_denominator"]
 _DERIVED = {
-    "value": ["numerator", "denominator"], "lower_ci": ["numerator", "denominator"],
+    "value": ["numerator", "denominator"], "value_in_quarter": ["numerator", "denominator"], "lower_ci": ["numerator", "denominator"],
     "upper_ci": ["numerator", "denominator"],
     "previous_quarter": ["previous_numerator", "previous_denominator"],
     "same_quarter_last_year": ["last_year_numerator", "last_year_denominator"],
@@ -196,6 +222,11 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         if b.get("status") != "ok":
             out.at[i, "benchmark_value"] = ""
         out.at[i, "target"] = "" if ind.target is None else fmt(ind.target, ind.decimals)
+        if not _annualised(r) and out.at[i, "value_in_quarter"] not in (disclosure.SUPPRESSED,):
+            out.at[i, "value_in_quarter"] = disclosure.NOT_APPLICABLE
+        elif out.at[i, "value_in_quarter"] not in (disclosure.SUPPRESSED,):
+            out.at[i, "value_in_quarter"] = fmt(f.at[i, "value_in_quarter"], ind.decimals + 1)
+        _reconcile(out, i, r, f, bd, t)
         for c in ("sn_rank", "sn_ranked", "sn_quartile", "benchmark_year"):
             v = out.at[i, c]
             if v not in (disclosure.SUPPRESSED,):
@@ -210,6 +241,25 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
                        derived={"value": ["numerator", "denominator"], "lower_ci": ["numerator"],
                                 "upper_ci": ["numerator"]})
     return out
+
+
+def _reconcile(out: pd.DataFrame, i: int, r, f: pd.DataFrame, decimals: int, threshold: int) -> None:
+    """The partnership's own figure for DfE's year beside DfE's published figure, and a sentence on why they
+    differ (blank where there is no benchmark)."""
+    from .. import disclosure
+    from .report import reconciliation_sentence
+
+    b = r.benchmark or {}
+    if b.get("status") != "ok":
+        for c in ("published_for_authority", "local_same_year", "reconciliation"):
+            out.at[i, c] = ""
+        return
+    out.at[i, "published_for_authority"] = fmt(b.get("la_published", math.nan), decimals) or disclosure.NOT_AVAILABLE
+    hidden = _small(b.get("local_same_year_numerator"), threshold)
+    local = disclosure.SUPPRESSED if hidden else (fmt(b.get("local_same_year", math.nan), decimals)
+                                                  or disclosure.NOT_AVAILABLE)
+    out.at[i, "local_same_year"] = local
+    out.at[i, "reconciliation"] = reconciliation_sentence(r, local, out.at[i, "published_for_authority"])
 
 
 def published_series(sc, threshold: int | None = None) -> pd.DataFrame:

@@ -97,6 +97,7 @@ def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
     :data:`MIN_SPC_POINTS` observed values give no chart (``None``) and a note.
     """
     from ..stats import default_baseline, run_chart, xmr
+    from ..stats import variation_icon as icon_of
 
     s = series.reset_index(drop=True)
     observed = s["value"].notna()
@@ -107,7 +108,7 @@ def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
                      "latest_label": "", "latest_point_type": "", "concern_in_period": False,
                      "improvement_in_period": False, "neutral_in_period": "", "recent_concerns": [],
                      "recent_improvements": [], "note": "", "changes": list(ind.spc_changes), "baseline": None,
-                     "special_points": 0}
+                     "special_points": 0, "variation_code": "", "assurance_code": ""}
     if n_obs < MIN_SPC_POINTS:
         summary["note"] = (f"too few points for an SPC chart ({n_obs} {freq} value{'' if n_obs == 1 else 's'}; "
                            f"at least {MIN_SPC_POINTS} are needed)")
@@ -128,6 +129,7 @@ def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
         out["in_baseline"] = chart["in_baseline"].to_numpy()
         variation = VARIATION_WORDS.get(chart.attrs.get("variation_icon"), "")
         assurance = ASSURANCE_WORDS.get(chart.attrs.get("assurance_icon"), "")
+        summary["assurance_code"] = chart.attrs.get("assurance_icon") or ""
         provisional = bool(chart.attrs.get("provisional"))
     else:
         baseline = None
@@ -136,15 +138,14 @@ def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
         out["lpl"] = out["upl"] = np.nan
         out["rule"] = np.where(chart["in_long_run"].to_numpy(), "long_run", "")
         out["in_baseline"] = observed.to_numpy()
-        last = chart.iloc[-1]
-        if bool(last["long_run_signal"]) and bool(last["crossings_signal"]):
-            variation = "a shift: a long run on one side of the median and too few crossings (run chart)"
-        elif bool(last["long_run_signal"]):
-            variation = (f"a shift: a run of {int(last['longest_run'])} points on one side of the median (more than "
-                         f"{int(last['longest_run_max'])} would happen by chance; run chart)")
-        elif bool(last["crossings_signal"]):
-            variation = (f"a shift: the series crosses its median only {int(last['crossings'])} times (fewer than "
-                         f"{int(last['crossings_min'])} would happen by chance; run chart)")
+        last_obs = chart[observed.to_numpy()].iloc[-1]
+        if bool(last_obs["in_long_run"]):
+            side = "above" if last_obs["relative_to_median"] > 0 else "below"
+            variation = (f"a shift: the latest {int(last_obs['run_length'])} points are all {side} the median (more "
+                         f"than {int(last_obs['longest_run_max'])} in a row would not happen by chance; run chart)")
+        elif bool(last_obs["runs_signal"]):
+            variation = ("a shift earlier in the series, but the latest point is within random variation around the "
+                         "median (run chart)")
         else:
             variation = "random variation around the median (run chart)"
         assurance = ""
@@ -181,6 +182,7 @@ def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
         recent_concerns=list(out.loc[recent & (types == "special_cause_concern"), "label"].astype(str)),
         recent_improvements=list(out.loc[recent & (types == "special_cause_improvement"), "label"].astype(str)),
         special_points=int((observed & types.str.startswith("special_cause").to_numpy()).sum()),
+        variation_code=icon_of(str(last["point_type"]), ind.improvement) or "",
     )
     return out, summary
 

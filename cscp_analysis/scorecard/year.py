@@ -96,6 +96,22 @@ def scorecard_year_on_year(sc, previous) -> pd.DataFrame:
             "rag_year_end": pub.at[i, "rag"], "rag_reason": pub.at[i, "rag_reason"],
             "status": pub.at[i, "status"], "status_reason": pub.at[i, "status_reason"],
         })
+    current = {r.indicator.id for r in sc}
+    for j, r in enumerate(previous):  # indicators retired during the year: shown for the year before only
+        ind = r.indicator
+        if ind.id in current:
+            continue
+        z = disclosure.NOT_APPLICABLE
+        rows.append({
+            "indicator_id": ind.id, "title": ind.title, "short_title": ind.label, "agency": ind.agency,
+            "statistic": ind.statistic, "unit": ind.unit, "polarity": ind.polarity,
+            "year_basis": f"retired before {sc.period.end:%-d %B %Y}",
+            "value_previous_year": pub0.at[j, "value" if r.is_stock else "rolling_12_months"] or disclosure.NOT_AVAILABLE,
+            "value_year": z, "change": z, "direction": "retired", "target": pub0.at[j, "target"] or z,
+            "target_met_in_year": z, "england": z, "england_year": z, "compared_with_england": z,
+            "rag_year_end": "grey", "rag_reason": "Retired from the scorecard during the year.",
+            "status": "retired", "status_reason": "no longer on the scorecard at the year end",
+        })
     return pd.DataFrame(rows)
 
 
