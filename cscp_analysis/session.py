@@ -24,6 +24,7 @@ from . import sections
 from .config import PartnershipConfig, load_partnership
 from .errors import CscpError
 from .evidence import Pack
+from .labels import for_readers
 from .narrative import KINDS, Finding, findings_table
 from .periods import Period, parse_period
 from .sections import Figure, Section, Table
@@ -124,20 +125,33 @@ class Session:
         table = findings_table(sections.findings_of(self.shown))
         self.pack.table(table, name, title, lens)
         if caption:
-            self.show_table(table, caption)
+            self.show_table(table[["kind", "text"]], caption)
+            self.method_note(table=table[["kind", "rule", "evidence", "text"]],
+                             summary="Method notes: the rule and evidence behind each finding")
         return table
 
     def show_table(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
         """Show a published table (already disclosure-controlled) without its index."""
         from IPython.display import HTML, display
 
-        t = table.head(max_rows)
+        t = for_readers(table.head(max_rows))
         html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
         if len(table) > max_rows:
             html += f"<p><em>First {max_rows} of {len(table)} rows; the full table is in the pack's tables folder.</em></p>"
         display(HTML(html))
+
+    def method_note(self, markdown: str = "", table: pd.DataFrame | None = None,
+                    summary: str = "Method notes for the analyst") -> None:
+        """Detail for the analyst (rule identifiers, evidence keys, file paths), folded away from readers."""
+        import mistune  # nbconvert's own markdown renderer
+        from IPython.display import HTML, display
+
+        body = mistune.html(markdown) if markdown else ""
+        if table is not None:
+            body += table.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
+        display(HTML(f"<details><summary>{_escape(summary)}</summary>{body}</details>"))
 
     def findings(self, findings, heading: str = "What the numbers say") -> None:
         """Findings drafted from the numbers (never typed by hand): ``Finding`` objects or sentences.
@@ -193,7 +207,8 @@ class Session:
         display(HTML(f'<img src="data:image/png;base64,{b64}" alt="{_escape(alt)}" '
                      f'style="max-width:720px;width:100%;height:auto">'))
         label = f"{number}: " if number else "Figure: "
-        display(Markdown(f"*{label}{title}.* {alt}" + (f" Source: {source}." if source else "")))
+        data_note = f" The numbers are in `tables/{name}_data.csv`." if data is not None else ""
+        display(Markdown(f"*{label}{title}.*" + (f" Source: {source}." if source else "") + data_note))
 
 
 #: The reader pages' own styles, shown once at the top of each page: tables fit the page (text wraps,
