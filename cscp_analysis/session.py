@@ -49,6 +49,13 @@ class Session:
     marking: str | None = None  # the security marking of the audience's pages and workbooks
     _styled: bool = False
 
+    @property
+    def words(self):
+        """How this period reads: ``ctx.words.label`` is "July to September 2026"."""
+        from .periods import PeriodWords
+
+        return PeriodWords.quarter(self.period)
+
     # --- display (notebooks show; they never compute) ---------------------------------------------
     def show(self, item, caption: str = "", max_rows: int = 60, heading: str = "What the numbers say") -> None:
         """Show a :class:`~cscp_analysis.sections.Section` (publishing its tables and figures into the
@@ -120,7 +127,7 @@ class Session:
         """The tables and figures of every section shown so far, with their lens and the records counted."""
         self.show_table(sections.contents(self.shown), caption)
 
-    def publish_findings(self, name: str, title: str, caption: str = "", lens: str = "summary") -> pd.DataFrame:
+    def publish_findings(self, name: str, title: str, caption: str = "", lens: str = "summary") -> None:
         """Publish every finding of the sections shown so far as one tidy table (the scrutiny summary reads it)."""
         table = findings_table(sections.findings_of(self.shown))
         self.pack.table(table, name, title, lens)
@@ -128,7 +135,6 @@ class Session:
             self.show_table(table[["kind", "text"]], caption)
             self.method_note(table=table[["kind", "rule", "evidence", "text"]],
                              summary="Method notes: the rule and evidence behind each finding")
-        return table
 
     def show_table(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
         """Show a published table (already disclosure-controlled) without its index."""

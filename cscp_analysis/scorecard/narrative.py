@@ -249,7 +249,8 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             wr_rules.append("SC-WR-2")
             wr_w += 3 if strong else 2
         if position == "missed":
-            wr.append(f"{_now(res)} misses the target of {fmt_value(ind, ind.target)}" + _ci(res, cur))
+            lead = "it" if wr else _now(res)  # the value is said once
+            wr.append(f"{lead} misses the target of {fmt_value(ind, ind.target)}" + _ci(res, cur))
             wr_rules.append("SC-WR-3")
             wr_w += 2
         elif position == "uncertain":
