@@ -162,9 +162,9 @@ class Pack:
         *,
         source: str = "",
         number: str = "",
-        png_dpi: int = 150,
+        png_dpi: int | None = None,
     ) -> list[Path]:
-        """Write ``figures/<name>.svg`` and ``.png`` (deterministic) and the data behind it as a table.
+        """Write ``figures/<name>.svg`` (and ``.png`` at ``png_dpi``: the print book) and the data behind it.
 
         Every figure needs alt text and, if it plots numbers, the CSV of those numbers
         (``tables/<name>_data.csv``).

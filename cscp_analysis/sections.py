@@ -78,7 +78,7 @@ class Figure:
     draw: Callable[[], object] | None  # returns a matplotlib Figure (None when unavailable)
     lens: str = ""
     number: str = ""  # "Figure 2" in a numbered book
-    dpi: int = 150  # PNG resolution (300 for print)
+    dpi: int | None = None  # a PNG too, at this resolution (300 for the print book); None: SVG only
     unavailable: str = ""
 
 

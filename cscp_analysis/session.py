@@ -197,7 +197,7 @@ class Session:
         display(Markdown(text))
 
     def figure(self, fig, name: str, title: str, lens: str, alt: str, data: pd.DataFrame | None = None,
-               source: str = "", number: str = "", png_dpi: int = 150) -> None:
+               source: str = "", number: str = "", png_dpi: int | None = None) -> None:
         """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text.
 
         ``png_dpi=300`` gives print resolution (the annual-report figure book).
@@ -207,11 +207,12 @@ class Session:
         from IPython.display import HTML, Markdown, display
 
         files = self.pack.figure(fig, name, title, lens, alt, data, source=source, number=number, png_dpi=png_dpi)
-        png = [f for f in files if f.suffix == ".png"][0]
-        # an <img> with its alt attribute: nbconvert's lab template drops the alt of image outputs
-        b64 = base64.b64encode(png.read_bytes()).decode("ascii")
-        display(HTML(f'<img src="data:image/png;base64,{b64}" alt="{_escape(alt)}" '
-                     f'style="max-width:720px;width:100%;height:auto">'))
+        svg = [f for f in files if f.suffix == ".svg"][0]
+        # an <img> with its alt attribute (nbconvert's lab template drops the alt of image outputs); the SVG as
+        # rendered once, so the page and the pack's file are the same picture
+        b64 = base64.b64encode(svg.read_bytes()).decode("ascii")
+        display(HTML(f'<img src="data:image/svg+xml;base64,{b64}" alt="{_escape(alt)}" '
+                     f'style="max-width:820px;width:100%;height:auto">'))
         label = f"{number}: " if number else "Figure: "
         data_note = f" The numbers are in `tables/{name}_data.csv`." if data is not None else ""
         display(Markdown(f"*{label}{title}.*" + (f" Source: {source}." if source else "") + data_note))

@@ -99,7 +99,7 @@ def test_index_groups_by_lens_and_links_readable_tables(tmp_path):
     page = write_index(tmp_path, evidence.read_catalogue(tmp_path), title="Pack <test>").read_text()
     assert "Pack &lt;test&gt;" in page
     assert page.index("id='independent'") < page.index("id='provider'")
-    assert "href='figures/lado_sector.png'>LADO by sector</a>" in page  # no wall of thumbnails
+    assert "href='figures/lado_sector.svg'>LADO by sector</a>" in page  # no wall of thumbnails
     assert "href='tables/scorecard.csv'" in page and "html/02_performance_scorecard.html" in page
     assert "href='html/tables/scorecard.html'" in page and ">Performance scorecard</a>" in page
     view = (tmp_path / "html" / "tables" / "scorecard.html").read_text()
