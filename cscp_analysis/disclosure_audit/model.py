@@ -158,10 +158,10 @@ def table_cells(source: Source, table: Columns | None = None) -> pd.DataFrame:
             kind[at] = m.kind
         out.append(pd.DataFrame({
             "table": decl.name, "row": source.table.index[rows], "column": c.column, "key": keys, "label": labels,
-            "text": text, "kind": kind, "lower": lower, "upper": upper, "position": rows,
+            "text": text, "kind": kind, "lower": lower, "upper": upper, "position": rows, "threshold": source.limit,
         }))
     if not out:
-        return pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position"]})
+        return pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position", "threshold"]})
     return pd.concat(out, ignore_index=True)
 
 
@@ -309,7 +309,7 @@ def build_facts(sources: list[Source]) -> Facts:
         _relations(source, table, cells, rows)
         row_table.append(np.full(rows.count - before, i))
     cells = (pd.concat(all_cells, ignore_index=True) if all_cells
-             else pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position", "table_index"]}))
+             else pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position", "threshold", "table_index"]}))
     entry_keys = np.concatenate(rows.entry_key) if rows.entry_key else np.array([], dtype=object)
     codes, keys = pd.factorize(np.concatenate([cells["key"].to_numpy(dtype=object), entry_keys]))
     n = len(keys)

@@ -76,12 +76,13 @@ def _truth_vector(truth, facts: Facts) -> np.ndarray | None:
 
 
 def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECTION,
-                 not_audited: Iterable[str] = ()) -> AuditReport:
+                 not_audited: Iterable[str] = (), protect_secondary: bool = False) -> AuditReport:
     """Audit published tables held in memory: ``[(table, declaration), ...]`` or :class:`~.model.Source` objects.
 
     Every published cell of all tables is gathered; for each suppressed quantity the LP finds the
     smallest and largest value consistent with everything published (:mod:`.bounds`), and the rule of
-    :mod:`.protection` decides whether it is protected.
+    :mod:`.protection` decides whether it is protected (``protect_secondary``: hold secondary cells
+    to the protection interval too, not only to "not worked out exactly").
     """
     started = time.perf_counter()
     sources = [t if isinstance(t, Source) else Source(t[0], t[1], t[1].name) for t in tables]
@@ -99,7 +100,13 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
     shown = by_var["text"].agg(lambda s: ", ".join(dict.fromkeys(s))).reindex(targets)
     low, high = whole_range(bounds.lower[targets], bounds.upper[targets])
     tv = true[targets] if true is not None else None
-    ok, reason = check_protection(low, high, symbol_low, symbol_high, protection, tv)
+    kinds = by_var["kind"].agg(lambda s: set(s)).reindex(targets)
+    threshold = by_var["threshold"].max().reindex(targets).to_numpy(float)
+    primary = kinds.map(lambda k: "primary" in k).to_numpy(bool)
+    either = kinds.map(lambda k: "suppressed" in k).to_numpy(bool)
+    maybe_primary = either if tv is None else either & (np.isnan(tv) | (tv <= threshold))
+    sensitive = primary | maybe_primary | bool(protect_secondary)
+    ok, reason = check_protection(low, high, symbol_low, symbol_high, protection, tv, sensitive)
     contradicted = bounds.in_contradiction[targets]
     ok = ok & ~contradicted
     reason = np.where(contradicted, "contradiction", reason)
@@ -119,7 +126,7 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
         "symbol_low": symbol_low, "symbol_high": symbol_high,
         "true_value": tv if tv is not None else np.full(len(targets), np.nan),
         "lower": bounds.lower[targets], "upper": bounds.upper[targets], "low": low, "high": high,
-        "protected": ok.astype(bool), "reason": reason, "pinned_by": pinned,
+        "sensitive": sensitive, "protected": ok.astype(bool), "reason": reason, "pinned_by": pinned,
         "lower_pinned_by": lower_by, "upper_pinned_by": upper_by,
     })
     findings = [_contradiction(c, facts) for c in bounds.contradictions]
@@ -228,7 +235,7 @@ def read_pack(pack_dir: str | Path) -> tuple[list[Source], list[str]]:
 
 
 def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int = DEFAULT_PROTECTION,
-               tables: Iterable | None = None) -> AuditReport:
+               tables: Iterable | None = None, protect_secondary: bool = False) -> AuditReport:
     """Audit an evidence pack: every table with a declaration in the catalogue, plus ``tables`` given directly.
 
     Returns an :class:`AuditReport`; ``report.ok`` is False when a suppressed figure can be narrowed
@@ -237,4 +244,5 @@ def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int =
     sources, not_audited = read_pack(pack_dir) if pack_dir is not None else ([], [])
     for t in tables or []:
         sources.append(t if isinstance(t, Source) else Source(t[0], t[1], t[1].name))
-    return audit_tables(sources, truth=truth, protection=protection, not_audited=not_audited)
+    return audit_tables(sources, truth=truth, protection=protection, not_audited=not_audited,
+                        protect_secondary=protect_secondary)

@@ -49,7 +49,8 @@ class AuditReport:
 
     ``cells``: one row per suppressed quantity, columns ``key``, ``label``, ``tables`` (where it is
     suppressed), ``symbols``, ``symbol_low``, ``symbol_high``, ``true_value`` (NaN without truth),
-    ``lower``/``upper`` (the LP's bounds), ``low``/``high`` (whole numbers), ``protected``,
+    ``lower``/``upper`` (the LP's bounds), ``low``/``high`` (whole numbers), ``sensitive`` (held to
+    the protection interval, see :mod:`.protection`), ``protected``,
     ``reason`` and ``pinned_by`` (tables whose facts give the bounds; titles joined by "; ").
     """
 
@@ -107,14 +108,19 @@ class AuditReport:
 
     def _sentence(self, row) -> str:
         what = f"{row.label} (shown as {row.symbols} in {row.tables})"
-        if row.reason == "truth outside":
-            return (f"{what}: its true value lies outside the range {_number(row.low)}–{_number(row.high)} the "
-                    f"published tables allow; a declared relation or the true values are wrong "
-                    f"({_tables(row.pinned_by.split('; ') if row.pinned_by else [])}).")
-        span = (f"exactly {_number(row.low)}" if row.low == row.high
-                else f"{_number(row.low)}–{_number(row.high)}")
         pinned = row.pinned_by.split("; ") if row.pinned_by else []
-        need = (f"every value from {_number(row.symbol_low)} to {_number(row.symbol_high)} must stay possible"
-                if np.isfinite(row.symbol_high) and row.symbol_high - row.symbol_low <= self.protection
-                else f"the range must reach {self.protection} beyond the true value on one side")
+        if row.reason == "contradiction":
+            return f"{what}: the published figures around it contradict each other (see below)."
+        if row.reason == "truth outside":
+            return (f"{what}: its true value lies outside the range {_number(row.low)}–{_number(row.high)} that "
+                    f"{_tables(pinned)} allow; a declared relation or the true values are wrong.")
+        span = f"exactly {_number(row.low)}" if row.low == row.high else f"{_number(row.low)}–{_number(row.high)}"
+        if not row.sensitive:
+            need = "a suppressed figure must not be recoverable exactly"
+        elif np.isfinite(row.symbol_high) and row.symbol_high - row.symbol_low <= self.protection:
+            need = f"every value from {_number(row.symbol_low)} to {_number(row.symbol_high)} must stay possible"
+        elif self.with_truth:
+            need = f"the range must reach {self.protection} beyond the true value on one side"
+        else:
+            need = f"the range must be at least {self.protection} wide"
         return f"{what}: an intruder can narrow it to {span} from {_tables(pinned)} ({need})."

@@ -15,7 +15,7 @@ symbol      meaning for a reader                                       what the 
 ``[z]``     not applicable                                              nothing (value ≥ 0)
 ``[low]``   a count rounded to a base that rounds to zero but is not    1 ≤ value < base / 2
             zero; a percentage or rate that rounds to zero              0 < value < half a unit of the last place
-``c``       suppressed, primary or secondary (older packs)              value ≥ 0
+``c``       suppressed, primary or secondary (older packs)              value ≥ 1
 ``x``       not available (older packs)                                 nothing (value ≥ 0)
 ``z``       not applicable (older packs)                                nothing (value ≥ 0)
 ``low``     as ``[low]`` (older packs)                                  as ``[low]``
@@ -27,8 +27,10 @@ always shown). So the mark tells the intruder exactly "not 0 and not 1 to the th
 audit models exactly that. If a publisher ever marks a zero ``[s]``, the audit (given the true
 values) reports it, because the symbol would then tell a lie the intruder's bounds rely on.
 
-A bare ``c`` does not say which kind of suppression it is, so it promises only that a count is not
-negative (the smallest interval holding both "1 to threshold" and "anything chosen to protect it").
+A bare ``c`` does not say which kind of suppression it is, so it promises only what both kinds
+share: the count is not zero (zeros are always shown; :mod:`cscp_analysis.disclosure` chooses a zero
+as a secondary cell only when nothing else is left, and the audit given the true values reports that
+case). Modelling the strongest intruder the symbols allow is the safe side for an audit.
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ def count_interval(symbol: str, threshold: int, rounded_to: int | None = None) -
         return 1.0, float(threshold)
     if m.kind == "secondary":
         return float(threshold + 1), math.inf
+    if m.kind == "suppressed":
+        return 1.0, math.inf
     if m.kind == "low":
         if not rounded_to:
             raise ValueError(f"{symbol!r} cannot stand for a count that is not rounded (a count is a whole number)")
