@@ -311,3 +311,47 @@ def _elastic(facts, free, active, A, rhs, equality, lb, ub, var_comp, row_comp, 
         found.append(Contradiction([int(v) for v in free[vars_]], tables,
                                    sorted({str(w) for w in facts.row_what[active[rows]]})))
     return comp_bad, found
+
+
+def bound_from(facts: Facts, j: int, sense: str, tables: set[int]) -> float:
+    """The minimum (``sense="min"``) or maximum of unknown ``j`` using only the facts of ``tables``:
+    the cells they print and the relations they declare (an independent LP over that subset)."""
+    from .model import bounds_of
+
+    keep_cells = facts.cells["table_index"].isin(list(tables)).to_numpy()
+    lb, ub, _, _ = bounds_of(facts.cells[keep_cells], facts.n)
+    keep_rows = np.isin(facts.row_table, list(tables))
+    A = facts.matrix[keep_rows]
+    cols = np.unique(np.concatenate([A.indices, [j]]))
+    A = A[:, cols]
+    M = _big(lb, ub, facts.rhs[keep_rows], np.zeros(facts.n, bool))
+    c = np.zeros(len(cols))
+    c[np.searchsorted(cols, j)] = 1.0 if sense == "min" else -1.0
+    status, x, *_ = _lp(c, A, facts.rhs[keep_rows], facts.equality[keep_rows], lb[cols],
+                        np.where(np.isinf(ub[cols]), M, ub[cols]))
+    if status != 0:
+        return math.nan
+    got = x[np.searchsorted(cols, j)]
+    return math.inf if got >= M / 2 else float(got)
+
+
+def minimal_tables(facts: Facts, j: int, sense: str, value: float, tables: set[int]) -> set[int]:
+    """A smallest-by-removal set of tables that still gives unknown ``j`` the same whole-number bound.
+
+    Starting from the tables behind the dual proof, each table (in order) is left out if the facts
+    of the others still give the same bound (``ceil`` of a minimum, ``floor`` of a maximum). The
+    result is irreducible: leaving out any one of its tables loosens the bound.
+    """
+    def whole(v):
+        return math.ceil(v - 1e-6) if sense == "min" else (v if math.isinf(v) else math.floor(v + 1e-6))
+
+    target = whole(value)
+    kept = set(tables)
+    for t in sorted(tables):
+        trial = kept - {t}
+        if not trial:
+            continue
+        got = bound_from(facts, j, sense, trial)
+        if not math.isnan(got) and whole(got) == target:
+            kept = trial
+    return kept

@@ -316,7 +316,7 @@ def build_facts(sources: list[Source]) -> Facts:
     cell_var = codes[:len(cells)]
     entry_var = codes[len(cells):]
     cells["var"] = cell_var
-    lower, upper, lower_from, upper_from = _bounds(cells, n)
+    lower, upper, lower_from, upper_from = bounds_of(cells, n)
     if rows.count:
         matrix = sparse.coo_matrix((np.concatenate(rows.entry_coef), (np.concatenate(rows.entry_row), entry_var)),
                                    shape=(rows.count, n)).tocsr()
@@ -332,7 +332,7 @@ def build_facts(sources: list[Source]) -> Facts:
                  row_table_arr, what, cells, names, [s.title for s in sources], labels)
 
 
-def _bounds(cells: pd.DataFrame, n: int):
+def bounds_of(cells: pd.DataFrame, n: int):
     """Tightest bounds per unknown and the table giving each (vectorised: sort, then first per unknown).
 
     A lower bound of 0 is credited to a table only when the table prints the number (a shown 0);

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .bounds import solve_bounds
+from .bounds import minimal_tables, solve_bounds
 from .declare import Declaration
 from .keys import AuditError, Columns, parse
 from .model import Facts, Source, build_facts, row_mask
@@ -76,13 +76,15 @@ def _truth_vector(truth, facts: Facts) -> np.ndarray | None:
 
 
 def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECTION,
-                 not_audited: Iterable[str] = (), protect_secondary: bool = False) -> AuditReport:
+                 not_audited: Iterable[str] = (), protect_secondary: bool = False, explain: int = 50) -> AuditReport:
     """Audit published tables held in memory: ``[(table, declaration), ...]`` or :class:`~.model.Source` objects.
 
     Every published cell of all tables is gathered; for each suppressed quantity the LP finds the
     smallest and largest value consistent with everything published (:mod:`.bounds`), and the rule of
     :mod:`.protection` decides whether it is protected (``protect_secondary``: hold secondary cells
-    to the protection interval too, not only to "not worked out exactly").
+    to the protection interval too, not only to "not worked out exactly"). For the first ``explain``
+    failing cells the tables that pin them are reduced to an irreducible set
+    (:func:`~.bounds.minimal_tables`); beyond that they are the tables of the LP's dual proof.
     """
     started = time.perf_counter()
     sources = [t if isinstance(t, Source) else Source(t[0], t[1], t[1].name) for t in tables]
@@ -111,6 +113,10 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
     ok = ok & ~contradicted
     reason = np.where(contradicted, "contradiction", reason)
     titles = facts.titles
+    for j in targets[~ok & ~contradicted][:max(int(explain), 0)]:
+        for sense, store, by in (("min", bounds.lower, bounds.lower_by), ("max", bounds.upper, bounds.upper_by)):
+            if len(by.get(int(j), ())) > 1:
+                by[int(j)] = minimal_tables(facts, int(j), sense, float(store[j]), by[int(j)])
 
     def names(sets):
         return ["; ".join(dict.fromkeys(titles[t] for t in sorted(sets.get(int(j), set())))) for j in targets]
@@ -235,7 +241,7 @@ def read_pack(pack_dir: str | Path) -> tuple[list[Source], list[str]]:
 
 
 def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int = DEFAULT_PROTECTION,
-               tables: Iterable | None = None, protect_secondary: bool = False) -> AuditReport:
+               tables: Iterable | None = None, protect_secondary: bool = False, explain: int = 50) -> AuditReport:
     """Audit an evidence pack: every table with a declaration in the catalogue, plus ``tables`` given directly.
 
     Returns an :class:`AuditReport`; ``report.ok`` is False when a suppressed figure can be narrowed
@@ -245,4 +251,4 @@ def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int =
     for t in tables or []:
         sources.append(t if isinstance(t, Source) else Source(t[0], t[1], t[1].name))
     return audit_tables(sources, truth=truth, protection=protection, not_audited=not_audited,
-                        protect_secondary=protect_secondary)
+                        protect_secondary=protect_secondary, explain=explain)
