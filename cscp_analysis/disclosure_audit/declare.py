@@ -220,7 +220,9 @@ def declare(table: pd.DataFrame, name: str, cells: Cells | list[Cells], *, sums=
     decl = Declaration(name=name, cells=[cells] if isinstance(cells, Cells) else list(cells), sums=list(sums),
                        at_most=list(at_most), equal=list(equal), ratios=list(ratios), threshold=threshold, title=title,
                        rows=table.astype(str).to_dict("records") if inline else None)
-    check(decl, table)
+    from .model import Source, build_facts  # the model reads declarations: import here, not at the top
+
+    build_facts([Source(table, decl, name)])  # every template filled in and every cell read, as the audit will
     return decl
 
 
@@ -230,8 +232,8 @@ def check(decl: Declaration, table: pd.DataFrame, where: str | None = None) -> N
     if decl.threshold is not None and (isinstance(decl.threshold, bool) or not isinstance(decl.threshold, int)
                                        or decl.threshold < 1):
         raise AuditError(f"{where}: threshold must be a whole number of at least 1, not {decl.threshold!r}")
-    if not decl.cells:
-        raise AuditError(f"{where}: declare at least one column of counts (cells)")
+    if not decl.cells and not decl.relations:
+        raise AuditError(f"{where}: declare at least one column of counts (cells) or one relation")
     columns = set(map(str, table.columns))
     seen = set()
     for c in decl.cells:

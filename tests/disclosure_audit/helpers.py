@@ -58,15 +58,23 @@ def brute_force(values: np.ndarray, allowed: dict[tuple[int, int], tuple[int, in
     return {cell: (lo[k], hi[k]) for k, cell in enumerate(cells)}
 
 
-def within_totals(values: np.ndarray, cell: tuple[int, int], low: int, high: int) -> tuple[int, int]:
-    """Narrow a part's candidate values to at most its row's and column's totals (a part never exceeds
-    its total); margins are left as they are. Only a search-space cut for :func:`brute_force`."""
+def within_totals(values: np.ndarray, cell: tuple[int, int], low: int, high: int, withheld=()) -> tuple[int, int]:
+    """Narrow a cell's candidate values to at most the *printed* totals it is part of (a part never
+    exceeds its row's, column's or the grand total; a margin never exceeds the grand total). Totals
+    in ``withheld`` are not printed and cut nothing. Only a search-space cut for :func:`brute_force`:
+    it removes no solution."""
     r, c = cell
-    n_r, n_c = values.shape
-    if r < n_r - 1 and c < n_c - 1:
-        high = min(high, int(values[r, -1]), int(values[-1, c]))
-    else:
-        high = min(high, int(values[-1, -1]))
+    last_r, last_c = values.shape[0] - 1, values.shape[1] - 1
+    totals = []
+    if c < last_c:
+        totals.append((last_r, c))
+    if r < last_r:
+        totals.append((r, last_c))
+    if (r, c) != (last_r, last_c):
+        totals.append((last_r, last_c))
+    for t in totals:
+        if t != cell and t not in withheld:
+            high = min(high, int(values[t]))
     return low, high
 
 

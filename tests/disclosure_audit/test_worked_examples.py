@@ -248,7 +248,8 @@ def test_lp_bounds_agree_with_brute_force_on_a_three_by_three_table():
     t = grid(shown, rows, cols)
     report = audit.audit_tables([(t, grid_declaration(t))])
     # candidate values: [c] 1 to 5, [s] 6 or more; a part is at most its printed row and column totals
-    allowed = {cell: within_totals(values, cell, *((1, 5) if s == "[c]" else (6, 45))) for cell, s in symbols.items()}
+    allowed = {cell: within_totals(values, cell, *((1, 5) if s == "[c]" else (6, 45)), withheld=symbols)
+               for cell, s in symbols.items()}
     expected = brute_force(values, allowed)
     for (i, j), (lo, hi) in expected.items():
         r = result(report, key(rows[i], cols[j]))
