@@ -65,7 +65,9 @@ class Contradiction:
 @dataclass
 class Bounds:
     """``lower[j]``/``upper[j]`` for each target j (NaN elsewhere and where the facts contradict each
-    other); ``lower_by[j]``/``upper_by[j]``: the tables (indices) whose facts give the bound."""
+    other); ``lower_by[j]``/``upper_by[j]``: the tables (indices) whose facts give the bound.
+    ``exact[j]``: both are the exact minimum and maximum; False for a target settled early (see
+    :func:`solve_bounds`), whose ``lower``/``upper`` are then feasible values found, not bounds."""
 
     lower: np.ndarray
     upper: np.ndarray
@@ -76,6 +78,12 @@ class Bounds:
     components: int = 0
     largest: int = 0
     in_contradiction: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    exact: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    rows_of: dict = field(default_factory=dict)  # component of each unknown -> the relation rows in it
+
+    def component_rows(self, j: int) -> np.ndarray | None:
+        """The relation rows (indices into the facts) of unknown j's component, or None if j was a printed number."""
+        return self.rows_of.get(int(j))
 
 
 def _lp(c, matrix, rhs, equality, lower, upper):
@@ -95,8 +103,14 @@ def _lp(c, matrix, rhs, equality, lower, upper):
     return 0, res.x, duals, res.lower.marginals, res.upper.marginals
 
 
-def solve_bounds(facts: Facts, targets: np.ndarray) -> Bounds:
-    """Feasible range of every target unknown (indices into ``facts.keys``), with the tables that pin it."""
+def solve_bounds(facts: Facts, targets: np.ndarray, settled=None) -> Bounds:
+    """Feasible range of every target unknown (indices into ``facts.keys``), with the tables that pin it.
+
+    ``settled(unknowns, lowest_seen, highest_seen) -> bool array``, if given, says which targets
+    need no exact bounds because values already found feasible are far enough apart (the rule of
+    :mod:`.protection` is monotone: a wider range passes whenever a narrower one does). Those
+    targets are left with the values seen and ``exact`` False.
+    """
     n = facts.n
     targets = np.unique(np.asarray(targets, dtype=int))
     lower_val, upper_val = np.full(n, np.nan), np.full(n, np.nan)
@@ -190,44 +204,222 @@ def solve_bounds(facts: Facts, targets: np.ndarray) -> Bounds:
         lower_by[j] = {int(facts.lower_from[j])} - {-1}
         upper_by[j] = {int(facts.upper_from[j])} - {-1}
 
-    pending = {"min": ft & ~alone, "max": (ft & ~alone).copy()}
+    pending = np.zeros((2, nf), bool)  # [0]: minimum still to find, [1]: maximum
+    pending[:, ft & ~alone] = True
     counts = np.bincount(var_comp[ft & ~alone], minlength=n_comp) if nf else np.zeros(0, int)
     largest = int(counts.max()) if len(counts) else 0
-    while pending["min"].any() or pending["max"].any():
-        for sense in ("min", "max"):
-            todo = np.flatnonzero(pending[sense])
-            if not len(todo):
-                continue
-            comps, first = np.unique(var_comp[todo], return_index=True)
-            chosen = todo[first]  # one target per component still to do
-            in_comp = np.zeros(n_comp, bool)
-            in_comp[comps] = True
-            v_idx = np.flatnonzero(in_comp[var_comp])
-            r_idx = np.flatnonzero(in_comp[row_comp])
-            local = np.full(nf, -1)
-            local[v_idx] = np.arange(len(v_idx))
-            c = np.zeros(len(v_idx))
-            c[local[chosen]] = 1.0 if sense == "min" else -1.0
-            status, x, duals, lo_m, up_m = _lp(c, A_act[r_idx][:, v_idx], rhs_act[r_idx], eq_act[r_idx], f_lb[v_idx],
-                                               f_ub_lp[v_idx])
-            solves += 1
-            if status != 0:
-                raise RuntimeError(f"HiGHS could not solve an audit problem (status {status})")
-            target_of = np.full(n_comp, -1)
-            target_of[comps] = free[chosen]
-            got = x[local[chosen]]
-            store = lower_val if sense == "min" else upper_val
-            store[free[chosen]] = np.where(got >= M / 2, math.inf, got)
-            by = lower_by if sense == "min" else upper_by
-            for j in free[chosen]:
-                by[int(j)] = set()
-            _credit(by, target_of, var_comp[v_idx], row_comp[r_idx], duals, lo_m, up_m, r_idx, active, free[v_idx],
-                    facts, row_tables, got_inf=(sense == "max"), x=x, M=M)
-            pending[sense][chosen] = False
-            _witness(pending, x, v_idx, f_lb, f_ub, M, free, lower_val, upper_val, lower_by, upper_by, facts)
+    blocks = _Blocks(A_act, var_comp, row_comp, n_comp)
+    state = _State(facts, free, f_lb, f_ub, M, pending, lower_val, upper_val, lower_by, upper_by)
+    inexact = np.zeros(n, bool)
+
+    def settle():
+        """Drop the tasks of targets that the values seen so far already prove protected."""
+        open_ = np.flatnonzero(pending.any(axis=0))
+        if settled is None or not len(open_):
+            return
+        seen_lo = np.where(pending[0, open_], state.seen_low[open_], f_lb[open_])
+        seen_hi = np.where(pending[1, open_], np.where(state.seen_high[open_] >= M / 2, math.inf,
+                                                       state.seen_high[open_]), f_ub[open_])
+        done = open_[np.asarray(settled(free[open_], seen_lo, seen_hi), bool)]
+        for s, seen in ((0, seen_lo), (1, seen_hi)):
+            mine = pending[s, done]
+            values = (lower_val, upper_val)[s]
+            values[free[done[mine]]] = seen[np.searchsorted(open_, done[mine])]
+            for j in free[done[mine]]:
+                (lower_by, upper_by)[s][int(j)] = set()
+        inexact[free[done[(pending[0, done] | pending[1, done])]]] = True
+        pending[:, done] = False
+    # pass 1: four feasible points per component (the sum of its targets minimised and maximised, and a
+    # random mix of both), whose values settle every target found at its own bound without a solve of its own
+    comps = np.unique(var_comp[pending.any(axis=0)])
+    if len(comps):
+        solves += _witness_pass(blocks, comps, state, pending.any(axis=0), rhs_act, eq_act, f_ub_lp)
+    settle()
+    # pass 2: every task still open, stacked in batches, each batch pruned by the solutions of the ones before
+    while pending.any():
+        sense, var = np.nonzero(pending)
+        solves += _solve_tasks(blocks, np.column_stack([var, sense]), state, rhs_act, eq_act, f_ub_lp, active,
+                               row_tables, one_batch=True)
+        settle()
     lower_val[bad] = np.nan
     upper_val[bad] = np.nan
-    return Bounds(lower_val, upper_val, lower_by, upper_by, contradictions, solves, int(n_comp), largest, bad)
+    out = Bounds(lower_val, upper_val, lower_by, upper_by, contradictions, solves, int(n_comp), largest, bad,
+                 ~inexact & ~bad)
+    out.rows_of = _RowsOf(free, var_comp, active[blocks.row_order], blocks.row_start, blocks.n_rows)
+    return out
+
+
+class _RowsOf:
+    """Lazy map: unknown -> the relation rows of its component (what :func:`minimal_tables` needs)."""
+
+    def __init__(self, free, var_comp, rows_sorted, row_start, n_rows):
+        self.position = {int(j): k for k, j in enumerate(free)}
+        self.var_comp, self.rows_sorted, self.row_start, self.n_rows = var_comp, rows_sorted, row_start, n_rows
+
+    def get(self, j: int):
+        k = self.position.get(j)
+        if k is None:
+            return None
+        c = self.var_comp[k]
+        return self.rows_sorted[self.row_start[c]:self.row_start[c] + self.n_rows[c]]
+
+
+_BUDGET = 400_000  # non-zeros plus columns per stacked LP
+
+
+def _ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(start, start + length) for each pair (vectorised)."""
+    lengths = np.asarray(lengths, int)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, int)
+    shift = np.repeat(np.asarray(starts, int) - (np.cumsum(lengths) - lengths), lengths)
+    return shift + np.arange(total)
+
+
+class _Blocks:
+    """The components of the free unknowns, each as its own small LP (local rows, columns, entries)."""
+
+    def __init__(self, A, var_comp, row_comp, n_comp):
+        self.var_order = np.argsort(var_comp, kind="stable")
+        self.row_order = np.argsort(row_comp, kind="stable")
+        self.n_vars = np.bincount(var_comp, minlength=n_comp)
+        self.n_rows = np.bincount(row_comp, minlength=n_comp)
+        self.var_start = np.cumsum(self.n_vars) - self.n_vars
+        self.row_start = np.cumsum(self.n_rows) - self.n_rows
+        self.var_local = np.empty(len(var_comp), int)
+        self.var_local[self.var_order] = np.arange(len(var_comp)) - np.repeat(self.var_start, self.n_vars)
+        self.row_local = np.empty(len(row_comp), int)
+        self.row_local[self.row_order] = np.arange(len(row_comp)) - np.repeat(self.row_start, self.n_rows)
+        coo = A.tocoo()
+        entry_comp = row_comp[coo.row]
+        order = np.argsort(entry_comp, kind="stable")
+        self.entry_row = self.row_local[coo.row[order]]
+        self.entry_col = self.var_local[coo.col[order]]
+        self.entry_val = coo.data[order]
+        self.n_entries = np.bincount(entry_comp, minlength=n_comp)
+        self.entry_start = np.cumsum(self.n_entries) - self.n_entries
+        self.var_comp = var_comp
+
+
+class _State:
+    """What has been found so far: values, the tables behind them, and the tasks still open."""
+
+    def __init__(self, facts, free, f_lb, f_ub, M, pending, lower_val, upper_val, lower_by, upper_by):
+        self.facts, self.free, self.f_lb, self.f_ub, self.M = facts, free, f_lb, f_ub, M
+        self.pending, self.values, self.by = pending, (lower_val, upper_val), (lower_by, upper_by)
+        self.seen_low = np.full(len(free), math.inf)  # the smallest and largest value seen in any solution
+        self.seen_high = np.full(len(free), -math.inf)
+
+
+def _solve_tasks(blocks: _Blocks, tasks: np.ndarray, state: _State, rhs, equality, f_ub_lp, active, row_tables,
+                 one_batch: bool = False) -> int:
+    """Solve tasks (free unknown, 0 = minimise / 1 = maximise) with copies of their components stacked
+    block-diagonally in as few LPs as the size budget allows; returns the number of LP solves."""
+    comp = blocks.var_comp[tasks[:, 0]]
+    size = blocks.n_entries[comp] + blocks.n_vars[comp]
+    batch = np.cumsum(size) // _BUDGET
+    solves = 0
+    for b in np.unique(batch):
+        chosen = tasks[batch == b]
+        chosen = chosen[state.pending[chosen[:, 1], chosen[:, 0]]]  # solved meanwhile by a witness
+        if len(chosen):
+            _solve_batch(blocks, chosen, state, rhs, equality, f_ub_lp, active, row_tables)
+            solves += 1
+        if one_batch:
+            break
+    return solves
+
+
+def _stack(blocks: _Blocks, comp: np.ndarray, rhs, equality, f_lb, f_ub_lp):
+    """Copies of the components ``comp`` (one per entry) stacked block-diagonally as one LP's data."""
+    nv, nr, ne = blocks.n_vars[comp], blocks.n_rows[comp], blocks.n_entries[comp]
+    col_off, row_off = np.cumsum(nv) - nv, np.cumsum(nr) - nr
+    cols = blocks.var_order[_ragged(blocks.var_start[comp], nv)]  # free-unknown index of every stacked column
+    rows = blocks.row_order[_ragged(blocks.row_start[comp], nr)]  # active-row index of every stacked row
+    entries = _ragged(blocks.entry_start[comp], ne)
+    matrix = sparse.csr_matrix((blocks.entry_val[entries],
+                                (blocks.entry_row[entries] + np.repeat(row_off, ne),
+                                 blocks.entry_col[entries] + np.repeat(col_off, ne))),
+                               shape=(int(nr.sum()), int(nv.sum())))
+    return matrix, cols, rows, col_off, nv, nr, (rhs[rows], equality[rows], f_lb[cols], f_ub_lp[cols])
+
+
+def _witness_pass(blocks: _Blocks, comps: np.ndarray, state: _State, is_target: np.ndarray, rhs, equality,
+                  f_ub_lp) -> int:
+    """Four feasible points per component from one stacked LP; returns the number of LP solves (1)."""
+    copies = np.repeat(comps, 4)
+    matrix, cols, rows, col_off, nv, nr, data = _stack(blocks, copies, rhs, equality, state.f_lb, f_ub_lp)
+    which = np.repeat(np.arange(len(copies)) % 4, nv)
+    rng = np.random.default_rng(len(cols))  # fixed seed: the same pack gives the same report
+    mix = rng.choice([-1.0, 1.0], len(cols))
+    c = np.select([which == 0, which == 1, which == 2], [np.ones(len(cols)), -np.ones(len(cols)), mix], -mix)
+    c = np.where(is_target[cols], c, 0.0)
+    status, x, *_ = _lp(c, matrix, *data)
+    if status != 0:
+        raise RuntimeError(f"HiGHS could not solve an audit problem (status {status})")
+    _witness(state, x, cols)
+    return 1
+
+
+def _solve_batch(blocks: _Blocks, tasks: np.ndarray, state: _State, rhs, equality, f_ub_lp, active,
+                 row_tables) -> None:
+    facts, free = state.facts, state.free
+    var, sense = tasks[:, 0], tasks[:, 1]
+    comp = blocks.var_comp[var]
+    matrix, cols, rows, col_off, nv, nr, data = _stack(blocks, comp, rhs, equality, state.f_lb, f_ub_lp)
+    c = np.zeros(len(cols))
+    target_col = col_off + blocks.var_local[var]
+    c[target_col] = np.where(sense == 0, 1.0, -1.0)
+    status, x, duals, lo_m, up_m = _lp(c, matrix, *data)
+    if status != 0:
+        raise RuntimeError(f"HiGHS could not solve an audit problem (status {status})")
+    got = x[target_col]
+    for s in (0, 1):
+        mine = sense == s
+        state.values[s][free[var[mine]]] = np.where(got[mine] >= state.M / 2, math.inf, got[mine])
+        state.pending[s, var[mine]] = False
+    # which tables each task's bound rests on: binding relations and bounds of its copy (non-zero duals)
+    task_of_row = np.repeat(np.arange(len(tasks)), nr)
+    task_of_col = np.repeat(np.arange(len(tasks)), nv)
+    pairs = []
+    binding = np.flatnonzero(np.abs(duals) > _DUAL)
+    if len(binding):
+        tabs = row_tables[active[rows[binding]]].tocoo()
+        pairs.append(np.column_stack([task_of_row[binding][tabs.row], tabs.col]))
+    for marg, source, upper in ((lo_m, facts.lower_from, False), (up_m, facts.upper_from, True)):
+        hit = np.flatnonzero(np.abs(marg) > _DUAL)
+        if upper:
+            hit = hit[x[hit] < state.M / 2]
+        src = source[free[cols[hit]]]
+        keep = src >= 0
+        pairs.append(np.column_stack([task_of_col[hit][keep], src[keep]]))
+    found = [set() for _ in range(len(tasks))]
+    for t, table in np.unique(np.concatenate(pairs), axis=0):
+        found[t].add(int(table))
+    for t in range(len(tasks)):
+        state.by[sense[t]][int(free[var[t]])] = found[t]
+    _witness(state, x, cols)
+
+
+def _witness(state: _State, x: np.ndarray, cols: np.ndarray) -> None:
+    """Targets a solution shows at their own bound (or beyond M/2) need no solve of their own."""
+    free, facts = state.free, state.facts
+    np.minimum.at(state.seen_low, cols, x)
+    np.maximum.at(state.seen_high, cols, x)
+    low = state.pending[0, cols] & (x <= state.f_lb[cols] + _TOL)
+    for k in np.unique(cols[low]):
+        j = int(free[k])
+        state.values[0][j] = state.f_lb[k]
+        state.by[0][j] = {int(facts.lower_from[j])} - {-1}
+    state.pending[0, cols[low]] = False
+    finite = np.isfinite(state.f_ub[cols])
+    high = state.pending[1, cols] & ((finite & (x >= state.f_ub[cols] - _TOL)) | (x >= state.M / 2))
+    for k in np.unique(cols[high]):
+        j = int(free[k])
+        state.values[1][j] = state.f_ub[k] if np.isfinite(state.f_ub[k]) else math.inf
+        state.by[1][j] = {int(facts.upper_from[j])} - {-1}
+    state.pending[1, cols[high]] = False
 
 
 def _big(lb, ub, rhs, fixed) -> float:
@@ -235,46 +427,6 @@ def _big(lb, ub, rhs, fixed) -> float:
     finite = np.concatenate([lb[np.isfinite(lb)], ub[np.isfinite(ub)], np.abs(rhs)])
     top = max(1e4, float(np.abs(finite).max()) if len(finite) else 1.0)
     return 10.0 ** math.ceil(math.log10(top * 1000))
-
-
-def _credit(by, target_of, v_comp, r_comp, duals, lo_m, up_m, r_idx, active, v_global, facts, row_tables, got_inf,
-            x, M) -> None:
-    """Add to ``by[target]`` the tables behind every binding relation and bound of the target's component."""
-    pairs = []
-    binding = np.flatnonzero(np.abs(duals) > _DUAL)
-    if len(binding):
-        tables = row_tables[active[r_idx[binding]]].tocoo()
-        pairs.append(np.column_stack([r_comp[binding][tables.row], tables.col]))
-    for marg, source, is_upper in ((lo_m, facts.lower_from, False), (up_m, facts.upper_from, True)):
-        hit = np.flatnonzero(np.abs(marg) > _DUAL)
-        if is_upper:
-            hit = hit[x[hit] < M / 2]
-        src = source[v_global[hit]]
-        keep = src >= 0
-        pairs.append(np.column_stack([v_comp[hit][keep], src[keep]]))
-    pairs = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 2), int)
-    for comp, table in pairs:
-        j = target_of[comp]
-        if j >= 0:
-            by[int(j)].add(int(table))
-
-
-def _witness(pending, x, v_idx, f_lb, f_ub, M, free, lower_val, upper_val, lower_by, upper_by, facts) -> None:
-    """Targets a solution shows at their own bound (or beyond M/2) need no solve of their own."""
-    xs = x
-    at_low = pending["min"][v_idx] & (xs <= f_lb[v_idx] + _TOL)
-    for k in v_idx[at_low]:
-        j = int(free[k])
-        lower_val[j] = f_lb[k]
-        lower_by[j] = {int(facts.lower_from[j])} - {-1}
-    pending["min"][v_idx[at_low]] = False
-    finite = np.isfinite(f_ub[v_idx])
-    at_high = pending["max"][v_idx] & ((finite & (xs >= f_ub[v_idx] - _TOL)) | (xs >= M / 2))
-    for k in v_idx[at_high]:
-        j = int(free[k])
-        upper_val[j] = f_ub[k] if np.isfinite(f_ub[k]) else math.inf
-        upper_by[j] = {int(facts.upper_from[j])} - {-1}
-    pending["max"][v_idx[at_high]] = False
 
 
 def _elastic(facts, free, active, A, rhs, equality, lb, ub, var_comp, row_comp, n_comp, row_tables):
@@ -313,45 +465,87 @@ def _elastic(facts, free, active, A, rhs, equality, lb, ub, var_comp, row_comp, 
     return comp_bad, found
 
 
-def bound_from(facts: Facts, j: int, sense: str, tables: set[int]) -> float:
-    """The minimum (``sense="min"``) or maximum of unknown ``j`` using only the facts of ``tables``:
-    the cells they print and the relations they declare (an independent LP over that subset)."""
+def _subproblem(facts: Facts, j: int, sense: str, tables: set[int], rows: np.ndarray | None):
+    """The LP of unknown j's bound using only the facts of ``tables`` (optionally only relation ``rows``):
+    (cost, matrix, rhs, equality, lower, upper, position of j, M)."""
     from .model import bounds_of
 
-    keep_cells = facts.cells["table_index"].isin(list(tables)).to_numpy()
-    lb, ub, _, _ = bounds_of(facts.cells[keep_cells], facts.n)
-    keep_rows = np.isin(facts.row_table, list(tables))
+    keep_rows = np.flatnonzero(np.isin(facts.row_table, list(tables)))
+    if rows is not None:
+        keep_rows = keep_rows[np.isin(keep_rows, rows)]
     A = facts.matrix[keep_rows]
     cols = np.unique(np.concatenate([A.indices, [j]]))
-    A = A[:, cols]
-    M = _big(lb, ub, facts.rhs[keep_rows], np.zeros(facts.n, bool))
+    cells = facts.cells
+    mine = cells["table_index"].isin(list(tables)).to_numpy() & np.isin(cells["var"].to_numpy(dtype=int), cols)
+    lb, ub, _, _ = bounds_of(cells[mine], facts.n)
+    M = _big(lb[cols], ub[cols], facts.rhs[keep_rows], None)
     c = np.zeros(len(cols))
-    c[np.searchsorted(cols, j)] = 1.0 if sense == "min" else -1.0
-    status, x, *_ = _lp(c, A, facts.rhs[keep_rows], facts.equality[keep_rows], lb[cols],
-                        np.where(np.isinf(ub[cols]), M, ub[cols]))
+    at = int(np.searchsorted(cols, j))
+    c[at] = 1.0 if sense == "min" else -1.0
+    return (c, A[:, cols], facts.rhs[keep_rows], facts.equality[keep_rows], lb[cols],
+            np.where(np.isinf(ub[cols]), M, ub[cols]), at, M)
+
+
+def bound_from(facts: Facts, j: int, sense: str, tables: set[int], rows: np.ndarray | None = None) -> float:
+    """The minimum (``sense="min"``) or maximum of unknown ``j`` using only the facts of ``tables``:
+    the cells they print and the relations they declare (an independent LP over that subset).
+    ``rows``: consider only these relation rows (j's component; leaving relations out can only
+    widen the range, so a bound that still holds without them holds with them)."""
+    return _bounds_from(facts, [(j, sense, tables, rows)])[0]
+
+
+def _bounds_from(facts: Facts, trials: list) -> list[float]:
+    """:func:`bound_from` for many (j, sense, tables, rows) at once: their LPs stacked block-diagonally."""
+    parts = [_subproblem(facts, *t) for t in trials]
+    c = np.concatenate([p[0] for p in parts])
+    matrix = sparse.block_diag([p[1] for p in parts], format="csr")
+    offsets = np.cumsum([0] + [len(p[0]) for p in parts])
+    status, x, *_ = _lp(c, matrix, np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]),
+                        np.concatenate([p[4] for p in parts]), np.concatenate([p[5] for p in parts]))
     if status != 0:
-        return math.nan
-    got = x[np.searchsorted(cols, j)]
-    return math.inf if got >= M / 2 else float(got)
+        return [math.nan] * len(trials)
+    out = []
+    for k, p in enumerate(parts):
+        got = x[offsets[k] + p[6]]
+        out.append(math.inf if got >= p[7] / 2 else float(got))
+    return out
 
 
-def minimal_tables(facts: Facts, j: int, sense: str, value: float, tables: set[int]) -> set[int]:
-    """A smallest-by-removal set of tables that still gives unknown ``j`` the same whole-number bound.
+def minimal_tables(facts: Facts, j: int, sense: str, value: float, tables: set[int],
+                   rows: np.ndarray | None = None) -> set[int]:
+    """A smallest-by-removal set of tables that still gives unknown ``j`` the same whole-number bound
+    (:func:`minimal_tables_many` for one cell)."""
+    return minimal_tables_many(facts, [(j, sense, value, tables, rows)])[0]
+
+
+def minimal_tables_many(facts: Facts, items: list) -> list[set[int]]:
+    """For each (j, sense, value, tables, rows): a set of tables that still gives j the same bound.
 
     Starting from the tables behind the dual proof, each table (in order) is left out if the facts
-    of the others still give the same bound (``ceil`` of a minimum, ``floor`` of a maximum). The
-    result is irreducible: leaving out any one of its tables loosens the bound.
+    of the others still give the same whole-number bound (``ceil`` of a minimum, ``floor`` of a
+    maximum). The result is irreducible when ``rows`` is None: leaving out any one of its tables
+    loosens the bound. With ``rows`` (j's component, much faster) it is still sufficient, and
+    irreducible but for rare cases where a number printed only by a dropped table linked j to
+    relations outside the component. One round tries one table for every item, in one stacked LP.
     """
-    def whole(v):
-        return math.ceil(v - 1e-6) if sense == "min" else (v if math.isinf(v) else math.floor(v + 1e-6))
+    def whole(v, sense):
+        if math.isinf(v) or math.isnan(v):
+            return v
+        return math.ceil(v - 1e-6) if sense == "min" else math.floor(v + 1e-6)
 
-    target = whole(value)
-    kept = set(tables)
-    for t in sorted(tables):
-        trial = kept - {t}
-        if not trial:
+    kept = [set(it[3]) for it in items]
+    order = [sorted(it[3]) for it in items]
+    for r in range(max((len(o) for o in order), default=0)):
+        trials, owners = [], []
+        for k, (j, sense, _value, _, rows) in enumerate(items):
+            if r < len(order[k]) and len(kept[k]) > 1:
+                trials.append((j, sense, kept[k] - {order[k][r]}, rows))
+                owners.append(k)
+        if not trials:
             continue
-        got = bound_from(facts, j, sense, trial)
-        if not math.isnan(got) and whole(got) == target:
-            kept = trial
+        got = _bounds_from(facts, trials)
+        for k, g in zip(owners, got, strict=True):
+            j, sense, value = items[k][:3]
+            if not math.isnan(g) and whole(g, sense) == whole(value, sense):
+                kept[k] -= {order[k][r]}
     return kept

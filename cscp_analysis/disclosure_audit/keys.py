@@ -17,6 +17,7 @@ rows of a table (pandas string operations, no loop over rows).
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -134,7 +135,14 @@ def is_template(text: str) -> bool:
 
 def parse(text: str) -> Template:
     """Parse a key template ``"quantity | name=value | ..."``; raises :class:`AuditError` if malformed."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise AuditError(f"a key template must be text such as 'children | stage={{stage}}'; got {text!r}")
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> Template:
+    if not text.strip():
         raise AuditError(f"a key template must be text such as 'children | stage={{stage}}'; got {text!r}")
     parts = [p.strip() for p in text.split("|")]
     quantity, pairs = parts[0], parts[1:]

@@ -60,7 +60,8 @@ class Facts:
     ``lower_from``/``upper_from`` the index (in ``tables``) of the table that gives each bound (−1:
     only non-negativity). ``matrix`` (relations × unknowns, CSR), ``rhs`` and ``equality`` (True for
     ``=``, False for ``≤``) are the relation rows; ``row_table`` the table that declared each and
-    ``row_what`` a short description. ``cells`` has one row per published count cell.
+    ``row_what`` a short description. ``cells`` has one row per published count cell; ``labels[j]``
+    is how a reader names unknown j (its first cell's label, else its key).
     """
 
     keys: np.ndarray
@@ -76,7 +77,7 @@ class Facts:
     cells: pd.DataFrame
     tables: list[str]
     titles: list[str]
-    labels: dict[int, str]
+    labels: np.ndarray
 
     @property
     def n(self) -> int:
@@ -99,8 +100,12 @@ def row_mask(table: Columns, where) -> np.ndarray:
 
 def _numbers(text: np.ndarray) -> np.ndarray:
     """Numbers in published text (thousands commas and % signs allowed); NaN where there is none."""
-    cleaned = pd.Series(text, dtype=object).str.replace(",", "", regex=False).str.replace("%", "", regex=False)
-    return np.array(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
+    out = np.array(pd.to_numeric(text, errors="coerce"), dtype=float)
+    retry = np.flatnonzero(np.isnan(out))
+    if len(retry):  # only text that is not a plain number is cleaned and read again
+        cleaned = np.char.replace(np.char.replace(text[retry].astype(str), ",", ""), "%", "")
+        out[retry] = np.array(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
+    return out
 
 
 def table_cells(source: Source, table: Columns | None = None) -> pd.DataFrame:
@@ -108,9 +113,17 @@ def table_cells(source: Source, table: Columns | None = None) -> pd.DataFrame:
 
     Columns: ``table``, ``row`` (the row's label: its line in the CSV for a pack), ``column``,
     ``key``, ``label``, ``text``, ``kind`` (``number``, ``rounded`` or a symbol's kind), ``lower``,
-    ``upper``, ``position`` (the row's position). Raises :class:`AuditError` for a cell that is
-    neither a number nor a symbol.
+    ``upper``, ``position`` (the row's position), ``threshold``. Raises :class:`AuditError` for a
+    cell that is neither a number nor a symbol.
     """
+    parts = _cell_arrays(source, table)
+    if not parts:
+        return pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position", "threshold"]})
+    return pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+
+
+def _cell_arrays(source: Source, table: Columns | None = None) -> list[dict]:
+    """:func:`table_cells` as a list of dicts of arrays (one per count column), cheap to concatenate."""
     decl = source.declaration
     table = table or Columns(source.table, source.where or source.name)
     where = table.where
@@ -156,13 +169,13 @@ def table_cells(source: Source, table: Columns | None = None) -> pd.DataFrame:
                 raise AuditError(f"{where}:{first}: column {c.column!r}: {exc}") from None
             lower[at], upper[at] = lo, hi
             kind[at] = m.kind
-        out.append(pd.DataFrame({
-            "table": decl.name, "row": source.table.index[rows], "column": c.column, "key": keys, "label": labels,
-            "text": text, "kind": kind, "lower": lower, "upper": upper, "position": rows, "threshold": source.limit,
-        }))
-    if not out:
-        return pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position", "threshold"]})
-    return pd.concat(out, ignore_index=True)
+        n = len(rows)
+        out.append({
+            "table": np.full(n, decl.name, dtype=object), "row": np.asarray(source.table.index[rows], dtype=object),
+            "column": np.full(n, c.column, dtype=object), "key": keys, "label": labels, "text": text, "kind": kind,
+            "lower": lower, "upper": upper, "position": rows, "threshold": np.full(n, source.limit),
+        })
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -213,15 +226,12 @@ def _terms(term: str, table: Columns, rows: np.ndarray, cell_keys: dict[str, np.
     return parse(term).fill(table, rows)
 
 
-def _relations(source: Source, table: Columns, cells: pd.DataFrame, out: _Rows) -> None:
+def _relations(source: Source, table: Columns, cells: list[dict], out: _Rows) -> None:
     decl = source.declaration
     by_column = decl.cells_by_column()
-    cell_keys = {}
-    for c in decl.cells:  # the key of each column's cell in every row, None where the cells leave a row out
-        full = np.full(table.n, None, dtype=object)
-        mine = cells[cells["column"] == c.column]
-        full[mine["position"].to_numpy(dtype=int)] = mine["key"].to_numpy(dtype=object)
-        cell_keys[c.column] = full
+    cell_keys = {c.column: np.full(table.n, None, dtype=object) for c in decl.cells}
+    for part in cells:  # the key of each column's cell in every row, None where the cells leave a row out
+        cell_keys[part["column"][0]][part["position"]] = part["key"]
     for rel in decl.relations:
         rows = np.flatnonzero(row_mask(table, rel.where))
         if not len(rows):
@@ -302,14 +312,15 @@ def build_facts(sources: list[Source]) -> Facts:
     for i, source in enumerate(sources):
         check(source.declaration, source.table, source.where or source.name)
         table = Columns(source.table, source.where or source.name)
-        cells = table_cells(source, table)
-        cells["table_index"] = i
-        all_cells.append(cells)
+        parts = _cell_arrays(source, table)
+        for part in parts:
+            part["table_index"] = np.full(len(part["key"]), i)
+        all_cells.extend(parts)
         before = rows.count
-        _relations(source, table, cells, rows)
+        _relations(source, table, parts, rows)
         row_table.append(np.full(rows.count - before, i))
-    cells = (pd.concat(all_cells, ignore_index=True) if all_cells
-             else pd.DataFrame({c: [] for c in CELL_COLUMNS + ["position", "threshold", "table_index"]}))
+    columns = CELL_COLUMNS + ["position", "threshold", "table_index"]
+    cells = pd.DataFrame({c: (np.concatenate([p[c] for p in all_cells]) if all_cells else []) for c in columns})
     entry_keys = np.concatenate(rows.entry_key) if rows.entry_key else np.array([], dtype=object)
     codes, keys = pd.factorize(np.concatenate([cells["key"].to_numpy(dtype=object), entry_keys]))
     n = len(keys)
@@ -326,8 +337,9 @@ def build_facts(sources: list[Source]) -> Facts:
     else:
         matrix = sparse.csr_matrix((0, n))
         rhs, equality, what, row_table_arr = np.zeros(0), np.zeros(0, bool), np.zeros(0, object), np.zeros(0, int)
+    labels = np.asarray(keys, dtype=object).copy()  # how a reader names each quantity: its first cell's label
     first = cells.drop_duplicates("var")
-    labels = dict(zip(first["var"].to_numpy(), first["label"].to_numpy(), strict=True))
+    labels[first["var"].to_numpy(dtype=int)] = first["label"].to_numpy(dtype=object)
     return Facts(np.asarray(keys, dtype=object), lower, upper, lower_from, upper_from, matrix, rhs, equality,
                  row_table_arr, what, cells, names, [s.title for s in sources], labels)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .bounds import minimal_tables, solve_bounds
+from .bounds import minimal_tables_many, solve_bounds
 from .declare import Declaration
 from .keys import AuditError, Columns, parse
 from .model import Facts, Source, build_facts, row_mask
@@ -76,7 +76,8 @@ def _truth_vector(truth, facts: Facts) -> np.ndarray | None:
 
 
 def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECTION,
-                 not_audited: Iterable[str] = (), protect_secondary: bool = False, explain: int = 50) -> AuditReport:
+                 not_audited: Iterable[str] = (), protect_secondary: bool = False, explain: int = 50,
+                 exact: bool = False) -> AuditReport:
     """Audit published tables held in memory: ``[(table, declaration), ...]`` or :class:`~.model.Source` objects.
 
     Every published cell of all tables is gathered; for each suppressed quantity the LP finds the
@@ -85,6 +86,11 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
     to the protection interval too, not only to "not worked out exactly"). For the first ``explain``
     failing cells the tables that pin them are reduced to an irreducible set
     (:func:`~.bounds.minimal_tables`); beyond that they are the tables of the LP's dual proof.
+
+    ``exact``: find the exact smallest and largest value of every suppressed cell. By default the
+    audit stops working on a cell once feasible values it has found are far enough apart to prove
+    the cell protected; its ``lower``/``upper`` are then values known to be possible (the true range
+    is at least that wide) and ``exact`` is False. Failing cells always get exact bounds.
     """
     started = time.perf_counter()
     sources = [t if isinstance(t, Source) else Source(t[0], t[1], t[1].name) for t in tables]
@@ -93,30 +99,44 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
     cells = facts.cells
     protected_cells = cells[cells["kind"].isin(_PROTECTED_KINDS)]
     targets = np.unique(protected_cells["var"].to_numpy(dtype=int))
-    bounds = solve_bounds(facts, targets)
 
-    by_var = protected_cells.groupby("var", sort=True)
-    symbol_low = by_var["lower"].max().reindex(targets).to_numpy(float)
-    symbol_high = by_var["upper"].min().reindex(targets).to_numpy(float)
-    where = by_var["table"].agg(lambda s: ", ".join(dict.fromkeys(s))).reindex(targets)
-    shown = by_var["text"].agg(lambda s: ", ".join(dict.fromkeys(s))).reindex(targets)
-    low, high = whole_range(bounds.lower[targets], bounds.upper[targets])
+    per = protected_cells.assign(primary=protected_cells["kind"] == "primary",
+                                 either=protected_cells["kind"] == "suppressed").groupby("var", sort=True)
+    symbol_low = per["lower"].max().to_numpy(float)
+    symbol_high = per["upper"].min().to_numpy(float)
+    threshold = per["threshold"].max().to_numpy(float)
+    primary, either = per["primary"].any().to_numpy(bool), per["either"].any().to_numpy(bool)
     tv = true[targets] if true is not None else None
-    kinds = by_var["kind"].agg(lambda s: set(s)).reindex(targets)
-    threshold = by_var["threshold"].max().reindex(targets).to_numpy(float)
-    primary = kinds.map(lambda k: "primary" in k).to_numpy(bool)
-    either = kinds.map(lambda k: "suppressed" in k).to_numpy(bool)
-    maybe_primary = either if tv is None else either & (np.isnan(tv) | (tv <= threshold))
-    sensitive = primary | maybe_primary | bool(protect_secondary)
+
+    def sensitive_of(t):
+        maybe = either[t] if tv is None else either[t] & (np.isnan(tv[t]) | (tv[t] <= threshold[t]))
+        return primary[t] | maybe | bool(protect_secondary)
+
+    def settled(js, wmin, wmax):
+        """Cells that feasible values already found prove protected need no exact bounds."""
+        t = np.searchsorted(targets, js)
+        low, high = whole_range(wmin, wmax)
+        ok, _ = check_protection(low, high, symbol_low[t], symbol_high[t], protection,
+                                 None if tv is None else tv[t], sensitive_of(t))
+        return ok
+
+    bounds = solve_bounds(facts, targets, settled=None if exact else settled)
+    low, high = whole_range(bounds.lower[targets], bounds.upper[targets])
+    everyone = np.arange(len(targets))
+    sensitive = sensitive_of(everyone)
     ok, reason = check_protection(low, high, symbol_low, symbol_high, protection, tv, sensitive)
     contradicted = bounds.in_contradiction[targets]
     ok = ok & ~contradicted
     reason = np.where(contradicted, "contradiction", reason)
     titles = facts.titles
+    items, where = [], []
     for j in targets[~ok & ~contradicted][:max(int(explain), 0)]:
         for sense, store, by in (("min", bounds.lower, bounds.lower_by), ("max", bounds.upper, bounds.upper_by)):
             if len(by.get(int(j), ())) > 1:
-                by[int(j)] = minimal_tables(facts, int(j), sense, float(store[j]), by[int(j)])
+                items.append((int(j), sense, float(store[j]), by[int(j)], bounds.component_rows(int(j))))
+                where.append(by)
+    for item, by, kept in zip(items, where, minimal_tables_many(facts, items), strict=True):
+        by[item[0]] = kept
 
     def names(sets):
         return ["; ".join(dict.fromkeys(titles[t] for t in sorted(sets.get(int(j), set())))) for j in targets]
@@ -126,14 +146,13 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
               for a, b in zip(lower_by, upper_by, strict=True)]
     frame = pd.DataFrame({
         "key": facts.keys[targets].astype(str) if len(targets) else np.array([], dtype=str),
-        "label": [facts.labels.get(int(j), facts.keys[j]) for j in targets],
-        "tables": where.to_numpy(dtype=object) if len(targets) else np.array([], dtype=object),
-        "symbols": shown.to_numpy(dtype=object) if len(targets) else np.array([], dtype=object),
+        "label": facts.labels[targets] if len(targets) else np.array([], dtype=object),
+        "tables": _joined(protected_cells, "table", targets), "symbols": _joined(protected_cells, "text", targets),
         "symbol_low": symbol_low, "symbol_high": symbol_high,
         "true_value": tv if tv is not None else np.full(len(targets), np.nan),
-        "lower": bounds.lower[targets], "upper": bounds.upper[targets], "low": low, "high": high,
-        "sensitive": sensitive, "protected": ok.astype(bool), "reason": reason, "pinned_by": pinned,
-        "lower_pinned_by": lower_by, "upper_pinned_by": upper_by,
+        "lower": bounds.lower[targets], "upper": bounds.upper[targets], "exact": bounds.exact[targets],
+        "low": low, "high": high, "sensitive": sensitive, "protected": ok.astype(bool), "reason": reason,
+        "pinned_by": pinned, "lower_pinned_by": lower_by, "upper_pinned_by": upper_by,
     })
     findings = [_contradiction(c, facts) for c in bounds.contradictions]
     if true is not None:
@@ -146,7 +165,18 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
 
 
 def _label(facts: Facts, j: int) -> str:
-    return facts.labels.get(int(j), str(facts.keys[j]))
+    return str(facts.labels[j])
+
+
+def _joined(cells: pd.DataFrame, column: str, targets: np.ndarray) -> np.ndarray:
+    """For each target, the distinct values of ``column`` among its cells, joined by ", " (in order met)."""
+    distinct = cells.drop_duplicates(["var", column])
+    out = pd.Series(distinct.groupby("var", sort=True)[column].first()).reindex(targets).to_numpy(dtype=object)
+    several = distinct["var"].duplicated(keep=False).to_numpy()
+    if several.any():  # the few quantities printed in more than one way or table
+        joined = distinct[several].groupby("var", sort=True)[column].agg(", ".join)
+        out[np.searchsorted(targets, joined.index.to_numpy())] = joined.to_numpy(dtype=object)
+    return out
 
 
 def _contradiction(c, facts: Facts) -> Finding:
@@ -241,7 +271,8 @@ def read_pack(pack_dir: str | Path) -> tuple[list[Source], list[str]]:
 
 
 def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int = DEFAULT_PROTECTION,
-               tables: Iterable | None = None, protect_secondary: bool = False, explain: int = 50) -> AuditReport:
+               tables: Iterable | None = None, protect_secondary: bool = False, explain: int = 50,
+               exact: bool = False) -> AuditReport:
     """Audit an evidence pack: every table with a declaration in the catalogue, plus ``tables`` given directly.
 
     Returns an :class:`AuditReport`; ``report.ok`` is False when a suppressed figure can be narrowed
@@ -251,4 +282,4 @@ def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int =
     for t in tables or []:
         sources.append(t if isinstance(t, Source) else Source(t[0], t[1], t[1].name))
     return audit_tables(sources, truth=truth, protection=protection, not_audited=not_audited,
-                        protect_secondary=protect_secondary, explain=explain)
+                        protect_secondary=protect_secondary, explain=explain, exact=exact)

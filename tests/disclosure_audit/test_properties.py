@@ -41,7 +41,7 @@ def test_lp_bounds_hold_every_whole_number_solution(case):
     shown = [[symbols.get((i, j), str(values[i, j])) for j in range(n_c)] for i in range(n_r)]
     t = grid(shown, rows, cols)
     truth = {key(rows[i], cols[j]): values[i, j] for (i, j) in symbols}
-    report = audit.audit_tables([(t, grid_declaration(t, threshold=THRESHOLD))], truth=truth)
+    report = audit.audit_tables([(t, grid_declaration(t, threshold=THRESHOLD))], truth=truth, exact=True)
     assert not report.findings, report.format()
     # what each symbol allows (docs/disclosure.md: [c] 1 to the threshold, [s] above it, c 1 or more),
     # cut to the printed totals each cell is part of, and to CAP where no printed total bounds it
@@ -60,3 +60,23 @@ def test_lp_bounds_hold_every_whole_number_solution(case):
         # rounded range is exactly the brute-force range (where the search was not cut at CAP)
         if r["high"] < cap:
             assert (r["low"], r["high"]) == (lo, hi), (rows[i], cols[j])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(suppressed_tables())
+def test_stopping_early_never_changes_the_verdict(case):
+    # without exact, a cell proven protected by feasible values found keeps those values (inside its exact
+    # range); every verdict is the same as with exact bounds
+    values, symbols = case
+    n_r, n_c = values.shape
+    rows = [f"R{i}" for i in range(n_r - 1)] + ["Total"]
+    cols = [f"C{j}" for j in range(n_c - 1)] + ["Total"]
+    t = grid([[symbols.get((i, j), str(values[i, j])) for j in range(n_c)] for i in range(n_r)], rows, cols)
+    truth = {key(rows[i], cols[j]): values[i, j] for (i, j) in symbols}
+    tables = [(t, grid_declaration(t, threshold=THRESHOLD))]
+    quick = audit.audit_tables(tables, truth=truth).cells.set_index("key")
+    exact = audit.audit_tables(tables, truth=truth, exact=True).cells.set_index("key")
+    assert exact["exact"].all()
+    assert (quick["protected"] == exact["protected"]).all()
+    assert (quick["lower"] >= exact["lower"] - 1e-6).all() and (quick["upper"] <= exact["upper"] + 1e-6).all()
+    assert (quick.loc[~quick["exact"], "protected"]).all()  # only protected cells are left inexact

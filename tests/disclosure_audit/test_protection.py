@@ -91,7 +91,7 @@ def test_a_line_of_two_suppressed_cells_with_the_truth():
     # A [c] + B [s] = 30 − 12 = 18; A ∈ [1, 5], B ≥ 6: A ∈ [1, 5] (B = 18 − A ∈ [13, 17] ≥ 6): protected;
     # B ∈ [13, 17]: a secondary cell, not recoverable exactly: protected.
     raw = pd.DataFrame({"group": ["A", "B", "C", "All"], "children": [3, 15, 12, 30]})
-    report = audit.audit_tables([(LINE, _line())], truth=[(raw, _line())])
+    report = audit.audit_tables([(LINE, _line())], truth=[(raw, _line())], exact=True)
     assert report.ok and report.with_truth
     frame = report.to_frame().set_index("key")
     assert tuple(frame.loc["children | group=B", ["low", "high", "true_value"]]) == (13, 17, 15)
