@@ -17,16 +17,19 @@ How it scales:
 * quantities printed as exact numbers are constants, not unknowns, so they do not link relations;
 * the remaining unknowns split into *components* (unknowns linked through relations); separate
   components are separate problems;
-* many components are solved in one LP: minimising the sum of one target per component minimises
-  each target, because the components share no constraint. The number of LP solves is then twice the
-  largest number of targets in one component, not twice the number of suppressed cells;
-* a solution is a feasible point for every unknown at once: an unknown found at its own bound (a
-  ``[c]`` count at 1, say) has that bound as its minimum or maximum without a solve of its own.
+* many problems are solved in one ``linprog`` call by stacking copies of their components
+  block-diagonally: minimising the sum of one target per copy minimises each target, because the
+  copies share no constraint (batches of at most ``_BUDGET`` non-zeros plus columns);
+* a first pass finds four feasible points per component (the sum of its targets minimised and
+  maximised, and two random mixes of signs); a target seen at its own bound (a ``[c]`` count at 1,
+  say) has that bound as its minimum or maximum without a problem of its own, and a target whose
+  values seen are already far enough apart to prove it protected (``settled``) needs no exact bounds.
 
 Which tables pin a bound: HiGHS returns the dual values (marginals) at the optimum; a relation or a
 published bound with a non-zero dual is part of the proof of the bound (LP duality: the bound is a
 combination of exactly those constraints). The tables that declared those relations or printed
-those cells (and the numbers substituted into them) are named.
+those cells (and the numbers substituted into them) are named; :func:`minimal_tables_many` then
+reduces them to a set that pins the cell on its own.
 
 Unbounded maxima: unknowns without a finite upper bound get a large artificial bound M (10^k above
 every published magnitude); a maximum above M/2 is reported as infinite. A contradiction among the
@@ -131,8 +134,6 @@ def solve_bounds(facts: Facts, targets: np.ndarray, settled=None) -> Bounds:
     fixed = (ub - lb <= 1e-9) & ~clash
     value = np.where(fixed, lb, 0.0)
     free = np.flatnonzero(~fixed & ~clash)
-    position = np.full(n, -1)
-    position[free] = np.arange(len(free))
     A = facts.matrix
     rhs = facts.rhs - A @ value
     # which tables each relation row stands for: its own table and those printing the numbers substituted into it
@@ -157,7 +158,7 @@ def solve_bounds(facts: Facts, targets: np.ndarray, settled=None) -> Bounds:
                                             [str(facts.row_what[i])]))
     # rows touching a clashing cell are left out; its component is reported through the clash
     active = np.flatnonzero((n_free_in_row > 0) & ~rows_with_bad)
-    M = _big(lb, ub, rhs, fixed)
+    M = _big(lb, ub, rhs)
 
     # components of the free unknowns, linked by the active rows
     nf, nr = len(free), len(active)
@@ -229,6 +230,7 @@ def solve_bounds(facts: Facts, targets: np.ndarray, settled=None) -> Bounds:
                 (lower_by, upper_by)[s][int(j)] = set()
         inexact[free[done[(pending[0, done] | pending[1, done])]]] = True
         pending[:, done] = False
+
     # pass 1: four feasible points per component (the sum of its targets minimised and maximised, and a
     # random mix of both), whose values settle every target found at its own bound without a solve of its own
     comps = np.unique(var_comp[pending.any(axis=0)])
@@ -250,7 +252,7 @@ def solve_bounds(facts: Facts, targets: np.ndarray, settled=None) -> Bounds:
 
 
 class _RowsOf:
-    """Lazy map: unknown -> the relation rows of its component (what :func:`minimal_tables` needs)."""
+    """Lazy map: unknown -> the relation rows of its component (what :func:`minimal_tables_many` needs)."""
 
     def __init__(self, free, var_comp, rows_sorted, row_start, n_rows):
         self.position = {int(j): k for k, j in enumerate(free)}
@@ -264,7 +266,7 @@ class _RowsOf:
         return self.rows_sorted[self.row_start[c]:self.row_start[c] + self.n_rows[c]]
 
 
-_BUDGET = 400_000  # non-zeros plus columns per stacked LP
+_BUDGET = 100_000  # non-zeros plus columns per stacked LP
 
 
 def _ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -347,19 +349,25 @@ def _stack(blocks: _Blocks, comp: np.ndarray, rhs, equality, f_lb, f_ub_lp):
 
 def _witness_pass(blocks: _Blocks, comps: np.ndarray, state: _State, is_target: np.ndarray, rhs, equality,
                   f_ub_lp) -> int:
-    """Four feasible points per component from one stacked LP; returns the number of LP solves (1)."""
+    """Four feasible points per component, from stacked LPs within the size budget; returns the number of solves."""
     copies = np.repeat(comps, 4)
-    matrix, cols, rows, col_off, nv, nr, data = _stack(blocks, copies, rhs, equality, state.f_lb, f_ub_lp)
-    which = np.repeat(np.arange(len(copies)) % 4, nv)
-    rng = np.random.default_rng(len(cols))  # fixed seed: the same pack gives the same report
-    mix = rng.choice([-1.0, 1.0], len(cols))
-    c = np.select([which == 0, which == 1, which == 2], [np.ones(len(cols)), -np.ones(len(cols)), mix], -mix)
-    c = np.where(is_target[cols], c, 0.0)
-    status, x, *_ = _lp(c, matrix, *data)
-    if status != 0:
-        raise RuntimeError(f"HiGHS could not solve an audit problem (status {status})")
-    _witness(state, x, cols)
-    return 1
+    size = blocks.n_entries[copies] + blocks.n_vars[copies]
+    batch = np.cumsum(size) // _BUDGET
+    rng = np.random.default_rng(len(comps))  # fixed seed: the same pack gives the same report
+    solves = 0
+    for b in np.unique(batch):
+        chosen = copies[batch == b]
+        matrix, cols, rows, col_off, nv, nr, data = _stack(blocks, chosen, rhs, equality, state.f_lb, f_ub_lp)
+        which = np.repeat(np.flatnonzero(batch == b) % 4, nv)
+        mix = rng.choice([-1.0, 1.0], len(cols))
+        c = np.select([which == 0, which == 1, which == 2], [np.ones(len(cols)), -np.ones(len(cols)), mix], -mix)
+        c = np.where(is_target[cols], c, 0.0)
+        status, x, *_ = _lp(c, matrix, *data)
+        if status != 0:
+            raise RuntimeError(f"HiGHS could not solve an audit problem (status {status})")
+        _witness(state, x, cols)
+        solves += 1
+    return solves
 
 
 def _solve_batch(blocks: _Blocks, tasks: np.ndarray, state: _State, rhs, equality, f_ub_lp, active,
@@ -422,7 +430,7 @@ def _witness(state: _State, x: np.ndarray, cols: np.ndarray) -> None:
     state.pending[1, cols[high]] = False
 
 
-def _big(lb, ub, rhs, fixed) -> float:
+def _big(lb, ub, rhs) -> float:
     """The artificial upper bound M: a power of 10 at least 1,000 times every published magnitude."""
     finite = np.concatenate([lb[np.isfinite(lb)], ub[np.isfinite(ub)], np.abs(rhs)])
     top = max(1e4, float(np.abs(finite).max()) if len(finite) else 1.0)
@@ -478,7 +486,7 @@ def _subproblem(facts: Facts, j: int, sense: str, tables: set[int], rows: np.nda
     cells = facts.cells
     mine = cells["table_index"].isin(list(tables)).to_numpy() & np.isin(cells["var"].to_numpy(dtype=int), cols)
     lb, ub, _, _ = bounds_of(cells[mine], facts.n)
-    M = _big(lb[cols], ub[cols], facts.rhs[keep_rows], None)
+    M = _big(lb[cols], ub[cols], facts.rhs[keep_rows])
     c = np.zeros(len(cols))
     at = int(np.searchsorted(cols, j))
     c[at] = 1.0 if sense == "min" else -1.0
@@ -486,16 +494,10 @@ def _subproblem(facts: Facts, j: int, sense: str, tables: set[int], rows: np.nda
             np.where(np.isinf(ub[cols]), M, ub[cols]), at, M)
 
 
-def bound_from(facts: Facts, j: int, sense: str, tables: set[int], rows: np.ndarray | None = None) -> float:
-    """The minimum (``sense="min"``) or maximum of unknown ``j`` using only the facts of ``tables``:
-    the cells they print and the relations they declare (an independent LP over that subset).
-    ``rows``: consider only these relation rows (j's component; leaving relations out can only
-    widen the range, so a bound that still holds without them holds with them)."""
-    return _bounds_from(facts, [(j, sense, tables, rows)])[0]
-
-
 def _bounds_from(facts: Facts, trials: list) -> list[float]:
-    """:func:`bound_from` for many (j, sense, tables, rows) at once: their LPs stacked block-diagonally."""
+    """The bound of each (j, sense, tables, rows) using only the facts of ``tables`` (the cells they print
+    and the relations they declare; only relation ``rows`` when given: leaving relations out can only
+    widen a range, so a bound that holds without them holds with them), all LPs stacked block-diagonally."""
     parts = [_subproblem(facts, *t) for t in trials]
     c = np.concatenate([p[0] for p in parts])
     matrix = sparse.block_diag([p[1] for p in parts], format="csr")
@@ -509,13 +511,6 @@ def _bounds_from(facts: Facts, trials: list) -> list[float]:
         got = x[offsets[k] + p[6]]
         out.append(math.inf if got >= p[7] / 2 else float(got))
     return out
-
-
-def minimal_tables(facts: Facts, j: int, sense: str, value: float, tables: set[int],
-                   rows: np.ndarray | None = None) -> set[int]:
-    """A smallest-by-removal set of tables that still gives unknown ``j`` the same whole-number bound
-    (:func:`minimal_tables_many` for one cell)."""
-    return minimal_tables_many(facts, [(j, sense, value, tables, rows)])[0]
 
 
 def minimal_tables_many(facts: Facts, items: list) -> list[set[int]]:

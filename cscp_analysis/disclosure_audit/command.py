@@ -16,11 +16,11 @@ from .protection import DEFAULT_PROTECTION
 __all__ = ["main_audit", "add_parser"]
 
 
-def main_audit(pack_dir, protection: int = DEFAULT_PROTECTION, out=None) -> int:
+def main_audit(pack_dir, protection: int = DEFAULT_PROTECTION, out=None, strict: bool = False) -> int:
     """Audit the pack in ``pack_dir``, print the findings, and return the exit code (0 nothing pinned, 1 otherwise)."""
     out = out or sys.stdout
     try:
-        report = audit_pack(pack_dir, protection=protection)
+        report = audit_pack(pack_dir, protection=protection, strict=strict)
     except (AuditError, ValueError, OSError) as exc:
         print(f"cscp: {exc}", file=sys.stderr)
         return 1
@@ -36,4 +36,6 @@ def add_parser(subparsers) -> None:
     p.add_argument("pack", help="the pack folder, e.g. outputs/2026-27-Q2")
     p.add_argument("--protection", type=int, default=DEFAULT_PROTECTION,
                    help=f"how far either side a suppressed count must stay uncertain (default {DEFAULT_PROTECTION})")
-    p.set_defaults(func=lambda a: main_audit(a.pack, protection=a.protection))
+    p.add_argument("--strict", action="store_true",
+                   help="a count shown as [c] must keep every value from 1 to the threshold possible")
+    p.set_defaults(func=lambda a: main_audit(a.pack, protection=a.protection, strict=a.strict))

@@ -258,6 +258,8 @@ def check(decl: Declaration, table: pd.DataFrame, where: str | None = None) -> N
                                  "in the total row) or total_key (a key template), not both or neither")
             if rel.total_key is not None:
                 parse(rel.total_key)
+            if rel.total is not None and ("|" in str(rel.total) or not str(rel.total).strip()):
+                raise AuditError(f"{where}: SumOver total {rel.total!r} must be a value of {rel.over!r}, without '|'")
         elif isinstance(rel, Ratio):
             _column(rel.column, columns, where, "Ratio")
             for term in (rel.numerator, rel.denominator):

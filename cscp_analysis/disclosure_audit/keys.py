@@ -66,7 +66,10 @@ class Template:
         out = np.full(len(rows), self.quantity, dtype=object)
         for name, value in zip(self.names, self.values, strict=True):
             filled = _fill(value, table, rows, self.text, replace or {})
-            bad = (np.char.find(filled.astype(str), "|") >= 0) | (filled == "")
+            bad = filled == ""
+            for piece in value:  # a '|' can only come from a column's values (the template was split on it)
+                if isinstance(piece, _Field) and piece.column in table and not piece.part:
+                    bad |= table.has_pipe(piece.column)[rows]
             if bad.any():
                 row = table.label(rows[np.flatnonzero(bad)[0]])
                 raise AuditError(f"{table.where}:{row}: the key template {self.text!r} gives {name}="
@@ -80,16 +83,44 @@ class Columns:
 
     def __init__(self, table: pd.DataFrame, where: str):
         self.table, self.where, self.n = table, where, len(table)
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict = {}
 
     def __contains__(self, column: str) -> bool:
         return column in self.table.columns
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self._cache:
-            text = self.table[column].to_numpy(dtype=object).astype(str)
-            self._cache[column] = np.char.strip(text).astype(object)
+            codes, uniques = self.codes(column)
+            self._cache[column] = uniques[codes]
         return self._cache[column]
+
+    def codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """The column as codes into its distinct values (stripped strings): work on the few distinct values."""
+        key = ("codes", column)
+        if key not in self._cache:
+            codes, uniques = pd.factorize(self.table[column].to_numpy(dtype=object), use_na_sentinel=False)
+            stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+            self._cache[key] = (codes, stripped)
+        return self._cache[key]
+
+    def has_pipe(self, column: str) -> np.ndarray:
+        """Which rows' values contain '|', which a key value must not."""
+        key = ("pipe", column)
+        if key not in self._cache:
+            codes, uniques = self.codes(column)
+            self._cache[key] = np.array(["|" in u for u in uniques], dtype=bool)[codes]
+        return self._cache[key]
+
+    def part(self, column: str, which: str, separator: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text before or after ``separator`` in each row (stripped), and whether the row has it."""
+        key = ("part", column, which, separator)
+        if key not in self._cache:
+            codes, uniques = self.codes(column)
+            split = [u.partition(separator) for u in uniques]
+            text = np.array([(a if which == "before" else b).strip() for a, _, b in split], dtype=object)
+            has = np.array([sep != "" for _, sep, _ in split], dtype=bool)
+            self._cache[key] = (text[codes], has[codes])
+        return self._cache[key]
 
     def label(self, position: int):
         """How a row is named in messages: its index label (the line of the CSV for a pack's table)."""
@@ -114,18 +145,18 @@ def _fill(value: tuple, table: Columns, rows: np.ndarray, text: str, replace: di
         elif piece.column not in table:
             raise AuditError(f"{table.where}: the template {text!r} reads column {piece.column!r}, which is not in the "
                              f"table (columns: {', '.join(map(str, table.table.columns))})")
-        else:
-            col = table[piece.column][rows]
-        if piece.part:
-            parts = np.char.partition(col.astype(str), piece.separator)
-            has = parts[:, 1] != ""
+        elif piece.part:
+            col, has = table.part(piece.column, piece.part, piece.separator)
+            col, has = col[rows], has[rows]
             if not has.all():
                 at = np.flatnonzero(~has)[0]
-                raise AuditError(f"{table.where}:{table.label(rows[at])}: column {piece.column!r}: {col[at]!r} has no "
-                                 f"{piece.separator!r} to take the text {piece.part} (template {text!r})")
-            col = np.char.strip(parts[:, 0 if piece.part == "before" else 2]).astype(object)
-        filled = filled + col
-    return np.char.strip(filled.astype(str)).astype(object) if len(filled) else filled
+                raise AuditError(f"{table.where}:{table.label(rows[at])}: column {piece.column!r}: "
+                                 f"{table[piece.column][rows[at]]!r} has no {piece.separator!r} to take the text "
+                                 f"{piece.part} (template {text!r})")
+        else:
+            col = table[piece.column][rows]
+        filled = col if (len(value) == 1) else filled + col
+    return filled
 
 
 def is_template(text: str) -> bool:

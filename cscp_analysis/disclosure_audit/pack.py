@@ -77,15 +77,16 @@ def _truth_vector(truth, facts: Facts) -> np.ndarray | None:
 
 def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECTION,
                  not_audited: Iterable[str] = (), protect_secondary: bool = False, explain: int = 50,
-                 exact: bool = False) -> AuditReport:
+                 exact: bool = False, strict: bool = False) -> AuditReport:
     """Audit published tables held in memory: ``[(table, declaration), ...]`` or :class:`~.model.Source` objects.
 
     Every published cell of all tables is gathered; for each suppressed quantity the LP finds the
     smallest and largest value consistent with everything published (:mod:`.bounds`), and the rule of
     :mod:`.protection` decides whether it is protected (``protect_secondary``: hold secondary cells
-    to the protection interval too, not only to "not worked out exactly"). For the first ``explain``
+    to the protection interval too, not only to "not worked out exactly"; ``strict``: a primary count
+    must keep every value from 1 to the threshold possible, see :mod:`.protection`). For the first ``explain``
     failing cells the tables that pin them are reduced to an irreducible set
-    (:func:`~.bounds.minimal_tables`); beyond that they are the tables of the LP's dual proof.
+    (:func:`~.bounds.minimal_tables_many`); beyond that they are the tables of the LP's dual proof.
 
     ``exact``: find the exact smallest and largest value of every suppressed cell. By default the
     audit stops working on a cell once feasible values it has found are far enough apart to prove
@@ -117,14 +118,14 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
         t = np.searchsorted(targets, js)
         low, high = whole_range(wmin, wmax)
         ok, _ = check_protection(low, high, symbol_low[t], symbol_high[t], protection,
-                                 None if tv is None else tv[t], sensitive_of(t))
+                                 None if tv is None else tv[t], sensitive_of(t), strict)
         return ok
 
     bounds = solve_bounds(facts, targets, settled=None if exact else settled)
     low, high = whole_range(bounds.lower[targets], bounds.upper[targets])
     everyone = np.arange(len(targets))
     sensitive = sensitive_of(everyone)
-    ok, reason = check_protection(low, high, symbol_low, symbol_high, protection, tv, sensitive)
+    ok, reason = check_protection(low, high, symbol_low, symbol_high, protection, tv, sensitive, strict)
     contradicted = bounds.in_contradiction[targets]
     ok = ok & ~contradicted
     reason = np.where(contradicted, "contradiction", reason)
@@ -138,12 +139,9 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
     for item, by, kept in zip(items, where, minimal_tables_many(facts, items), strict=True):
         by[item[0]] = kept
 
-    def names(sets):
-        return ["; ".join(dict.fromkeys(titles[t] for t in sorted(sets.get(int(j), set())))) for j in targets]
-
-    lower_by, upper_by = names(bounds.lower_by), names(bounds.upper_by)
-    pinned = ["; ".join(dict.fromkeys([x for x in (a.split("; ") + b.split("; ")) if x]))
-              for a, b in zip(lower_by, upper_by, strict=True)]
+    lower_by = _names([bounds.lower_by], targets, titles)
+    upper_by = _names([bounds.upper_by], targets, titles)
+    pinned = _names([bounds.lower_by, bounds.upper_by], targets, titles)
     frame = pd.DataFrame({
         "key": facts.keys[targets].astype(str) if len(targets) else np.array([], dtype=str),
         "label": facts.labels[targets] if len(targets) else np.array([], dtype=object),
@@ -161,22 +159,35 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
              "largest_component_targets": bounds.largest, "quantities": facts.n, "relations": len(facts.rhs),
              "cells": len(cells)}
     return AuditReport(frame, findings, sorted(not_audited), [s.name for s in sources], int(protection),
-                       true is not None, stats)
+                       true is not None, stats, strict)
 
 
 def _label(facts: Facts, j: int) -> str:
     return str(facts.labels[j])
 
 
-def _joined(cells: pd.DataFrame, column: str, targets: np.ndarray) -> np.ndarray:
-    """For each target, the distinct values of ``column`` among its cells, joined by ", " (in order met)."""
+def _joined(cells: pd.DataFrame, column: str, targets: np.ndarray, sep: str = ", ") -> np.ndarray:
+    """For each target, the distinct values of ``column`` among its cells, joined by ``sep`` (in order met)."""
     distinct = cells.drop_duplicates(["var", column])
-    out = pd.Series(distinct.groupby("var", sort=True)[column].first()).reindex(targets).to_numpy(dtype=object)
-    several = distinct["var"].duplicated(keep=False).to_numpy()
-    if several.any():  # the few quantities printed in more than one way or table
-        joined = distinct[several].groupby("var", sort=True)[column].agg(", ".join)
-        out[np.searchsorted(targets, joined.index.to_numpy())] = joined.to_numpy(dtype=object)
+    joined = (distinct[column].astype(object) + sep).groupby(distinct["var"].to_numpy(), sort=True).sum()
+    out = np.full(len(targets), "", dtype=object)
+    out[np.searchsorted(targets, joined.index.to_numpy())] = [x[:-len(sep)] for x in joined.to_numpy(dtype=object)]
     return out
+
+
+def _names(maps: list[dict], targets: np.ndarray, titles: list[str]) -> np.ndarray:
+    """For each target, the titles of the tables in its sets (from every map), joined by "; " in table order."""
+    var, table = [], []
+    for m in maps:
+        for j, tables in m.items():
+            var.extend([j] * len(tables))
+            table.extend(tables)
+    if not var:
+        return np.full(len(targets), "", dtype=object)
+    pairs = pd.DataFrame({"var": np.asarray(var, dtype=int), "table": np.asarray(table, dtype=int)})
+    pairs = pairs[np.isin(pairs["var"].to_numpy(), targets)].sort_values(["var", "table"], kind="stable")
+    pairs["title"] = np.asarray(titles, dtype=object)[pairs["table"].to_numpy()]
+    return _joined(pairs, "title", targets, "; ")
 
 
 def _contradiction(c, facts: Facts) -> Finding:
@@ -272,7 +283,7 @@ def read_pack(pack_dir: str | Path) -> tuple[list[Source], list[str]]:
 
 def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int = DEFAULT_PROTECTION,
                tables: Iterable | None = None, protect_secondary: bool = False, explain: int = 50,
-               exact: bool = False) -> AuditReport:
+               exact: bool = False, strict: bool = False) -> AuditReport:
     """Audit an evidence pack: every table with a declaration in the catalogue, plus ``tables`` given directly.
 
     Returns an :class:`AuditReport`; ``report.ok`` is False when a suppressed figure can be narrowed
@@ -282,4 +293,4 @@ def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int =
     for t in tables or []:
         sources.append(t if isinstance(t, Source) else Source(t[0], t[1], t[1].name))
     return audit_tables(sources, truth=truth, protection=protection, not_audited=not_audited,
-                        protect_secondary=protect_secondary, explain=explain, exact=exact)
+                        protect_secondary=protect_secondary, explain=explain, exact=exact, strict=strict)

@@ -61,6 +61,7 @@ class AuditReport:
     protection: int = 5
     with_truth: bool = False
     stats: dict = field(default_factory=dict)
+    strict: bool = False
 
     @property
     def failures(self) -> pd.DataFrame:
@@ -115,12 +116,16 @@ class AuditReport:
             return (f"{what}: its true value lies outside the range {_number(row.low)}–{_number(row.high)} that "
                     f"{_tables(pinned)} allow; a declared relation or the true values are wrong.")
         span = f"exactly {_number(row.low)}" if row.low == row.high else f"{_number(row.low)}–{_number(row.high)}"
+        lo, hi = _number(row.symbol_low), _number(row.symbol_high)
         if not row.sensitive:
             need = "a suppressed figure must not be recoverable exactly"
+        elif self.strict and np.isfinite(row.symbol_high) and row.symbol_high - row.symbol_low <= self.protection:
+            need = f"every value from {lo} to {hi} must stay possible"
         elif np.isfinite(row.symbol_high) and row.symbol_high - row.symbol_low <= self.protection:
-            need = f"every value from {_number(row.symbol_low)} to {_number(row.symbol_high)} must stay possible"
+            need = (f"it must stay possible that it is {lo}, or that it is {hi}, whichever is not its true value"
+                    if self.with_truth else f"it must stay possible that it is {lo} or that it is {hi}")
         elif self.with_truth:
-            need = f"the range must reach {self.protection} beyond the true value on one side"
+            need = f"the range must reach {self.protection} beyond the true value on one side, or {lo}"
         else:
-            need = f"the range must be at least {self.protection} wide"
+            need = f"the range must be at least {self.protection} wide, or reach {lo}"
         return f"{what}: an intruder can narrow it to {span} from {_tables(pinned)} ({need})."

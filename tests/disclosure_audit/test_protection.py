@@ -13,15 +13,23 @@ INF = math.inf
 
 
 @pytest.mark.parametrize("low, high, s_low, s_high, truth, ok, reason", [
-    # [c] (1 to 5), true value 3: every value 1..5 must stay possible
+    # [c] (1 to 5), true value 3: d_lo = min(5, 3 − 1) = 2, d_hi = min(5, 5 − 3) = 2, so it passes when the
+    # intruder cannot rule out 1 (L ≤ 1) or cannot rule out 5 (H ≥ 5)
     (1, 5, 1, 5, 3, True, ""),
-    (1, 4, 1, 5, 3, False, "narrow"),   # 5 excluded
-    (2, 5, 1, 5, 3, False, "narrow"),   # 1 excluded: 2 > 3 − 5 and 5 < 3 + 5, and not the whole 1..5
+    (1, 4, 1, 5, 3, True, ""),
+    (2, 5, 1, 5, 3, True, ""),
+    (2, 4, 1, 5, 3, False, "narrow"),
     (3, 3, 1, 5, 3, False, "pinned"),
-    # bare c (1 or more), true value 3: the range must reach 3 + 5 = 8 (it cannot reach 3 − 5)
-    (1, 8, 1, INF, 3, True, ""),
-    (1, 7, 1, INF, 3, False, "narrow"),
-    (1, INF, 1, INF, 3, True, ""),
+    # true value 1: no room below (d_lo = 0), so 5 must stay possible (d_hi = 4: H ≥ 5)
+    (1, 3, 1, 5, 1, False, "narrow"),   # the "ethnicity not known: 1 to 3", when it is 1
+    (1, 5, 1, 5, 1, True, ""),
+    (1, 3, 1, 5, 2, True, ""),          # when it is 2, 1 is still possible
+    (5, 5, 1, 5, 5, False, "pinned"),
+    # bare c (1 or more), true value 3: d_lo = 2 (L ≤ 1) or d_hi = 5 (H ≥ 8)
+    (1, 7, 1, INF, 3, True, ""),
+    (2, 7, 1, INF, 3, False, "narrow"),
+    (2, 8, 1, INF, 3, True, ""),
+    (2, INF, 1, INF, 3, True, ""),
     # a larger count, true value 39: within 5 either side fails, reaching 34 or 44 passes
     (38, 40, 1, INF, 39, False, "narrow"),
     (34, 40, 1, INF, 39, True, ""),
@@ -35,17 +43,31 @@ def test_the_rule_with_the_true_value(low, high, s_low, s_high, truth, ok, reaso
     assert (bool(got[0]), why[0]) == (ok, reason)
 
 
-@pytest.mark.parametrize("low, high, s_low, s_high, ok", [
-    (1, 5, 1, 5, True),      # [c]: the whole symbol range (width 4 < 5)
-    (1, 4, 1, 5, False),
-    (8, 12, 6, INF, False),  # [s]: at least 5 wide
-    (8, 13, 6, INF, True),
-    (1, 6, 1, INF, True),    # c: at least 5 wide
-    (6, 6, 6, INF, False),
+@pytest.mark.parametrize("low, high, s_low, s_high, truth, ok", [
+    # strict: where the symbol's range lies within 5 of the value, all of it must stay possible
+    (1, 5, 1, 5, 3, True), (1, 4, 1, 5, 3, False), (2, 5, 1, 5, 3, False),
+    # otherwise "not within 5 either side": bare c, value 3: L ≤ −2 is impossible, so H ≥ 8
+    (1, 7, 1, INF, 3, False), (1, 8, 1, INF, 3, True),
 ])
-def test_the_rule_without_the_true_value_asks_for_width(low, high, s_low, s_high, ok):
-    got, _ = check_protection([low], [high], [s_low], [s_high], 5)
+def test_the_strict_rule(low, high, s_low, s_high, truth, ok):
+    got, _ = check_protection([low], [high], [s_low], [s_high], 5, truth=[truth], strict=True)
     assert bool(got[0]) == ok
+
+
+@pytest.mark.parametrize("low, high, s_low, s_high, ok, strict_ok", [
+    # necessary condition: not pinned, and reaching the symbol's floor or top, or at least 5 wide
+    (1, 5, 1, 5, True, True),
+    (1, 4, 1, 5, True, False),
+    (2, 4, 1, 5, False, False),
+    (1, 1, 1, 5, False, False),
+    (8, 12, 6, INF, False, False),  # [s]: 4 wide, above its floor of 6
+    (6, 10, 6, INF, True, False),
+    (8, 13, 6, INF, True, True),
+    (6, 6, 6, INF, False, False),
+])
+def test_the_rule_without_the_true_value(low, high, s_low, s_high, ok, strict_ok):
+    assert bool(check_protection([low], [high], [s_low], [s_high], 5)[0][0]) == ok
+    assert bool(check_protection([low], [high], [s_low], [s_high], 5, strict=True)[0][0]) == strict_ok
 
 
 def test_a_secondary_cell_only_needs_not_to_be_recovered_exactly():
@@ -120,11 +142,11 @@ def test_a_zero_marked_secondary_is_reported():
 
 
 def test_the_report_never_prints_a_true_value_of_a_suppressed_cell():
-    # A [c] + B [s] = 30 − 21 = 9 and B ≥ 6, so A ∈ [1, 3] (true 2): narrowed, so A fails; B ∈ [6, 8] (true 7)
+    # A [c] + B [s] = 30 − 21 = 9 and B ≥ 6, so A ∈ [1, 3]; A is truly 1, so 5 must stay possible: A fails.
     table = pd.DataFrame({"group": ["A", "B", "C", "All"], "children": ["[c]", "[s]", "21", "30"]})
-    raw = pd.DataFrame({"group": ["A", "B", "C", "All"], "children": [2, 7, 21, 30]})
+    raw = pd.DataFrame({"group": ["A", "B", "C", "All"], "children": [1, 8, 21, 30]})
     report = audit.audit_tables([(table, _line(table))], truth=[(raw, _line(table))])
     line = [x for x in report.format().splitlines() if "Group A" in x][0]
     assert line == ("  - Group A (shown as [c] in line): an intruder can narrow it to 1–3 from the table “A line” "
-                    "(every value from 1 to 5 must stay possible).")
-    assert list(report.to_frame()["true_value"]) == [2, 7]  # kept in the frame, for the run's own checks
+                    "(it must stay possible that it is 1, or that it is 5, whichever is not its true value).")
+    assert list(report.to_frame()["true_value"]) == [1, 8]  # kept in the frame, for the run's own checks

@@ -53,11 +53,14 @@ def test_the_secondary_mark_itself_can_narrow_the_primary_cell():
     #   Y       [s]   [s]    27               10  30 | 40
     #   Total   10    30     40
     # As above with a = X,A: Y,A = 10 − a ≥ 6 (it is marked [s]) → a ≤ 4, so a ∈ [1, 4]: an intruder
-    # learns X,A is not 5, and the rule for [c] (every value 1 to 5 stays possible) fails.
+    # learns X,A is not 5. 1 is still possible, so the default rule passes it; the strict rule (every
+    # value 1 to 5 stays possible) does not.
     t = grid([["[c]", "[s]", "13"], ["[s]", "[s]", "27"], ["10", "30", "40"]], ["X", "Y", "Total"],
              ["A", "B", "Total"])
-    report = audit.audit_tables([(t, grid_declaration(t))])
-    r = result(report, key("X", "A"))
+    truth = {key("X", "A"): 3}
+    r = result(audit.audit_tables([(t, grid_declaration(t))], truth=truth), key("X", "A"))
+    assert (r["low"], r["high"], r["protected"]) == (1, 4, True)
+    r = result(audit.audit_tables([(t, grid_declaration(t))], truth=truth, strict=True), key("X", "A"))
     assert (r["low"], r["high"], r["protected"], r["reason"]) == (1, 4, False, "narrow")
     # With the bare c of older packs (c means 1 or more) the marks reveal less: X,B = 13 − a ≥ 1 → a ≤ 12;
     # Y,A = 10 − a ≥ 1 → a ≤ 9; so a ∈ [1, 9]: with true value 3 the range reaches 8 = 3 + 5: protected.
