@@ -26,7 +26,7 @@ from .bounds import minimal_tables_many, solve_bounds
 from .declare import Declaration
 from .keys import AuditError, Columns, parse
 from .model import Facts, Source, build_facts, row_mask
-from .protection import DEFAULT_PROTECTION, check_protection, whole_range
+from .protection import DEFAULT_PROTECTION, check_protection, protection_distance, whole_range
 from .report import AuditReport, Finding
 from .symbols import MEANINGS
 
@@ -94,6 +94,7 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
     is at least that wide) and ``exact`` is False. Failing cells always get exact bounds.
     """
     started = time.perf_counter()
+    protection = protection_distance(protection)
     sources = [t if isinstance(t, Source) else Source(t[0], t[1], t[1].name) for t in tables]
     facts = build_facts(sources)
     true = _truth_vector(truth, facts)
@@ -157,7 +158,9 @@ def audit_tables(tables: Iterable, truth=None, protection: int = DEFAULT_PROTECT
         findings += _false_facts(facts, true)
     stats = {"seconds": time.perf_counter() - started, "lp_solves": bounds.solves, "components": bounds.components,
              "largest_component_targets": bounds.largest, "quantities": facts.n, "relations": len(facts.rhs),
-             "cells": len(cells)}
+             "cells": len(cells),
+             "truth_not_in_pack": 0 if truth is None or not isinstance(truth, Mapping)
+             else len(set(truth) - set(facts.keys.tolist()))}
     return AuditReport(frame, findings, sorted(not_audited), [s.name for s in sources], int(protection),
                        true is not None, stats, strict)
 

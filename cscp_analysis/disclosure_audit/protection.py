@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["DEFAULT_PROTECTION", "check_protection", "whole_range"]
+__all__ = ["DEFAULT_PROTECTION", "check_protection", "whole_range", "protection_distance"]
 
 DEFAULT_PROTECTION = 5
 
@@ -57,6 +57,13 @@ def whole_range(lower, upper) -> tuple[np.ndarray, np.ndarray]:
     lower, upper = np.asarray(lower, float), np.asarray(upper, float)
     with np.errstate(invalid="ignore"):
         return np.ceil(lower - 1e-6), np.floor(upper + 1e-6)
+
+
+def protection_distance(protection) -> int:
+    """The protection distance p, checked: a whole number of at least 1."""
+    if isinstance(protection, bool) or not isinstance(protection, (int, np.integer)) or protection < 1:
+        raise ValueError(f"'protection' must be a whole number of at least 1, got {protection!r}")
+    return int(protection)
 
 
 def check_protection(low, high, symbol_low, symbol_high, protection: int = DEFAULT_PROTECTION, truth=None,
@@ -70,9 +77,7 @@ def check_protection(low, high, symbol_low, symbol_high, protection: int = DEFAU
     ``(protected, reason)``: a boolean array and a reason per cell (``""`` when protected, else
     ``"pinned"``, ``"narrow"`` or ``"truth outside"``).
     """
-    if isinstance(protection, bool) or not isinstance(protection, (int, np.integer)) or protection < 1:
-        raise ValueError(f"'protection' must be a whole number of at least 1, got {protection!r}")
-    p = int(protection)
+    p = protection_distance(protection)
     low, high = np.asarray(low, float), np.asarray(high, float)
     s_lo, s_hi = np.asarray(symbol_low, float), np.asarray(symbol_high, float)
     sensitive = np.ones(low.shape, bool) if sensitive is None else np.asarray(sensitive, bool)

@@ -83,6 +83,11 @@ class AuditReport:
         lines = [f"Intruder audit: {len(self.cells):,} suppressed figure(s) in {len(self.audited)} table(s); "
                  f"protection {self.protection} either side "
                  f"({'true values known' if self.with_truth else 'without true values'})."]
+        if self.with_truth:
+            missing = int(self.cells["true_value"].isna().sum())
+            if missing:
+                lines.append(f"No true value was given for {missing:,} of them (check that the true tables' keys "
+                             "match the published ones); those are checked as without true values.")
         if self.ok:
             lines.append("No suppressed figure can be narrowed beyond what its symbol says, and the published "
                          "figures are consistent.")

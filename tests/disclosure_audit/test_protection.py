@@ -150,3 +150,11 @@ def test_the_report_never_prints_a_true_value_of_a_suppressed_cell():
     assert line == ("  - Group A (shown as [c] in line): an intruder can narrow it to 1–3 from the table “A line” "
                     "(it must stay possible that it is 1, or that it is 5, whichever is not its true value).")
     assert list(report.to_frame()["true_value"]) == [1, 8]  # kept in the frame, for the run's own checks
+
+
+def test_suppressed_cells_without_a_true_value_are_counted_in_the_report():
+    report = audit.audit_tables([(LINE, _line())], truth={"children | group=A": 3, "children | group=Q": 1})
+    assert "No true value was given for 1 of them" in report.format()
+    assert report.stats["truth_not_in_pack"] == 1
+    with pytest.raises(ValueError, match="'protection' must be a whole number"):
+        audit.audit_tables([(LINE, _line())], protection=0)
