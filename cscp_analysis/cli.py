@@ -132,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--force", action="store_true", help="write into a non-empty folder")
     d.set_defaults(func=_cmd_demo)
 
+    from .disclosure_audit import add_parser as add_audit_parser
+
+    add_audit_parser(sub)  # cscp audit-disclosure PACK
+
     t = sub.add_parser("templates", help="blank return templates (CSV and Excel) for partners")
     t.add_argument("--out", required=True)
     t.set_defaults(func=_cmd_templates)

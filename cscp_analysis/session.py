@@ -94,7 +94,8 @@ class Session:
             else:
                 if item.written:
                     self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
-                                    source=sec.source, number=item.number, threshold=item.threshold)
+                                    source=sec.source, number=item.number, threshold=item.threshold,
+                                    audit=item.audit)
                 if item.shown:
                     self._show_published(item)
                 if item.summary:
