@@ -93,6 +93,22 @@ DEFAULT_OWNER = {"assurance": "the Safeguarding Partnership business unit", "dat
 DEFAULT_BY_WHEN = "the next meeting of the Audit and Performance subgroup"
 DEFAULT_LEVEL = {"assurance": "Across all levels", "data": "Across all levels",
                  "disproportionality": "Statutory intervention", "scorecard": "Across all levels"}
+#: The level of help a finding's work happens at, by its rule, when the finding does not say (the partnership's
+#: design: "universally, in early help, in multi-agency early help or within statutory interventions").
+RULE_LEVELS: tuple[tuple[str, str], ...] = (
+    ("REV-", "Statutory intervention"), ("LAD-", "Statutory intervention"), ("CDP-", "Statutory intervention"),
+    ("DISP-PARTNER", "Universal"), ("DISP-", "Statutory intervention"), ("VOI-", "Universal"),
+    ("TRN-", "Universal"), ("SA-", "Universal"), ("AUD-", "Across all levels"), ("ACT-", "Across all levels"),
+    ("DQ-", "Across all levels"),
+)
+
+
+def level_of_help(rule: str, source: str, given: str = "") -> str:
+    """The level a finding's work happens at: its own, else by its rule, else by its source."""
+    if given:
+        return given
+    first = str(rule).split(",")[0].strip()
+    return next((lvl for prefix, lvl in RULE_LEVELS if first.startswith(prefix)), DEFAULT_LEVEL.get(source, ""))
 ACROSS = "Across the partnership"
 COLUMNS = ["kind", "priority", "lens", "source", "evidence", "rule", "text", "weight", "severity", "owner", "by_when",
            "level"]
@@ -130,7 +146,7 @@ def gather(tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     need = out["kind"] == "needs_to_happen"
     out.loc[need & (out["owner"] == ""), "owner"] = out.loc[need & (out["owner"] == ""), "source"].map(DEFAULT_OWNER)
     out.loc[need & (out["by_when"] == ""), "by_when"] = DEFAULT_BY_WHEN
-    out.loc[out["level"] == "", "level"] = out.loc[out["level"] == "", "source"].map(DEFAULT_LEVEL)
+    out["level"] = [level_of_help(r, src, g) for r, src, g in zip(out["rule"], out["source"], out["level"], strict=True)]
     return out.reset_index(drop=True)
 
 
