@@ -57,7 +57,7 @@ def test_actions_carry_owner_by_when_and_level():
     g = scrutiny.gather({"assurance": _findings("a", [("needs_to_happen", "", "Agree a revised date.", 0.8)]).assign(
         rule="REV-03")})
     a = scrutiny.actions(g).iloc[0]
-    assert a["owner"] == "the Safeguarding Partnership business unit" and a["level"] == "Across all levels"
+    assert a["owner"] == "the Safeguarding Partnership business unit" and a["level"] == "Statutory intervention"
     assert a["by_when"] == "the next meeting of the Audit and Performance subgroup" and a["severity"] == 1
 
 
