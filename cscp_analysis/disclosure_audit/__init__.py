@@ -16,9 +16,9 @@ audit-disclosure``).
 
 from .bounds import solve_bounds
 from .command import add_parser, main_audit
-from .declare import AtMost, Cells, Declaration, Equal, Ratio, SumAcross, SumOver, declare
+from .declare import AtMost, Cells, Declaration, Equal, Ratio, SumAcross, SumOver
 from .keys import AuditError
-from .model import Source, build_facts
+from .model import Source, build_facts, declare
 from .pack import audit_pack, audit_tables, read_pack, truth_from
 from .protection import DEFAULT_PROTECTION, check_protection
 from .report import AuditReport, Finding

@@ -46,7 +46,7 @@ import pandas as pd
 
 from .keys import AuditError, is_template, parse
 
-__all__ = ["Cells", "SumOver", "SumAcross", "AtMost", "Equal", "Ratio", "Declaration", "declare", "FORMAT_VERSION"]
+__all__ = ["Cells", "SumOver", "SumAcross", "AtMost", "Equal", "Ratio", "Declaration", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 Where = dict[str, list[str]]
@@ -207,23 +207,6 @@ def _build(kind, values, where: str):
     except TypeError as exc:
         raise AuditError(f"{where}: {kind.__name__}: {exc}") from None
 
-
-def declare(table: pd.DataFrame, name: str, cells: Cells | list[Cells], *, sums=(), at_most=(), equal=(), ratios=(),
-            threshold: int | None = None, title: str = "", inline: bool = False) -> Declaration:
-    """Declare a published table's cells and relations, checked against the table.
-
-    ``table`` is the table as published (strings, symbols). ``inline=True`` stores its rows in the
-    declaration (for figures quoted in text, which have no CSV). Returns the :class:`Declaration`
-    (``.to_dict()`` for the catalogue); raises :class:`AuditError` naming the table, row and column
-    when the declaration does not fit the table.
-    """
-    decl = Declaration(name=name, cells=[cells] if isinstance(cells, Cells) else list(cells), sums=list(sums),
-                       at_most=list(at_most), equal=list(equal), ratios=list(ratios), threshold=threshold, title=title,
-                       rows=table.astype(str).to_dict("records") if inline else None)
-    from .model import Source, build_facts  # the model reads declarations: import here, not at the top
-
-    build_facts([Source(table, decl, name)])  # every template filled in and every cell read, as the audit will
-    return decl
 
 
 def check(decl: Declaration, table: pd.DataFrame, where: str | None = None) -> None:

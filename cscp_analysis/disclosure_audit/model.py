@@ -366,3 +366,19 @@ def bounds_of(cells: pd.DataFrame, n: int):
         upper[var[first]] = hi[first]
         upper_from[var[first]] = np.where(finite, tab[first], -1)
     return lower, upper, lower_from, upper_from
+
+
+def declare(table: pd.DataFrame, name: str, cells: Cells | list[Cells], *, sums=(), at_most=(), equal=(), ratios=(),
+            threshold: int | None = None, title: str = "", inline: bool = False) -> Declaration:
+    """Declare a published table's cells and relations, checked against the table.
+
+    ``table`` is the table as published (strings, symbols). ``inline=True`` stores its rows in the
+    declaration (for figures quoted in text, which have no CSV). Returns the :class:`Declaration`
+    (``.to_dict()`` for the catalogue); raises :class:`AuditError` naming the table, row and column
+    when the declaration does not fit the table.
+    """
+    decl = Declaration(name=name, cells=[cells] if isinstance(cells, Cells) else list(cells), sums=list(sums),
+                       at_most=list(at_most), equal=list(equal), ratios=list(ratios), threshold=threshold, title=title,
+                       rows=table.astype(str).to_dict("records") if inline else None)
+    build_facts([Source(table, decl, name)])  # every template filled in and every cell read, as the audit will
+    return decl
