@@ -7,6 +7,7 @@
     cscp benchmark --la CODE --year YYYY [--out FILE]
     cscp demo-data --out DIR [--children N] [--seed S] [--force]
     cscp templates --out DIR
+    cscp import cin-census FILE.xml | ssda903 FILE... | annex-a FILE.xlsx --out DIR [--force]
 
 Every command returns 0 on success and a non-zero code with a one-paragraph message otherwise;
 expected failures (a wrong period, a missing folder, an existing pack) never print a traceback.
@@ -135,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("templates", help="blank return templates (CSV and Excel) for partners")
     t.add_argument("--out", required=True)
     t.set_defaults(func=_cmd_templates)
+
+    from .statutory import add_import_parser
+
+    add_import_parser(sub)
     return p
 
 
@@ -147,10 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
     from .periods import PeriodError
     from .pipeline import RunError
+    from .statutory.errors import StatutoryFileError
 
     try:
         return int(args.func(args) or 0)
-    except (RunError, PeriodError, ConfigError, FileNotFoundError, FileExistsError) as exc:
+    except (RunError, PeriodError, ConfigError, StatutoryFileError, FileNotFoundError, FileExistsError) as exc:
         _err(str(exc))
         return EXIT_PROBLEMS
     except KeyboardInterrupt:

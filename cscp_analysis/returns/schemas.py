@@ -260,7 +260,9 @@ _add(Schema(
     "extract",
     (
         Column("icpc_id", "id", "Conference identifier", example="I0000456"),
-        Column("s47_id", "id", "The section 47 enquiry that led to it", example="S0001234"),
+        Column("s47_id", "id", "The section 47 enquiry that led to it (blank when the source records the conference without "
+               "an enquiry of its own: the CIN census's conference date at episode level, e.g. after another "
+               "authority's enquiry)", nullable=True, example="S0001234"),
         CHILD_ID,
         Column("icpc_date", "date", "Date of the conference", example="2026-08-05"),
         _yn("plan_made", "Whether the child was made subject to a child protection plan", example="Y"),
