@@ -40,6 +40,7 @@ from .cin_layout import CODE_LISTS, PATHS, check_children
 from .errors import StatutoryFileError
 from .extract import Extract, Field
 from .values import by_value, parse_dates, parse_yes_no, upper
+from .values import make_keys as _keys
 
 __all__ = ["read_cin_census", "CIN_SOURCE"]
 
@@ -335,22 +336,6 @@ def _check_codes(values: np.ndarray, reader: _Reader, extract: Extract, key: str
     if len(bad):
         extract.warn(reader.label, full_path, "not a code of DfE's list: kept as it is, for validation to report",
                      int(bad.sum()), str(bad.index[0]))
-
-
-def _keys(prefix: str, child_ids: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """``<prefix>-<child>-<YYYYMMDD>``, with ``-2``, ``-3`` for repeats of a child and day (file order)."""
-    stamp = by_value(np.asarray(days, dtype="datetime64[D]").astype(object),
-                     lambda u: np.array(["" if pd.isna(x) else str(x).replace("-", "") for x in u], dtype=object))
-    out = np.array([f"{prefix}-{c}-{d}" for c, d in zip(child_ids, stamp, strict=True)], dtype=object)
-    base = pd.Series(out)
-    repeat = base.duplicated(keep=False).to_numpy()
-    if repeat.any():
-        sub = base[repeat]
-        n = sub.groupby(sub, sort=False).cumcount().to_numpy() + 1
-        idx = np.flatnonzero(repeat)
-        later = n > 1
-        out[idx[later]] = out[idx[later]] + "-" + n[later].astype(str).astype(object)
-    return out
 
 
 def _rejected(reason: np.ndarray | str, location: np.ndarray, values: dict[str, np.ndarray], label: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["by_value", "parse_dates", "parse_yes_no", "clean_text", "upper", "iso", "unwrap_annex"]
+__all__ = ["make_keys", "by_value", "parse_dates", "parse_yes_no", "clean_text", "upper", "iso", "unwrap_annex"]
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _UK = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -99,3 +99,22 @@ def unwrap_annex(values) -> np.ndarray:
     -> ``6: Police``, ``b) Female`` -> ``Female`` (values without a letter are left as they are)."""
     return by_value(values, lambda u: pd.Series(_clean(u)).str.replace(_WRAP, "", regex=True).str.strip()
                     .to_numpy(dtype=object)).astype(object)
+
+
+def make_keys(prefix: str, child_ids, days) -> np.ndarray:
+    """Keys for records that have no identifier of their own: ``<prefix>-<child>-<YYYYMMDD>``, with ``-2``,
+    ``-3`` for a second or third record of the same child and day (in the order given). The same
+    record read from another file (another year's return, or another format) gets the same key."""
+    child_ids = np.asarray(child_ids, dtype=object)
+    stamp = by_value(np.asarray(days, dtype="datetime64[D]").astype(object),
+                     lambda u: np.array(["" if pd.isna(x) else str(x).replace("-", "") for x in u], dtype=object))
+    out = np.array([f"{prefix}-{c}-{d}" for c, d in zip(child_ids, stamp, strict=True)], dtype=object)
+    base = pd.Series(out, dtype=object)
+    repeat = base.duplicated(keep=False).to_numpy()
+    if repeat.any():
+        sub = base[repeat]
+        n = sub.groupby(sub, sort=False).cumcount().to_numpy() + 1
+        idx = np.flatnonzero(repeat)
+        later = n > 1
+        out[idx[later]] = out[idx[later]] + "-" + n[later].astype(str).astype(object)
+    return out
