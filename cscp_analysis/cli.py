@@ -5,7 +5,7 @@
     cscp verify DIR
     cscp annual --year 2025-26 [--data DIR] [--out DIR] [--force]
     cscp benchmark --la CODE --year YYYY [--out FILE]
-    cscp demo-data --out DIR [--children N] [--seed S] [--force]
+    cscp demo-data --out DIR [--children N] [--seed S] [--force] [--format cin-census|ssda903|annex-a]
     cscp templates --out DIR
     cscp import cin-census FILE.xml | ssda903 FILE... | annex-a FILE.xlsx --out DIR [--force]
 
@@ -73,6 +73,8 @@ def _cmd_demo(a) -> int:
     argv = ["--out", a.out, "--children", str(a.children), "--seed", str(a.seed)]
     if a.force:
         argv.append("--force")
+    for f in a.format or []:
+        argv += ["--format", f]
     return demo_main(argv)
 
 
@@ -131,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--children", type=int, default=80_000, help="children aged 0-17 in the city (default 80,000)")
     d.add_argument("--seed", type=int, default=20260930, help="random seed (default: the committed demo's)")
     d.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    d.add_argument("--format", action="append", choices=("cin-census", "ssda903", "annex-a"),
+                   help="write the children's social care extract as this statutory file (repeat for several)")
     d.set_defaults(func=_cmd_demo)
 
     t = sub.add_parser("templates", help="blank return templates (CSV and Excel) for partners")

@@ -608,8 +608,7 @@ def _provenance(extract: Extract) -> None:
     missing = {
         ("children", "uasc"): "the CIN census does not record whether a child is an unaccompanied asylum-seeking child; "
                               "supply the SSDA903 UASC table or Annex A List 8",
-        ("assessments", "assessment_outcome"): "the CIN census does not record the outcome of an assessment; supply Annex A "
-                                               "List 4",
+        ("assessments", "assessment_outcome"): "the CIN census does not record the outcome of an assessment",
         ("section47", "strategy_discussion_date"): "the CIN census does not record the strategy discussion date; supply "
                                                    "Annex A List 5",
         ("section47", "s47_end"): "the CIN census does not record when a section 47 enquiry ended",

@@ -150,6 +150,13 @@ def _concat(parts: list[tuple[Path, pd.DataFrame]], columns: tuple[str, ...]) ->
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*columns, "_file", "_line", "_order"])
 
 
+def _in_later_file(df: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Rows whose ``key`` is also in a later file (several years' returns repeat the episodes open across
+    31 March): only the latest file's row is kept. Rows repeated within one file are all kept."""
+    last_file = df.groupby(key, sort=False)["_order"].transform("max").to_numpy()
+    return df["_order"].to_numpy() < last_file
+
+
 def _warn_dates(extract: Extract, df: pd.DataFrame, col: str, table: str) -> np.ndarray:
     days, bad = parse_dates(df[col].to_numpy(dtype=object))
     if bad.any():
@@ -193,7 +200,7 @@ def _episodes(found, extract: Extract, known: set[str]) -> None:
     e["_decom"], e["_dec"] = decom, dec
     e["RNE"], e["REC"], e["LS"], e["CIN"], e["PLACE"] = (upper(e[c]) for c in ("RNE", "REC", "LS", "CIN", "PLACE"))
     # the same episode in several years' files: the later file's
-    dup = e.duplicated(["CHILD", "_decom"], keep="last").to_numpy() & ~np.isnat(decom)
+    dup = _in_later_file(e, ["CHILD", "_decom"]) & ~np.isnat(decom)
     unknown = ~e["CHILD"].isin(known).to_numpy()
     no_start = np.isnat(decom)
     bad = dup | unknown | no_start
@@ -277,7 +284,7 @@ def _missing(found, extract: Extract, known: set[str]) -> None:
     start = _warn_dates(extract, m, "MIS_START", "Missing")
     end = _warn_dates(extract, m, "MIS_END", "Missing")
     kind = upper(m["MISSING"])
-    dup = m.assign(_s=start).duplicated(["CHILD", "_s"], keep="last").to_numpy() & ~np.isnat(start)
+    dup = _in_later_file(m.assign(_s=start), ["CHILD", "_s"]) & ~np.isnat(start)
     absence = kind == "A"
     unknown = ~m["CHILD"].isin(known).to_numpy()
     no_start = np.isnat(start)
