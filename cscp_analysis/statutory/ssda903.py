@@ -104,7 +104,8 @@ def recognise(path: Path, columns: list[str]) -> str | None:
     best = [t for t, c in TABLES_903.items() if set(c) == cols]
     if best:
         return best[0]
-    part = [t for t, need in _NEEDED.items() if set(need) <= cols]
+    # every column one of the table's, and the ones it cannot do without all there
+    part = [t for t, c in TABLES_903.items() if cols <= set(c) and set(_NEEDED.get(t, c[:3])) <= cols]
     return part[0] if len(part) == 1 else None
 
 
