@@ -23,10 +23,22 @@ __all__ = ["StatutoryFileError", "Extract", "import_cin_census", "import_ssda903
            "missing_fields", "write_extract", "add_import_parser"]
 
 
-def import_cin_census(path, out_dir, force: bool = False):
-    """Read a CIN census XML file and write the extract into ``out_dir``; returns the import report."""
-    from .cin_census import read_cin_census
+def import_cin_census(path, out_dir, force: bool = False, workers: int | None = None):
+    """Read a CIN census XML file and write the extract into ``out_dir``; returns the import report.
 
+    A large file (64 MB or more) is read by as many processes as there are cores (``workers`` to choose);
+    the output is the same either way.
+    """
+    from pathlib import Path
+
+    from .cin_census import read_cin_census
+    from .cin_parallel import import_parallel, workers_for
+
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    k = workers if workers is not None else workers_for(Path(path))
+    if k > 1:
+        return import_parallel(path, out_dir, force=force, workers=k)
     return write_extract(read_cin_census(path), out_dir, force=force)
 
 

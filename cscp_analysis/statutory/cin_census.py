@@ -284,7 +284,8 @@ class _Reader:
                 self.header[sub.tag[plen:]] = txt.strip()
 
 
-def _parse(path: Path) -> _Reader:
+def _parse(path: Path, source=None, label: str | None = None) -> _Reader:
+    """Read the file at ``path`` (or the file-like ``source``, a part of it) into a :class:`_Reader`."""
     from lxml import etree
 
     root, ns = _root(path)
@@ -293,10 +294,12 @@ def _parse(path: Path) -> _Reader:
                                        "<Message> (with <Header> and <Children>)")
     prefix = f"{{{ns}}}" if ns else ""
     plen = len(prefix)
-    reader = _Reader(path.name)
+    reader = _Reader(label or path.name)
     seen_children = False
-    context = etree.iterparse(str(path), events=("end",), tag=(prefix + "Child", prefix + "Header", prefix + "Children"),
+    context = etree.iterparse(source if source is not None else str(path), events=("end",),
+                              tag=(prefix + "Child", prefix + "Header", prefix + "Children"),
                               resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
+                              remove_blank_text=True,
                               huge_tree=True)
     try:
         for _, el in context:
@@ -626,7 +629,11 @@ def read_cin_census(path) -> Extract:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    reader = _parse(path)
+    return extract_from(_parse(path))
+
+
+def extract_from(reader: _Reader) -> Extract:
+    """The extract from what a :class:`_Reader` read: tables, provenance, warnings, files read."""
     extract = Extract()
     _tables(reader, extract)
     _provenance(extract)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,9 @@ class Extract:
     absent: dict[str, str] = field(default_factory=dict)  # table -> why no source supplies it
     files: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    # tables already written in parts (a large file read in parallel): CSV files with a heading line each
+    parts: dict[str, list[Path]] = field(default_factory=dict)
+    part_rows: dict[str, int] = field(default_factory=dict)
 
     def set_aside(self, table: str, frame: pd.DataFrame) -> None:
         """Records of ``table`` set aside: ``frame`` has ``source``, ``location``, ``reason`` and values."""
@@ -77,9 +81,9 @@ class Extract:
         """One row per table supplied: read, written, set aside (read = written + set aside)."""
         rows = []
         for name in CSC_TABLES:
-            if name not in self.tables and name not in self.read:
+            if name not in self.tables and name not in self.read and name not in self.parts:
                 continue
-            written = len(self.tables.get(name, ()))
+            written = len(self.tables[name]) if name in self.tables else self.part_rows.get(name, 0)
             rows.append({"table": name, "read": int(self.read.get(name, written)), "written": written,
                          "set_aside": self.n_set_aside(name)})
         return pd.DataFrame(rows, columns=REPORT_COLUMNS)
@@ -136,6 +140,13 @@ def write_csv(path: Path, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
+def write_table(path: Path, name: str, df: pd.DataFrame) -> int:
+    """Table ``name`` of the extract in the schema's columns (a column the source lacks: blank)."""
+    cols = {c: (df[c] if c in df.columns else pd.Series([""] * len(df), index=df.index, dtype=object))
+            for c in SCHEMAS[name].column_names}
+    return write_csv(path, pd.DataFrame(cols))
+
+
 def _private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     try:
@@ -171,13 +182,15 @@ def write_extract(extract: Extract, out_dir, force: bool = False) -> pd.DataFram
         _clear(out)
     _private_dir(out)
     for name in CSC_TABLES:
-        if name not in extract.tables:
-            continue
-        schema = SCHEMAS[name]
-        df = extract.tables[name]
-        cols = {c: (df[c] if c in df.columns else pd.Series([""] * len(df), index=df.index, dtype=object))
-                for c in schema.column_names}
-        write_csv(out / f"{name}.csv", pd.DataFrame(cols))
+        if name in extract.tables:
+            write_table(out / f"{name}.csv", name, extract.tables[name])
+        elif name in extract.parts:
+            with open(out / f"{name}.csv", "wb") as fh:
+                fh.write((",".join(SCHEMAS[name].column_names) + "\n").encode("utf-8"))
+                for part in extract.parts[name]:
+                    with open(part, "rb") as src:
+                        src.readline()  # each part's heading line
+                        shutil.copyfileobj(src, fh, 1 << 22)
     report = extract.report()
     write_csv(out / "import_report.csv", report)
     write_csv(out / "sources.csv", extract.sources_table())
