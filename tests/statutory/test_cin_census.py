@@ -176,3 +176,26 @@ def test_same_file_same_bytes(tmp_path):
     import_cin_census(DATA / "cin_2025.xml", tmp_path / "b")
     for f in sorted(p.name for p in (tmp_path / "a").iterdir() if p.is_file()):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+@pytest.mark.parametrize("name", ["cin_2025.xml", "cin_2018.xml"])
+def test_reading_in_parts_gives_the_same_bytes_as_reading_whole(name, tmp_path):
+    """cin_2018.xml has a default namespace and a child repeated in both halves (so it is read whole again)."""
+    import_cin_census(DATA / name, tmp_path / "one", workers=1)
+    import_cin_census(DATA / name, tmp_path / "two", workers=2)
+    import_cin_census(DATA / name, tmp_path / "three", workers=3)
+    names = sorted(p.name for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert names == sorted(p.name for p in (tmp_path / "two").rglob("*") if p.is_file())
+    for f in (tmp_path / "one").rglob("*.csv"):
+        rel = f.relative_to(tmp_path / "one")
+        assert f.read_bytes() == (tmp_path / "two" / rel).read_bytes() == (tmp_path / "three" / rel).read_bytes(), rel
+    assert not list(tmp_path.glob(".cin_parts_*"))  # the private staging folders are gone
+
+
+def test_the_file_is_cut_between_children():
+    from cscp_analysis.statutory.cin_parallel import _Part, _plan
+
+    head, tail, ranges = _plan(DATA / "cin_2025.xml", 2)
+    assert len(ranges) == 2 and head.rstrip().endswith(b"<Children>") and tail.strip() == b"</Children>\n</Message>"
+    second = _Part(DATA / "cin_2025.xml", *ranges[1], head, tail).read()
+    assert b"<LAchildID>LA002</LAchildID>" in second and b"LA001" not in second and second.startswith(b"<?xml")
