@@ -352,6 +352,12 @@ def _yes_no(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return parse_yes_no(values)
 
 
+def _release(columns: dict, keep: tuple[str, ...] = ()) -> None:
+    for k, v in columns.items():
+        if k not in keep:
+            v.clear()
+
+
 def _tables(reader: _Reader, extract: Extract) -> None:
     label = reader.label
     P = PATHS
@@ -405,6 +411,7 @@ def _tables(reader: _Reader, extract: Extract) -> None:
     })
     extract.tables["children"] = children[child_ok].reset_index(drop=True)
     extract.read["children"] = n_ch
+    _release(ch, keep=("id",))  # what was read is no longer needed once in the table (memory for large files)
 
     # referrals (CINdetails) ----------------------------------------------------------------------------
     ref = reader.ref
@@ -478,6 +485,7 @@ def _tables(reader: _Reader, extract: Extract) -> None:
         "factors": np.asarray(a["factors"], dtype=object), "assessment_outcome": "",
     })[ok].reset_index(drop=True)
     extract.read["assessments"] = len(parent)
+    _release(a)
 
     # section 47 enquiries and their conferences ---------------------------------------------------------
     s = reader.s47
@@ -559,6 +567,8 @@ def _tables(reader: _Reader, extract: Extract) -> None:
         "plan_start": p_start, "plan_end": p_end, "category": category,
     })[p_ok].reset_index(drop=True)
     extract.read["cp_plans"] = len(p_parent)
+    _release(c)
+    _release(s)
 
 
 def _provenance(extract: Extract) -> None:

@@ -157,6 +157,8 @@ def _work(path: str, start: int, end: int, head: bytes, tail: bytes, folder: str
     import time
 
     t0 = time.perf_counter()
+    c0 = time.process_time()
+    start_mb = _rss_mb()
     reader = cin_census._parse(Path(path), source=_Part(Path(path), start, end, head, tail), label=Path(path).name)
     ids = list(reader.ch["id"])
     t1 = time.perf_counter()
@@ -169,8 +171,17 @@ def _work(path: str, start: int, end: int, head: bytes, tail: bytes, folder: str
     extract.tables = {}
     t3 = time.perf_counter()
     return {"extract": extract, "rows": rows, "ids": ids,
-            "seconds": {"read": t1 - t0, "convert": t2 - t1, "write": t3 - t2},
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "seconds": {"read": t1 - t0, "convert": t2 - t1, "write": t3 - t2, "cpu": time.process_time() - c0},
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "start_mb": start_mb}
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (MB); at a worker's start it is the memory shared with its parent."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:  # pragma: no cover - not Linux
+        return 0.0
 
 
 def _shift(frames: Iterable[pd.DataFrame], offset: int) -> list[pd.DataFrame]:
@@ -248,7 +259,7 @@ def import_parallel(path, out_dir, force: bool = False, workers: int = 2) -> pd.
         t0 = time.perf_counter()
         report = write_extract(_merge(results, folders), out, force=force)
         LAST_RUN.clear()
-        LAST_RUN.update({"workers": [r["seconds"] | {"peak_mb": r["peak_mb"]} for r in results],
+        LAST_RUN.update({"workers": [r["seconds"] | {"peak_mb": r["peak_mb"], "start_mb": r["start_mb"]} for r in results],
                          "join_s": time.perf_counter() - t0})
         return report
     finally:
