@@ -319,10 +319,14 @@ def write_annex_a(csc_dir, path) -> Path:
                         c.number_format = "DD/MM/YYYY"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    from ..returns.templates import _FIXED_TIME
+    import io
+
+    from ..returns.templates import _FIXED_TIME, _fixed_zip
 
     wb.properties.created = wb.properties.modified = _FIXED_TIME
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(_fixed_zip(buf.getvalue()))  # same extract, same bytes
     return path
 
 

@@ -222,3 +222,20 @@ def test_disproportionality_equals_the_canonical_demos_from_the_combined_statuto
         a, b = a[keep_a].reset_index(drop=True), b[keep_b].reset_index(drop=True)
         assert len(a) > 100
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_demo_data_writes_the_statutory_files_in_place_of_the_csvs(tmp_path):
+    from cscp_analysis.cli import main
+    from cscp_analysis.statutory.folder import find_statutory_files
+
+    for run in ("a", "b"):
+        assert main(["demo-data", "--out", str(tmp_path / run), "--children", "3000", "--format", "cin-census",
+                     "--format", "ssda903", "--format", "annex-a"]) == 0
+    csc = tmp_path / "a" / "csc"
+    assert not list(csc.glob("referrals.csv"))
+    found = find_statutory_files(csc)
+    assert [p.name for p in found["cin-census"]] == ["cin_census.xml"] and len(found["ssda903"]) == 4
+    assert [p.name for p in found["annex-a"]] == ["annex_a.xlsx"]
+    for p in sorted(csc.iterdir()):  # the same demo, the same bytes
+        assert p.read_bytes() == (tmp_path / "b" / "csc" / p.name).read_bytes(), p.name
