@@ -433,7 +433,7 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
         if schema.scope == "period":
             continue
         folder, name = schema.file.rsplit("/", 1)
-        base = staged.root if staged.active and schema.scope == "extract" else data_dir
+        base = staged.base(schema, data_dir)
         src = _read(schema, base / folder, Path(name).stem, base, col, expected_rel=schema.file)
         sources.append(src)
         usable = [src.raw] if src.unusable is None and src.raw is not None else []

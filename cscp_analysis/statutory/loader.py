@@ -5,6 +5,9 @@ workbook. When there are some, it imports and combines them (``import_folder``) 
 temporary folder (mode 0700) laid out like a data folder (``<tmp>/csc/*.csv``); the loader reads the
 extract from there, exactly as it reads a hand-built one, and :meth:`Staged.cleanup` removes the
 folder as soon as the tables are in memory (a finaliser removes it too if the loader stops early).
+A table the partnership supplies as its own CSV (or workbook) beside the statutory files, for example
+``missing_episodes.csv`` with the missing episodes from home that no statutory return holds, is read
+from ``csc/`` as before and wins over the statutory sources.
 The statutory files, not the temporary CSVs, are recorded as the run's inputs (path under the data
 folder, sha256, size), so ``cscp verify`` checks the files the council supplied. What no statutory
 source supplied (``missing_fields``) is kept in :attr:`Staged.gaps` for the scorecard to say why an
@@ -35,7 +38,13 @@ class Staged:
     report: pd.DataFrame | None = None  # the import report (table, read, written, set_aside)
     gaps: dict[str, str] = field(default_factory=dict)  # missing_fields of the import
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path under the data folder, what is wrong)
+    tables: set[str] = field(default_factory=set)  # the tables read from the staged folder
     _finalizer: object = None
+
+    def base(self, schema, data_dir: Path) -> Path:
+        """The data folder to read ``schema``'s file from: the staged one for a table the statutory files
+        supplied and the partnership did not supply itself."""
+        return self.root if self.active and schema.name in self.tables else data_dir
 
     @property
     def active(self) -> bool:
@@ -49,7 +58,8 @@ class Staged:
         """The run's inputs with the staged extract's CSVs replaced by the statutory files."""
         if not self.files:
             return inputs
-        keep = inputs[~inputs["path"].astype(str).str.startswith("csc/")]
+        staged_files = {f"csc/{t}.csv" for t in self.tables}
+        keep = inputs[~inputs["path"].astype(str).isin(staged_files)]
         rows = []
         for p in self.files:
             h = hashlib.sha256()
@@ -83,5 +93,11 @@ def stage(data_dir) -> Staged:
     if not files:
         staged.cleanup()
         return Staged()
-    staged.files, staged.report, staged.gaps = files, report, missing_fields(root / "csc")
+    from ..returns.load import find_file
+    from ..returns.schemas import CSC_TABLES
+
+    own = {t for t in CSC_TABLES if find_file(csc, t)[0] is not None}  # the partnership's own tables win
+    staged.tables = {t for t in CSC_TABLES if (root / "csc" / f"{t}.csv").is_file()} - own
+    staged.files, staged.report = files, report
+    staged.gaps = {k: v for k, v in missing_fields(root / "csc").items() if k.split(".")[0] not in own}
     return staged

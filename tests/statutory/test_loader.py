@@ -59,3 +59,15 @@ def test_a_hand_built_extract_is_read_as_before(tmp_path):
     r = load_returns(DEMO, PERIOD, load_partnership())
     assert getattr(r, "statutory_gaps", {}) == {}
     assert "csc/referrals.csv" in set(r.inputs["path"])
+
+
+def test_the_partnerships_own_table_beside_the_statutory_files_wins(tmp_path):
+    data = _folder(tmp_path, DATA / "cin_2025.xml")
+    (data / "csc" / "missing_episodes.csv").write_text(
+        "missing_id,child_id,missing_start,missing_end,looked_after,rhi_offered,rhi_date\n"
+        "M1,LA001,2025-02-10,2025-02-11,N,Y,2025-02-13\n", encoding="utf-8")
+    r = load_returns(data, PERIOD, load_partnership())
+    assert r.tables["missing_episodes"]["missing_id"].tolist() == ["M1"]
+    assert not any(k.startswith("missing_episodes.") for k in r.statutory_gaps)
+    paths = set(r.inputs["path"])
+    assert {"csc/cin_2025.xml", "csc/missing_episodes.csv"} <= paths and "csc/referrals.csv" not in paths
