@@ -1,4 +1,4 @@
-"""The ``cscp`` command (DESIGN §3.1).
+"""The ``cscp`` command (docs/architecture.md §3.1).
 
     cscp run [--period 2026-27-Q2] [--data DIR] [--out DIR] [--force]
     cscp validate [--period P] [--data DIR]
@@ -153,14 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    from .config import ConfigError
-    from .periods import PeriodError
-    from .pipeline import RunError
-    from .statutory.errors import StatutoryFileError
+    from .errors import CscpError
 
     try:
         return int(args.func(args) or 0)
-    except (RunError, PeriodError, ConfigError, StatutoryFileError, FileNotFoundError, FileExistsError) as exc:
+    except (CscpError, FileNotFoundError, FileExistsError) as exc:
         _err(str(exc))
         return EXIT_PROBLEMS
     except KeyboardInterrupt:

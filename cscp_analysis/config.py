@@ -13,13 +13,15 @@ from typing import Any
 
 import yaml
 
+from .errors import CscpError
+
 __all__ = ["PROJECT_ROOT", "CONFIG_DIR", "PartnershipConfig", "load_partnership", "ConfigError"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = Path(os.environ.get("CSCP_CONFIG_DIR", PROJECT_ROOT / "config"))
 
 
-class ConfigError(ValueError):
+class ConfigError(CscpError, ValueError):
     """The configuration is missing something or has a wrong value; the message says where."""
 
 

@@ -1,4 +1,4 @@
-"""The multi-agency Performance Scorecard (DESIGN §2, issue 5).
+"""The multi-agency Performance Scorecard (docs/architecture.md §2, issue 5).
 
 Indicators are configuration (``config/indicators.yaml``, read by :mod:`.registry`); their numerators
 and denominators are named *measures*, small tested derivations from the returns (:mod:`.measures`).
@@ -11,11 +11,12 @@ disclosure-controlled tables the evidence pack shows. Method: ``docs/scorecard.m
 
 Typical use in a notebook::
 
-    sc = scorecard.compute(ctx)                    # ctx = session.start(...)
+    sc = scorecard.compute(ctx.returns, ctx.period, ctx.config)
     table = scorecard.published_table(sc)          # tidy, disclosure-controlled
     findings = sc.findings()                       # narrative.Finding objects
 """
 
+from . import catalogue  # noqa: F401  (registers every measure)
 from .compute import CONFIDENCE, IndicatorResult, Scorecard, compute, compute_indicator, median_interval
 from .measures import MEASURES, MeasureError, measure
 from .narrative import RULES, scorecard_findings

@@ -31,6 +31,7 @@ from scipy.stats import binom
 from ..periods import Period, parse_period
 from .measures import MEASURES, MeasureData, MeasureError, Windows
 from .registry import Indicator, IndicatorError, load_indicators
+from .spc import MIN_SPC_POINTS, run_xmr
 
 __all__ = [
     "CONFIDENCE",
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 CONFIDENCE = (0.95, 0.998)
-MIN_SPC_POINTS = 8  # fewer points: no SPC chart; 8 to 12 points give provisional limits (stats.xmr: 13)
 ESTIMATE_COLUMNS = ["label", "start", "end", "numerator", "denominator", "value", "lower_ci", "upper_ci",
                     "lower_998", "upper_998", "note"]
 
@@ -419,11 +419,34 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
     from .rag import rate_indicator, target_status
 
     attach_benchmark(res, ctx.config, reference_dir, benchmark_cache)
+    if res.benchmark.get("status") == "ok":
+        res.benchmark["local_same_year"], res.benchmark["local_same_year_numerator"] = _local_for_year(
+            ind, ctx, res, int(res.benchmark["year"]))
     res.target_status = target_status(res)
     res.rag, res.rag_reason = rate_indicator(res)
     _attach_commentary(res, ctx)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _local_for_year(ind: Indicator, ctx: _Context, res: IndicatorResult, year: int) -> tuple[float, float]:
+    """The partnership's own value for the year ending 31 March ``year`` (the year DfE's benchmark covers):
+    the twelve months to that date for events, the value at that date for a stock; NaN when the extract
+    does not reach back so far. Returns the value and its numerator (for disclosure control)."""
+    q4 = parse_period(f"{year - 1}-{year % 100:02d}-Q4")
+    if res.is_stock:
+        row = res.quarters[res.quarters["label"] == q4.label] if res.quarters is not None else []
+        return (float(row["value"].iloc[0]), float(row["numerator"].iloc[0])) if len(row) else (math.nan, math.nan)
+    if q4.shift(-3) < min(ctx.quarter_periods):
+        return math.nan, math.nan
+    w = Windows.rolling([q4])
+    if ind.statistic == "median_days":
+        est = estimates(ind, np.zeros(1), None, w, ctx.data.get(ind.numerator).values_in(w))
+    else:
+        num = ctx.data.get(ind.numerator).count(w)
+        den = ctx.data.get(ind.denominator).count(w) if ind.denominator else None
+        est = estimates(ind, num, den, w)
+    return float(est["value"].iloc[0]), float(est["numerator"].iloc[0])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -433,7 +456,7 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
 
 def _spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.DataFrame | None, dict]:
     """XmR chart of the series (``stats.xmr``), points without a value left out."""
-    from .spc import run_xmr
+
 
     return run_xmr(ind, series, period)
 
@@ -447,12 +470,20 @@ def _partner_codes(ind: Indicator) -> set[str]:
     return {m.split(":", 1)[1] for m in ind.measures if ":" in m}
 
 
+def commentary_expected(agency: str, config) -> bool:
+    """Whether an agency is expected to comment on its indicators each quarter: every agency, children's
+    social care included, unless the partnership's configuration lists it under
+    ``scorecard.commentary.not_expected_from`` (the business unit, which writes the pack's own narrative)."""
+    raw = getattr(config, "raw", None) or {}
+    excused = ((raw.get("scorecard") or {}).get("commentary") or {}).get("not_expected_from") or []
+    return agency not in set(map(str, excused))
+
+
 def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
     ind = res.indicator
     text = " ".join(ctx.commentary.get((ind.agency, k), "") for k in sorted({ind.id} | _partner_codes(ind))).strip()
     res.commentary = text
-    expected = ind.commentary if ind.commentary is not None else (
-        ctx.config is not None and ind.agency in getattr(ctx.config, "returns", {}))
+    expected = ind.commentary if ind.commentary is not None else commentary_expected(ind.agency, ctx.config)
     if text:
         res.commentary_status = "provided"
     elif expected:
@@ -466,31 +497,25 @@ def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def compute(source, period: str | Period | None = None, config=None, indicators: list[Indicator] | None = None,
-            reference_dir=None, first_period: str | Period | None = None, config_dir=None) -> Scorecard:
+def compute(returns, period: str | Period, config, indicators: list[Indicator] | None = None, *,
+            reference_dir=None, first_period: str | Period | None = None) -> Scorecard:
     """Compute every indicator for ``period``.
 
-    ``source`` is a notebook :class:`~cscp_analysis.session.Session` (``ctx``; period, configuration
-    and returns are taken from it) or a returns object (``.tables``, ``.partner``, ``.commentary``,
-    ``.blocked``). ``indicators`` defaults to ``indicators.yaml`` beside the partnership's
-    configuration. ``first_period`` (default the configuration's ``periods.first``) is where the SPC
-    series start.
+    ``returns`` is the validated returns (``cscp_analysis.returns.Returns``: ``.tables``, ``.partner``,
+    ``.commentary``, ``.blocked``); ``config`` the partnership's configuration; ``indicators`` the
+    registry (default: ``indicators.yaml`` beside the configuration; the pipeline loads and checks it
+    once before any notebook runs). ``first_period`` (default the configuration's ``periods.first``)
+    is where the SPC series start.
     """
     t0 = time.perf_counter()
-    returns = getattr(source, "returns", source)
-    if config is None:
-        config = getattr(source, "config", None)
-    if period is None:
-        period = getattr(source, "period", None) or getattr(returns, "period", None)
-    if period is None:
-        raise ValueError("compute: give the period (for example '2026-27-Q2')")
     period = parse_period(str(period)) if not isinstance(period, Period) else period
     if indicators is None:
-        where = config_dir or (config.path.parent if config is not None and getattr(config, "path", None) else None)
+        where = config.path.parent if config is not None and getattr(config, "path", None) else None
         indicators = load_indicators(where, config=config)
     first = parse_period(str(first_period)) if first_period else (
         parse_period(config.first_period) if config is not None else period.shift(-11))
     ctx = _Context(returns, period, config, first)
+    indicators = [ind for ind in indicators if ind.in_force_at(period)]  # retired ones stay in earlier quarters
     results = {ind.id: compute_indicator(ind, ctx, reference_dir) for ind in indicators}
     years = [r.benchmark.get("year") for r in results.values() if r.benchmark.get("year")]
     return Scorecard(period, results, config, time.perf_counter() - t0, max(years) if years else None)

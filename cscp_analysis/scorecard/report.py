@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..charts import RAG_COLOURS
@@ -17,6 +18,7 @@ from ..narrative import KINDS, findings_table
 from .publish import suppression_flags
 
 __all__ = [
+    "spc_alt",
     "scorecard_html",
     "overview_sentences",
     "findings_markdown",
@@ -24,9 +26,6 @@ __all__ = [
     "small_multiples_alt",
     "benchmark_summary",
     "benchmark_sentences",
-    "latest_benchmarks",
-    "published_year",
-    "published_benchmark_sentences",
     "commentary_sentences",
     "AGENCY_GROUPS",
 ]
@@ -142,28 +141,34 @@ def spc_groups(sc) -> list[tuple[str, str, list]]:
 
 
 def small_multiples_alt(results, series) -> str:
-    """Alt text of a small-multiples figure: one clause per indicator from its published series."""
+    """Alt text of a small-multiples figure, short (the numbers are in its data table): what is charted, and
+    which indicators show special-cause variation in the latest quarter."""
     from .narrative import when
 
-    parts = []
-    for r in results:
-        s = series[series["indicator_id"] == r.indicator.id]
-        if not len(s):
-            continue
-        last = s.iloc[-1]
-        specials = s[s["point_type"] != "common_cause"]
-        sc_words = (f"{len(specials)} special-cause point{'s' if len(specials) != 1 else ''}" if len(specials)
-                    else "no special-cause points")
-        parts.append(f"{r.indicator.id} {r.indicator.label}: latest {last['value']} in {when(str(last['label']))} "
-                     f"({str(last['point_type']).replace('_', ' ')}), mean {last['mean']}, {sc_words}")
-    return f"SPC charts of {len(parts)} indicators. " + "; ".join(parts) + "."
+    parts = [r for r in results if len(series[series["indicator_id"] == r.indicator.id])]
+    if not parts:
+        return "No SPC charts."
+    labels = series.loc[series["indicator_id"] == parts[0].indicator.id, "label"].astype(str)
+    concern = [r.indicator.id for r in parts if (r.spc_summary or {}).get("concern_in_period")]
+    better = [r.indicator.id for r in parts if (r.spc_summary or {}).get("improvement_in_period")]
+    runs = [r.indicator.id for r in parts if (r.spc_summary or {}).get("chart") == "run"]
+    text = (f"{len(parts)} small SPC charts, one per indicator, from {when(labels.iloc[0])} to "
+            f"{when(labels.iloc[-1])}, each with its centre line, its limits and its target where it has one. ")
+    if runs:
+        text += f"{', '.join(runs)} {'are run charts' if len(runs) > 1 else 'is a run chart'} (a median line, no limits). "
+    text += (f"Special-cause concern in the latest quarter: {', '.join(concern)}. " if concern else
+             "No special-cause concern in the latest quarter. ")
+    if better:
+        text += f"Special-cause improvement: {', '.join(better)}. "
+    return text + "Every value, centre line and limit is in the chart's data table."
 
 
 def benchmark_summary(sc, table: pd.DataFrame) -> pd.DataFrame:
     """The benchmark columns of the published scorecard, for indicators with a published measure."""
     cols = ["indicator_id", "title", "benchmark_value", "benchmark_year", "england", "west_midlands", "sn_median",
             "comparison_england_95", "comparison_england_99_8", "better_worse_england", "comparison_sn_median_95",
-            "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note"]
+            "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note", "published_for_authority", "local_same_year",
+            "reconciliation"]
     return table.loc[table["benchmark_measure"] != "", cols].reset_index(drop=True)
 
 
@@ -202,59 +207,75 @@ def commentary_sentences(sc) -> list[str]:
     return out
 
 
-def published_year(period, reference_dir=None) -> int:
-    """The latest year (ending 31 March) with published figures, no later than the one ending before the
-    period's financial year starts (2025 for a 2026-27 quarter)."""
-    from ..benchmarking import all_england
-
-    years = {y for ys in all_england(reference_dir).years.values() for y in ys}
-    usable = [y for y in years if y <= period.financial_year.start_year]
-    if not usable:
-        raise ValueError(f"no published benchmark year before {period.financial_year}")
-    return max(usable)
+POINT_WORDS = {"common_cause": "common-cause variation", "special_cause_improvement": "special-cause improvement",
+               "special_cause_concern": "special-cause concern",
+               "special_cause_neutral_high": "special-cause variation (high)",
+               "special_cause_neutral_low": "special-cause variation (low)"}
 
 
-def latest_benchmarks(la, year: int, reference_dir=None) -> pd.DataFrame:
-    """Every published measure for the authority in ``year`` (or its latest year before): the authority,
-    region, England, neighbours' median, rank and quartile among its neighbours (1 = highest)."""
-    from ..benchmarking import MEASURES, all_england, benchmark_values
+def spc_alt(result, series: pd.DataFrame) -> str:
+    """A description of one indicator's SPC chart, from its published numbers."""
+    from ..charts.spc import series_for
+    from .narrative import describe_special_causes, when
 
-    eng = all_england(reference_dir)
-    rows = []
-    for mid, m in MEASURES.items():
-        years = [y for y in eng.years.get(mid, []) if y <= int(year)]
-        if not years:
-            continue
-        y = max(years)
-        v = benchmark_values(mid, y, la, reference_dir)
-        d = m.decimals
-        f = lambda x, d=d: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{d}f}"  # noqa: E731
-        rows.append({"measure": mid, "title": m.title, "unit": m.unit, "year": y, "authority": f(v["la"]),
-                     "region": f(v["region"]), "england": f(v["england"]), "sn_median": f(v["sn_median"]),
-                     "rank": "" if v["rank"] is None else str(v["rank"]), "ranked": "" if v["n"] is None else str(v["n"]),
-                     "quartile": "" if v["quartile"] is None else str(v["quartile"]), "polarity": m.polarity,
-                     "n_neighbours": str(v["n_neighbours"])})
-    return pd.DataFrame(rows)
+    ind = result.indicator
+    s = series_for(series, ind.id) if "indicator_id" in series.columns else series
+    if not len(s):
+        return f"{ind.title}: no SPC chart ({(result.spc_summary or {}).get('note', 'no series')})."
+    freq = "monthly" if result.spc_frequency == "monthly" else "quarterly"
+    last = s.iloc[-1]
+    unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ("%" if ind.unit == "%" else "")
+    run = str(last.get("chart", "")) == "run chart"
+    centre = (f"median {last['centre']}{unit}" if run else
+              f"mean {last['centre']}{unit}, process limits {last['lower_process_limit']}{unit} to "
+              f"{last['upper_process_limit']}{unit}")
+    text = (f"{ind.title}: {'run chart' if run else 'XmR chart'} of {freq} values from {when(str(s['label'].iloc[0]))} "
+            f"to {when(str(last['label']))}, {centre}. The latest value ({when(str(last['label']))}) is {last['value']}"
+            f"{unit if last['value'] != 'c' else ' (hidden: fewer than 6)'}, "
+            f"{POINT_WORDS.get(str(last['point_type']), 'not charted')}.")
+    special = s[s["point_type"].astype(str) != "common_cause"].copy()
+    if len(special) and result.spc is not None:
+        raw = result.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
+        raw = raw[raw["label"].astype(str).isin(set(special["label"].astype(str)))]
+        text += f" Special-cause points: {describe_special_causes(raw)}."
+    else:
+        text += " No special-cause points."
+    if ind.target is not None:
+        text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
+    n_c = int((s["value"].astype(str) == "c").sum())
+    if n_c:
+        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} hidden (fewer than 6 children or events), left as gaps."
+    return text
 
 
-def published_benchmark_sentences(latest: pd.DataFrame, la_name: str) -> list[str]:
-    """Sentences from :func:`latest_benchmarks`: where the authority stands against England and its neighbours."""
-    out = []
-    for _, r in latest.iterrows():
-        if r["authority"] == "" or r["england"] == "":
-            out.append(f"{r['title']}: no published figure for {la_name} in {r['year']}.")
-            continue
-        pct = "%" if r["unit"] == "%" else ""
-        unit = "%" if pct else f" {r['unit']}"
+def reconciliation_sentence(r, local: str, published: str) -> str:
+    """Why the scorecard's figure and DfE's published figure for the authority differ, in one or two sentences.
 
-        def rel(a: str, b: str) -> str:
-            x, y = float(a), float(b)
-            return "above" if x > y else "below" if x < y else "the same as"
+    Both are for the year DfE last published (ending 31 March); the scorecard itself compares the latest
+    twelve months (or the period end) with England and ranks it among the neighbours' published figures,
+    while the benchmarking page shows DfE's own figure for the authority.
+    """
+    from .rag import fmt_value
 
-        sn = (f" and {rel(r['authority'], r['sn_median'])} the neighbours' median ({r['sn_median']}{pct})"
-              if r["sn_median"] else "")
-        pol = {"lower_is_better": " (lower is better)", "higher_is_better": " (higher is better)"}.get(r["polarity"], "")
-        out.append(f"{r['title']}{pol}: {la_name} {r['authority']}{unit} in {r['year']}, "
-                   f"{rel(r['authority'], r['england'])} England ({r['england']}{pct}){sn}; rank {r['rank']} of "
-                   f"{r['ranked']} among itself and its statistical neighbours (1 = highest).")
-    return out
+    b = r.benchmark
+    ind = r.indicator
+    year, la = b["year"], b.get("la_name", "the authority")
+    try:
+        lv, pv = float(local), float(published)
+    except ValueError:
+        return (f"For the year ending 31 March {year} DfE published {published} for {la}; the partnership's own "
+                "figure for that year cannot be shown (too small to publish, or before the extract begins).")
+    gap = (lv - pv) / pv * 100 if pv else float("nan")
+    text = (f"For the year ending 31 March {year} DfE published {fmt_value(ind, pv, b.get('decimals'))} for {la} "
+            f"and the partnership's own records give {fmt_value(ind, lv, b.get('decimals'))}")
+    if abs(gap) < 5:
+        text += ", within 5% of each other."
+    else:
+        text += (f", {abs(gap):.0f}% {'higher' if gap > 0 else 'lower'}: DfE counts from the return the council made "
+                 "after the year end, while the local figure is from today's records, which include late entries and "
+                 "corrections, and counting rules can differ.")
+    if "(demo)" in str(getattr(getattr(r, "config", None), "name", "")):
+        text += " The demo partnership's records are synthetic, so they are not expected to match the published figure."
+    text += (f" The scorecard compares the latest figure ({b['value_label']}) with England and ranks it among the "
+             "neighbours' published figures; the benchmarking page shows DfE's published figures.")
+    return text

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..errors import CscpError
+
 __all__ = ["StatutoryFileError"]
 
 
-class StatutoryFileError(ValueError):
+class StatutoryFileError(CscpError, ValueError):
     """A file is not what the command was told it is (a letter renamed ``.xml``, a workbook without
     Annex A's lists, CSVs that are no SSDA903 table), or is broken; the message is ``file: what is wrong``.
 
