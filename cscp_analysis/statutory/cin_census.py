@@ -146,7 +146,8 @@ class _Reader:
             self.layout("ChildIdentifiers", tuple(id_tags), who)
         ch["id"].append(values.get("LAchildID", ""))
         for k in ("PersonBirthDate", "ExpectedPersonBirthDate", "Sex", "GenderCurrent", "PersonDeathDate"):
-            ch[k].append(share(values.get(k, ""), values.get(k, "")) if k in values else "")
+            v = values.get(k, "")
+            ch[k].append(share(v, v))
         eth = ""
         dis: list[str] = []
         has_dis = False
@@ -371,13 +372,11 @@ def _tables(reader: _Reader, extract: Extract) -> None:
     child_ok = ~blank_id & ~dup
     position = np.arange(1, n_ch + 1)
     if (~child_ok).any():
-        first = pd.Series(np.arange(n_ch), index=cid).groupby(level=0).first()
         reason = np.where(blank_id, "no LAchildID: the child cannot be identified",
                           "this LAchildID appears again (the child's first appearance was kept, this one set aside)")
         extract.set_aside("children", _rejected(reason[~child_ok], np.array([f"{P['Child']}[{i}]" for i in position[~child_ok]],
                                                                          dtype=object),
                                                 {"child_id": cid[~child_ok]}, label))
-        del first
     born, bad_b = parse_dates(np.asarray(ch["PersonBirthDate"], dtype=object))
     expected, bad_e = parse_dates(np.asarray(ch["ExpectedPersonBirthDate"], dtype=object))
     extract.warn(label, P["ChildIdentifiers"] + "/PersonBirthDate", "not a date (YYYY-MM-DD): left blank", int(bad_b.sum()),

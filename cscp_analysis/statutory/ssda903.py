@@ -236,7 +236,6 @@ def _episodes(found, extract: Extract, known: set[str]) -> None:
     periods = pd.DataFrame({"cla_id": p_keys, "child_id": p_child, "cla_start": p_start, "cla_end": p_end,
                             "legal_status": ep["LS"].to_numpy(dtype=object)[p_idx],
                             "category_of_need": ep["CIN"].to_numpy(dtype=object)[p_idx]})
-    ep_ok = p_ok[period] if len(ep) else np.zeros(0, bool)
     # episodes set aside: those that cannot be placed, and those of a period whose start is not in the files
     extract.set_aside("cla_periods", _rejected(
         "its first episode in the files is not a start (RNE S): the period of care began before the files; supply "
@@ -273,7 +272,6 @@ def _episodes(found, extract: Extract, known: set[str]) -> None:
                                                {"CHILD": e["CHILD"][bad], "DECOM": e["DECOM"][bad]}))
     extract.read["cla_periods"] = len(periods) + int(bad.sum())
     extract.read["cla_placements"] = len(placements)
-    del ep_ok
     extract.files.append({"file": ", ".join(p.name for p, _ in found.get("Episodes", [])), "kind": SOURCE_903,
                           "detail": "", "part": "Episodes", "records": n,
                           "used_for": f"{len(periods)} periods of care and {len(placements)} placements built from the "
