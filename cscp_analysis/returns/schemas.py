@@ -165,7 +165,12 @@ _add(Schema(
         Column("date_of_birth", "date", "Date of birth", example="2014-05-03"),
         Column("sex", "code", "Sex (U: not known or not recorded)", codes=tuple(C.SEX), example="M"),
         Column("ethnicity", "code", "DfE ethnicity code (REFU refused, NOBT not yet obtained)", codes=C.ETHNICITY_CODES, example="BAFR"),
-        Column("disability", "code", "Disabled under the Equality Act 2010 (U: not known)", codes=tuple(C.DISABILITY), example="N"),
+        Column("disability", "code", "Disabled under the Equality Act 2010 (U: not known); derived from disability_codes "
+               "where they are given (Y: any code other than NONE, N: NONE only, U: no code)", codes=tuple(C.DISABILITY),
+               example="N"),
+        Column("disability_codes", "text", "DfE disability codes of the children-in-need census, separated by ';' ("
+               + ", ".join(C.DISABILITY_CODES) + "; NONE: no disability; blank: none recorded)", required=False,
+               nullable=True, example="LD;AUT"),
         _yn("uasc", "Unaccompanied asylum-seeking child", required=False, nullable=True, example="N"),
     ),
     key=("child_id",),
@@ -210,7 +215,7 @@ _add(Schema(
         Column("assessment_authorised", "date", "Date the assessment was completed and authorised (blank while open)",
                nullable=True, example="2026-08-20"),
         Column("factors", "text", "Factors identified at the end of assessment, codes separated by ';' ("
-               + ", ".join(C.ASSESSMENT_FACTORS) + ")", nullable=True, example="DA;MH"),
+               + ", ".join(C.ASSESSMENT_FACTORS) + ": the children-in-need census codes)", nullable=True, example="3B;4B"),
         Column("assessment_outcome", "code", "Outcome: child in need plan, section 47 enquiry, no further action, step down",
                codes=("CIN_PLAN", "S47", "NFA", "STEP_DOWN"), nullable=True, example="CIN_PLAN"),
     ),
@@ -231,8 +236,11 @@ _add(Schema(
         Column("s47_id", "id", "Section 47 enquiry identifier", example="S0001234"),
         Column("referral_id", "id", "The referral the enquiry belongs to", example="R0004567"),
         CHILD_ID,
-        Column("strategy_discussion_date", "date", "Date of the strategy discussion", example="2026-07-16"),
-        Column("s47_start", "date", "Date the section 47 enquiry started", example="2026-07-16"),
+        Column("strategy_discussion_date", "date", "Date of the strategy discussion (blank when the source does not "
+               "record it: the children-in-need census does not, Ofsted's Annex A List 5 does)", nullable=True,
+               example="2026-07-16"),
+        Column("s47_start", "date", "Date the section 47 enquiry started (blank when the source does not record it: "
+               "Annex A alone does not)", nullable=True, example="2026-07-16"),
         Column("s47_end", "date", "Date the enquiry concluded (blank while open)", nullable=True, example="2026-07-30"),
         _yn("icpc_required", "Whether the enquiry concluded that an initial child protection conference was needed "
             "(blank while open)", nullable=True, example="Y"),
@@ -252,7 +260,9 @@ _add(Schema(
     "extract",
     (
         Column("icpc_id", "id", "Conference identifier", example="I0000456"),
-        Column("s47_id", "id", "The section 47 enquiry that led to it", example="S0001234"),
+        Column("s47_id", "id", "The section 47 enquiry that led to it (blank when the source records the conference without "
+               "an enquiry of its own: the CIN census's conference date at episode level, e.g. after another "
+               "authority's enquiry)", nullable=True, example="S0001234"),
         CHILD_ID,
         Column("icpc_date", "date", "Date of the conference", example="2026-08-05"),
         _yn("plan_made", "Whether the child was made subject to a child protection plan", example="Y"),
@@ -340,7 +350,8 @@ _add(Schema(
         Column("missing_start", "date", "Date the child was reported missing", example="2026-08-12"),
         Column("missing_end", "date", "Date the child was found or returned (blank while missing)", nullable=True),
         _yn("looked_after", "Whether the child was looked after at the time", example="N"),
-        _yn("rhi_offered", "Whether a return home interview was offered", example="Y"),
+        _yn("rhi_offered", "Whether a return home interview was offered (blank when the source does not record it: "
+            "the SSDA903 return does not)", nullable=True, example="Y"),
         Column("rhi_date", "date", "Date the return home interview took place (blank if none)", nullable=True),
     ),
     key=("missing_id",),

@@ -121,6 +121,9 @@ def main(argv=None) -> int:
     ap.add_argument("--force", action="store_true",
                     help="write into a non-empty folder, replacing the files the generator writes (nothing else is touched)")
     ap.add_argument("--quiet", action="store_true", help="no progress messages")
+    ap.add_argument("--format", action="append", default=None, choices=("cin-census", "ssda903", "annex-a"),
+                    help="write the children's social care extract as these statutory files in csc/ instead of its "
+                         "CSVs (repeat for several); cscp run imports them")
     a = ap.parse_args(argv)
     out = Path(a.out)
     if a.children < 1:
@@ -149,6 +152,11 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     say = None if a.quiet else (lambda msg: print(f"  {msg}", file=sys.stderr))
     summary = generate(out, children=a.children, seed=a.seed, first=a.first, last=a.last, progress=say)
+    if a.format:
+        from ..statutory.writers import write_formats
+
+        files = write_formats(out / "csc", a.format)
+        print(f"the children's social care extract written as {', '.join(p.name for p in files)} in {out / 'csc'}")
     rows = sum(summary.values())
     print(f"wrote {len(summary)} files ({rows:,} rows) for {a.children:,} children, seed {a.seed}, into {out} "
           f"in {time.perf_counter() - t0:.1f} s")

@@ -73,7 +73,7 @@ def expected_values(returns, period: Period) -> dict[str, tuple[float, float, fl
     out["CSC-03"] = (int((wd <= 45).sum()), len(done), 100 * (wd <= 45).sum() / len(done))
     out["CSC-04"] = (len(done), np.nan, float(np.median(wd)))
     fac = done["factors"].fillna("").str.split(";")
-    expl = fac.map(lambda f: bool({"CSE", "CCE"} & {x.strip() for x in f}))
+    expl = fac.map(lambda f: bool({"11A", "24A"} & {x.strip() for x in f}))
     out["CSC-17"] = (int(expl.sum()), np.nan, float(expl.sum()))
 
     s47 = t["section47"]
