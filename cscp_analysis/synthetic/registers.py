@@ -283,7 +283,7 @@ def _stag(rng, lo: int, end: int, absent: Effect) -> tuple[pd.DataFrame, pd.Data
     meetings = [m for m in meetings if m <= end]
     att, issues = [], []
     stop = end - int(absent.detail["months_absent"] * 30.44)
-    for k, day in enumerate(meetings):
+    for day in meetings:
         mid = f"STAG-{_iso([day])[0][:7]}"
         present = []
         for agency, p in STAG_ATTENDANCE:
