@@ -154,10 +154,10 @@ def effects_for(first: str | Period = DEFAULT_FIRST, last: str | Period = DEFAUL
         ),
         Effect(
             "contract_supported_accommodation",
-            "Supported accommodation providers meet about 60% of the safeguarding standards at contract monitoring, "
-            "against about 88% for the other commissioned services.",
+            "Supported accommodation providers meet about half of the safeguarding standards at contract monitoring, "
+            "against about 85% for the other commissioned services.",
             table="contract_monitoring", stage="standards met", groups=("supported_accommodation",),
-            detail={"ratings": (0.60, 0.28, 0.12)},
+            detail={"ratings": (0.50, 0.35, 0.15)},
         ),
         Effect(
             "reach_asian_children",

@@ -386,7 +386,7 @@ def _contracts(rng, lo: int, end: int, weak: Effect) -> pd.DataFrame:
     seq: dict[int, int] = {}
     providers = [(p, s) for s, names in CONTRACT_PROVIDERS.items() for p in names]
     offsets = rng.integers(0, 365, len(providers))  # each provider reviewed on about the same day each year
-    effect_size = rng.normal(0, 0.5, len(providers))  # providers differ: standards cluster within a review
+    effect_size = rng.normal(0, 0.3, len(providers))  # providers differ: standards cluster within a review
     reviews = []
     for (provider, stype), off, eff in zip(providers, offsets, effect_size, strict=True):
         d = lo + int(off)
