@@ -16,7 +16,7 @@ Coventry and do not grow with ``--children``:
 * about 40 commissioned providers reviewed once a year against 8 safeguarding standards;
 * who took part in about ten engagement activities a quarter, by age band, sex, ethnicity, disability and
   (for some) religion;
-* a "you said, we did" tracker of themes from children, families and practitioners;
+* a "you said, we did" tracker of about 85 themes a year from children, families and practitioners;
 * about 140 professional disagreements a year;
 * each partner's contribution and the spend by function for every financial year (one year of history).
 
@@ -125,7 +125,7 @@ CONTRACT_RATINGS = (0.88, 0.09, 0.03)  # met, partly met, not met
 
 REACH_ACTIVITIES = ("Your Voice Matters survey", "Youth forum", "Children in care council", "School council visit",
                     "Special school group", "Young carers group", "Youth club consultation", "Online consultation")
-REACH_AGE = (("5 to 9", 0.28), ("10 to 15", 0.52), ("16 to 17", 0.20))
+REACH_AGE = (("5 to 9", 0.38), ("10 to 15", 0.47), ("16 to 17", 0.15))  # as the city's children aged 5 to 17
 REACH_SEX = (("Female", 0.50), ("Male", 0.50))
 REACH_ETHNICITY = (("White", 0.549), ("Mixed", 0.069), ("Asian", 0.202), ("Black", 0.135), ("Other", 0.045))
 REACH_DISABILITY = (("Disabled", 0.10), ("Not disabled", 0.90))
@@ -457,7 +457,7 @@ def _reach(rng, first: Period, last: Period, under: Effect) -> pd.DataFrame:
 
 
 def _you_said(rng, lo: int, end: int, slow: Effect) -> pd.DataFrame:
-    rate = {"children": 24, "families": 12, "practitioners": 12}  # themes a year
+    rate = {"children": 36, "families": 30, "practitioners": 18}  # themes a year
     rows = []
     for voice, per_year in rate.items():
         n = int(round(per_year * (end - lo + 1) / 365.25))
