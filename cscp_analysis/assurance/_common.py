@@ -184,13 +184,19 @@ def missing_part(sec, *names: str) -> None:
         "assurance", f"register {which}", rule="QA-00", weight=0.9))
 
 
-def register_words(name: str) -> str:
-    """A register as a reader names it: its title in the data dictionary, e.g. "quality-assurance visits"."""
-    from ..returns.schemas import SCHEMAS
+REGISTER_WORDS = {
+    "qa_visits": "quality-assurance visits", "qa_visit_actions": "quality-assurance visit actions",
+    "stag_attendance": "STAG attendance", "stag_issues": "STAG issues", "staff_survey": "staff survey",
+    "training_needs": "training needs analysis", "training_attendance": "training attendance",
+    "contract_monitoring": "contract monitoring", "voice_reach": "engagement reach",
+    "you_said_we_did": "\"you said, we did\"", "professional_disagreements": "professional disagreements",
+    "funding_contributions": "funding contributions", "funding_spend": "funding spend", "population": "population",
+}
 
-    title = SCHEMAS[name].title if name in SCHEMAS else name.replace("_", " ")
-    first = title.split(" ", 1)[0]
-    return title if first.isupper() or first in ("Section", "LADO", "STAG") else title[:1].lower() + title[1:]
+
+def register_words(name: str) -> str:
+    """A register as a reader names it (``qa_visits`` -> "quality-assurance visits")."""
+    return REGISTER_WORDS.get(name, name.replace("_", " "))
 
 
 def missing_section(sec, *names: str):
