@@ -160,6 +160,9 @@ def published_reach(table: pd.DataFrame, config=None) -> pd.DataFrame:
     out.loc[out["group"] != ALL, "pct_not_recorded"] = "z"
     not_compared = ~out["characteristic"].isin(list(COMPARED)) & ~out["group"].isin([ALL, NOT_RECORDED])
     out.loc[not_compared, ["population_share", "ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = "x"
+    # a hidden count hides every figure of its row, whatever else applies; so does the share not recorded
+    out.loc[hidden, [*stats, "p_adjusted"]] = "c"
+    out.loc[out["characteristic"].isin(blocks) & (out["group"] == ALL), "pct_not_recorded"] = "c"
     out.insert(0, "characteristic_words", out["characteristic"].map(lambda c: CHARACTERISTIC_WORDS.get(c, c)))
     return out
 
