@@ -111,7 +111,7 @@ def stacked_counts(table: pd.DataFrame, label: str, parts: list[str], *, names: 
         ax.text(tot, yi, f" {tot:,.0f}" + (" + c" if hid else ""), va="center", fontsize=8,
                 color=SUPPRESSED if hid else "black")
     ax.set_yticks(y, [_wrap(s) for s in t[label]])
-    ax.set_xlim(0, max(float(left.max()), 1.0) * 1.18)
+    ax.set_xlim(0, max(float(left.max()) if len(left) else 0.0, 1.0) * 1.18)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)

@@ -1,7 +1,6 @@
 """Training needs, contract monitoring, who was heard, you said we did, professional disagreements and funding,
 each worked by hand on a small register."""
 
-import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
