@@ -150,7 +150,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             "practitioners to stage 4 the partnership's executive).",
             "assurance_disagreements_by_agency",
             lambda: charts.stacked_counts(t.iloc[:-1], "agency", [f"stage_{s}" for s in STAGES], names=names,
-                                          title="Professional disagreements by highest stage reached",
+                                          title="Disagreements by highest stage reached",
                                           xlabel="Disagreements raised (number)",
                                           source="professional disagreements register"))
     sec.findings = _findings(t, st, dis, p, w, config)

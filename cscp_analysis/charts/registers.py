@@ -86,6 +86,7 @@ def paired_bars(table: pd.DataFrame, label: str, first: str, second: str, *, fir
                 ax.text(vv + top * 0.01, yi + off, f"{vv:,.0f}", va="center", fontsize=7)
     ax.set_yticks(y, [_wrap(s) for s in t[label]])
     ax.set_xlim(0, top * 1.15)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8)
