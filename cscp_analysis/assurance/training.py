@@ -334,7 +334,8 @@ def _findings(sec, tables, p: Period, config, w: PeriodWords) -> list[Finding]:
         if missing and int(raw.iloc[-1]["booked"]):
             out.append(Finding(
                 "needs_to_happen",
-                f"No learners from {', '.join(missing)} attended multi-agency training in {w.label}: the partnership "
+                f"No learners from {', '.join(config.agencies.get(a, a) for a in missing)} attended multi-agency "
+                f"training in {w.label}: the partnership "
                 "should check these agencies' access to the programme.",
                 "professional", "assurance", "table assurance_training_reach_agency", priority="P4", rule="TRN-04",
                 weight=0.4,

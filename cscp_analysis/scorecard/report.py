@@ -33,6 +33,7 @@ __all__ = [
 AGENCY_GROUPS = [
     ("csc", "Children's social care", ("CSC",)),
     ("partners", "Police, health, education, youth justice and LADO", ("POLICE", "HEALTH", "EDUCATION", "YJS", "LADO")),
+    ("early_help", "Early help", ("EARLY_HELP",)),
     ("partnership", "The partnership itself", ("PARTNERSHIP",)),
 ]
 _RAG_TEXT = {"red": "#FFFFFF", "amber": "#000000", "green": "#FFFFFF", "grey": "#000000"}
