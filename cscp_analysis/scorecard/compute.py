@@ -319,6 +319,17 @@ class _Context:
         return self._counts[key]
 
 
+def _statutory_gap(ind: Indicator, ctx: _Context) -> str:
+    """Why an indicator cannot be computed from the statutory files supplied (``Returns.statutory_gaps``): a
+    column it reads that no source recorded. Never computed from a substitute."""
+    gaps = getattr(ctx.returns, "statutory_gaps", None) or {}
+    if not gaps:
+        return ""
+    read = set().union(*(ctx.data.reads.get(m, set()) for m in ind.measures))
+    hit = sorted(c for c in read if c in gaps)
+    return "; ".join(dict.fromkeys(gaps[c] for c in hit))
+
+
 def _blocked_reason(ind: Indicator, returns, config) -> str:
     """Why an indicator must not be published: a blocked agency, table or indicator in the returns."""
     blocked = getattr(returns, "blocked", None) or {}
@@ -392,6 +403,16 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
             return estimates(ind, num, den, w)
 
         res.quarters = stats_for("quarter")
+        gap = _statutory_gap(ind, ctx)
+        if gap:
+            res.status, res.reason = "not_published", gap
+            res.quarters = res.rolling = None
+            res.rag, res.rag_reason = "grey", f"Grey: not published, because {gap}."
+            res.target_status = "not computable"
+            _attach_commentary(res, ctx)
+            res.benchmark = {"status": "none", "note": gap}
+            res.seconds = time.perf_counter() - t0
+            return res
         res.rolling = stats_for("rolling12")
         gaps = _blocked_quarters(ind, ctx.returns, ctx.config)
         if gaps:

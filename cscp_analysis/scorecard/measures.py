@@ -317,8 +317,16 @@ class MeasureData:
         self.config = config
         self.period = period
         self._cache: dict = {}
+        self._reading: list[set] = []  # the columns read by the measures and derivations being computed
+        self._cache_reads: dict = {}
+        self.reads: dict[str, set[str]] = {}  # measure id -> "table.column" it read
+
+    def _note(self, columns: set[str]) -> None:
+        for open_reads in self._reading:
+            open_reads |= columns
 
     def table(self, name: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        self._note({f"{name}.{c}" for c in columns})
         tables = getattr(self.returns, "tables", None) or {}
         if name not in tables or tables[name] is None:
             raise MeasureError(f"table {name!r} is not in the returns")
@@ -339,17 +347,26 @@ class MeasureData:
         return df
 
     def cached(self, key, fn):
+        """A shared derivation, computed once; the columns it read count for every measure that uses it."""
         if key not in self._cache:
-            self._cache[key] = fn()
+            self._reading.append(set())
+            try:
+                self._cache[key] = fn()
+            finally:
+                self._cache_reads[key] = self._reading.pop()
+        self._note(self._cache_reads.get(key, set()))
         return self._cache[key]
 
     def get(self, measure_id: str):
-        """The result of a measure (``id`` or ``id:argument``), computed once."""
+        """The result of a measure (``id`` or ``id:argument``), computed once; :attr:`reads` records the
+        columns it read (so that a column the statutory sources did not supply can stop it)."""
         base, _, arg = measure_id.partition(":")
         if base not in MEASURES:
             raise MeasureError(f"{base!r} is not a registered measure")
         spec = MEASURES[base]
-        return self.cached(("measure", measure_id), lambda: spec.fn(self, arg) if spec.argument else spec.fn(self))
+        value = self.cached(("measure", measure_id), lambda: spec.fn(self, arg) if spec.argument else spec.fn(self))
+        self.reads[measure_id] = set(self._cache_reads.get(("measure", measure_id), set()))
+        return value
 
 
 def _yes(s: pd.Series) -> np.ndarray:

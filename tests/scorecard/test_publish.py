@@ -128,3 +128,13 @@ def test_an_earlier_blocked_quarter_is_a_gap_in_the_trend(fixture_returns, confi
     gap = res.spc.set_index("label").loc["2025-26-Q2"]
     assert pd.isna(gap["value"]) and gap["point_type"] is None  # a gap in the trend, not bridged
     assert res.status == "ok" and not pd.isna(res.current["value"])
+
+
+def test_an_indicator_needing_a_field_the_statutory_files_lack_is_not_published_and_says_why(fixture_returns, config):
+    # a quarter run from a CIN census alone: no strategy discussion dates (Annex A List 5 holds them)
+    gap = "the CIN census does not record the strategy discussion date; supply Annex A List 5"
+    r = SimpleNamespace(**{**vars(fixture_returns), "statutory_gaps": {"section47.strategy_discussion_date": gap}})
+    sc = compute(r, "2025-26-Q4", config, indicators=only(config, "CSC-05", "CSC-06"))
+    assert sc["CSC-06"].status == "not_published" and sc["CSC-06"].reason == gap  # never computed from a substitute
+    assert sc["CSC-06"].rag_reason == f"Grey: not published, because {gap}."
+    assert sc["CSC-05"].status == "ok"  # enquiries need only their start dates
