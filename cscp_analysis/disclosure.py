@@ -57,6 +57,12 @@ __all__ = [
     "check_disclosure",
     "check_section",
     "format_p",
+    "BOARD",
+    "PUBLIC",
+    "AUDIENCES",
+    "BOARD_MARKING",
+    "audience_of",
+    "shows_own_work",
 ]
 
 SUPPRESSED = "c"
@@ -309,7 +315,7 @@ def _row_mask(df: pd.DataFrame, spec, what: str) -> np.ndarray:
 def publish_table(df: pd.DataFrame, counts: Sequence[str], derived: Mapping[str, str | Sequence[str]] | None = None,
                   *, threshold: int = DEFAULT_THRESHOLD, total_row=None, total_column: str | None = None,
                   by: str | Sequence[str] | None = None, round_counts: float | None = None, round_rows=None,
-                  decimals: int | Mapping[str, int] = 1, not_applicable=None) -> Published:
+                  decimals: int | Mapping[str, int] = 1, not_applicable=None, suppress: bool = True) -> Published:
     """Suppress and round an unrounded table once, for publication; returns ``Published(table, suppressed)``.
 
     Parameters
@@ -330,6 +336,9 @@ def publish_table(df: pd.DataFrame, counts: Sequence[str], derived: Mapping[str,
     round_counts : round counts to this base (10 for national and regional figures); ``round_rows``
         limits that to some rows (same forms as ``total_row``).
     not_applicable : a boolean DataFrame (or ``{column: mask}``) of cells shown as ``z``.
+    suppress : False publishes the counts as they are, rounded and with the same symbols for missing and
+        not-applicable cells but nothing hidden: for counts of the partnership's own work in the board's
+        internal pack (``docs/disclosure.md``). ``check_disclosure`` is then not to be applied to them.
 
     Other columns pass through unchanged. Missing values are shown as ``x``. The table's
     ``attrs`` record the counts, the derived map and the threshold for :func:`check_disclosure`.
@@ -353,7 +362,7 @@ def publish_table(df: pd.DataFrame, counts: Sequence[str], derived: Mapping[str,
     bad = (values < 0).any(axis=1)
     if bad.any():
         raise ValueError(f"{where}: counts must not be negative, but are in {_rows(bad, df.index)}")
-    mask = primary_suppression(values, t)
+    mask = primary_suppression(values, t) if suppress else np.zeros(values.shape, dtype=bool)
     is_total = _row_mask(df, total_row, "total_row")
     if by is None:
         blocks = [np.arange(len(df))]
@@ -450,3 +459,25 @@ def format_p(values) -> np.ndarray:
     v = _numeric(values, "values", where="format_p").ravel()
     out = np.where(np.isnan(v), NOT_AVAILABLE, np.char.mod("%.3f", np.where(np.isnan(v), 0.0, v)))
     return np.where(v < 0.001, "<0.001", out).astype(object)
+
+
+# --- audiences ---------------------------------------------------------------------------------------
+
+BOARD, PUBLIC = "board", "public"
+AUDIENCES = (BOARD, PUBLIC)
+#: The marking every page and workbook of the board's internal pack carries (Government Security
+#: Classifications: OFFICIAL with the SENSITIVE handling caveat).
+BOARD_MARKING = "OFFICIAL-SENSITIVE"
+
+
+def audience_of(config) -> str:
+    """The audience a run publishes for (``board`` or ``public``; public when not said: the safe side)."""
+    raw = getattr(config, "raw", None) or {}
+    value = raw.get("audience", PUBLIC)
+    return value if value in AUDIENCES else PUBLIC
+
+
+def shows_own_work(config) -> bool:
+    """Whether counts of the partnership's own work (reviews, audits, training places, actions, survey
+    responses, LADO and CDOP totals) are shown as they are: in the board's internal pack only."""
+    return audience_of(config) == BOARD

@@ -90,10 +90,12 @@ class Pack:
     ``Pack(root, notebook="02_performance_scorecard")``. ``root`` is the pack folder being built.
     """
 
-    def __init__(self, root: str | Path, notebook: str = "", suppression_threshold: int = 5):
+    def __init__(self, root: str | Path, notebook: str = "", suppression_threshold: int = 5,
+                 audience: str = "public"):
         self.root = Path(root)
         self.notebook = notebook
         self.threshold = suppression_threshold
+        self.audience = audience  # "board" (internal, OFFICIAL-SENSITIVE) or "public"
         (self.root / "tables").mkdir(parents=True, exist_ok=True)
         (self.root / "figures").mkdir(parents=True, exist_ok=True)
 
@@ -123,6 +125,7 @@ class Pack:
         number: str = "",
         threshold: int | None = None,
         audit=None,
+        own_work: bool = False,
     ) -> Path:
         """Write a published table to ``tables/<name>.csv``.
 
@@ -132,12 +135,18 @@ class Pack:
         ``audit`` is the table's declaration for the intruder audit (a
         ``cscp_analysis.disclosure_audit.Declaration``, or its ``to_dict()``, or a list of them),
         stored in the catalogue entry as ``extra["audit"]``.
+        ``own_work`` marks counts of the partnership's own work (reviews, audits, training places):
+        in the board's pack (``audience="board"``) they are shown as they are and recorded as such in
+        the catalogue; in the public pack the flag changes nothing and the counts must be suppressed.
         """
         self._check_name(name)
         limit = self.threshold if threshold is None else max(int(threshold), self.threshold)
+        as_they_are = bool(own_work) and self.audience == "board"
         for col in count_columns:
             if col not in df.columns:
                 raise ValueError(f"table {name}: count column {col!r} is not in the table")
+            if as_they_are:
+                continue
             vals = pd.to_numeric(df[col], errors="coerce")
             leak = vals.between(1, limit)
             if leak.any():
@@ -149,6 +158,8 @@ class Pack:
         path = self.root / "tables" / f"{name}.csv"
         _atomic_write(path, deterministic_csv(df))
         extra = {"count_columns": list(count_columns), "threshold": limit} if count_columns else {}
+        if as_they_are:
+            extra["own_work"] = True
         if audit is not None:
             extra["audit"] = ([a.to_dict() if hasattr(a, "to_dict") else a for a in audit] if isinstance(audit, list)
                               else audit.to_dict() if hasattr(audit, "to_dict") else audit)

@@ -262,7 +262,8 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
     from .privacy import scan_pack
 
     catalogue = evidence.read_catalogue(staging)
-    problems = scan_pack(staging, returns.tables, returns.config.suppression_threshold, catalogue, periods)
+    problems = scan_pack(staging, returns.tables, returns.config.suppression_threshold, catalogue, periods,
+                         audience=parameters.get("audience", "public"))
     if problems:
         listed = "\n".join(f"  {p}" for p in problems[:20])
         raise RunError(f"privacy scan failed: the pack would disclose child-level data, so it was not published\n{listed}")
@@ -272,6 +273,13 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
                                        finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue)
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     evidence.write_checksums(staging)
+
+
+def _check_audience(audience: str) -> None:
+    from .disclosure import AUDIENCES
+
+    if audience not in AUDIENCES:
+        raise RunError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
 
 
 def _rel(path: Path) -> str:
@@ -342,8 +350,12 @@ def run_quarter(
     progress: Callable[[str], None] | None = print,
     notebook_dir: str | Path | None = None,
     notebooks: list[tuple[int, str]] | None = None,
+    audience: str = "board",
 ) -> RunResult:
-    """Validate the period's returns, execute every quarterly notebook and write ``<out>/<period>/``."""
+    """Validate the period's returns, execute every quarterly notebook and write ``<out>/<period>/``.
+
+    ``audience`` is ``board`` (the partnership's internal pack, the default) or ``public``
+    (``docs/disclosure.md``); the manifest records it."""
     from . import returns as R
     from .config import CONFIG_DIR, load_partnership
     from .periods import parse_period, period_range
@@ -365,7 +377,9 @@ def run_quarter(
     kernel = ensure_kernel()
     _say(progress, f"cscp run {label}: data {data_dir}, pack {dest}")
 
-    timings = _build(name=label, kind="quarter", period=label, parameters={"period": label}, data_dir=data_dir,
+    _check_audience(audience)
+    timings = _build(name=label, kind="quarter", period=label, parameters={"period": label, "audience": audience},
+                     data_dir=data_dir,
                      out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
                      notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
                      title=f"{config.name}: evidence pack {label}",
@@ -377,8 +391,9 @@ def run_quarter(
 
 
 def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, config_dir=None, progress=print,
-               notebook_dir=None) -> RunResult:
-    """The annual-report figure book for a financial year (``2025-26``), into ``<out>/annual-<year>/``."""
+               notebook_dir=None, audience: str = "public") -> RunResult:
+    """The annual-report figure book for a financial year (``2025-26``), into ``<out>/annual-<year>/``.
+    Public by default: the annual report is published."""
     from .config import CONFIG_DIR, load_partnership
     from .periods import parse_year, period_range
 
@@ -400,7 +415,9 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
         raise RunError(f"no annual notebook found in {notebook_dir}")
     kernel = ensure_kernel()
     _say(progress, f"cscp annual {fy}: data {data_dir}, book {dest}")
-    timings = _build(name=name, kind="annual", period=str(last), parameters={"year": fy.label}, data_dir=data_dir,
+    _check_audience(audience)
+    timings = _build(name=name, kind="annual", period=str(last), parameters={"year": fy.label, "audience": audience},
+                     data_dir=data_dir,
                      out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
                      notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
                      title=f"{config.name}: annual report figure book {fy}",
@@ -464,11 +481,12 @@ def verify_pack(pack_dir: str | Path, progress: Callable[[str], None] | None = p
         _say(progress, f"re-running {pack_dir.name} into {tmp}")
         if manifest["kind"] == "annual":
             result = run_annual(params["year"], data_dir, tmp, config_dir=_abs(params["config_dir"]),
-                                progress=progress, jobs=jobs)
+                                progress=progress, jobs=jobs, audience=params.get("audience", "public"))
         else:
             nbs = [(s, n) for s, n in QUARTERLY_NOTEBOOKS + ANNUAL_NOTEBOOKS if n in params.get("notebooks", [])]
             result = run_quarter(params["period"], data_dir, tmp, config_dir=_abs(params["config_dir"]),
-                                 progress=progress, jobs=jobs, notebooks=nbs or None)
+                                 progress=progress, jobs=jobs, notebooks=nbs or None,
+                                 audience=params.get("audience", "board"))
         fresh_dir = result.pack
         fresh = {p.relative_to(fresh_dir).as_posix(): evidence.sha256_file(p)
                  for sub in ("tables", "figures") for p in sorted((fresh_dir / sub).glob("*")) if p.is_file()}

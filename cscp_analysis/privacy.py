@@ -140,22 +140,34 @@ def _small_counts(path: Path, rel: str, declared: set[str], threshold: int) -> l
 
 
 def scan_pack(pack_dir: str | Path, tables: dict[str, pd.DataFrame], threshold: int,
-              catalogue: list[CatalogueEntry] = (), periods: Iterable = ()) -> list[PrivacyFinding]:
-    """Every privacy problem in the pack (an empty list when it is safe to publish)."""
+              catalogue: list[CatalogueEntry] = (), periods: Iterable = (),
+              audience: str = "public") -> list[PrivacyFinding]:
+    """Every privacy problem in the pack (an empty list when it is safe to publish).
+
+    Tables the catalogue marks as the partnership's own work (``extra["own_work"]``) keep their small
+    counts in the board's pack; in a public pack such a mark is itself a finding."""
     pack_dir = Path(pack_dir)
     ids, dobs = sensitive_tokens(tables, periods)
     declared: dict[str, set[str]] = {}
     limits: dict[str, int] = {}
+    as_they_are: set[str] = set()
+    findings: list[PrivacyFinding] = []
     for e in catalogue:
         cols = set((e.extra or {}).get("count_columns", []))
+        own = bool((e.extra or {}).get("own_work"))
         for f in e.files:
+            if own and f.endswith(".csv"):
+                if audience == "board":
+                    as_they_are.add(f)
+                else:
+                    findings.append(PrivacyFinding(f, "counts of the partnership's own work shown as they are "
+                                                      "in a public pack", "publish it for the board only"))
             if f.endswith(".csv"):
                 declared.setdefault(f, set()).update(cols)
                 limits[f] = max(limits.get(f, threshold), int((e.extra or {}).get("threshold", threshold)))
-    findings: list[PrivacyFinding] = []
     for path in _text_files(pack_dir):
         rel = path.relative_to(pack_dir).as_posix()
         findings += _scan_text(path, rel, ids, dobs)
-        if rel.startswith("tables/") and path.suffix == ".csv":
+        if rel.startswith("tables/") and path.suffix == ".csv" and rel not in as_they_are:
             findings += _small_counts(path, rel, declared.get(rel, set()), limits.get(rel, threshold))
     return findings

@@ -61,6 +61,7 @@ class Table:
     view: pd.DataFrame | None = None  # what the page shows, when it is a part of the published table
     html: str = ""  # an accessible HTML rendering to show instead of the generic table
     audit: object = None  # how its cells add up, for the intruder audit (cscp_analysis.disclosure_audit.declare)
+    own_work: bool = False  # counts of the partnership's own work, shown as they are (the board's pack)
     unavailable: str = ""  # why the table could not be built this period
 
     def __post_init__(self) -> None:

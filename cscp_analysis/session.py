@@ -95,7 +95,7 @@ class Session:
                 if item.written:
                     self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
                                     source=sec.source, number=item.number, threshold=item.threshold,
-                                    audit=item.audit)
+                                    audit=item.audit, own_work=item.own_work)
                 if item.shown:
                     self._show_published(item)
                 if item.summary:
@@ -246,8 +246,13 @@ def _resolve(path: str, what: str, must_exist: bool) -> Path:
 
 
 def start(period: str = "", data_dir: str = "../data_raw/demo", output_dir: str = "../outputs/_interactive",
-          config_dir: str = "../config", returns_cache: str = "", notebook: str = "") -> Session:
-    """Check the notebook's parameters, load the returns and open the pack (see module docstring)."""
+          config_dir: str = "../config", returns_cache: str = "", notebook: str = "",
+          audience: str = "board") -> Session:
+    """Check the notebook's parameters, load the returns and open the pack (see module docstring).
+
+    ``audience`` is ``board`` (the partnership's internal pack, marked OFFICIAL-SENSITIVE, showing counts
+    of its own work as they are) or ``public`` (DfE-style control on every count); ``docs/disclosure.md``."""
+    from .disclosure import AUDIENCES, BOARD, BOARD_MARKING
     from . import charts  # noqa: F401  (applies the house style)
     from . import returns as R
 
@@ -264,13 +269,17 @@ def start(period: str = "", data_dir: str = "../data_raw/demo", output_dir: str 
             raise ParameterError(f"parameter period: {exc}") from None
     if not isinstance(notebook, str):
         raise ParameterError(f"parameter notebook must be text, not {notebook!r}")
+    if audience not in AUDIENCES:
+        raise ParameterError(f"parameter audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    config.raw["audience"] = audience
     returns = None
     if returns_cache:
         returns = load_cache(returns_cache, per, data)
     if returns is None:
         returns = R.load_returns(data, str(per), config)
-    pack = Pack(out, notebook=notebook, suppression_threshold=config.suppression_threshold)
-    return Session(per, data, out, config, returns, pack, notebook)
+    pack = Pack(out, notebook=notebook, suppression_threshold=config.suppression_threshold, audience=audience)
+    return Session(per, data, out, config, returns, pack, notebook,
+                   marking=BOARD_MARKING if audience == BOARD else None)
 
 
 def save_cache(returns, path: str | Path) -> Path:

@@ -101,19 +101,27 @@ def deaths_reviewed(child_deaths: pd.DataFrame, period: str | Period, by: str = 
     return out
 
 
+#: Breakdowns that are the panel's own judgements (modifiable factors, expected or not): counts of the
+#: partnership's own work, shown as they are in the board's pack. Category of death (a rare event) and
+#: age (a protected characteristic) keep the strict rule in both audiences (``docs/disclosure.md``).
+OWN_WORK_BREAKDOWNS = frozenset({"modifiable", "expected"})
+
+
 def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: str, config=None,
                         window: str = ROLLING) -> pd.DataFrame:
     """The breakdown as it may be published: strict suppression, or only the total when it is small.
+    In the board's pack the panel's own judgements (``OWN_WORK_BREAKDOWNS``) are shown as they are.
 
     Columns: ``group``, ``reviews`` (number or ``c``), ``pct`` (of the total; ``c`` wherever the count
     is suppressed), ``note``.
     """
-    from .publish import publish, suppressed_total
+    from .publish import own_work, publish, suppressed_total
 
     raw = deaths_reviewed(child_deaths, period, by, window)
     total = int(raw["reviews"].iloc[-1])
     t = _threshold(config)
-    if total < min_total(config):
+    as_they_are = by in OWN_WORK_BREAKDOWNS and own_work(config)
+    if total < min_total(config) and not as_they_are:
         shown = suppressed_total(total, t)
         return pd.DataFrame({
             "group": ["All"],
@@ -122,7 +130,8 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
             "note": [f"No breakdown is published when there are fewer than {min_total(config)} reviews in the period"],
         })
     raw["pct"] = 100 * raw["reviews"] / total
-    pub = publish(raw, ["reviews"], config, derived={"pct": ["reviews"]}, total_row=("group", "All"), cdop=True).table
+    pub = publish(raw, ["reviews"], config, derived={"pct": ["reviews"]}, total_row=("group", "All"), cdop=True,
+                  own_work=by in OWN_WORK_BREAKDOWNS).table
     pub["note"] = ""
     return pub[["group", "reviews", "pct", "note"]]
 
@@ -145,7 +154,8 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
              "modifiable": "assurance_cdop_modifiable", "expected": "assurance_cdop_expected"}
     for by, name in names.items():
         sec.add_table(name, f"Child death reviews completed in {w.twelve_months}: "
-                f"{BREAKDOWNS[by][0].lower()}", published_breakdown(cd, p, by, config), counts=["reviews"])
+                f"{BREAKDOWNS[by][0].lower()}", published_breakdown(cd, p, by, config), counts=["reviews"],
+                own_work=by in OWN_WORK_BREAKDOWNS)
     cat = sec["assurance_cdop_by_category"]
     total = cat.iloc[-1]["reviews"]
     shown = int((cat.iloc[:-1]["reviews"] != "c").sum()) if len(cat) > 1 else 0

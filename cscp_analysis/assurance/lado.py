@@ -198,12 +198,14 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         return sec.missing("lado")
     sector = sec.add_table("assurance_lado_by_sector", f"LADO allegations by employer sector and outcome, "
                      f"{w.twelve_months}", publish(by_sector(lado, p), _SECTOR_COUNTS, config,
-                                                       total_row=("employer_sector", "All"), total_column="total").table,
-                     counts=_SECTOR_COUNTS)
+                                                       total_row=("employer_sector", "All"), total_column="total",
+                                                       own_work=True).table,
+                     counts=_SECTOR_COUNTS, own_work=True)
     tl = sec.add_table("assurance_lado_timeliness", f"LADO timeliness: initial consideration and time to conclusion, "
                  f"{w.twelve_months}", publish(timeliness(lado, p), ["allegations"], config, by="measure",
-                                                             total_row=("band", "All allegations")).table,
-                 counts=["allegations"])
+                                                             total_row=("band", "All allegations"),
+                                                             own_work=True).table,
+                 counts=["allegations"], own_work=True)
     rates = timeliness_rates(tl)
     shown = format_only(rates, {"pct": 1})
     shown["pct"] = shown["pct"].replace({"x": "c"})

@@ -52,11 +52,22 @@ def dates_as_text(df: pd.DataFrame) -> pd.DataFrame:
 
 def publish(df: pd.DataFrame, counts: Sequence[str], config=None, *, derived: Mapping | None = None,
             total_row=None, total_column: str | None = None, by=None, cdop: bool = False,
-            decimals: int | Mapping[str, int] = 1, threshold_value: int | None = None) -> disclosure.Published:
-    """Suppress and round a table counting people or events (``disclosure.publish_table``)."""
+            decimals: int | Mapping[str, int] = 1, threshold_value: int | None = None,
+            own_work: bool = False) -> disclosure.Published:
+    """Suppress and round a table counting people or events (``disclosure.publish_table``).
+
+    ``own_work=True`` marks counts of the partnership's own work (reviews, audits, training places, survey
+    responses, LADO and CDOP totals): the board's internal pack shows them as they are, the public pack
+    applies the rule (``docs/disclosure.md``)."""
     t = threshold_value if threshold_value is not None else threshold(config, cdop)
     return disclosure.publish_table(dates_as_text(df), counts, derived, threshold=t, total_row=total_row,
-                           total_column=total_column, by=by, decimals=decimals)
+                                    total_column=total_column, by=by, decimals=decimals,
+                                    suppress=not (own_work and disclosure.shows_own_work(config)))
+
+
+def own_work(config) -> bool:
+    """Whether this run shows the partnership's own counts as they are (the board's pack)."""
+    return disclosure.shows_own_work(config)
 
 
 def format_only(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:

@@ -196,16 +196,18 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         return sec.missing("reviews")
     sec.add_table("assurance_reviews_summary", f"Rapid reviews: timeliness and decisions, {w.twelve_months}",
             publish(review_summary(reviews, p), ["reviews"], config, by="group",
-                    total_row=("measure", _SUMMARY_TOTAL)).table, counts=["reviews"])
+                    total_row=("measure", _SUMMARY_TOTAL), own_work=True).table, counts=["reviews"], own_work=True)
     sec.add_table("assurance_lcspr_status", f"Local child safeguarding practice reviews at {w.end}",
-            publish(lcspr_status(reviews, p), ["reviews"], config).table, counts=["reviews"])
+            publish(lcspr_status(reviews, p), ["reviews"], config, own_work=True).table, counts=["reviews"],
+            own_work=True)
     sec.add_table("assurance_reviews_themes", f"Learning themes of reviews notified in {w.twelve_months}",
-            publish(learning_themes(reviews, p), ["reviews"], config).table, counts=["reviews"])
+            publish(learning_themes(reviews, p), ["reviews"], config, own_work=True).table, counts=["reviews"],
+            own_work=True)
     series = rolling_series(reviews, p)[["period", "notified", "within_15", "late", "pending"]]
     rolling = sec.add_table("assurance_reviews_rolling", "Rolling twelve-month notifications and rapid-review timeliness at "
                       "each quarter end", publish(series, ["notified", "within_15", "late", "pending"], config,
-                                                  total_column="notified", by="period").table,
-                      counts=["notified", "within_15", "late", "pending"])
+                                                  total_column="notified", by="period", own_work=True).table,
+                      counts=["notified", "within_15", "late", "pending"], own_work=True)
     last = rolling.iloc[-1]
     sec.add_figure(
         "assurance_reviews_chart", "Serious incidents notified and rapid reviews within 15 working days, rolling "

@@ -200,11 +200,13 @@ _EVAL_DECIMALS = {"mean_before": 1, "mean_after": 1, "median_before": 1, "median
 
 
 def published_reach(attendance: pd.DataFrame, period: str | Period, config=None, by: str = "agency") -> pd.DataFrame:
+    """Places booked and attended, as published (counts of the partnership's own work: shown as they are
+    in the board's pack)."""
     from .publish import publish
 
     t = reach(attendance, period, by=by)
     return publish(t, _REACH_COUNTS, config, derived={"pct_attended": ["attended", "did_not_attend"]},
-                   total_row=(by, "All"), total_column="booked").table
+                   total_row=(by, "All"), total_column="booked", own_work=True).table
 
 
 def published_evaluation(ev: pd.DataFrame, period: str | Period, config=None, by: str = "course") -> pd.DataFrame:
@@ -214,7 +216,7 @@ def published_evaluation(ev: pd.DataFrame, period: str | Period, config=None, by
 
     t = evaluation(ev, period, by=by)[[by, *_EVAL_COLUMNS]]
     out = publish(t, ["pairs", "improved", "unchanged", "worse"], config, derived=_EVAL_DERIVED,
-                  total_row=(by, "All"), total_column="pairs", decimals=_EVAL_DECIMALS).table
+                  total_row=(by, "All"), total_column="pairs", decimals=_EVAL_DECIMALS, own_work=True).table
     shown = ~out["p_value"].isin([disclosure.SUPPRESSED])
     out.loc[shown, "p_value"] = disclosure.format_p(t.loc[shown, "p_value"].to_numpy(dtype=float))
     return out
@@ -230,7 +232,7 @@ def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: s
     src = ["changed", "not_changed"]
     return publish(t, ["followed_up", "changed", "not_changed"], config,
                    derived={"pct_changed": src, "lower_ci": src, "upper_ci": src},
-                   total_row=(key, "All") if by else None, total_column="followed_up").table
+                   total_row=(key, "All") if by else None, total_column="followed_up", own_work=True).table
 
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
@@ -245,16 +247,17 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
     ev = tables.get("training_evaluation")
     if att is not None:
         sec.add_table("assurance_training_reach_agency", f"Multi-agency training places by agency, {w.label}",
-                published_reach(att, p, config, "agency"), counts=_REACH_COUNTS)
+                published_reach(att, p, config, "agency"), counts=_REACH_COUNTS, own_work=True)
         sec.add_table("assurance_training_reach_course", f"Multi-agency training places by course, {w.label}",
-                published_reach(att, p, config, "course"), counts=_REACH_COUNTS)
+                published_reach(att, p, config, "course"), counts=_REACH_COUNTS, own_work=True)
     if ev is not None:
         evt = sec.add_table("assurance_training_evaluation", "Confidence before and after each course (1 to 10), Wilcoxon "
                       f"signed-rank test and rank-biserial effect size, {w.twelve_months}",
-                      published_evaluation(ev, p, config), counts=["pairs", "improved", "unchanged", "worse"])
+                      published_evaluation(ev, p, config), counts=["pairs", "improved", "unchanged", "worse"],
+                      own_work=True)
         sec.add_table("assurance_training_changed_practice", "Learners saying at three-month follow-up that the course "
                 f"changed their practice, {w.twelve_months}",
-                published_changed(ev, p, config), counts=["followed_up", "changed", "not_changed"])
+                published_changed(ev, p, config), counts=["followed_up", "changed", "not_changed"], own_work=True)
         allrow = evt.iloc[-1]
         sec.add_figure(
             "assurance_training_chart", "Mean confidence before and after each course",

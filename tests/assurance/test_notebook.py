@@ -55,7 +55,7 @@ def test_notebook_runs_on_the_demo_quarter_and_fills_every_lens(tmp_path):
     config = load_partnership(PROJECT_ROOT / "config")
     period = latest_period(DEMO)
     returns = load_returns(DEMO, str(period), config)
-    assert scan_pack(pack, returns.tables, config.suppression_threshold, cat) == []
+    assert scan_pack(pack, returns.tables, config.suppression_threshold, cat, audience="board") == []
     executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
     text = json.dumps(executed["cells"])
     assert "Traceback" not in text
