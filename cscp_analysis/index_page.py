@@ -53,8 +53,20 @@ def _e(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: str, subtitle: str = "") -> Path:
-    """Write ``index.html`` for the pack in ``pack_dir`` from the catalogue of its tables and figures."""
+def marking_banner(marking: str | None) -> str:
+    """The security marking at the top of a page of the board's pack (nothing for a public page)."""
+    if not marking:
+        return ""
+    return (f"<p class='marking' style='font-weight:bold;letter-spacing:.05em;border:2px solid #0b0c0c;"
+            f"display:inline-block;padding:.1em .5em;margin:0'>{_e(marking)}</p>"
+            "<p class='sub' style='color:#505a5f;margin:.3em 0 1em'>For the partnership board, its subgroups and the Independent Scrutineer: counts of "
+            "the partnership's own work are shown as they are. Do not publish or forward.</p>")
+
+
+def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: str, subtitle: str = "",
+                marking: str | None = None) -> Path:
+    """Write ``index.html`` for the pack in ``pack_dir`` from the catalogue of its tables and figures.
+    ``marking`` (the board's pack: ``OFFICIAL-SENSITIVE``) is printed at the top of every page."""
     pack_dir = Path(pack_dir)
     by_lens: dict[str, list[CatalogueEntry]] = defaultdict(list)
     for entry in catalogue:
@@ -69,7 +81,7 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>{_e(title)}</h1>",
+        f"<header>{marking_banner(marking)}<h1>{_e(title)}</h1>",
         f'<p class="sub">{_e(subtitle)}</p></header>' if subtitle else "</header>",
         "<nav aria-label='Lenses'><ul>",
     ]
@@ -135,13 +147,14 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         parts.append("<p>Validation of the partners' returns: <a href='validation_report.txt'>validation report</a>, "
                      "<a href='tables/reconciliation.csv'>rows received, accepted and rejected</a>.</p>")
     parts.append("</main></body></html>\n")
-    write_table_views(pack_dir, [e for e in catalogue if e.kind == "table"], title)
+    write_table_views(pack_dir, [e for e in catalogue if e.kind == "table"], title, marking)
     path = pack_dir / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
 
-def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_title: str) -> list[Path]:
+def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_title: str,
+                      marking: str | None = None) -> list[Path]:
     """A readable HTML page for every published table (headings in words, symbols explained, its CSV linked)."""
     pack_dir = Path(pack_dir)
     folder = pack_dir / "html" / "tables"
@@ -155,7 +168,8 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
         number = f"{t.number}: " if t.number else ""
         page = ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
                 "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-                f"<title>{_e(number + t.title)}</title><style>{_CSS}</style></head><body><main>"
+                f"<title>{_e(number + t.title)}</title><style>{_CSS}</style></head><body>"
+                + (f"<header>{marking_banner(marking)}</header>" if marking else "") + "<main>"
                 f"<p><a href='../../index.html'>{_e(pack_title)}</a></p><h1>{_e(number + t.title)}</h1>"
                 + (f"<p class='sub'>Source: {_e(t.source)}</p>" if t.source else "")
                 + f"{body}<p class='files'>{_e(SYMBOLS_NOTE)} The same table as data: "

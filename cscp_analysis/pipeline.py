@@ -173,13 +173,22 @@ def _exporter():
     return _EXPORTER
 
 
-def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
-    """Render an executed notebook for readers: no code, no parameter cells, no CDN scripts needed."""
+def render_html(notebook_path: str | Path, html_path: str | Path, marking: str | None = None) -> Path:
+    """Render an executed notebook for readers: no code, no parameter cells, no CDN scripts needed;
+    ``marking`` (the board's pack) is printed at the top of the page."""
+    import re
+
     import nbformat
+
+    from .index_page import marking_banner
 
     nb = nbformat.read(str(notebook_path), as_version=4)
     body, _ = _exporter().from_notebook_node(nb)
     body = _strip_remote_scripts(body)
+    if marking:
+        banner = (f"<header style='max-width:1100px;margin:1em auto 0;padding:0 1em;font-family:Arial,sans-serif'>"
+                  f"{marking_banner(marking)}</header>")
+        body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + banner, body, count=1)
     out = Path(html_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")
@@ -228,8 +237,11 @@ def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progres
             for n in names:
                 timings[n] = _execute(n, params, staging, failed_dir, kernel, notebook_dir)
                 _say(progress, f"  ✓ {n} ({timings[n]:.1f} s)")
+    from .disclosure import BOARD, BOARD_MARKING
+
+    marking = BOARD_MARKING if params.get("audience") == BOARD else None
     for _, n in notebooks:
-        render_html(staging / "notebooks" / f"{n}.ipynb", staging / "html" / f"{n}.html")
+        render_html(staging / "notebooks" / f"{n}.ipynb", staging / "html" / f"{n}.html", marking)
     return timings
 
 
@@ -267,7 +279,10 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
     if problems:
         listed = "\n".join(f"  {p}" for p in problems[:20])
         raise RunError(f"privacy scan failed: the pack would disclose child-level data, so it was not published\n{listed}")
-    write_index(staging, catalogue, title=title, subtitle=subtitle)
+    from .disclosure import BOARD, BOARD_MARKING
+
+    write_index(staging, catalogue, title=title, subtitle=subtitle,
+                marking=BOARD_MARKING if parameters.get("audience") == BOARD else None)
     shutil.rmtree(staging / evidence.CATALOGUE_DIR, ignore_errors=True)
     manifest = evidence.build_manifest(staging, kind=kind, parameters=parameters, inputs=returns.inputs, started=started,
                                        finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue)

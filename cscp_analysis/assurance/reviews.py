@@ -266,14 +266,20 @@ def _findings(sec, reviews: pd.DataFrame, p: Period, config, w: PeriodWords) -> 
             out.append(Finding("worried", text, "professional", "assurance", ev, priority="P4", rule="REV-01",
                                weight=0.7))
         if overdue_pending:
-            out.append(Finding("worried", "At least one rapid review was still outstanding more than 15 working days "
+            shown = timely[f"Rapid review {STATUS[3]}"]
+            who = (f"{shown:.0f} rapid review{'s were' if shown != 1 else ' was'}" if pd.notna(shown)
+                   else "At least one rapid review was")
+            out.append(Finding("worried", f"{who} still outstanding more than 15 working days "
                                f"after notification at {w.end}.", "professional", "assurance", ev,
                                priority="P4", rule="REV-02", weight=0.8))
     ls = lcspr_status(reviews, p).set_index("measure")["reviews"]
     if int(ls["In progress and past the due date"]):
+        shown = number(sec["assurance_lcspr_status"].set_index("measure")["reviews"]["In progress and past the due date"])
+        who = (f"{shown:.0f} local child safeguarding practice review{'s were' if shown != 1 else ' was'}"
+               if pd.notna(shown) else "At least one local child safeguarding practice review was")
         out.append(Finding(
             "needs_to_happen",
-            f"At least one local child safeguarding practice review was past its publication date at "
+            f"{who} past {'their' if pd.notna(shown) and shown != 1 else 'its'} publication date at "
             f"{w.end}: the partners should agree a revised date and tell the national panel.",
             "professional", "assurance", "table assurance_lcspr_status", priority="P4", rule="REV-03", weight=0.8,
         ))

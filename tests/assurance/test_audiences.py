@@ -91,3 +91,12 @@ def test_the_privacy_scan_names_own_work_marked_in_a_public_pack(tmp_path):
     assert scan_pack(tmp_path, {}, 5, cat, audience="board") == []
     found = scan_pack(tmp_path, {}, 5, cat, audience="public")
     assert any("own work" in f.what for f in found) and any("unsuppressed" in f.what for f in found)
+
+
+def test_the_boards_findings_quote_the_count_the_public_ones_say_at_least_one():
+    rows = [rv("B", "2026-05-22", "2026-06-16", "LCSPR", commissioned="2026-07-01", due="2026-09-01")]
+    board = {f.rule: f.text for f in R.findings({"reviews": make("reviews", rows)}, PERIOD, _config("board"))}
+    public = {f.rule: f.text for f in R.findings({"reviews": make("reviews", rows)}, PERIOD, _config("public"))}
+    assert board["REV-03"].startswith("1 local child safeguarding practice review was past its publication date")
+    assert board["REV-01"].startswith("1 of 1 rapid reviews")
+    assert public["REV-03"].startswith("At least one") and public["REV-01"].startswith("At least one")
