@@ -30,14 +30,14 @@ def _err(msg: str) -> None:
 def _cmd_run(a) -> int:
     from .pipeline import run_quarter
 
-    run_quarter(a.period, a.data, a.out, force=a.force, jobs=a.jobs, config_dir=a.config)
+    run_quarter(a.period, a.data, a.out, force=a.force, jobs=a.jobs, config_dir=a.config, audience=a.audience)
     return EXIT_OK
 
 
 def _cmd_annual(a) -> int:
     from .pipeline import run_annual
 
-    run_annual(a.year, a.data, a.out, force=a.force, jobs=a.jobs, config_dir=a.config)
+    run_annual(a.year, a.data, a.out, force=a.force, jobs=a.jobs, config_dir=a.config, audience=a.audience)
     return EXIT_OK
 
 
@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="validate a quarter's returns and build its evidence pack")
     r.add_argument("--period", default=None, help="quarter YYYY-YY-Qn (default: the latest in the data)")
+    r.add_argument("--audience", choices=("board", "public"), default="board",
+                   help="board: the partnership's internal pack, marked OFFICIAL-SENSITIVE, showing counts of its own "
+                        "work as they are (default); public: every count from 1 to 5 hidden (docs/disclosure.md)")
     common(r)
     r.set_defaults(func=_cmd_run)
 
@@ -118,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     an = sub.add_parser("annual", help="the annual-report figure book for a financial year")
     an.add_argument("--year", required=True, help="financial year YYYY-YY, e.g. 2025-26")
+    an.add_argument("--audience", choices=("board", "public"), default="public",
+                    help="public: the published annual report (default); board: the internal version")
     common(an)
     an.set_defaults(func=_cmd_annual)
 

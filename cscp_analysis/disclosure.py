@@ -438,7 +438,8 @@ def check_disclosure(table: pd.DataFrame, counts: Sequence[str] | None = None, t
         for s in src:
             if s in table.columns:
                 hidden |= (table[s].astype(str).str.strip() == SUPPRESSED).to_numpy()
-        leaked = hidden & (table[d].astype(str).str.strip() != SUPPRESSED).to_numpy()
+        shown = ~table[d].astype(str).str.strip().isin([SUPPRESSED, NOT_APPLICABLE, NOT_AVAILABLE]).to_numpy()
+        leaked = hidden & shown  # "z" (not applicable) and "x" (not available) say nothing about the count
         if leaked.any():
             problems.append(f"column {d!r} is shown where its count is suppressed in {_rows(leaked, table.index)}")
     if problems:

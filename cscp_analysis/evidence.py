@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -125,7 +126,7 @@ class Pack:
         number: str = "",
         threshold: int | None = None,
         audit=None,
-        own_work: bool = False,
+        own_work: bool | Iterable[int] = False,
     ) -> Path:
         """Write a published table to ``tables/<name>.csv``.
 
@@ -135,20 +136,27 @@ class Pack:
         ``audit`` is the table's declaration for the intruder audit (a
         ``cscp_analysis.disclosure_audit.Declaration``, or its ``to_dict()``, or a list of them),
         stored in the catalogue entry as ``extra["audit"]``.
-        ``own_work`` marks counts of the partnership's own work (reviews, audits, training places):
-        in the board's pack (``audience="board"``) they are shown as they are and recorded as such in
-        the catalogue; in the public pack the flag changes nothing and the counts must be suppressed.
+        ``own_work`` marks counts of the partnership's own work (reviews, audits, training places), for
+        the whole table (``True``) or for some rows (their positions, as in the scorecard): in the board's
+        pack (``audience="board"``) they are shown as they are and recorded as such in the catalogue; in
+        the public pack the flag changes nothing and the counts must be suppressed.
         """
         self._check_name(name)
         limit = self.threshold if threshold is None else max(int(threshold), self.threshold)
-        as_they_are = bool(own_work) and self.audience == "board"
+        board = self.audience == "board"
+        own_rows = None if isinstance(own_work, bool) else sorted({int(i) for i in own_work})
+        as_they_are = board and (own_work is True or bool(own_rows))
+        exempt = np.zeros(len(df), dtype=bool)
+        if as_they_are:
+            if own_rows is None:
+                exempt[:] = True
+            else:
+                exempt[[i for i in own_rows if 0 <= i < len(df)]] = True
         for col in count_columns:
             if col not in df.columns:
                 raise ValueError(f"table {name}: count column {col!r} is not in the table")
-            if as_they_are:
-                continue
             vals = pd.to_numeric(df[col], errors="coerce")
-            leak = vals.between(1, limit)
+            leak = vals.between(1, limit).to_numpy() & ~exempt
             if leak.any():
                 rows = list(df.index[leak][:5])
                 raise ValueError(
@@ -159,7 +167,7 @@ class Pack:
         _atomic_write(path, deterministic_csv(df))
         extra = {"count_columns": list(count_columns), "threshold": limit} if count_columns else {}
         if as_they_are:
-            extra["own_work"] = True
+            extra["own_work"] = True if own_rows is None else own_rows
         if audit is not None:
             extra["audit"] = ([a.to_dict() if hasattr(a, "to_dict") else a for a in audit] if isinstance(audit, list)
                               else audit.to_dict() if hasattr(audit, "to_dict") else audit)

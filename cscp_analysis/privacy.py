@@ -122,7 +122,8 @@ def _scan_text(path: Path, rel: str, ids: set[str], dobs: set[str]) -> list[Priv
     return found
 
 
-def _small_counts(path: Path, rel: str, declared: set[str], threshold: int) -> list[PrivacyFinding]:
+def _small_counts(path: Path, rel: str, declared: set[str], threshold: int,
+                  skip_rows=()) -> list[PrivacyFinding]:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
@@ -132,6 +133,7 @@ def _small_counts(path: Path, rel: str, declared: set[str], threshold: int) -> l
         if col in declared or col.lower() in COUNT_COLUMN_NAMES:
             vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
             small = (vals >= 1) & (vals <= threshold) & (np.floor(vals) == vals)
+            small[[i for i in skip_rows if 0 <= i < len(small)]] = False  # own work, in the board's pack
             if small.any():
                 rows = (np.flatnonzero(small)[:3] + 2).tolist()  # file lines, header = line 1
                 found.append(PrivacyFinding(rel, f"unsuppressed count from 1 to {threshold} in column {col!r}",
@@ -150,15 +152,15 @@ def scan_pack(pack_dir: str | Path, tables: dict[str, pd.DataFrame], threshold: 
     ids, dobs = sensitive_tokens(tables, periods)
     declared: dict[str, set[str]] = {}
     limits: dict[str, int] = {}
-    as_they_are: set[str] = set()
+    as_they_are: dict[str, object] = {}  # file -> True (every row) or the row positions shown as they are
     findings: list[PrivacyFinding] = []
     for e in catalogue:
         cols = set((e.extra or {}).get("count_columns", []))
-        own = bool((e.extra or {}).get("own_work"))
+        own = (e.extra or {}).get("own_work")
         for f in e.files:
             if own and f.endswith(".csv"):
                 if audience == "board":
-                    as_they_are.add(f)
+                    as_they_are[f] = own
                 else:
                     findings.append(PrivacyFinding(f, "counts of the partnership's own work shown as they are "
                                                       "in a public pack", "publish it for the board only"))
@@ -168,6 +170,7 @@ def scan_pack(pack_dir: str | Path, tables: dict[str, pd.DataFrame], threshold: 
     for path in _text_files(pack_dir):
         rel = path.relative_to(pack_dir).as_posix()
         findings += _scan_text(path, rel, ids, dobs)
-        if rel.startswith("tables/") and path.suffix == ".csv" and rel not in as_they_are:
-            findings += _small_counts(path, rel, declared.get(rel, set()), limits.get(rel, threshold))
+        if rel.startswith("tables/") and path.suffix == ".csv" and as_they_are.get(rel) is not True:
+            findings += _small_counts(path, rel, declared.get(rel, set()), limits.get(rel, threshold),
+                                      skip_rows=as_they_are.get(rel) or ())
     return findings

@@ -56,9 +56,10 @@ def _record_level_files(returns) -> set[str]:
 
 
 def _small_number_pattern(threshold: int) -> re.Pattern:
-    # a whole number from 1 to the threshold standing alone (not part of a date, code or larger number)
+    # a whole number from 1 to the threshold standing alone (not part of a date, code or larger number),
+    # and not a number of days: "3 days late" counts no one, and the board must see how late a return was
     alts = "|".join(str(k) for k in range(threshold, 0, -1))
-    return re.compile(rf"(?<![\w.\-/:])(?:{alts})(?![\w.\-/:])")
+    return re.compile(rf"(?<![\w.\-/:])(?:{alts})(?![\w.\-/:])(?!\s+(?:working\s+)?days?\b)")
 
 
 def redacted_report(returns) -> ValidationReport:

@@ -190,6 +190,14 @@ class IndicatorResult:
     threshold: int = 5  # disclosure threshold: counts from 1 to this are suppressed
     config: object = field(default=None, repr=False)
 
+    @property
+    def counts_as_they_are(self) -> bool:
+        """Whether this indicator's counts are published unsuppressed: it counts the partnership's own work
+        (``own_work`` in indicators.yaml) and this is the board's pack (``docs/disclosure.md``)."""
+        from ..disclosure import shows_own_work
+
+        return bool(self.indicator.own_work) and shows_own_work(self.config)
+
     # convenient rows ------------------------------------------------------------------------------
     def _q(self, offset: int) -> pd.Series | None:
         if self.quarters is None:

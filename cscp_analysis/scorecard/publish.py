@@ -148,6 +148,8 @@ def suppression_flags(res, threshold: int = 5) -> dict[str, bool]:
     (it could otherwise be recovered by subtraction)."""
     ind = res.indicator
     den_counted = _den_counted(ind)
+    if getattr(res, "counts_as_they_are", False):  # the partnership's own work, in the board's pack
+        return dict.fromkeys(("current", "previous", "last_year", "rolling", "comparable"), False)
 
     def sup(row) -> bool:
         return bool(row is not None and (_small(row["numerator"], threshold) or
@@ -195,15 +197,16 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
     no_den = f["statistic"].isin(["count", "median_days"]).to_numpy()
     f.loc[no_den, [c for c in _COUNT_COLUMNS if c.endswith("denominator")]] = np.nan
     decimals = np.array([r.indicator.decimals for r in results])
+    as_they_are = np.array([r.counts_as_they_are for r in results], dtype=bool)
     parts = []
-    for d in sorted(set(decimals)):  # one block per number of decimal places (two or three blocks)
-        block = f[decimals == d]
+    for d, own in sorted(set(zip(decimals.tolist(), as_they_are.tolist()))):  # blocks by decimal places
+        block = f[(decimals == d) & (as_they_are == own)]
         na = pd.DataFrame(False, index=block.index, columns=block.columns)
         for c in _COUNT_COLUMNS:
             if c.endswith("denominator"):
                 na[c] = block["statistic"].isin(["count", "median_days"]).to_numpy()
         pub = disclosure.publish_table(block, counts=_COUNT_COLUMNS, derived=_DERIVED, threshold=t, decimals=int(d),
-                              not_applicable=na)
+                                       not_applicable=na, suppress=not own)
         parts.append(pub.table)
     out = pd.concat(parts).sort_index()
     for i, r in enumerate(results):  # tens of indicators: secondary rule, benchmarks, blocked rows
@@ -237,7 +240,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
             for c in list(_DERIVED) + ["numerator", "denominator"]:
                 out.at[i, c] = disclosure.NOT_AVAILABLE
     out = out[PUBLISHED_COLUMNS].reset_index(drop=True)
-    disclosure.check_disclosure(out, counts=["numerator", "denominator"], threshold=t,
+    disclosure.check_disclosure(out[~as_they_are].reset_index(drop=True), counts=["numerator", "denominator"], threshold=t,
                        derived={"value": ["numerator", "denominator"], "lower_ci": ["numerator"],
                                 "upper_ci": ["numerator"]})
     return out
@@ -255,11 +258,17 @@ def _reconcile(out: pd.DataFrame, i: int, r, f: pd.DataFrame, decimals: int, thr
             out.at[i, c] = ""
         return
     out.at[i, "published_for_authority"] = fmt(b.get("la_published", math.nan), decimals) or disclosure.NOT_AVAILABLE
-    hidden = _small(b.get("local_same_year_numerator"), threshold)
+    hidden = _small(b.get("local_same_year_numerator"), threshold) and not r.counts_as_they_are
     local = disclosure.SUPPRESSED if hidden else (fmt(b.get("local_same_year", math.nan), decimals)
                                                   or disclosure.NOT_AVAILABLE)
     out.at[i, "local_same_year"] = local
     out.at[i, "reconciliation"] = reconciliation_sentence(r, local, out.at[i, "published_for_authority"])
+
+
+def own_work_rows(sc) -> list[int]:
+    """Rows of the published scorecard whose counts are the partnership's own work shown as they are
+    (the board's pack; ``IndicatorResult.counts_as_they_are``)."""
+    return [i for i, r in enumerate(sc) if r.counts_as_they_are]
 
 
 def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
@@ -285,7 +294,9 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
         sup = disclosure.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
         if _den_counted(ind):
             sup |= disclosure.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
-        if _sums_of_parts(ind) and r.spc_frequency == "monthly":
+        if r.counts_as_they_are:  # the partnership's own work, in the board's pack
+            sup[:] = False
+        elif _sums_of_parts(ind) and r.spc_frequency == "monthly":
             quarter = pd.PeriodIndex(pd.to_datetime(s["end"]), freq="Q-MAR").astype(str)
             for q in pd.unique(quarter):  # tens of quarters
                 idx = np.flatnonzero(quarter == q)

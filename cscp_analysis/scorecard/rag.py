@@ -109,7 +109,7 @@ def is_suppressed(res, threshold: int = 5) -> bool:
     from .measures import MEASURES
 
     cur = res.current
-    if cur is None:
+    if cur is None or getattr(res, "counts_as_they_are", False):
         return False
     small = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v)) and 1 <= v <= threshold  # noqa: E731
     if small(cur["numerator"]):

@@ -61,7 +61,7 @@ RAG_OPTIONS = {
 
 _REQUIRED = ("id", "title", "agency", "priority", "lens", "statistic", "numerator", "polarity", "definition", "source")
 _OPTIONAL = ("denominator", "per", "target", "benchmark", "spc", "rag", "decimals", "commentary", "unit", "short_title",
-             "benchmark_note", "spc_chart", "spc_baseline", "spc_changes", "in_force", "level", "statutory")
+             "benchmark_note", "spc_chart", "spc_baseline", "spc_changes", "in_force", "level", "statutory", "own_work")
 LEVELS = ("Universal", "Early help", "Multi-agency early help", "Statutory intervention", "Across all levels")
 SPC_CHARTS = ("xmr", "run")
 
@@ -102,6 +102,8 @@ class Indicator:
     in_force: tuple[str | None, str | None] = (None, None)  # the quarters the indicator is on the scorecard
     level: str = ""  # the level of help the work happens at (LEVELS)
     statutory: str = ""  # the statutory timescale or duty it measures, in words ("" when none)
+    own_work: bool = False  # counts the partnership's own work (places, audits, actions, survey answers), not
+    #                         children: shown as they are in the board's pack (docs/disclosure.md)
 
     def priority_at(self, period) -> str:
         """The partnership priority the indicator evidences in ``period`` ("" when none is in force)."""
@@ -372,8 +374,15 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
             spc_chart=spc_chart or None, spc_baseline=spc_baseline, spc_changes=tuple(changes),
             priorities=priority_periods, level=level, statutory=" ".join(str(raw.get("statutory") or "").split()),
             in_force=(_text(in_force.get("from")), _text(in_force.get("to"))),
+            own_work=_flag(raw.get("own_work", False), where, ind, "own_work"),
         ))
     return out
+
+
+def _flag(value, where, ind, name) -> bool:
+    if not isinstance(value, bool):
+        raise _err(where, ind, f"{name} must be true or false, not {value!r}")
+    return value
 
 
 def load_indicators(path: str | Path | None = None, config=None) -> list[Indicator]:

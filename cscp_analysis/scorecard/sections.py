@@ -18,6 +18,7 @@ from . import report
 from .publish import (
     commentary_table,
     definitions_table,
+    own_work_rows,
     published_series,
     published_table,
     rag_changes_table,
@@ -50,7 +51,8 @@ def overview(sc, table: pd.DataFrame) -> Section:
     title = f"Multi-agency performance scorecard, {words.label}"
     series = published_series(sc)
     sec = Section("scorecard", title, LENS, source=SOURCE)
-    sec.add_table("scorecard", title, table, counts=["numerator", "denominator"], html=summary_html(sc, table, series))
+    sec.add_table("scorecard", title, table, counts=["numerator", "denominator"], html=summary_html(sc, table, series),
+                  own_work=own_work_rows(sc))
     sec.findings = _context(report.overview_sentences(sc), "table scorecard")
     sheets = workbook_sheets(sc, table, benchmark_summary(sc, table), commentary_table(sc),
                              definitions_table([r.indicator for r in sc]))

@@ -77,3 +77,13 @@ def test_the_pack_passes_the_privacy_scan(data_dir, tmp_path):
     assert "1985-06-11" not in (pack / "validation_report.txt").read_text()
     police = pd.read_csv(pack / "rejected" / "2026-27-Q2_police.csv", dtype=str)
     assert police["numerator"].tolist() == ["c"]
+
+
+def test_a_number_of_days_is_not_hidden_but_a_small_count_is():
+    # "4 days late" counts no one (issue 14: the report said "c days late"); "3" referrals does.
+    from cscp_analysis.returns.quarantine import _small_number_pattern
+
+    small = _small_number_pattern(5)
+    text = "received 2026-11-03, due 2026-10-30: 4 days late; 2 working days; referrals 3; code E08000026"
+    assert small.sub("c", text) == ("received 2026-11-03, due 2026-10-30: 4 days late; 2 working days; "
+                                    "referrals c; code E08000026")

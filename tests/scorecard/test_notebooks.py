@@ -25,7 +25,8 @@ def test_notebook_follows_the_conventions_and_is_committed_without_outputs(name)
     exec(params.source, ns)  # only scalars, with the documented defaults
     ns.pop("__builtins__")
     assert ns == {"period": "", "data_dir": "../data_raw/demo", "output_dir": "../outputs/_interactive",
-                  "config_dir": "../config", "returns_cache": "", "notebook": name}
+                  "config_dir": "../config", "returns_cache": "", "notebook": name, "audience": "board"}
+    assert "audience=audience" in start.source
     assert start.metadata.get("tags") == ["remove-cell"] and "session.start(" in start.source
     for c in nb.cells:
         if c.cell_type == "code":

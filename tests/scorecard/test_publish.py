@@ -138,3 +138,33 @@ def test_an_indicator_needing_a_field_the_statutory_files_lack_is_not_published_
     assert sc["CSC-06"].status == "not_published" and sc["CSC-06"].reason == gap  # never computed from a substitute
     assert sc["CSC-06"].rag_reason == f"Grey: not published, because {gap}."
     assert sc["CSC-05"].status == "ok"  # enquiries need only their start dates
+
+
+def _part(audience, nums):
+    from types import SimpleNamespace as NS
+
+    ind = indicator(id="PART-04", agency="PARTNERSHIP", own_work=True, statistic="count", denominator=None,
+                    numerator="actions.open_overdue", target=None, polarity="lower_is_better")
+    r = result(ind, values=[float(n) for n in nums], nums=nums, dens=[float("nan")] * len(nums), ci=None)
+    r.config = NS(raw={"audience": audience}, suppression_threshold=5)
+    return r
+
+
+def test_the_partnerships_own_work_is_shown_to_the_board_and_hidden_from_the_public():
+    # 3 overdue actions this quarter, 2 last quarter: counts of the partnership's own work (issue 14).
+    board, public = _part("board", [2, 3]), _part("public", [2, 3])
+    assert board.counts_as_they_are and not public.counts_as_they_are
+    assert not any(suppression_flags(board).values())
+    assert suppression_flags(public)["current"] and suppression_flags(public)["previous"]
+    b = published_table(scorecard(board)).iloc[0]
+    p = published_table(scorecard(public)).iloc[0]
+    assert (b["numerator"], b["value"], b["previous_quarter"]) == ("3", "3", "2")
+    assert (p["numerator"], p["value"], p["previous_quarter"]) == ("c", "c", "c")
+    assert "c" in p["rag"] or p["rag"] == "grey"
+
+
+def test_an_own_work_indicator_of_children_is_not_possible_to_unsuppress_by_accident():
+    # own_work is false unless indicators.yaml says so: a CSC indicator in the board's pack keeps the rule.
+    r = result(indicator(), values=[60.0, 75.0], nums=[3, 3], dens=[5, 4])
+    r.config = SimpleNamespace(raw={"audience": "board"}, suppression_threshold=5)
+    assert not r.counts_as_they_are and suppression_flags(r)["current"]
