@@ -20,6 +20,30 @@ AGE_BAND_GROUPS = tuple(name for name, _, _ in C.AGE_BANDS)
 ETHNICITY_GROUPS = tuple(C.ETHNICITY_CODES) + tuple(C.MAJOR_GROUPS)
 BREAKDOWN_GROUPS = {"sex": SEX_GROUPS, "ethnicity": ETHNICITY_GROUPS, "age_band": AGE_BAND_GROUPS,
                     "total": ("all",)}
+# what partners write for a number they suppressed themselves: c or [c] (GSS), *, **, <5, < 10, suppressed
+PARTNER_SUPPRESSION = r"(?i)(?:\[?c\]?|\*{1,3}|<\s*\d{1,2}|supp(?:ressed)?\.?)"
+
+
+def suppressed_by_partner(t: Table) -> np.ndarray:
+    """Rows of a breakdown (not the total) whose numerator or denominator is a partner's suppression symbol.
+
+    Such a row is not an error: the partner applied its own disclosure control to a small group. It
+    is recorded as suppressed by the partner (``Returns.partner_suppressed``) and left out of the
+    figures, and the indicator's headline total is published as usual. A symbol on the total row is
+    still an error (RET-021): the headline has to be a number.
+    """
+    if "suppressed_by_partner" not in t.cache:
+        if t.name != "partner_return" or not len(t):
+            t.cache["suppressed_by_partner"] = np.zeros(len(t), dtype=bool)
+        else:
+            breakdown = t.text["breakdown"].str.lower()
+            part = (breakdown.notna() & (breakdown != "total")).to_numpy(dtype=bool)
+            symbol = np.zeros(len(t), dtype=bool)
+            for c in ("numerator", "denominator"):
+                sym = t.text[c].str.fullmatch(PARTNER_SUPPRESSION).fillna(False).to_numpy(dtype=bool)
+                symbol |= sym & t.bad[c]
+            t.cache["suppressed_by_partner"] = part & symbol
+    return t.cache["suppressed_by_partner"]
 
 
 def _spec(ctx: Context) -> pd.DataFrame:
@@ -131,6 +155,11 @@ def breakdown_adds_up(t: Table, ctx: Context):
     df = pd.DataFrame({"f": t.file_idx, "indicator": d["indicator"], "breakdown": d["breakdown"].str.lower(),
                        "num": d["numerator"], "den": d["denominator"], "pos": np.arange(len(d))})
     df = df[df["indicator"].notna() & df["breakdown"].notna()]
+    # a breakdown with a group the partner suppressed cannot add up: PRT-010 says so instead
+    sup = suppressed_by_partner(t)
+    if sup.any():
+        gone = pd.MultiIndex.from_arrays([t.file_idx[sup], d["indicator"][sup], d["breakdown"][sup].str.lower()])
+        df = df[~pd.MultiIndex.from_frame(df[["f", "indicator", "breakdown"]]).isin(gone)]
     tot = df[df["breakdown"] == "total"].drop_duplicates(["f", "indicator"])
     parts = df[df["breakdown"] != "total"]
     if tot.empty or parts.empty:
@@ -147,6 +176,27 @@ def breakdown_adds_up(t: Table, ctx: Context):
             + (f"/{dt}" if pd.notna(dt) else "")
             for b, n, dd, nt, dt in zip(bad["breakdown"], bad["num"], bad["den"], bad["num_total"], bad["den_total"], strict=False)]
     return Hits(bad["pos"].to_numpy(dtype=np.int64), "numerator", np.array(vals, dtype=object))
+
+
+@rule("PRT-010", table="partner_return", field="numerator", severity=WARNING)
+def suppressed_group(t: Table, ctx: Context):
+    """A group of a breakdown that the partner suppressed (c, *, <5) is recorded as suppressed by the partner.
+
+    The group is shown as suppressed by the partner and left out of the breakdown's figures; the
+    indicator's headline total is still published. Send the total row as a number: a symbol there
+    is an error (RET-021).
+    """
+    sup = suppressed_by_partner(t)
+    if not sup.any():
+        return None
+    num_symbol = t.bad["numerator"][sup]
+    col = np.where(num_symbol, "numerator", "denominator")
+    out = []
+    for c in ("numerator", "denominator"):
+        pos = np.flatnonzero(sup)[col == c]
+        if len(pos):
+            out.append(Hits(pos, c))
+    return out
 
 
 @rule("PRT-007", table="partner_return", field="indicator", severity=WARNING)
