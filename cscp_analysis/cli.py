@@ -144,13 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    from .config import ConfigError
-    from .periods import PeriodError
-    from .pipeline import RunError
+    from .errors import CscpError
 
     try:
         return int(args.func(args) or 0)
-    except (RunError, PeriodError, ConfigError, FileNotFoundError, FileExistsError) as exc:
+    except (CscpError, FileNotFoundError, FileExistsError) as exc:
         _err(str(exc))
         return EXIT_PROBLEMS
     except KeyboardInterrupt:

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .errors import CscpError
+
 __all__ = ["PROJECT_ROOT", "CONFIG_DIR", "PartnershipConfig", "load_partnership", "ConfigError"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +25,7 @@ DEFAULT_SIZE_LIMITS_MB = {"quarterly": 5.0, "cumulative": 100.0}
 DEFAULT_SET_ASIDE_THRESHOLD_PCT = 1.0
 
 
-class ConfigError(ValueError):
+class ConfigError(CscpError, ValueError):
     """The configuration is missing something or has a wrong value; the message says where."""
 
 

@@ -38,6 +38,8 @@ from scipy.linalg import null_space
 
 from cscp_analysis.stats._checks import _numeric, _rows
 
+from .errors import CscpError
+
 __all__ = [
     "SUPPRESSED",
     "NOT_AVAILABLE",
@@ -62,9 +64,10 @@ LOW = "low"
 SYMBOLS = {SUPPRESSED: "suppressed to protect confidentiality", NOT_AVAILABLE: "not available",
            NOT_APPLICABLE: "not applicable", LOW: "rounds to zero, but is not zero"}
 DEFAULT_THRESHOLD = 5
+_EPS = float(np.sqrt(np.finfo(float).eps))
 
 
-class DisclosureError(ValueError):
+class DisclosureError(CscpError, ValueError):
     """A published table would disclose a small count."""
 
 
@@ -239,16 +242,21 @@ def suppress_table(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, tota
 # rounding and formatting
 
 
-def round_half_up(values, decimals: int = 0, base: float | None = None) -> np.ndarray:
-    """Round half away from zero (as Excel and DfE tables): 2.25 -> 2.3, 0.05 -> 0.1, 15 -> 20 with base 10.
+def round_half_up(values, decimals: int = 0, base: float | None = None):
+    """Round half away from zero, as DfE's ``true_round`` and Excel: 2.25 -> 2.3, 0.05 -> 0.1, 15 -> 20 with base 10.
 
-    ``base`` rounds to a multiple (10 for the nearest ten); otherwise to ``decimals`` places. A tiny
-    pre-rounding at 9 significant places removes binary representation error (2.675 -> 2.68).
+    ``sign(x) · trunc(|x| · s + 0.5 + √ε) / s`` with ``s = 10^decimals`` (or ``1 / base`` to round to a
+    multiple of ``base``, such as 10 for the nearest ten). The √ε guard (√ of the float epsilon) makes a
+    value such as 446.85, stored as 446.84999…, round up as it would on paper. Source: DfE
+    CSC_outcomes_and_enablers ``R/read_data.R`` (``true_round``). The one rounding of the package:
+    publication tables and the benchmarks (which must reproduce DfE's published figures) both use it.
+    Scalars give a float; arrays an array; NaN stays NaN.
     """
+    scalar = np.ndim(values) == 0 and not isinstance(values, (pd.Series, pd.Index))
     v = _numeric(values, "values", where="round_half_up")
     scale = 1.0 / base if base else 10.0 ** decimals
-    scaled = np.round(np.abs(v) * scale, 9)
-    return np.sign(v) * np.floor(scaled + 0.5) / scale
+    out = np.sign(v) * np.trunc(np.abs(v) * scale + 0.5 + _EPS) / scale
+    return float(out.ravel()[0]) if scalar else out
 
 
 def format_numbers(values, decimals: int = 1, base: float | None = None) -> np.ndarray:

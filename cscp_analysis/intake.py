@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 
 from . import disclosure
-from .narrative import Finding
+from .narrative import Finding, findings_table
 from .periods import period_range
+from .sections import Section
 
-__all__ = ["received", "rows_by_source", "completeness", "validation_summary", "findings"]
+__all__ = ["received", "rows_by_source", "completeness", "validation_summary", "findings", "received_section",
+           "validation_section", "rows_section", "completeness_section", "findings_section"]
 
 COMPLETENESS_MEASURES = {
     "ethnicity_recorded": "Ethnicity recorded",
@@ -154,3 +156,57 @@ def findings(returns) -> list[Finding]:
             out.append(Finding("context", f"Ethnicity was recorded for {pct:.1f}% of children referred in "
                                f"{returns.period}.", "data", "data", "data_completeness", rule="DQ-4"))
     return out
+
+
+# --- sections of the data-returns page ---------------------------------------------------------------
+
+SOURCE = "the partners' returns and the submissions log"
+
+
+def received_section(returns) -> Section:
+    """The returns expected and received for the quarter, with their timeliness and rows."""
+    table = received(returns)
+    sec = Section("returns_received", f"Partner returns expected and received, {returns.period}", "data", source=SOURCE)
+    sec.add_table("returns_received", f"Partner returns expected and received, {returns.period}", table,
+                  view=table[["agency_name", "file", "due_date", "received_date", "status", "rows_received",
+                              "rows_accepted", "rows_rejected"]])
+    return sec
+
+
+def validation_section(returns) -> Section:
+    """The problems found, by rule (the full list is the pack's validation report)."""
+    sec = Section("validation_summary", "Problems found, by rule", "data", source=SOURCE)
+    sec.add_table("validation_summary", "Problems found, by rule", validation_summary(returns), written=False)
+    sec.findings = [Finding("context", f"{returns.report.n_errors} errors and {returns.report.n_warnings} warnings.",
+                            "data", "data", "validation report")]
+    return sec
+
+
+def rows_section(returns) -> Section:
+    """Rows received, accepted and rejected, by table: received always equals accepted plus rejected."""
+    sec = Section("rows_by_table", "Rows received, accepted and rejected, by table", "data", source=SOURCE)
+    sec.add_table("rows_by_table", "Rows received, accepted and rejected, by table", rows_by_source(returns))
+    return sec
+
+
+def completeness_section(returns, threshold: int) -> Section:
+    """How completely the characteristics of children referred were recorded, quarter by quarter."""
+    from .charts import data_quality as charts
+
+    complete = completeness(returns)
+    published = publish_completeness(complete, threshold)
+    title = "Children referred with each characteristic recorded"
+    sec = Section("data_completeness", title, "data", source="the children's social care record-level extract")
+    sec.add_table("data_completeness", title, published.table, counts=["denominator", "not_recorded"], shown=False)
+    sec.add_figure("data_completeness", title, charts.completeness_alt(complete), published.table,
+                   lambda: charts.completeness_chart(complete, published.table))
+    return sec
+
+
+def findings_section(returns) -> Section:
+    """The findings about the data returns, published for the scrutiny summary."""
+    found = findings(returns)
+    sec = Section("data_findings", "Findings about the data returns", "data")
+    sec.add_table("data_findings", "Findings about the data returns", findings_table(found), shown=False)
+    sec.findings = found
+    return sec

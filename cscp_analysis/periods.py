@@ -22,7 +22,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from .errors import CscpError
+
 __all__ = [
+    "PeriodWords",
+    "day_words",
     "Period",
     "FinancialYear",
     "parse_period",
@@ -39,7 +43,7 @@ _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
 _YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(CscpError, ValueError):
     """A period or year written in a form we cannot read."""
 
 
@@ -154,6 +158,37 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+def day_words(day: date) -> str:
+    """A date as a reader writes it: ``30 September 2026`` (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class PeriodWords:
+    """How evidence speaks of its period, so that the same section reads right in a quarter's pack and
+    in the annual book (the book builds each section at the year's fourth quarter, whose rolling twelve
+    months are the financial year).
+
+    ``label``          the period itself: "July to September 2026" / "the financial year 2025-26"
+    ``twelve_months``  its rolling year: "the twelve months to 30 September 2026" / "the financial year 2025-26"
+    ``end``            its last day: "30 September 2026" / "31 March 2026"
+    """
+
+    label: str
+    twelve_months: str
+    end: str
+
+    @classmethod
+    def quarter(cls, period: str | Period) -> PeriodWords:
+        p = parse_period(period)
+        return cls(f"{p.start:%B} to {p.end:%B %Y}", f"the twelve months to {day_words(p.end)}", day_words(p.end))
+
+    @classmethod
+    def year(cls, year: str | FinancialYear) -> PeriodWords:
+        fy = parse_year(year)
+        return cls(f"the financial year {fy.label}", f"the financial year {fy.label}", day_words(fy.end))
 
 
 def parse_period(text: str | Period) -> Period:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import evidence
 from .config import PROJECT_ROOT
+from .errors import CscpError
 
 __all__ = [
     "KERNEL_NAME",
@@ -68,7 +69,7 @@ ANNUAL_NOTEBOOKS: list[tuple[int, str]] = [(1, "annual_report")]
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell", "validate-parameters"}
 
 
-class RunError(RuntimeError):
+class RunError(CscpError, RuntimeError):
     """A run that could not complete; the message says what failed and where."""
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import CscpError
+
 __all__ = [
     "DEFAULT_REFERENCE_DIR",
     "FILES",
@@ -77,7 +79,7 @@ _LEVELS = {"National": "national", "Regional": "regional", "Local authority": "l
 _GEO_COLUMNS = ["region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(CscpError, ValueError):
     """A reference file is missing or holds something we do not recognise; the message says which."""
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import CscpError
+
 __all__ = [
     "DEFAULT_REFERENCE_DIR",
     "CLA_FILES",
@@ -59,7 +61,7 @@ _LEVELS = {"NATIONAL": "national", "REGION": "regional", "LA": "la"}
 _SYMBOLS = {"x", "c", "z", "k", "u", "low", ":", ".."}
 
 
-class ReferenceEthnicityError(ValueError):
+class ReferenceEthnicityError(CscpError, ValueError):
     """A reference file is missing or not in the layout we expect; the message says which."""
 
 

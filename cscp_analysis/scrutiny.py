@@ -22,7 +22,6 @@ __all__ = [
     "gather",
     "select",
     "priority_blocks",
-    "rag_changes",
     "caveats",
     "provenance",
     "counts_by_source",
@@ -111,29 +110,6 @@ def counts_by_source(findings: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["source", *KINDS])
     t = pd.crosstab(findings["source"], findings["kind"]).reindex(columns=list(KINDS), fill_value=0)
     return t.reset_index().rename_axis(None, axis=1)
-
-
-def rag_changes(current, previous) -> pd.DataFrame:
-    """Indicators whose RAG rating changed since last quarter (both computed on this quarter's returns).
-
-    ``current`` and ``previous`` are :class:`~cscp_analysis.scorecard.Scorecard` objects. Columns:
-    indicator_id, title, previous_rag, rag, direction ("better" when the rating moved towards green).
-    """
-    order = {"red": 0, "amber": 1, "green": 2}
-    rows = []
-    for iid, res in current.results.items():
-        before = previous.results.get(iid)
-        now_rag, was_rag = getattr(res, "rag", None), getattr(before, "rag", None) if before else None
-        if not now_rag or not was_rag or now_rag == was_rag:
-            continue
-        if now_rag in order and was_rag in order:
-            direction = "better" if order[now_rag] > order[was_rag] else "worse"
-        else:
-            direction = "now rated" if now_rag in order else "no longer rated"
-        rows.append({"indicator_id": iid, "title": res.indicator.title, "previous_rag": was_rag, "rag": now_rag,
-                     "direction": direction})
-    cols = ["indicator_id", "title", "previous_rag", "rag", "direction"]
-    return pd.DataFrame(rows, columns=cols).sort_values("indicator_id").reset_index(drop=True)
 
 
 def caveats(returns, data_findings: pd.DataFrame | None = None) -> list[str]:

@@ -15,19 +15,23 @@ chart or table, and findings drawn from the numbers.
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import sections
 from .config import PartnershipConfig, load_partnership
+from .errors import CscpError
 from .evidence import Pack
+from .narrative import KINDS, Finding, findings_table
 from .periods import Period, parse_period
+from .sections import Figure, Section, Table
 
 __all__ = ["Session", "start", "save_cache", "load_cache", "ParameterError"]
 
 
-class ParameterError(ValueError):
+class ParameterError(CscpError, ValueError):
     """A notebook parameter is missing or wrong; the message names it."""
 
 
@@ -40,9 +44,75 @@ class Session:
     returns: object  # cscp_analysis.returns.Returns
     pack: Pack
     notebook: str
+    shown: list[Section] = field(default_factory=list)  # the sections this notebook has shown, in order
 
-    # --- display helpers (used by notebooks; they show, they never compute) ----------------------
-    def show(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
+    # --- display (notebooks show; they never compute) ---------------------------------------------
+    def show(self, item, caption: str = "", max_rows: int = 60, heading: str = "What the numbers say") -> None:
+        """Show a :class:`~cscp_analysis.sections.Section` (publishing its tables and figures into the
+        pack), or a published table (a DataFrame) with a caption. ``None`` shows nothing."""
+        if item is None:
+            return
+        if isinstance(item, Section):
+            self._show_section(item, heading)
+            self.shown.append(item)
+        else:
+            self.show_table(item, caption, max_rows)
+
+    def _show_section(self, sec: Section, heading: str) -> None:
+        if sec.intro:
+            self.note(sec.intro)
+        if sec.window:
+            self.note(f"*In the period:* {sec.window}.")
+        if sec.unavailable and not sec.tables and not sec.figures:
+            self.note(f"**Not available this period:** {sec.unavailable}.")
+        for item in sec.items():
+            lens = sec.lens_of(item)
+            if item.unavailable:
+                label = f"{item.number}: " if item.number else ""
+                self.note(f"**{label}{item.title}.** Not available: {item.unavailable}.")
+            elif isinstance(item, Figure):
+                self.figure(item.draw(), item.name, item.title, lens, item.alt, data=sec.figure_data(item),
+                            source=sec.source, number=item.number, png_dpi=item.dpi)
+            else:
+                if item.written:
+                    self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
+                                    source=sec.source, number=item.number, threshold=item.threshold)
+                if item.shown:
+                    self._show_published(item)
+                if item.summary:
+                    more = " (with more columns)" if item.display else ""
+                    source = f" Source: {sec.source}." if sec.source else ""
+                    label = f"*{item.number}.* " if item.number else ""
+                    self.note(f"{label}{item.summary}{source} Data{more}: `tables/{item.name}.csv`.")
+        if sec.findings_by_line:
+            self.findings_by_line(sec.findings)
+        else:
+            self.findings(sec.findings, heading if heading != "What the numbers say" else sec.findings_heading)
+
+    def _show_published(self, table: Table) -> None:
+        from IPython.display import HTML, display
+
+        if table.html:
+            display(HTML(table.html))
+            return
+        shown = table.view if table.view is not None else table.data
+        if table.display:
+            shown = shown[list(table.display)]
+        self.show_table(shown, caption=f"{table.number}: {table.title}" if table.number else table.title)
+
+    def show_contents(self, caption: str) -> None:
+        """The tables and figures of every section shown so far, with their lens and the records counted."""
+        self.show_table(sections.contents(self.shown), caption)
+
+    def publish_findings(self, name: str, title: str, caption: str = "", lens: str = "summary") -> pd.DataFrame:
+        """Publish every finding of the sections shown so far as one tidy table (the scrutiny summary reads it)."""
+        table = findings_table(sections.findings_of(self.shown))
+        self.pack.table(table, name, title, lens)
+        if caption:
+            self.show_table(table, caption)
+        return table
+
+    def show_table(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
         """Show a published table (already disclosure-controlled) without its index."""
         from IPython.display import HTML, display
 
@@ -54,14 +124,37 @@ class Session:
             html += f"<p><em>First {max_rows} of {len(table)} rows; the full table is in the pack's tables folder.</em></p>"
         display(HTML(html))
 
-    def findings(self, sentences: list[str], heading: str = "What the numbers say") -> None:
-        """Bullet points generated from the numbers (never typed by hand)."""
+    def findings(self, findings, heading: str = "What the numbers say") -> None:
+        """Findings drafted from the numbers (never typed by hand): ``Finding`` objects or sentences.
+
+        A finding under one of the Signs of Safety lines is labelled with it; context is shown plain.
+        """
         from IPython.display import Markdown, display
 
-        if not sentences:
+        lines = []
+        for f in findings:
+            if isinstance(f, Finding):
+                lines.append(f"- *{KINDS[f.kind]}*: {f.text}" if f.kind != "context" else f"- {f.text}")
+            else:
+                lines.append(f"- {f}")
+        if not lines:
             display(Markdown(f"**{heading}**: nothing to report for this period."))
             return
-        display(Markdown(f"**{heading}**\n\n" + "\n".join(f"- {s}" for s in sentences)))
+        display(Markdown(f"**{heading}**\n\n" + "\n".join(lines)))
+
+    def findings_by_line(self, findings) -> None:
+        """Findings under the three Signs of Safety lines, each line with a heading (context last, if any)."""
+        from IPython.display import Markdown, display
+
+        parts = []
+        for kind, heading in KINDS.items():
+            items = [f for f in findings if f.kind == kind]
+            if kind == "context" and not items:
+                continue
+            parts.append(f"### {heading}\n")
+            parts += [f"- {f.text}" for f in items] or ["Nothing was drafted by the rules for this period."]
+            parts.append("")
+        display(Markdown("\n".join(parts)))
 
     def note(self, text: str) -> None:
         from IPython.display import Markdown, display

@@ -567,7 +567,7 @@ def test_run_benchmark_writes_the_csv_with_symbols(tmp_path, capsys, monkeypatch
     csv = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(csv.columns) == bm.OUTPUT_COLUMNS
     assert "z" in set(csv["value"])
-    monkeypatch.setattr(bm, "DEFAULT_OUT_DIR", tmp_path / "outputs")
+    monkeypatch.setattr(bm.command, "DEFAULT_OUT_DIR", tmp_path / "outputs")
     assert bm.run_benchmark("E08000026", "2024-25") == 0
     written = tmp_path / "outputs" / "benchmark_E08000026_2025.csv"
     first = written.read_bytes()

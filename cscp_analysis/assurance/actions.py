@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodWords, parse_period
+from ..sections import Section
 from ._common import happened, in_window, needs_columns, percent, period_end, tables_of
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the partnership's action plan register"  # where this section's numbers come from, in words
 
 # (label, lowest days overdue, highest days overdue) for open actions; "not yet due" is <= 0.
 AGEING_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -176,42 +179,43 @@ def overdue_actions(actions: pd.DataFrame, period: str | Period) -> pd.DataFrame
 _PCT = {"pct_overdue": 1, "pct_on_time": 1}
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The action plan section (lens: professional; inspection and scrutiny actions also under independent)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, format_only
+    from .publish import format_only
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("actions", "The partnership action plan", "professional", p.label,
-                  "every action raised by the period end, as it stood at the period end")
+    w = words or PeriodWords.quarter(p)
+    sec = Section("actions", "The partnership action plan", "professional", period=w.label, source=SOURCE,
+                  window="every action raised by the period end, as it stood at the period end")
     actions = tables.get("actions")
     if actions is None:
         return sec.missing("actions")
     by_source = action_summary(actions, p, "source_type")
     by_source.insert(1, "source", by_source["source_type"].map(SOURCE_LABELS).fillna("All sources"))
     by_source.insert(2, "lens", by_source["source_type"].map(SOURCE_LENS).fillna("all"))
-    sec.add("assurance_actions_by_source", f"Actions by source at the end of {p.label}", format_only(by_source, _PCT))
-    sec.add("assurance_actions_by_owner", f"Actions by owning agency at the end of {p.label}",
+    sec.add_table("assurance_actions_by_source", f"Actions by source at {w.end}", format_only(by_source, _PCT))
+    sec.add_table("assurance_actions_by_owner", f"Actions by owning agency at {w.end}",
             format_only(action_summary(actions, p, "owner_agency"), _PCT))
     ind = by_source.loc[by_source["lens"] == "independent"]
-    sec.add("assurance_actions_independent", "Actions from inspection and independent scrutiny: progress at the end of "
-            f"{p.label}", format_only(ind, _PCT), lens="independent")
+    sec.add_table("assurance_actions_independent", "Actions from inspection and independent scrutiny: progress at "
+            f"{w.end}", format_only(ind, _PCT), lens="independent")
     age = ageing(actions, p, by="source_type")
     age = age.rename(columns={k: v for k, v in SOURCE_LABELS.items() if k in age.columns})
-    sec.add("assurance_actions_ageing", f"Open actions by time past their due date at the end of {p.label}", age)
-    sec.add("assurance_actions_overdue", f"Overdue actions at the end of {p.label}, most overdue first",
+    sec.add_table("assurance_actions_ageing", f"Open actions by time past their due date at {w.end}", age)
+    sec.add_table("assurance_actions_overdue", f"Overdue actions at {w.end}, most overdue first",
             overdue_actions(actions, p))
     total = age["All"]
     overdue = int(total.iloc[1:].sum())
-    sec.figures.append(FigureSpec(
-        "assurance_actions_ageing_chart", f"Open actions by time past their due date, end of {p.label}",
-        f"Stacked column chart of the {int(total.sum())} actions open at the end of {p.label}, by how far past their "
+    sec.add_figure(
+        "assurance_actions_ageing_chart", f"Open actions by time past their due date, at {w.end}",
+        f"Stacked column chart of the {int(total.sum())} actions open at {w.end}, by how far past their "
         f"due date they were (not yet due, then 1 to 30, 31 to 90, 91 to 180 and over 180 days overdue), coloured by "
         f"where the action came from; {overdue} were overdue and {int(total.iloc[0])} not yet due.",
         "assurance_actions_ageing",
         lambda: ch.action_ageing(age, title="Open actions by ageing", source="partnership action plan"),
-    ))
+    )
     sec.findings = findings(tables, p, config)
     return sec
 
@@ -223,13 +227,14 @@ ON_TIME_POOR = 60.0  # below which it is a worry
 MIN_COMPLETED = 10  # fewer completed actions than this and the on-time share is not judged
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings about the action plan (rules ACT-01 to ACT-04, docs/assurance.md)."""
     tables = tables_of(returns_or_tables)
     actions = tables.get("actions")
     if actions is None or actions.empty:
         return []
     p = parse_period(period)
+    w = words or PeriodWords.quarter(p)
     s = action_status(actions, p)
     summ = action_summary(actions, p).set_index("source_type").loc["All actions"]
     out: list[Finding] = []
@@ -238,7 +243,7 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
         oldest = int(s.loc[s["overdue"], "days_overdue"].max())
         out.append(Finding(
             "worried",
-            f"{n_over} of {n_open} open actions were overdue at the end of {p.label} "
+            f"{n_over} of {n_open} open actions were overdue at {w.end} "
             f"({summ['pct_overdue']:.1f}%); the oldest was {oldest} days past its due date.",
             "professional", "assurance", "table assurance_actions_by_source", rule="ACT-01",
             weight=float(summ["pct_overdue"]) / 100,
@@ -253,7 +258,7 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
     elif n_open:
         out.append(Finding(
             "working_well",
-            f"None of the {n_open} open actions was overdue at the end of {p.label}.",
+            f"None of the {n_open} open actions was overdue at {w.end}.",
             "professional", "assurance", "table assurance_actions_by_source", rule="ACT-01", weight=0.4,
         ))
     n_dated = int(summ["completed_with_date"])

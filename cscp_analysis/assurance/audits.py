@@ -20,7 +20,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodWords, parse_period
+from ..sections import Section
 from ._common import QUARTER, happened, in_window, needs_columns, percent, priority_for, tables_of
 from .actions import action_status
 
@@ -37,6 +38,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the partnership's multi-agency case-file audit register"  # where this section's numbers come from, in words
 
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 GRADE_LABELS = {
@@ -235,57 +238,58 @@ def published_history(audits: pd.DataFrame, period: str | Period, config=None) -
     return pub
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The audit section of the evidence pack: tables, figure and findings (lens: professional)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, dates_as_text, publish
+    from .publish import dates_as_text, publish
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
+    w = words or PeriodWords.quarter(p)
     audits = tables.get("audits")
-    sec = Section("audits", "Multi-agency thematic case-file audits", "professional", p.label,
-                  "audits whose panel met in the quarter, compared with every earlier audit on the same theme")
+    sec = Section("audits", "Multi-agency thematic case-file audits", "professional", period=w.label, source=SOURCE,
+                  window="audits whose panel met in the quarter, compared with every earlier audit on the same theme")
     if audits is None:
         return sec.missing("audits")
     meta = audits_in_period(audits, p)
-    sec.add("assurance_audits_held", f"Multi-agency audits held in {p.label}",
+    sec.add_table("assurance_audits_held", f"Multi-agency audits held in {w.label}",
             publish(meta, ["cases", "gradings"], config).table, counts=["cases", "gradings"])
-    sec.add("assurance_audit_grades", f"Audit gradings by grade, {p.label}", published_four_grades(audits, p, config),
+    sec.add_table("assurance_audit_grades", f"Audit gradings by grade, {w.label}", published_four_grades(audits, p, config),
             counts=["gradings"])
-    by_line = sec.add("assurance_audit_grades_by_line", f"Audit gradings by key line of enquiry, {p.label}",
+    by_line = sec.add_table("assurance_audit_grades_by_line", f"Audit gradings by key line of enquiry, {w.label}",
                       published_grades(audits, p, config, "line_of_enquiry"), counts=_TWO_WAY)
-    sec.add("assurance_audit_grades_by_agency", f"Audit gradings by agency, {p.label}",
+    sec.add_table("assurance_audit_grades_by_agency", f"Audit gradings by agency, {w.label}",
             published_grades(audits, p, config, "agency"), counts=_TWO_WAY)
-    sec.add("assurance_audit_theme_history", "This quarter's audit compared with earlier audits on the same theme",
+    sec.add_table("assurance_audit_theme_history", "This quarter's audit compared with earlier audits on the same theme",
             published_history(audits, p, config), counts=_TWO_WAY)
     actions = tables.get("actions")
     rec = recommendations(actions, audits, p) if actions is not None else pd.DataFrame()
-    sec.add("assurance_audit_recommendations", "Recommendations raised by the audit panel, as actions",
+    sec.add_table("assurance_audit_recommendations", "Recommendations raised by the audit panel, as actions",
             dates_as_text(rec))
     if len(meta):
         allrow = by_line.loc[by_line["line_of_enquiry"] == "All"].iloc[0]
         themes = ", ".join(meta["theme"].astype(str))
         share = (f"{allrow['pct_good_or_better']}% of gradings were good or outstanding" if allrow["pct_good_or_better"]
                  not in ("c", "x") else "some grade counts are too small to show")
-        sec.figures.append(FigureSpec(
-            "assurance_audit_grades_chart", f"Audit gradings by key line of enquiry ({themes}), {p.label}",
+        sec.add_figure(
+            "assurance_audit_grades_chart", f"Audit gradings by key line of enquiry ({themes}), {w.label}",
             f"Horizontal stacked bars, one per key line of enquiry of the {themes} audit and one for all of them, "
             f"showing the share of gradings that were good or outstanding and the share that required improvement "
             f"or were inadequate; overall {share}. Hatched segments are suppressed small counts.",
             "assurance_audit_grades_by_line",
-            lambda: ch.grade_bars(by_line, "line_of_enquiry", title=f"Gradings by key line of enquiry, {p.label}",
+            lambda: ch.grade_bars(by_line, "line_of_enquiry", title=f"Gradings by key line of enquiry, {w.label}",
                                   source="multi-agency audit register"),
-        ))
-    sec.findings = _findings(sec, tables, p, config)
+        )
+    sec.findings = _findings(sec, tables, p, config, w)
     return sec
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings about the quarter's audit (rules AUD-01 to AUD-04, docs/assurance.md)."""
-    return section(returns_or_tables, period, config).findings
+    return section(returns_or_tables, period, config, words).findings
 
 
-def _findings(sec, tables, p: Period, config) -> list[Finding]:
+def _findings(sec, tables, p: Period, config, w: PeriodWords) -> list[Finding]:
     from .publish import number
 
     audits = tables.get("audits")
@@ -294,7 +298,7 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
     meta = audits_in_period(audits, p)
     out: list[Finding] = []
     if meta.empty:
-        return [Finding("context", f"No multi-agency audit panel met in {p.label}.", "professional", "assurance",
+        return [Finding("context", f"No multi-agency audit panel met in {w.label}.", "professional", "assurance",
                         "table assurance_audits_held", rule="AUD-01")]
     hist = sec["assurance_audit_theme_history"]
     current = set(meta["audit_id"])
@@ -349,7 +353,7 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
             out.append(Finding(
                 "needs_to_happen",
                 f"The audit panel's {len(rec)} recommendation{'s are' if len(rec) != 1 else ' is'} in the action plan "
-                f"({n_open} open at the end of {p.label}), owned by {', '.join(sorted(rec['owner_agency'].unique()))}.",
+                f"({n_open} open at {w.end}), owned by {', '.join(sorted(rec['owner_agency'].unique()))}.",
                 "professional", "assurance", "table assurance_audit_recommendations", priority=prio, rule="AUD-04",
                 weight=0.5,
             ))

@@ -22,7 +22,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodWords, parse_period
+from ..sections import Section
 from ._common import ROLLING, in_window, needs_columns, tables_of
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the Child Death Overview Panel's register of reviews"  # where this section's numbers come from, in words
 
 CATEGORIES = {
     1: "Deliberately inflicted injury, abuse or neglect",
@@ -127,57 +130,58 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
 # --- publication and findings ------------------------------------------------------------------------
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The CDOP section: reviews by category, age, modifiable factors and expectedness (lens: professional)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section
+
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("child_deaths", "Child deaths reviewed (CDOP)", "professional", p.label,
-                  "reviews the panel completed in the twelve months to the period end")
+    w = words or PeriodWords.quarter(p)
+    sec = Section("child_deaths", "Child deaths reviewed (CDOP)", "professional", period=w.label, source=SOURCE,
+                  window="reviews the panel completed in the twelve months to the period end")
     cd = tables.get("child_deaths")
     if cd is None:
         return sec.missing("child_deaths")
     names = {"category": "assurance_cdop_by_category", "age_band": "assurance_cdop_by_age",
              "modifiable": "assurance_cdop_modifiable", "expected": "assurance_cdop_expected"}
     for by, name in names.items():
-        sec.add(name, f"Child death reviews completed in the twelve months to the end of {p.label}: "
+        sec.add_table(name, f"Child death reviews completed in {w.twelve_months}: "
                 f"{BREAKDOWNS[by][0].lower()}", published_breakdown(cd, p, by, config), counts=["reviews"])
     cat = sec["assurance_cdop_by_category"]
     total = cat.iloc[-1]["reviews"]
     shown = int((cat.iloc[:-1]["reviews"] != "c").sum()) if len(cat) > 1 else 0
-    sec.figures.append(FigureSpec(
-        "assurance_cdop_chart", f"Child death reviews by category, twelve months to the end of {p.label}",
-        (f"Horizontal bar chart of the {total} child death reviews completed in the twelve months to the end of "
-         f"{p.label} by category of death; {len(cat) - 1 - shown} of the {len(cat) - 1} categories are too small to "
+    sec.add_figure(
+        "assurance_cdop_chart", f"Child death reviews by category, {w.twelve_months}",
+        (f"Horizontal bar chart of the {total} child death reviews completed in "
+         f"{w.twelve_months} by category of death; {len(cat) - 1 - shown} of the {len(cat) - 1} categories are too small to "
          "publish and are marked c." if len(cat) > 1 else
-         f"No breakdown of the child death reviews of the twelve months to the end of {p.label} is published: there "
+         f"No breakdown of the child death reviews of {w.twelve_months} is published: there "
          "were too few."),
         "assurance_cdop_by_category",
         lambda: ch.category_bars(cat, title="Child death reviews by category", source="CDOP"),
-    ))
-    sec.findings = _findings(sec, p)
+    )
+    sec.findings = _findings(sec, p, w)
     return sec
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings from CDOP (rules CDP-01 to CDP-03): only from published counts, never naming a suppressed one."""
-    return section(returns_or_tables, period, config).findings
+    return section(returns_or_tables, period, config, words).findings
 
 
-def _findings(sec, p: Period) -> list[Finding]:
+def _findings(sec, p: Period, w: PeriodWords) -> list[Finding]:
     from .publish import number
 
     out: list[Finding] = []
     tot = sec["assurance_cdop_by_category"]
     n = number(tot["reviews"].iloc[-1])
     if len(tot) == 1:
-        return [Finding("context", f"The Child Death Overview Panel's reviews in the twelve months to the end of "
-                        f"{p.label} are too few to publish any breakdown.", "professional", "assurance",
+        return [Finding("context", f"The Child Death Overview Panel's reviews in "
+                        f"{w.twelve_months} are too few to publish any breakdown.", "professional", "assurance",
                         "table assurance_cdop_by_category", rule="CDP-01")]
-    out.append(Finding("context", f"The Child Death Overview Panel completed {n:.0f} reviews in the twelve months to the "
-                       f"end of {p.label}.", "professional", "assurance", "table assurance_cdop_by_category",
+    out.append(Finding("context", f"The Child Death Overview Panel completed {n:.0f} reviews in "
+                       f"{w.twelve_months}.", "professional", "assurance", "table assurance_cdop_by_category",
                        rule="CDP-01"))
     mod = sec["assurance_cdop_modifiable"].set_index("group")
     yes, pct = number(mod.loc["Yes", "reviews"]), number(mod.loc["Yes", "pct"])

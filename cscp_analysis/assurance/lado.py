@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, parse_period, working_days_between
+from ..periods import Period, PeriodWords, parse_period, working_days_between
+from ..sections import Section
 from ._common import ROLLING, TO_DATE, happened, in_window, needs_columns, percent, period_end, tables_of
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the LADO's register of allegations"  # where this section's numbers come from, in words
 
 SECTORS = ("education", "early_years", "health", "social_care", "police", "faith", "sport", "transport", "other")
 SECTOR_LABELS = {
@@ -180,44 +183,45 @@ TARGET_1_MONTH, TARGET_3_MONTHS = 80.0, 90.0
 _SECTOR_COUNTS = [*OUTCOMES, "total"]
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The LADO section: allegations by sector and outcome, and timeliness (lens: provider)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, format_only, publish
+    from .publish import format_only, publish
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("lado", "Allegations against people who work with children (LADO)", "provider", p.label,
-                  "allegations received in the twelve months to the period end, as they stood at the period end")
+    w = words or PeriodWords.quarter(p)
+    sec = Section("lado", "Allegations against people who work with children (LADO)", "provider", period=w.label, source=SOURCE,
+                  window="allegations received in the twelve months to the period end, as they stood at the period end")
     lado = tables.get("lado")
     if lado is None:
         return sec.missing("lado")
-    sector = sec.add("assurance_lado_by_sector", f"LADO allegations by employer sector and outcome, twelve months to "
-                     f"the end of {p.label}", publish(by_sector(lado, p), _SECTOR_COUNTS, config,
+    sector = sec.add_table("assurance_lado_by_sector", f"LADO allegations by employer sector and outcome, "
+                     f"{w.twelve_months}", publish(by_sector(lado, p), _SECTOR_COUNTS, config,
                                                        total_row=("employer_sector", "All"), total_column="total").table,
                      counts=_SECTOR_COUNTS)
-    tl = sec.add("assurance_lado_timeliness", f"LADO timeliness: initial consideration and time to conclusion, twelve "
-                 f"months to the end of {p.label}", publish(timeliness(lado, p), ["allegations"], config, by="measure",
+    tl = sec.add_table("assurance_lado_timeliness", f"LADO timeliness: initial consideration and time to conclusion, "
+                 f"{w.twelve_months}", publish(timeliness(lado, p), ["allegations"], config, by="measure",
                                                              total_row=("band", "All allegations")).table,
                  counts=["allegations"])
     rates = timeliness_rates(tl)
     shown = format_only(rates, {"pct": 1})
     shown["pct"] = shown["pct"].replace({"x": "c"})
-    sec.add("assurance_lado_timeliness_rates", "LADO timeliness: headline percentages (from published counts only)",
+    sec.add_table("assurance_lado_timeliness_rates", "LADO timeliness: headline percentages (from published counts only)",
             shown)
     total = sector.iloc[-1]["total"]
     top = sector.iloc[:-1].assign(n_=sector["total"].iloc[:-1].map(_num)).sort_values("n_", ascending=False,
                                                                                         kind="mergesort").iloc[0]
-    sec.figures.append(FigureSpec(
-        "assurance_lado_chart", f"LADO allegations by employer sector, twelve months to the end of {p.label}",
-        f"Horizontal bar chart of the {total} allegations referred to the LADO in the twelve months to the end of "
-        f"{p.label}, one bar per employer sector; the largest is {top['employer_sector']} with {top['total']} "
+    sec.add_figure(
+        "assurance_lado_chart", f"LADO allegations by employer sector, {w.twelve_months}",
+        f"Horizontal bar chart of the {total} allegations referred to the LADO in "
+        f"{w.twelve_months}, one bar per employer sector; the largest is {top['employer_sector']} with {top['total']} "
         "(c marks a number too small to publish).",
         "assurance_lado_by_sector",
         lambda: ch.sector_bars(sector, title="LADO allegations by employer sector", source="LADO register"),
         lens="provider",
-    ))
-    sec.findings = _findings(sec, lado, p)
+    )
+    sec.findings = _findings(sec, lado, p, w)
     return sec
 
 
@@ -227,24 +231,24 @@ def _num(v) -> float:
     return number(v)
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings about LADO allegations (rules LAD-01 to LAD-04, docs/assurance.md), from published counts only."""
-    return section(returns_or_tables, period, config).findings
+    return section(returns_or_tables, period, config, words).findings
 
 
-def _findings(sec, lado: pd.DataFrame, p: Period) -> list[Finding]:
+def _findings(sec, lado: pd.DataFrame, p: Period, w: PeriodWords) -> list[Finding]:
     out: list[Finding] = []
     sector = sec["assurance_lado_by_sector"]
     n = _num(sector.iloc[-1]["total"])
     if pd.isna(n) or n == 0:
-        return [Finding("context", f"Too few allegations were referred to the LADO in the twelve months to the end of "
-                        f"{p.label} to publish any breakdown.", "provider", "assurance", "table assurance_lado_by_sector",
+        return [Finding("context", f"Too few allegations were referred to the LADO in "
+                        f"{w.twelve_months} to publish any breakdown.", "provider", "assurance", "table assurance_lado_by_sector",
                         rule="LAD-01")]
     body = sector.iloc[:-1].assign(n_=sector["total"].iloc[:-1].map(_num)).dropna(subset=["n_"])
     top = body.sort_values("n_", ascending=False, kind="mergesort").head(2)
     shares = "; ".join(f"{r.employer_sector} {r.n_:.0f} ({100 * r.n_ / n:.1f}%)" for r in top.itertuples())
-    out.append(Finding("context", f"{n:.0f} allegations were referred to the LADO in the twelve months to the end of "
-                       f"{p.label}; the largest sectors: {shares}.", "provider", "assurance",
+    out.append(Finding("context", f"{n:.0f} allegations were referred to the LADO in "
+                       f"{w.twelve_months}; the largest sectors: {shares}.", "provider", "assurance",
                        "table assurance_lado_by_sector", rule="LAD-01"))
     rates = sec["assurance_lado_timeliness_rates"].set_index("measure")["pct"].map(_num)
     ic = rates["Initial consideration within 1 working day"]
@@ -264,7 +268,7 @@ def _findings(sec, lado: pd.DataFrame, p: Period) -> list[Finding]:
         ))
     st = allegation_status(lado, p, window=TO_DATE)
     if int((st["conclusion_band"] == CONCLUSION_BANDS[6]).sum()):
-        out.append(Finding("needs_to_happen", f"At least one allegation had been open for more than twelve months at the "
-                           f"end of {p.label}: the LADO should review what is holding it up.", "provider", "assurance",
+        out.append(Finding("needs_to_happen", f"At least one allegation had been open for more than twelve months at "
+                           f"{w.end}: the LADO should review what is holding it up.", "provider", "assurance",
                            "table assurance_lado_timeliness", rule="LAD-04", weight=0.7))
     return out

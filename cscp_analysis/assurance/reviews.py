@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, add_working_days, parse_period, working_days_between
+from ..periods import Period, PeriodWords, add_working_days, parse_period, working_days_between
+from ..sections import Section
 from ._common import ROLLING, happened, in_window, needs_columns, period_end, split_list, tables_of
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the partnership's register of serious incident notifications, rapid reviews and practice reviews"  # where this section's numbers come from, in words
 
 RAPID_REVIEW_WORKING_DAYS = 15
 DECISIONS = {
@@ -177,56 +180,57 @@ def rolling_series(reviews: pd.DataFrame, period: str | Period, quarters: int = 
 _SUMMARY_TOTAL = "Serious incidents notified"
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The reviews section: timeliness, decisions, practice reviews and themes (lens: professional)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, publish
+    from .publish import publish
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("reviews", "Rapid reviews and local child safeguarding practice reviews", "professional", p.label,
-                  "serious incidents notified in the twelve months to the period end; practice reviews as they stood "
+    w = words or PeriodWords.quarter(p)
+    sec = Section("reviews", "Rapid reviews and local child safeguarding practice reviews", "professional", period=w.label, source=SOURCE,
+                  window="serious incidents notified in the twelve months to the period end; practice reviews as they stood "
                   "at the period end")
     reviews = tables.get("reviews")
     if reviews is None:
         return sec.missing("reviews")
-    sec.add("assurance_reviews_summary", f"Rapid reviews: timeliness and decisions, twelve months to the end of {p.label}",
+    sec.add_table("assurance_reviews_summary", f"Rapid reviews: timeliness and decisions, {w.twelve_months}",
             publish(review_summary(reviews, p), ["reviews"], config, by="group",
                     total_row=("measure", _SUMMARY_TOTAL)).table, counts=["reviews"])
-    sec.add("assurance_lcspr_status", f"Local child safeguarding practice reviews at the end of {p.label}",
+    sec.add_table("assurance_lcspr_status", f"Local child safeguarding practice reviews at {w.end}",
             publish(lcspr_status(reviews, p), ["reviews"], config).table, counts=["reviews"])
-    sec.add("assurance_reviews_themes", f"Learning themes of reviews notified in the twelve months to the end of {p.label}",
+    sec.add_table("assurance_reviews_themes", f"Learning themes of reviews notified in {w.twelve_months}",
             publish(learning_themes(reviews, p), ["reviews"], config).table, counts=["reviews"])
     series = rolling_series(reviews, p)[["period", "notified", "within_15", "late", "pending"]]
-    rolling = sec.add("assurance_reviews_rolling", "Rolling twelve-month notifications and rapid-review timeliness at "
+    rolling = sec.add_table("assurance_reviews_rolling", "Rolling twelve-month notifications and rapid-review timeliness at "
                       "each quarter end", publish(series, ["notified", "within_15", "late", "pending"], config,
                                                   total_column="notified", by="period").table,
                       counts=["notified", "within_15", "late", "pending"])
     last = rolling.iloc[-1]
-    sec.figures.append(FigureSpec(
+    sec.add_figure(
         "assurance_reviews_chart", "Serious incidents notified and rapid reviews within 15 working days, rolling "
         "twelve months",
         f"Line chart of the rolling twelve-month number of serious incidents notified and of rapid reviews completed "
-        f"within 15 working days, at each of the last {len(rolling)} quarter ends; at the end of {p.label} the figures "
+        f"within 15 working days, at each of the last {len(rolling)} quarter ends; at {w.end} the figures "
         f"were {last['notified']} and {last['within_15']} (c marks a number too small to publish).",
         "assurance_reviews_rolling",
         lambda: ch.review_timeliness(rolling, title="Rapid reviews, rolling twelve months",
                                      source="rapid review register"),
-    ))
-    sec.findings = _findings(sec, reviews, p, config)
+    )
+    sec.findings = _findings(sec, reviews, p, config, w)
     return sec
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings about rapid reviews and practice reviews (rules REV-01 to REV-04, docs/assurance.md).
 
     Numbers are quoted only as the published tables show them; where a count that matters is too small
     to publish (a late rapid review, an overdue LCSPR), the sentence says there was at least one.
     """
-    return section(returns_or_tables, period, config).findings
+    return section(returns_or_tables, period, config, words).findings
 
 
-def _findings(sec, reviews: pd.DataFrame, p: Period, config) -> list[Finding]:
+def _findings(sec, reviews: pd.DataFrame, p: Period, config, w: PeriodWords) -> list[Finding]:
     from .publish import number
 
     summ = sec["assurance_reviews_summary"]
@@ -241,34 +245,34 @@ def _findings(sec, reviews: pd.DataFrame, p: Period, config) -> list[Finding]:
     shown_within, shown_late = timely[f"Rapid review {STATUS[0]}"], timely[f"Rapid review {STATUS[1]}"]
     ev = "table assurance_reviews_summary"
     if n == 0:
-        out.append(Finding("context", "No serious incidents were notified to the national panel in the twelve months "
-                           f"to the end of {p.label}.", "professional", "assurance", ev, priority="P4", rule="REV-01"))
+        out.append(Finding("context", "No serious incidents were notified to the national panel in "
+                           f"{w.twelve_months}.", "professional", "assurance", ev, priority="P4", rule="REV-01"))
     elif done and late == 0 and overdue_pending == 0:
         what = f"All {shown_within:.0f} rapid reviews" if pd.notna(shown_within) else "Every rapid review"
-        out.append(Finding("working_well", f"{what} completed in the twelve months to the end of {p.label} "
+        out.append(Finding("working_well", f"{what} completed in {w.twelve_months} "
                            f"{'were' if pd.notna(shown_within) else 'was'} sent to the national panel within 15 working "
                            "days of the notification.", "professional", "assurance", ev, priority="P4", rule="REV-01",
                            weight=0.6))
     else:
         if late:
             if pd.notna(shown_late) and pd.notna(shown_within):
-                text = (f"{shown_late:.0f} of {shown_late + shown_within:.0f} rapid reviews completed in the twelve "
-                        f"months to the end of {p.label} took longer than 15 working days.")
+                text = (f"{shown_late:.0f} of {shown_late + shown_within:.0f} rapid reviews completed in "
+                        f"{w.twelve_months} took longer than 15 working days.")
             else:
-                text = (f"At least one rapid review completed in the twelve months to the end of {p.label} took longer "
+                text = (f"At least one rapid review completed in {w.twelve_months} took longer "
                         "than 15 working days (the numbers are too small to publish).")
             out.append(Finding("worried", text, "professional", "assurance", ev, priority="P4", rule="REV-01",
                                weight=0.7))
         if overdue_pending:
             out.append(Finding("worried", "At least one rapid review was still outstanding more than 15 working days "
-                               f"after notification at the end of {p.label}.", "professional", "assurance", ev,
+                               f"after notification at {w.end}.", "professional", "assurance", ev,
                                priority="P4", rule="REV-02", weight=0.8))
     ls = lcspr_status(reviews, p).set_index("measure")["reviews"]
     if int(ls["In progress and past the due date"]):
         out.append(Finding(
             "needs_to_happen",
-            f"At least one local child safeguarding practice review was past its publication date at the end of "
-            f"{p.label}: the partners should agree a revised date and tell the national panel.",
+            f"At least one local child safeguarding practice review was past its publication date at "
+            f"{w.end}: the partners should agree a revised date and tell the national panel.",
             "professional", "assurance", "table assurance_lcspr_status", priority="P4", rule="REV-03", weight=0.8,
         ))
     themes = learning_themes(reviews, p)

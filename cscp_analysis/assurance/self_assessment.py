@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodWords, parse_period
+from ..sections import Section
 from ._common import needs_columns, percent, period_end, tables_of
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the partnership's register of Section 11 and Section 175/157 self-assessments"  # where this section's numbers come from, in words
 
 FRAMEWORKS = {
     "S11": "Section 11 (Children Act 2004)",
@@ -236,35 +239,36 @@ def rounds_overview(sa: pd.DataFrame, period: str | Period) -> pd.DataFrame:
 _PCT = {"pct_met": 1, "pct_not_met": 1}
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The self-assessment section: Section 11 by agency, Section 175/157 by standard (lens: professional)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, format_only
+    from .publish import format_only
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("self_assessment", "Section 11 and Section 175/157 self-assessments", "professional", p.label,
-                  "the latest round with submissions by the period end, compared with the round before")
+    w = words or PeriodWords.quarter(p)
+    sec = Section("self_assessment", "Section 11 and Section 175/157 self-assessments", "professional", period=w.label, source=SOURCE,
+                  window="the latest round with submissions by the period end, compared with the round before")
     sa = tables.get("self_assessments")
     if sa is None:
         return sec.missing("self_assessments")
-    sec.add("assurance_self_assessment_rounds", "Self-assessment rounds: who submitted, standards met, change",
+    sec.add_table("assurance_self_assessment_rounds", "Self-assessment rounds: who submitted, standards met, change",
             format_only(rounds_overview(sa, p), {"pct_met": 1, "pct_not_met": 1, "change_pp_met": 1}))
     s11, _ = current_rounds(sa, "S11", p)
     if s11 is not None:
-        by_org = sec.add("assurance_s11_by_organisation", f"Section 11 {s11}: standards met by organisation",
+        by_org = sec.add_table("assurance_s11_by_organisation", f"Section 11 {s11}: standards met by organisation",
                          format_only(ratings(sa, p, "S11", by="organisation"), _PCT))
-        sec.add("assurance_s11_by_standard", f"Section 11 {s11}: ratings by standard",
+        sec.add_table("assurance_s11_by_standard", f"Section 11 {s11}: ratings by standard",
                 format_only(ratings(sa, p, "S11", by="standard"), _PCT))
-        sec.add("assurance_s11_actions", f"Section 11 {s11}: each agency's standards not met or partly met, "
+        sec.add_table("assurance_s11_actions", f"Section 11 {s11}: each agency's standards not met or partly met, "
                 "as recommended actions", agency_actions(sa, p, "S11"))
-        sec.add("assurance_s11_change", "Section 11: change in ratings since the previous round, by organisation",
+        sec.add_table("assurance_s11_change", "Section 11: change in ratings since the previous round, by organisation",
                 format_only(change_since_previous(sa, p, "S11"), {"pct_met_previous": 1, "pct_met_current": 1,
                                                                   "change_pp": 1}))
-        sec.add("assurance_s11_not_submitted", f"Section 11 {s11}: organisations that had not submitted by the end "
-                f"of {p.label}", not_submitted(sa, p, "S11"))
+        sec.add_table("assurance_s11_not_submitted", f"Section 11 {s11}: organisations that had not submitted by "
+                f"{w.end}", not_submitted(sa, p, "S11"))
         allrow = by_org.iloc[-1]
-        sec.figures.append(FigureSpec(
+        sec.add_figure(
             "assurance_s11_chart", f"Section 11 {s11}: share of standards met, partly met and not met by organisation",
             f"Horizontal stacked bars, one per organisation that submitted its Section 11 self-assessment for {s11}, "
             f"showing the share of standards rated met, partly met and not met; across all of them {allrow['pct_met']}% "
@@ -272,18 +276,18 @@ def section(returns_or_tables, period: str | Period, config=None):
             "assurance_s11_by_organisation",
             lambda: ch.rating_bars(by_org, "organisation", title=f"Section 11 {s11}: ratings by organisation",
                                    source="Section 11 self-assessments"),
-        ))
+        )
     s175, _ = current_rounds(sa, "S175", p)
     if s175 is not None:
-        by_std = sec.add("assurance_s175_by_standard", f"Section 175/157 {s175}: ratings by standard (schools and "
+        by_std = sec.add_table("assurance_s175_by_standard", f"Section 175/157 {s175}: ratings by standard (schools and "
                          "colleges)", format_only(ratings(sa, p, "S175", by="standard"), _PCT))
-        sec.add("assurance_s175_change", "Section 175/157: change in ratings since the previous round, by standard",
+        sec.add_table("assurance_s175_change", "Section 175/157: change in ratings since the previous round, by standard",
                 format_only(change_since_previous(sa, p, "S175", by="standard"),
                             {"pct_met_previous": 1, "pct_met_current": 1, "change_pp": 1}))
         allrow = by_std.iloc[-1]
         labels = by_std.assign(label=by_std["standard_id"].astype(str) + " " + by_std["standard"].astype(str))
         labels.loc[labels.index[-1], "label"] = "All standards"
-        sec.figures.append(FigureSpec(
+        sec.add_figure(
             "assurance_s175_chart", f"Section 175/157 {s175}: share of schools meeting each standard",
             f"Horizontal stacked bars, one per Section 175/157 standard for {s175}, showing the share of schools and "
             f"colleges rating it met, partly met and not met; across all standards {allrow['pct_met']}% of "
@@ -291,7 +295,7 @@ def section(returns_or_tables, period: str | Period, config=None):
             "assurance_s175_by_standard",
             lambda: ch.rating_bars(labels, "label", title=f"Section 175/157 {s175}: ratings by standard",
                                    source="Section 175/157 self-assessments"),
-        ))
+        )
     sec.findings = findings(tables, p, config)
     return sec
 
@@ -301,19 +305,20 @@ def section(returns_or_tables, period: str | Period, config=None):
 CHANGE_PP = 5.0
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings from the Section 11 and Section 175 rounds (rules SA-01 to SA-04, docs/assurance.md)."""
     tables = tables_of(returns_or_tables)
     sa = tables.get("self_assessments")
     if sa is None:
         return []
     p = parse_period(period)
+    w = words or PeriodWords.quarter(p)
     out: list[Finding] = []
     for fw, unit in (("S11", "agencies"), ("S175", "schools and colleges")):
         current, previous = current_rounds(sa, fw, p)
         if current is None:
             out.append(Finding("context", f"No {'Section 11' if fw == 'S11' else 'Section 175/157'} round had "
-                               f"submissions by the end of {p.label}.", "professional", "assurance",
+                               f"submissions by {w.end}.", "professional", "assurance",
                                "table assurance_self_assessment_rounds", rule="SA-01"))
             continue
         name = "Section 11" if fw == "S11" else "Section 175/157"
@@ -335,7 +340,7 @@ def findings(returns_or_tables, period: str | Period, config=None) -> list[Findi
         ns = not_submitted(sa, p, fw)
         if len(ns):
             who = ", ".join(ns["organisation"]) if fw == "S11" else f"{len(ns)} {unit}"
-            out.append(Finding("worried", f"Not submitted to the {current} {name} round by the end of {p.label}: {who}.",
+            out.append(Finding("worried", f"Not submitted to the {current} {name} round by {w.end}: {who}.",
                                "professional", "assurance", f"table assurance_{fw.lower()}_not_submitted", rule="SA-02",
                                weight=0.7))
         acts = agency_actions(sa, p, fw, include_partly=False)

@@ -32,7 +32,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..narrative import Finding
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodWords, parse_period
+from ..sections import Section
 from ._common import QUARTER, ROLLING, in_window, needs_columns, percent, period_end, tables_of
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "section",
     "findings",
 ]
+
+SOURCE = "the partnership's training attendance and evaluation registers"  # where this section's numbers come from, in words
 
 MIN_PAIRS = 10  # fewer non-zero pairs than this and no test or effect size is given
 FOLLOW_UP_DAYS = 91  # a follow-up answer exists only for sessions at least this many days before the period end
@@ -226,31 +229,32 @@ def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: s
                    total_row=(key, "All") if by else None, total_column="followed_up").table
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The training section: reach in the quarter, evaluation over twelve months (lens: professional)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section
+
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("training", "Multi-agency training: reach and evaluation", "professional", p.label,
-                  "places booked in the quarter; evaluations of sessions in the twelve months to the period end")
+    w = words or PeriodWords.quarter(p)
+    sec = Section("training", "Multi-agency training: reach and evaluation", "professional", period=w.label, source=SOURCE,
+                  window="places booked in the quarter; evaluations of sessions in the twelve months to the period end")
     att = tables.get("training_attendance")
     ev = tables.get("training_evaluation")
     if att is not None:
-        sec.add("assurance_training_reach_agency", f"Multi-agency training places by agency, {p.label}",
+        sec.add_table("assurance_training_reach_agency", f"Multi-agency training places by agency, {w.label}",
                 published_reach(att, p, config, "agency"), counts=_REACH_COUNTS)
-        sec.add("assurance_training_reach_course", f"Multi-agency training places by course, {p.label}",
+        sec.add_table("assurance_training_reach_course", f"Multi-agency training places by course, {w.label}",
                 published_reach(att, p, config, "course"), counts=_REACH_COUNTS)
     if ev is not None:
-        evt = sec.add("assurance_training_evaluation", "Confidence before and after each course (1 to 10), Wilcoxon "
-                      f"signed-rank test and rank-biserial effect size, twelve months to the end of {p.label}",
+        evt = sec.add_table("assurance_training_evaluation", "Confidence before and after each course (1 to 10), Wilcoxon "
+                      f"signed-rank test and rank-biserial effect size, {w.twelve_months}",
                       published_evaluation(ev, p, config), counts=["pairs", "improved", "unchanged", "worse"])
-        sec.add("assurance_training_changed_practice", "Learners saying at three-month follow-up that the course "
-                f"changed their practice, twelve months to the end of {p.label}",
+        sec.add_table("assurance_training_changed_practice", "Learners saying at three-month follow-up that the course "
+                f"changed their practice, {w.twelve_months}",
                 published_changed(ev, p, config), counts=["followed_up", "changed", "not_changed"])
         allrow = evt.iloc[-1]
-        sec.figures.append(FigureSpec(
+        sec.add_figure(
             "assurance_training_chart", "Mean confidence before and after each course",
             f"Dumbbell chart, one row per course and one for all courses, with an arrow from the mean self-rated "
             f"confidence before the course to the mean after it, on a scale of 1 to 10; across all courses it went from "
@@ -258,28 +262,28 @@ def section(returns_or_tables, period: str | Period, config=None):
             "assurance_training_evaluation",
             lambda: ch.paired_confidence(evt, "course", title="Confidence before and after, by course",
                                          source="training evaluations"),
-        ))
-    sec.findings = _findings(sec, tables, p, config)
+        )
+    sec.findings = _findings(sec, tables, p, config, w)
     if att is None and ev is None:
         return sec.missing("training_attendance", "training_evaluation")
     return sec
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings about training (rules TRN-01 to TRN-04, docs/assurance.md), quoting published numbers only."""
-    return section(returns_or_tables, period, config).findings
+    return section(returns_or_tables, period, config, words).findings
 
 
-def _findings(sec, tables, p: Period, config) -> list[Finding]:
+def _findings(sec, tables, p: Period, config, w: PeriodWords) -> list[Finding]:
     from .publish import number
 
     out: list[Finding] = []
-    if "assurance_training_evaluation" in sec.tables:
+    if "assurance_training_evaluation" in sec:
         allrow = sec["assurance_training_evaluation"].iloc[-1]
         pval, rb, pairs = number(allrow["p_value"]), number(allrow["rank_biserial"]), number(allrow["pairs"])
         if pairs == 0:
-            out.append(Finding("context", f"No training evaluations were recorded for sessions in the twelve months to "
-                               f"the end of {p.label}.", "professional", "assurance",
+            out.append(Finding("context", f"No training evaluations were recorded for sessions in "
+                               f"{w.twelve_months}.", "professional", "assurance",
                                "table assurance_training_evaluation", priority="P4", rule="TRN-01"))
         elif pd.notna(pval) or allrow["p_value"] == "low":
             sig = allrow["p_value"] == "low" or pval < ALPHA
@@ -287,7 +291,7 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
             ptxt = "p < 0.001" if allrow["p_value"] == "low" or pval < 0.001 else f"p = {pval:.3f}"
             out.append(Finding(
                 kind,
-                f"Across {pairs:.0f} learners in the twelve months to the end of {p.label}, median confidence went from "
+                f"Across {pairs:.0f} learners in {w.twelve_months}, median confidence went from "
                 f"{number(allrow['median_before']):g} to {number(allrow['median_after']):g} out of 10 (Wilcoxon "
                 f"signed-rank {ptxt}; rank-biserial effect size {rb:.2f}).",
                 "professional", "assurance", "table assurance_training_evaluation", priority="P4", rule="TRN-01",
@@ -304,19 +308,19 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
                 "professional", "assurance", "table assurance_training_changed_practice", priority="P4", rule="TRN-02",
                 weight=pct / 100,
             ))
-    if "assurance_training_reach_agency" in sec.tables:
+    if "assurance_training_reach_agency" in sec:
         r = sec["assurance_training_reach_agency"]
         tot = r.iloc[-1]
         booked, attended, pct = number(tot["booked"]), number(tot["attended"]), number(tot["pct_attended"])
         if booked == 0:
-            out.append(Finding("worried", f"No places on multi-agency training were booked in {p.label}.",
+            out.append(Finding("worried", f"No places on multi-agency training were booked in {w.label}.",
                                "professional", "assurance", "table assurance_training_reach_agency", priority="P4",
                                rule="TRN-03", weight=0.5))
         elif pd.notna(pct) and pd.notna(attended):
             pct_dna = 100 - pct
             out.append(Finding(
                 "worried" if pct_dna > DNA_WORRY_PCT else "context",
-                f"{attended:.0f} of {booked:.0f} places booked on multi-agency training in {p.label} were attended; "
+                f"{attended:.0f} of {booked:.0f} places booked on multi-agency training in {w.label} were attended; "
                 f"{pct_dna:.1f}% were not.",
                 "professional", "assurance", "table assurance_training_reach_agency", priority="P4", rule="TRN-03",
                 weight=pct_dna / 100,
@@ -328,7 +332,7 @@ def _findings(sec, tables, p: Period, config) -> list[Finding]:
         if missing and int(raw.iloc[-1]["booked"]):
             out.append(Finding(
                 "needs_to_happen",
-                f"No learners from {', '.join(missing)} attended multi-agency training in {p.label}: the partnership "
+                f"No learners from {', '.join(missing)} attended multi-agency training in {w.label}: the partnership "
                 "should check these agencies' access to the programme.",
                 "professional", "assurance", "table assurance_training_reach_agency", priority="P4", rule="TRN-04",
                 weight=0.4,

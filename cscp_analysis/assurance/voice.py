@@ -15,11 +15,11 @@ small-number suppression, and no percentage is shown from a suppressed count.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..narrative import Finding
-from ..periods import Period, parse_period
+from ..periods import Period, PeriodWords, parse_period
+from ..sections import Section
 from ._common import QUARTER, in_window, needs_columns, percent, split_list, tables_of
 
 __all__ = [
@@ -29,12 +29,13 @@ __all__ = [
     "likert_summary",
     "likert_change",
     "session_themes",
-    "diverging_positions",
     "published_likert",
     "published_change",
     "section",
     "findings",
 ]
+
+SOURCE = "the Your Voice Matters survey and the register of engagement sessions"  # where this section's numbers come from, in words
 
 LEVELS = (1, 2, 3, 4, 5)
 LEVEL_LABELS = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree", 5: "Strongly agree"}
@@ -159,23 +160,24 @@ def published_change(responses: pd.DataFrame, period: str | Period, config=None)
     return out
 
 
-def section(returns_or_tables, period: str | Period, config=None):
+def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The voice section: the quarter's survey and the themes children raised (lens: citizen)."""
     from ..charts import assurance as ch
-    from .publish import FigureSpec, Section, number, publish
+    from .publish import number, publish
 
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
-    sec = Section("voice", "The voice of children and families", "citizen", p.label,
-                  "the Your Voice Matters survey and engagement sessions held in the quarter")
+    w = words or PeriodWords.quarter(p)
+    sec = Section("voice", "The voice of children and families", "citizen", period=w.label, source=SOURCE,
+                  window="the Your Voice Matters survey and engagement sessions held in the quarter")
     resp = tables.get("voice_responses")
     if resp is not None:
-        sec.add("assurance_voice_respondents", f"Your Voice Matters respondents by setting, {p.label}",
+        sec.add_table("assurance_voice_respondents", f"Your Voice Matters respondents by setting, {w.label}",
                 publish(survey_overview(resp, p), ["respondents"], config, total_row=("setting", "All")).table,
                 counts=["respondents"])
-        lik = sec.add("assurance_voice_likert", f"Your Voice Matters: how children answered each statement, {p.label}",
+        lik = sec.add_table("assurance_voice_likert", f"Your Voice Matters: how children answered each statement, {w.label}",
                       published_likert(resp, p, config), counts=_LIKERT_COUNTS)
-        sec.add("assurance_voice_change", "Agreement with each statement compared with the previous quarter",
+        sec.add_table("assurance_voice_change", "Agreement with each statement compared with the previous quarter",
                 published_change(resp, p, config), counts=["answered"])
         if len(lik):
             agree = lik["pct_agree"].map(number)
@@ -183,38 +185,38 @@ def section(returns_or_tables, period: str | Period, config=None):
             worst = lik.loc[agree.idxmin()] if agree.notna().any() else None
             extremes = (f"agreement ranged from {worst['pct_agree']}% (\"{worst['item']}\") to {best['pct_agree']}% "
                         f"(\"{best['item']}\")" if best is not None else "the counts are too small to show")
-            sec.figures.append(FigureSpec(
-                "assurance_voice_chart", f"Your Voice Matters survey, {p.label}",
-                f"Diverging bar chart, one bar per statement of the {p.label} survey: the share of children who disagreed "
+            sec.add_figure(
+                "assurance_voice_chart", f"Your Voice Matters survey, {w.label}",
+                f"Diverging bar chart, one bar per statement of the {w.label} survey: the share of children who disagreed "
                 f"extends left of the centre line, the share who agreed to the right, and those who neither agreed nor "
                 f"disagreed straddle it; {extremes}.",
                 "assurance_voice_likert",
-                lambda: ch.likert_diverging(lik, title=f"Your Voice Matters, {p.label}", source="Your Voice Matters survey"),
+                lambda: ch.likert_diverging(lik, title=f"Your Voice Matters, {w.label}", source="Your Voice Matters survey"),
                 lens="citizen",
-            ))
+            )
     sessions = tables.get("voice_sessions")
     if sessions is not None:
-        sec.add("assurance_voice_themes", f"Themes children and families raised in {p.label}, and what was done",
+        sec.add_table("assurance_voice_themes", f"Themes children and families raised in {w.label}, and what was done",
                 session_themes(sessions, p))
-    sec.findings = _findings(sec, p)
+    sec.findings = _findings(sec, p, w)
     if resp is None and sessions is None:
         return sec.missing("voice_responses", "voice_sessions")
     return sec
 
 
-def findings(returns_or_tables, period: str | Period, config=None) -> list[Finding]:
+def findings(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> list[Finding]:
     """Findings about the voice of children (rules VOI-01 to VOI-04, docs/assurance.md)."""
-    return section(returns_or_tables, period, config).findings
+    return section(returns_or_tables, period, config, words).findings
 
 
-def _findings(sec, p: Period) -> list[Finding]:
+def _findings(sec, p: Period, w: PeriodWords) -> list[Finding]:
     from .publish import number
 
     out: list[Finding] = []
-    if "assurance_voice_likert" in sec.tables:
+    if "assurance_voice_likert" in sec:
         lik = sec["assurance_voice_likert"]
         if lik.empty:
-            out.append(Finding("needs_to_happen", f"No Your Voice Matters survey was recorded in {p.label}: the "
+            out.append(Finding("needs_to_happen", f"No Your Voice Matters survey was recorded in {w.label}: the "
                                "quarterly survey should be run.", "citizen", "assurance",
                                "table assurance_voice_likert", priority="P4", rule="VOI-01", weight=0.6))
         else:
@@ -239,7 +241,7 @@ def _findings(sec, p: Period) -> list[Finding]:
                                    f"{r['pct_agree']}% ({change[i]:+.1f} percentage points).", "citizen", "assurance",
                                    "table assurance_voice_change", priority="P4", rule="VOI-03",
                                    weight=abs(float(change[i])) / 100))
-    if "assurance_voice_themes" in sec.tables:
+    if "assurance_voice_themes" in sec:
         th = sec["assurance_voice_themes"]
         if len(th):
             out.append(Finding("context", "Themes children and families raised this quarter: "
@@ -252,23 +254,3 @@ def _findings(sec, p: Period) -> list[Finding]:
                                    "assurance", "table assurance_voice_themes", priority="P4", rule="VOI-04",
                                    weight=0.5))
     return out
-
-
-def diverging_positions(summary: pd.DataFrame) -> pd.DataFrame:
-    """Left edge and width of each segment of a centred diverging bar (percentage points).
-
-    From the three-way split of :func:`likert_summary` (``pct_disagree``, ``pct_neither``,
-    ``pct_agree``): "neither" straddles zero, disagreement sits to its left and agreement to its right.
-    One row per item and segment: ``item_id``, ``segment``, ``left``, ``width``. A segment whose
-    percentage is missing (suppressed) has NaN width and left.
-    """
-    d, n, a = (pd.to_numeric(summary[f"pct_{k}"], errors="coerce").to_numpy(dtype=float)
-               for k in ("disagree", "neither", "agree"))
-    lefts = np.column_stack([-n / 2 - d, -n / 2, n / 2])
-    widths = np.column_stack([d, n, a])
-    return pd.DataFrame({
-        "item_id": np.repeat(summary["item_id"].to_numpy(), 3),
-        "segment": np.tile(["disagree", "neither", "agree"], len(summary)),
-        "left": lefts.ravel(),
-        "width": widths.ravel(),
-    })

@@ -16,6 +16,7 @@ import pandas as pd
 from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, mark_suppressed, new_figure
 
 __all__ = [
+    "diverging_positions",
     "GRADE_COLOURS",
     "grade_bars",
     "rating_bars",
@@ -37,6 +38,11 @@ _HATCH = "////"
 
 def _num(values) -> np.ndarray:
     return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+
+
+def _labels(codes) -> dict[str, str]:
+    """Readable names of scale codes: ``requires_improvement`` -> ``Requires improvement``."""
+    return {c: c.replace("_", " ").capitalize() for c in codes}
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -83,11 +89,10 @@ def grade_bars(table: pd.DataFrame, by: str, title: str = "", source: str = ""):
 
     Draws the four grades instead when the table has them (columns ``outstanding`` ... ``inadequate``).
     """
-    from ..assurance.audits import GRADE_LABELS, GRADES
-
+    grades = list(GRADE_COLOURS)
     fig, ax = new_figure(7.5, 0.45 * len(table) + 1.6)
-    if all(g in table.columns for g in GRADES):
-        _stacked_shares(ax, table[by].tolist(), table, list(GRADES), "graded", GRADE_COLOURS, GRADE_LABELS)
+    if all(g in table.columns for g in grades):
+        _stacked_shares(ax, table[by].tolist(), table, grades, "graded", GRADE_COLOURS, _labels(grades))
     else:
         colours = {"good_or_better": GRADE_COLOURS["good"], "ri_or_inadequate": GRADE_COLOURS["inadequate"]}
         names = {"good_or_better": "Good or outstanding", "ri_or_inadequate": "Requires improvement or inadequate"}
@@ -98,11 +103,10 @@ def grade_bars(table: pd.DataFrame, by: str, title: str = "", source: str = ""):
 
 def rating_bars(table: pd.DataFrame, label: str, title: str = "", source: str = ""):
     """Share of standards met, partly met and not met for each row (standard or organisation)."""
-    from ..assurance.self_assessment import RATING_LABELS, RATINGS
-
+    ratings = list(RATING_COLOURS)
     labels = table[label].astype(str).tolist()
     fig, ax = new_figure(7.5, 0.38 * len(table) + 1.6)
-    _stacked_shares(ax, labels, table, list(RATINGS), "rated", RATING_COLOURS, RATING_LABELS)
+    _stacked_shares(ax, labels, table, ratings, "rated", RATING_COLOURS, _labels(ratings))
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return finish(fig, ax, title=title, xlabel="Share of ratings (%)", source=source)
 
@@ -174,10 +178,28 @@ def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
                   ylabel="Open actions", source=source)
 
 
+def diverging_positions(summary: pd.DataFrame) -> pd.DataFrame:
+    """Left edge and width of each segment of a centred diverging bar (percentage points).
+
+    From the three-way split of :func:`likert_summary` (``pct_disagree``, ``pct_neither``,
+    ``pct_agree``): "neither" straddles zero, disagreement sits to its left and agreement to its right.
+    One row per item and segment: ``item_id``, ``segment``, ``left``, ``width``. A segment whose
+    percentage is missing (suppressed) has NaN width and left.
+    """
+    d, n, a = (pd.to_numeric(summary[f"pct_{k}"], errors="coerce").to_numpy(dtype=float)
+               for k in ("disagree", "neither", "agree"))
+    lefts = np.column_stack([-n / 2 - d, -n / 2, n / 2])
+    widths = np.column_stack([d, n, a])
+    return pd.DataFrame({
+        "item_id": np.repeat(summary["item_id"].to_numpy(), 3),
+        "segment": np.tile(["disagree", "neither", "agree"], len(summary)),
+        "left": lefts.ravel(),
+        "width": widths.ravel(),
+    })
+
+
 def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
     """Centred diverging bars: disagree left of zero, neither across zero, agree right of zero."""
-    from ..assurance.voice import diverging_positions
-
     pos = diverging_positions(table)
     items = table["item"].astype(str).tolist()
     fig, ax = new_figure(7.5, 0.5 * len(items) + 1.6)

@@ -9,7 +9,7 @@ where it would be, so a gap is never mistaken for zero.
 
 The charts take the *published* series (:func:`cscp_analysis.scorecard.published_series`: values as
 text, ``c`` where suppressed) so that nothing on a chart is more detailed than the published table;
-:func:`alt_text` describes each chart from the same numbers.
+:func:`cscp_analysis.scorecard.report.spc_alt` describes each chart from the same numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import BENCHMARK, SPC_COLOURS, SUPPRESSED, finish, mark_suppressed, new_figure
 
-__all__ = ["spc_chart", "spc_small_multiples", "alt_text", "MARKERS", "series_for"]
+__all__ = ["spc_chart", "spc_small_multiples", "MARKERS", "series_for"]
 
 MARKERS = {
     "common_cause": ("o", "common cause"),
@@ -137,36 +137,6 @@ def spc_small_multiples(results: list, series: pd.DataFrame, *, ncols: int = 3, 
         fig.text(0.01, 0.005, f"Source: {source}", fontsize=7, color="#505050")
     return fig
 
-
-def alt_text(result, series: pd.DataFrame) -> str:
-    """A description of one indicator's SPC chart, from its published numbers."""
-    from ..scorecard.narrative import describe_special_causes, when
-
-    ind = result.indicator
-    s = series_for(series, ind.id) if "indicator_id" in series.columns else series
-    if not len(s):
-        return f"{ind.title}: no SPC chart ({(result.spc_summary or {}).get('note', 'no series')})."
-    freq = "monthly" if result.spc_frequency == "monthly" else "quarterly"
-    last = s.iloc[-1]
-    unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ("%" if ind.unit == "%" else "")
-    text = (f"{ind.title}: {freq} values from {when(str(s['label'].iloc[0]))} to {when(str(last['label']))}, "
-            f"mean {last['mean']}{unit}, process limits {last['lower_process_limit']}{unit} to "
-            f"{last['upper_process_limit']}{unit}. The latest value ({when(str(last['label']))}) is {last['value']}"
-            f"{unit if last['value'] != 'c' else ' (suppressed)'}, "
-            f"{str(last['point_type']).replace('_', ' ')}.")
-    special = s[s["point_type"].astype(str) != "common_cause"].copy()
-    if len(special) and result.spc is not None:
-        raw = result.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
-        raw = raw[raw["label"].astype(str).isin(set(special["label"].astype(str)))]
-        text += f" Special-cause points: {describe_special_causes(raw)}."
-    else:
-        text += " No special-cause points."
-    if ind.target is not None:
-        text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
-    n_c = int((s["value"].astype(str) == "c").sum())
-    if n_c:
-        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} suppressed (fewer than 6 children or events) and marked c."
-    return text
 
 
 _ = SUPPRESSED  # re-exported colour used by mark_suppressed

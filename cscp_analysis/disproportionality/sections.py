@@ -1,51 +1,59 @@
 """What the disproportionality notebook shows, section by section: one call per section.
 
-Each function takes the :class:`~.analysis.Results` and returns a :class:`Section` (a published,
-disclosure-controlled table with its name and title, and the sentences drawn from the numbers) or a
-:class:`Chart` (a figure, its alt text and the published data behind it). :func:`show` hands a
-section to the notebook's session (pack, display, findings). Nothing here computes a statistic.
+Each function takes the :class:`~.analysis.Results` and returns a
+:class:`~cscp_analysis.sections.Section` holding one published, disclosure-controlled table or one
+figure (drawn when shown, with its alt text and the published data behind it), and the findings
+drawn from the numbers. The notebook shows it with ``ctx.show(...)``; the annual book takes the same
+sections at the year's fourth quarter (its rolling twelve months are the financial year). Nothing here
+computes a statistic. When the analysis could not run (:class:`Blocked`), every function returns
+``None`` and the notebook says why once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .. import disclosure as D
-from ..narrative import findings_table
-from . import cohorts as co
+from .. import disclosure
+from ..narrative import Finding, findings_table
+from ..sections import Section
+from . import cohorts
 from . import publish as pb
-from .findings import findings, sentences, twelve_months_to
+from .findings import findings, twelve_months_to
 
-__all__ = ["Section", "Chart", "Blocked", "run", "show", "show_chart", "data_quality", "rates", "rates_major", "rates_detailed",
-           "rates_other", "rates_intersections", "decisions", "forest_rri",
-           "forest_decisions", "journey_chart", "age_standardised", "sensitivity", "trend_chart", "trend_summary",
-           "partner", "real_data", "real_data_chart", "findings_section", "methods_box", "LENS"]
+__all__ = ["Blocked", "run", "data_quality", "rates", "rates_major", "rates_detailed", "rates_other",
+           "rates_intersections", "decisions", "forest_rri", "forest_decisions", "journey_chart", "age_standardised",
+           "sensitivity", "trend_chart", "trend_summary", "partner", "real_data", "real_data_chart",
+           "findings_section", "methods_box", "LENS", "SOURCE"]
 
 LENS = "independent"
-_SRC = "Children's social care record-level extract; population table (ONS-based); cscp_analysis.disproportionality"
+SOURCE = "the children's social care record-level extract and the child population by ethnic group (ONS-based)"
 
 
-@dataclass
-class Section:
-    name: str
-    title: str
-    table: pd.DataFrame
-    counts: list[str] = field(default_factory=list)
-    sentences: list[str] = field(default_factory=list)
-    note: str = ""
+def _section(name: str, title: str, found: Iterable[Finding] = (), intro: str = "", source: str = SOURCE) -> Section:
+    """A section of this part of the pack, its findings most important first."""
+    sec = Section(name, title, LENS, intro=intro, source=source)
+    sec.findings = sorted(found, key=lambda f: (-f.weight, f.text))
+    return sec
 
 
-@dataclass
-class Chart:
-    name: str
-    title: str
-    fig: object
-    alt: str
-    data: pd.DataFrame
-    sentences: list[str] = field(default_factory=list)
+def _context(text: str, evidence: str, rule: str) -> Finding:
+    return Finding("context", text, LENS, "disproportionality", evidence, rule=rule)
+
+
+def _table_section(name, title, table, counts=(), found=(), intro="", source=SOURCE) -> Section:
+    sec = _section(name, title, found, intro, source)
+    sec.add_table(name, title, table, counts)
+    return sec
+
+
+def _figure_section(name, title, alt, data, draw, found=(), source=SOURCE) -> Section:
+    sec = _section(name, title, found, source=source)
+    sec.add_figure(name, title, alt, data, draw)
+    return sec
 
 
 @dataclass
@@ -55,19 +63,19 @@ class Blocked:
     reason: str
 
 
-def run(ctx):
-    """The analysis for the notebook's session: a :class:`~.analysis.Results`, or :class:`Blocked` when
-    the population or children table was blocked by validation (the notebook then says so once and
-    every section is skipped, rather than the whole evidence pack failing)."""
+def run(returns, config, period):
+    """The analysis of the returns for the twelve months to ``period``: a :class:`~.analysis.Results`, or
+    :class:`Blocked` when the population or children table was blocked by validation (the notebook then
+    says so once and every section is skipped, rather than the whole evidence pack failing)."""
     from .analysis import analyse_returns
 
-    why = getattr(ctx.returns, "blocked_reason", None)
+    why = getattr(returns, "blocked_reason", None)
     for table in ("population", "children"):
         reason = why(table=table) if why else None
         if reason:
             return Blocked(f"The disproportionality analysis could not run: the {table} table was not usable "
                            f"({reason}).")
-    return analyse_returns(ctx.returns, ctx.config, ctx.period)
+    return analyse_returns(returns, config, period)
 
 
 def _skip_if_blocked(fn):
@@ -80,27 +88,8 @@ def _skip_if_blocked(fn):
     return wrapper
 
 
-def show(ctx, s: Section | None, heading: str = "What the numbers say") -> None:
-    """Publish the table into the pack, show it, then its sentences (nothing when the analysis was blocked)."""
-    if s is None:
-        return
-    ctx.pack.table(s.table, s.name, s.title, LENS, count_columns=s.counts, source=_SRC)
-    if s.note:
-        ctx.note(s.note)
-    ctx.show(s.table, s.title)
-    ctx.findings(s.sentences, heading)
-
-
-def show_chart(ctx, c: Chart | None, heading: str = "What the numbers say") -> None:
-    if c is None:
-        return
-    ctx.figure(c.fig, c.name, c.title, LENS, c.alt, c.data, source=_SRC)
-    if c.sentences:
-        ctx.findings(c.sentences, heading)
-
-
 def _stage_order(df: pd.DataFrame) -> pd.DataFrame:
-    order = {s.title: i for i, s in enumerate(co.STAGES)}
+    order = {s.title: i for i, s in enumerate(cohorts.STAGES)}
     return df.assign(_o=df["stage"].map(order)).sort_values("_o", kind="mergesort").drop(columns="_o")
 
 
@@ -113,14 +102,15 @@ def data_quality(res) -> Section:
         note = (f"No stage carries a data-quality warning: at every stage ethnicity is known for more than "
                 f"{100 - res.missing_warning_pct:g}% of children, and sharing the unknown children out like the "
                 "population changes no finding.")
-    return Section("disproportionality_data_quality",
-                   f"Children with ethnicity not known at each stage, {twelve_months_to(res.latest)}", t,
-                   ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"],
-                   sentences(f, rules=("DISP-DQ",)), note)
+    return _table_section("disproportionality_data_quality",
+                          f"Children with ethnicity not known at each stage, {twelve_months_to(res.latest)}", t,
+                          ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"],
+                          [x for x in f if x.rule == "DISP-DQ"], note)
 
 
 @_skip_if_blocked
-def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: tuple[str, ...] | None = None) -> Section:
+def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: tuple[str, ...] | None = None,
+          intro: str = "") -> Section:
     r = res.latest_rates()
     r = r[r["characteristic"].isin(characteristics)]
     if stages:
@@ -129,7 +119,7 @@ def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: 
     f = [x for x in findings(res) if x.rule == "DISP-RRI"
          and any(f", {c}, " in x.evidence for c in characteristics)
          and (stages is None or any(f"[{st}, " in x.evidence for st in stages))]
-    return Section(name, title, t, ["children"], sentences(f))
+    return _table_section(name, title, t, ["children"], f, intro)
 
 
 @_skip_if_blocked
@@ -141,34 +131,31 @@ def rates_major(res) -> Section:
 
 @_skip_if_blocked
 def rates_detailed(res) -> Section:
-    s = rates(res, ("ethnicity",), "disproportionality_rates_detailed",
-              f"Rates and ratios by detailed ethnic group (DfE codes), {twelve_months_to(res.latest)}")
-    s.note = (f"Each DfE code is shown on its own, including small groups; with fewer than {res.min_children} children a "
-              "group is too few to say anything about, and counts of 1 to 5 are shown as c.")
-    return s
+    return rates(res, ("ethnicity",), "disproportionality_rates_detailed",
+                 f"Rates and ratios by detailed ethnic group (DfE codes), {twelve_months_to(res.latest)}",
+                 intro=f"Each DfE code is shown on its own, including small groups; with fewer than {res.min_children} "
+                 "children a group is too few to say anything about, and counts of 1 to 5 are shown as c.")
 
 
 @_skip_if_blocked
 def rates_other(res) -> Section:
-    s = rates(res, ("sex", "age_band", "disability"), "disproportionality_rates_sex_age_disability",
-              f"Rates and ratios by sex, age band and disability, {twelve_months_to(res.latest)}")
-    s.note = ("Boys are compared with girls, each age band and disability group with all other children. The population "
-              "table has no figures by disability, so there is no rate or relative rate index for disability (x); its "
-              "decision points, which need no population, are in the decision-point table.")
-    return s
+    return rates(res, ("sex", "age_band", "disability"), "disproportionality_rates_sex_age_disability",
+                 f"Rates and ratios by sex, age band and disability, {twelve_months_to(res.latest)}",
+                 intro="Boys are compared with girls, each age band and disability group with all other children. The "
+                 "population table has no figures by disability, so there is no rate or relative rate index for "
+                 "disability (x); its decision points, which need no population, are in the decision-point table.")
 
 
 @_skip_if_blocked
 def rates_intersections(res) -> Section:
-    s = rates(res, ("ethnicity_major_x_sex", "ethnicity_major_x_age_band"), "disproportionality_rates_intersections",
-              f"Intersections: ethnic group by sex and by age band, {twelve_months_to(res.latest)}")
     r = res.latest_rates()
     r = r[r["characteristic"].isin(["ethnicity_major_x_sex", "ethnicity_major_x_age_band"]) & ~r["is_reference"]]
     few = int(r["too_few"].sum())
-    s.note = (f"Only where numbers allow: each group is compared with {res.reference_label} of the same sex or age band; "
-              f"{few} of {len(r)} comparisons have fewer than {res.min_children} children in the group or its reference "
-              "and are labelled too few to say (or c where a count is 5 or fewer).")
-    return s
+    return rates(res, ("ethnicity_major_x_sex", "ethnicity_major_x_age_band"), "disproportionality_rates_intersections",
+                 f"Intersections: ethnic group by sex and by age band, {twelve_months_to(res.latest)}",
+                 intro=f"Only where numbers allow: each group is compared with {res.reference_label} of the same sex or "
+                 f"age band; {few} of {len(r)} comparisons have fewer than {res.min_children} children in the group or "
+                 "its reference and are labelled too few to say (or c where a count is 5 or fewer).")
 
 
 @_skip_if_blocked
@@ -178,65 +165,65 @@ def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethni
     d = d[d["characteristic"].isin(characteristics)]
     t = pb.publish_decisions(d, res.threshold)
     f = [x for x in findings(res) if any(f", {c}, " in x.evidence for c in characteristics)]
-    return Section("disproportionality_decision_points",
-                   f"Decision points: of the children at one stage, the share who go on to the next, "
-                   f"{twelve_months_to(res.latest)}", t, ["children_at_previous_stage", "children_going_on"],
-                   sentences([x for x in f if x.rule == "DISP-DECISION"]))
+    return _table_section("disproportionality_decision_points",
+                          f"Decision points: of the children at one stage, the share who go on to the next, "
+                          f"{twelve_months_to(res.latest)}", t, ["children_at_previous_stage", "children_going_on"],
+                          [x for x in f if x.rule == "DISP-DECISION"])
 
 
 def _rri_table(res, characteristic: str) -> pd.DataFrame:
     r = res.latest_rates()
-    r = r[(r["characteristic"] == characteristic) & r["stage"].isin(co.JOURNEY)]
+    r = r[(r["characteristic"] == characteristic) & r["stage"].isin(cohorts.JOURNEY)]
     return pb.publish_rates(r, res.threshold)
 
 
 @_skip_if_blocked
-def forest_rri(res, characteristic: str = "ethnicity_major") -> Chart:
-    from ..charts import forest as F
+def forest_rri(res, characteristic: str = "ethnicity_major") -> Section:
+    from ..charts import forest
 
     t = _rri_table(res, characteristic)
     title = f"Relative rate index by ethnic group at each stage, {twelve_months_to(res.latest)}"
-    fig = F.forest(t, title=title, xlabel=f"Relative rate index against {res.reference_label} (log scale)",
-                   source="record-level extract; population table")
-    alt = F.forest_alt(t, "relative rate indices", res.reference_label)
+    alt = forest.forest_alt(t, "relative rate indices", res.reference_label)
     data = t[["stage", "group", "children", "rri", "rri_lower", "rri_upper", "label"]]
-    return Chart("disproportionality_forest_rri", title, fig, alt, data)
+    return _figure_section("disproportionality_forest_rri", title, alt, data, lambda: forest.forest(
+        t, title=title, xlabel=f"Relative rate index against {res.reference_label} (log scale)",
+        source="record-level extract; population table"))
 
 
 @_skip_if_blocked
-def forest_decisions(res, characteristic: str = "ethnicity_major") -> Chart:
-    from ..charts import forest as F
+def forest_decisions(res, characteristic: str = "ethnicity_major") -> Section:
+    from ..charts import forest
 
     d = res.latest_decisions()
     d = d[d["characteristic"] == characteristic]
     t = pb.publish_decisions(d, res.threshold)
     title = f"Decision-point ratios by ethnic group, {twelve_months_to(res.latest)}"
-    fig = F.forest(t, ratio="ratio", lower="ratio_lower", upper="ratio_upper", panel="decision", title=title,
-                   xlabel=f"Ratio of the share going on, against {res.reference_label} (log scale)",
-                   source="record-level extract")
-    alt = F.forest_alt(t, "decision-point ratios", res.reference_label, ratio="ratio", lower="ratio_lower",
-                       upper="ratio_upper", panel="decision", panels_word="decisions")
+    alt = forest.forest_alt(t, "decision-point ratios", res.reference_label, ratio="ratio", lower="ratio_lower",
+                            upper="ratio_upper", panel="decision", panels_word="decisions")
     data = t[["decision", "group", "children_at_previous_stage", "children_going_on", "percent_going_on", "ratio",
               "ratio_lower", "ratio_upper", "label"]]
-    return Chart("disproportionality_forest_decisions", title, fig, alt, data)
+    return _figure_section("disproportionality_forest_decisions", title, alt, data, lambda: forest.forest(
+        t, ratio="ratio", lower="ratio_lower", upper="ratio_upper", panel="decision", title=title,
+        xlabel=f"Ratio of the share going on, against {res.reference_label} (log scale)",
+        source="record-level extract"))
 
 
 @_skip_if_blocked
-def journey_chart(res, characteristic: str = "ethnicity_major") -> Chart:
-    from ..charts import journey as J
+def journey_chart(res, characteristic: str = "ethnicity_major") -> Section:
+    from ..charts import journey
 
     t = _rri_table(res, characteristic)
     title = f"Rate per 10,000 children at each stage of the journey, {twelve_months_to(res.latest)}"
-    fig = J.journey(t, title=title, source="record-level extract; population table")
-    alt = J.journey_alt(t)
     data = t[["stage", "group", "children", "population", "rate_per_10000", "rate_lower", "rate_upper"]]
-    return Chart("disproportionality_journey", title, fig, alt, data)
+    return _figure_section("disproportionality_journey", title, journey.journey_alt(t), data,
+                           lambda: journey.journey(t, title=title, source="record-level extract; population table"))
 
 
 @_skip_if_blocked
 def age_standardised(res) -> Section:
     t = pb.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
     changed = t[t["age_profile_changes_the_ratio"] == "yes"]
+    name = "disproportionality_age_standardised"
     sent = []
     if len(changed):
         for r in changed.itertuples():
@@ -246,9 +233,9 @@ def age_standardised(res) -> Section:
     else:
         sent.append("Age standardisation changes no group's ratio by more than 10%: the groups' different age "
                     "profiles do not explain the differences above.")
-    return Section("disproportionality_age_standardised",
-                   f"Age-standardised rates per 10,000 by ethnic group (Dobson), {twelve_months_to(res.latest)}", t,
-                   ["children"], sent)
+    return _table_section(name, f"Age-standardised rates per 10,000 by ethnic group (Dobson), "
+                          f"{twelve_months_to(res.latest)}", t, ["children"],
+                          [_context(x, f"table {name}", "DISP-ASR") for x in sent])
 
 
 @_skip_if_blocked
@@ -257,22 +244,22 @@ def sensitivity(res) -> Section:
     n = int((t["label"] != t["label_unknown_shared_like_population"]).sum())
     sent = [f"Sharing the children whose ethnicity is not known out like the population changes "
             f"{'no finding' if n == 0 else f'{n} finding' + ('s' if n > 1 else '')} in this table."]
-    return Section("disproportionality_sensitivity",
-                   "How much the children with ethnicity not known could change each relative rate index", t,
-                   ["children"], sent)
+    name = "disproportionality_sensitivity"
+    return _table_section(name, "How much the children with ethnicity not known could change each relative rate index",
+                          t, ["children"], [_context(x, f"table {name}", "DISP-SENS") for x in sent])
 
 
 @_skip_if_blocked
-def trend_chart(res, characteristic: str = "ethnicity_major") -> Chart:
-    from ..charts import journey as J
+def trend_chart(res, characteristic: str = "ethnicity_major") -> Section:
+    from ..charts import journey
 
     t = pb.publish_trend(res.trend_series, res.rates, res.threshold)
-    t = t[(t["characteristic"] == characteristic) & t["stage"].isin([co.stage(k).title for k in co.JOURNEY])]
+    t = t[(t["characteristic"] == characteristic) & t["stage"].isin([cohorts.stage(k).title for k in cohorts.JOURNEY])]
     title = "Relative rate index by ethnic group over the last eight quarters (rolling twelve months)"
-    fig = J.trend(t, title=title, source="record-level extract; population table")
     summ = res.trend_summary[res.trend_summary["characteristic"] == characteristic]
-    alt = J.trend_alt(t, summ, reference=res.reference_label)
-    return Chart("disproportionality_trend_chart", title, fig, alt, t)
+    alt = journey.trend_alt(t, summ, reference=res.reference_label)
+    return _figure_section("disproportionality_trend_chart", title, alt, t,
+                           lambda: journey.trend(t, title=title, source="record-level extract; population table"))
 
 
 @_skip_if_blocked
@@ -286,36 +273,39 @@ def trend_summary(res) -> Section:
     hidden_then = [bool(then.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
     hide = np.array(hidden_now) | np.array(hidden_then)
     t = pd.DataFrame({
-        "stage": s["stage"].map(lambda k: co.stage(k).title), "characteristic": s["characteristic"],
+        "stage": s["stage"].map(lambda k: cohorts.stage(k).title), "characteristic": s["characteristic"],
         "group": s["group_label"],
-        "rri_year_earlier": np.where(np.array(hidden_then), D.SUPPRESSED, pb.fmt(s.get("rri_then", np.nan), 2)),
-        "rri_latest": np.where(np.array(hidden_now), D.SUPPRESSED, pb.fmt(s["rri_now"], 2)),
-        "change": np.where(hide, D.SUPPRESSED, pb.fmt(s.get("change_ratio", np.nan), 2)),
-        "p_adjusted": np.where(hide, D.SUPPRESSED, pb.fmt_p(s.get("change_p_adjusted", np.nan))),
-        "direction": np.where(hide & ~s["direction"].isin(["reference"]), D.SUPPRESSED, s["direction"]),
+        "rri_year_earlier": np.where(np.array(hidden_then), disclosure.SUPPRESSED, pb.fmt(s.get("rri_then", np.nan), 2)),
+        "rri_latest": np.where(np.array(hidden_now), disclosure.SUPPRESSED, pb.fmt(s["rri_now"], 2)),
+        "change": np.where(hide, disclosure.SUPPRESSED, pb.fmt(s.get("change_ratio", np.nan), 2)),
+        "p_adjusted": np.where(hide, disclosure.SUPPRESSED, pb.fmt_p(s.get("change_p_adjusted", np.nan))),
+        "direction": np.where(hide & ~s["direction"].isin(["reference"]), disclosure.SUPPRESSED, s["direction"]),
     })
     t = t[t["direction"] != "reference"].reset_index(drop=True)
     f = findings(res)
-    return Section("disproportionality_trend_summary",
-                   "Is each gap narrowing? The latest twelve months against the twelve months a year earlier", t, [],
-                   sentences([x for x in f if x.rule == "DISP-TREND"]))
+    return _table_section("disproportionality_trend_summary",
+                          "Is each gap narrowing? The latest twelve months against the twelve months a year earlier", t,
+                          (), [x for x in f if x.rule == "DISP-TREND"])
 
 
 @_skip_if_blocked
 def partner(res) -> Section:
     if res.partner is None or len(res.partner) == 0:
-        return Section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex",
-                       pd.DataFrame({"note": ["no partner returns with breakdowns for these quarters"]}), [], [])
+        sec = _section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex")
+        sec.unavailable = "no partner returns with breakdowns for these quarters"
+        return sec
     t = pb.publish_partner(res.partner, res.threshold)
     f = findings(res)
-    return Section("disproportionality_partner_breakdowns",
-                   f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t, ["number"],
-                   sentences([x for x in f if x.rule == "DISP-PARTNER"]))
+    return _table_section("disproportionality_partner_breakdowns",
+                          f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t, ["number"],
+                          [x for x in f if x.rule == "DISP-PARTNER"], source="the partners' quarterly returns")
 
 
-def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
-    """The published example (DfE and Census counts are already published figures; shown as published)."""
-    from .real_data import CAVEATS
+_REAL_SOURCE = "DfE, children looked after in England by ethnicity (published); ONS, Census 2021"
+
+
+def real_data_table(example: pd.DataFrame) -> pd.DataFrame:
+    """The published example as a table (DfE and Census counts are published figures, shown as published)."""
 
     e = example
     shown = np.isfinite(e["looked_after"].to_numpy(float))
@@ -325,19 +315,29 @@ def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
                                           e["looked_after_status"]),
         "looked_after_total": e["looked_after_total"].map(lambda v: f"{v:.0f}"),
         "census_2021_aged_10_17": e["population_10_17"].map(lambda v: f"{v:.0f}"),
-        "share_of_looked_after_pct": np.where(shown, pb.fmt(e["share_looked_after_pct"], 1), D.SUPPRESSED),
+        "share_of_looked_after_pct": np.where(shown, pb.fmt(e["share_looked_after_pct"], 1), disclosure.SUPPRESSED),
         "share_of_population_pct": pb.fmt(e["share_population_pct"], 1),
-        "disproportionality_ratio": np.where(shown, pb.fmt(e["dr"], 2), D.SUPPRESSED),
-        "dr_lower": np.where(shown, pb.fmt(e["dr_lower"], 2), D.SUPPRESSED),
-        "dr_upper": np.where(shown, pb.fmt(e["dr_upper"], 2), D.SUPPRESSED),
-        "ratio_to_white": np.where(e["group"] == "White", D.NOT_APPLICABLE, np.where(shown, pb.fmt(e["ratio"], 2), D.SUPPRESSED)),
-        "ratio_lower": np.where(e["group"] == "White", D.NOT_APPLICABLE,
-                                np.where(shown, pb.fmt(e["ratio_lower"], 2), D.SUPPRESSED)),
-        "ratio_upper": np.where(e["group"] == "White", D.NOT_APPLICABLE,
-                                np.where(shown, pb.fmt(e["ratio_upper"], 2), D.SUPPRESSED)),
-        "label": np.where(shown, e["label"], D.SUPPRESSED),
+        "disproportionality_ratio": np.where(shown, pb.fmt(e["dr"], 2), disclosure.SUPPRESSED),
+        "dr_lower": np.where(shown, pb.fmt(e["dr_lower"], 2), disclosure.SUPPRESSED),
+        "dr_upper": np.where(shown, pb.fmt(e["dr_upper"], 2), disclosure.SUPPRESSED),
+        "ratio_to_white": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE, np.where(shown, pb.fmt(e["ratio"], 2), disclosure.SUPPRESSED)),
+        "ratio_lower": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE,
+                                np.where(shown, pb.fmt(e["ratio_lower"], 2), disclosure.SUPPRESSED)),
+        "ratio_upper": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE,
+                                np.where(shown, pb.fmt(e["ratio_upper"], 2), disclosure.SUPPRESSED)),
+        "label": np.where(shown, e["label"], disclosure.SUPPRESSED),
     })
-    D.check_disclosure(t, counts=["looked_after_31_march"], derived={"disproportionality_ratio": "looked_after_31_march"})
+    disclosure.check_disclosure(t, counts=["looked_after_31_march"], derived={"disproportionality_ratio": "looked_after_31_march"})
+    return t
+
+
+def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
+    """The worked example on published data, with its caveats first."""
+    from .real_data import CAVEATS
+
+    e = example
+    t = real_data_table(example)
+    name = "disproportionality_real_data_cla"
     la = e[e["area"] == la_name]
     sent = []
     if len(la):
@@ -349,37 +349,36 @@ def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
                         f"disproportionality ratio of {r.dr:.2f} (95% CI {r.dr_lower:.2f} to {r.dr_upper:.2f}); the years and "
                         "ages differ, so this is an illustration of the method, not a current finding.")
     note = "**Caveats, read before the numbers.** " + " ".join(CAVEATS)
-    return Section("disproportionality_real_data_cla",
-                   f"Worked example on published data: children looked after at 31 March by ethnic group, {la_name} and "
-                   "five other West Midlands districts", t, [], sent, note)
+    return _table_section(name, f"Worked example on published data: children looked after at 31 March by ethnic group, "
+                          f"{la_name} and five other West Midlands districts", t, (),
+                          [_context(x, f"table {name}", "DISP-REAL") for x in sent], note, source=_REAL_SOURCE)
 
 
-def real_data_chart(example: pd.DataFrame, year: int | None = None) -> Chart:
-    from ..charts import forest as F
+def real_data_chart(example: pd.DataFrame, year: int | None = None) -> Section:
+    from ..charts import forest
 
     e = example
     year = year or int(e["year"].max())
-    t = real_data(e).table
+    t = real_data_table(e)
     t = t[t["year"] == str(year)].rename(columns={"area": "stage"})
     t = t.assign(rri=t["ratio_to_white"], rri_lower=t["ratio_lower"], rri_upper=t["ratio_upper"])
     title = (f"Children looked after on 31 March {year} per child aged 10-17, each ethnic group against White children "
              "(published DfE figures; Census 2021)")
-    fig = F.forest(t, title=title, xlabel="Ratio to White children (log scale)",
-                   source="DfE SFR looked-after children by ethnicity; ONS Census 2021")
-    alt = F.forest_alt(t, "ratios of looked-after children per child aged 10-17", "White children",
-                       panels_word="areas") + \
+    alt = forest.forest_alt(t, "ratios of looked-after children per child aged 10-17", "White children",
+                            panels_word="areas") + \
         " Years and ages differ between numerator and denominator: an illustration of the method."
-    return Chart("disproportionality_real_data_chart", title, fig, alt,
-                 t[["year", "stage", "group", "rri", "rri_lower", "rri_upper", "label"]].rename(
-                     columns={"stage": "area", "rri": "ratio_to_white", "rri_lower": "ratio_lower",
-                              "rri_upper": "ratio_upper"}))
+    data = t[["year", "stage", "group", "rri", "rri_lower", "rri_upper", "label"]].rename(
+        columns={"stage": "area", "rri": "ratio_to_white", "rri_lower": "ratio_lower", "rri_upper": "ratio_upper"})
+    return _figure_section("disproportionality_real_data_chart", title, alt, data, lambda: forest.forest(
+        t, title=title, xlabel="Ratio to White children (log scale)",
+        source="DfE SFR looked-after children by ethnicity; ONS Census 2021"), source=_REAL_SOURCE)
 
 
 @_skip_if_blocked
 def findings_section(res) -> Section:
     t = findings_table(findings(res))
-    return Section("disproportionality_findings", "Every disproportionality finding, with the rule that produced it", t,
-                   [], [])
+    return _table_section("disproportionality_findings",
+                          "Every disproportionality finding, with the rule that produced it", t)
 
 
 def methods_box(res) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import PROJECT_ROOT, PartnershipConfig, load_partnership
+from ..errors import CscpError
 from ..periods import Period, PeriodError, parse_period
 from . import asat, commentary_scan, rules_partner
 from .load import RawTable, find_file, folder_in_place, read_table, versions_of
@@ -42,7 +43,7 @@ _FILE_LEVEL_ERRORS = ("RET-001", "RET-002", "RET-003", "RET-007", "RET-010", "RE
 DEFAULT_DATA = PROJECT_ROOT / "data_raw" / "demo"
 
 
-class ReturnsError(FileNotFoundError):
+class ReturnsError(CscpError, FileNotFoundError):
     """The data folder or the quarter's folder does not exist: there is nothing to validate."""
 
 

@@ -11,7 +11,7 @@ disclosure-controlled tables the evidence pack shows. Method: ``docs/scorecard.m
 
 Typical use in a notebook::
 
-    sc = scorecard.compute(ctx)                    # ctx = session.start(...)
+    sc = scorecard.compute(ctx.returns, ctx.period, ctx.config)
     table = scorecard.published_table(sc)          # tidy, disclosure-controlled
     findings = sc.findings()                       # narrative.Finding objects
 """

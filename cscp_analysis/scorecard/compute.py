@@ -31,6 +31,7 @@ from scipy.stats import binom
 from ..periods import Period, parse_period
 from .measures import MEASURES, MeasureData, MeasureError, Windows
 from .registry import Indicator, IndicatorError, load_indicators
+from .spc import MIN_SPC_POINTS, run_xmr
 
 __all__ = [
     "CONFIDENCE",
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 CONFIDENCE = (0.95, 0.998)
-MIN_SPC_POINTS = 8  # fewer points: no SPC chart; 8 to 12 points give provisional limits (stats.xmr: 13)
 ESTIMATE_COLUMNS = ["label", "start", "end", "numerator", "denominator", "value", "lower_ci", "upper_ci",
                     "lower_998", "upper_998", "note"]
 
@@ -433,7 +433,7 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
 
 def _spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.DataFrame | None, dict]:
     """XmR chart of the series (``stats.xmr``), points without a value left out."""
-    from .spc import run_xmr
+
 
     return run_xmr(ind, series, period)
 
@@ -466,27 +466,20 @@ def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def compute(source, period: str | Period | None = None, config=None, indicators: list[Indicator] | None = None,
-            reference_dir=None, first_period: str | Period | None = None, config_dir=None) -> Scorecard:
+def compute(returns, period: str | Period, config, indicators: list[Indicator] | None = None, *,
+            reference_dir=None, first_period: str | Period | None = None) -> Scorecard:
     """Compute every indicator for ``period``.
 
-    ``source`` is a notebook :class:`~cscp_analysis.session.Session` (``ctx``; period, configuration
-    and returns are taken from it) or a returns object (``.tables``, ``.partner``, ``.commentary``,
-    ``.blocked``). ``indicators`` defaults to ``indicators.yaml`` beside the partnership's
-    configuration. ``first_period`` (default the configuration's ``periods.first``) is where the SPC
-    series start.
+    ``returns`` is the validated returns (``cscp_analysis.returns.Returns``: ``.tables``, ``.partner``,
+    ``.commentary``, ``.blocked``); ``config`` the partnership's configuration; ``indicators`` the
+    registry (default: ``indicators.yaml`` beside the configuration; the pipeline loads and checks it
+    once before any notebook runs). ``first_period`` (default the configuration's ``periods.first``)
+    is where the SPC series start.
     """
     t0 = time.perf_counter()
-    returns = getattr(source, "returns", source)
-    if config is None:
-        config = getattr(source, "config", None)
-    if period is None:
-        period = getattr(source, "period", None) or getattr(returns, "period", None)
-    if period is None:
-        raise ValueError("compute: give the period (for example '2026-27-Q2')")
     period = parse_period(str(period)) if not isinstance(period, Period) else period
     if indicators is None:
-        where = config_dir or (config.path.parent if config is not None and getattr(config, "path", None) else None)
+        where = config.path.parent if config is not None and getattr(config, "path", None) else None
         indicators = load_indicators(where, config=config)
     first = parse_period(str(first_period)) if first_period else (
         parse_period(config.first_period) if config is not None else period.shift(-11))

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import CscpError
 from ..periods import Period, working_days_between
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 DAY = "datetime64[D]"
 
 
-class MeasureError(ValueError):
+class MeasureError(CscpError, ValueError):
     """A measure cannot be derived from the returns (a table or column is missing); says which."""
 
 

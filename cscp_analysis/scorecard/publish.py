@@ -25,7 +25,8 @@ import pandas as pd
 
 from .measures import MEASURES
 
-__all__ = ["scorecard_frame", "published_table", "published_series", "PUBLISHED_COLUMNS", "definitions_table",
+__all__ = [
+    "rag_changes_table","scorecard_frame", "published_table", "published_series", "PUBLISHED_COLUMNS", "definitions_table",
            "commentary_table", "fmt", "suppression_flags"]
 
 PUBLISHED_COLUMNS = [
@@ -93,7 +94,7 @@ def fmt(value, decimals: int) -> str:
     """A number rounded half away from zero to ``decimals`` places, as text ('' when missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    from ..benchmarking import round_half_up
+    from ..disclosure import round_half_up
 
     v = round_half_up(float(value), decimals)
     return f"{v:.{decimals}f}"
@@ -273,3 +274,26 @@ def commentary_table(sc) -> pd.DataFrame:
                      "commentary": r.commentary if r.commentary else
                      ("MISSING: no commentary received for the quarter" if r.commentary_status == "missing" else "")})
     return pd.DataFrame(rows)
+
+
+def rag_changes_table(current, previous) -> pd.DataFrame:
+    """Indicators whose RAG rating changed since last quarter (both computed on this quarter's returns).
+
+    ``current`` and ``previous`` are :class:`~cscp_analysis.scorecard.Scorecard` objects. Columns:
+    indicator_id, title, previous_rag, rag, direction ("better" when the rating moved towards green).
+    """
+    order = {"red": 0, "amber": 1, "green": 2}
+    rows = []
+    for iid, res in current.results.items():
+        before = previous.results.get(iid)
+        now_rag, was_rag = getattr(res, "rag", None), getattr(before, "rag", None) if before else None
+        if not now_rag or not was_rag or now_rag == was_rag:
+            continue
+        if now_rag in order and was_rag in order:
+            direction = "better" if order[now_rag] > order[was_rag] else "worse"
+        else:
+            direction = "now rated" if now_rag in order else "no longer rated"
+        rows.append({"indicator_id": iid, "title": res.indicator.title, "previous_rag": was_rag, "rag": now_rag,
+                     "direction": direction})
+    cols = ["indicator_id", "title", "previous_rag", "rag", "direction"]
+    return pd.DataFrame(rows, columns=cols).sort_values("indicator_id").reset_index(drop=True)

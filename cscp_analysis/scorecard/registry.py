@@ -30,6 +30,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import CscpError
+
 __all__ = [
     "Indicator",
     "IndicatorError",
@@ -62,7 +64,7 @@ _OPTIONAL = ("denominator", "per", "target", "benchmark", "spc", "rag", "decimal
              "benchmark_note")
 
 
-class IndicatorError(ValueError):
+class IndicatorError(CscpError, ValueError):
     """An indicator definition that cannot be used; the message names the indicator and the field."""
 
 

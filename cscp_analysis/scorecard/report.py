@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..charts import RAG_COLOURS
@@ -17,6 +18,7 @@ from ..narrative import KINDS, findings_table
 from .publish import suppression_flags
 
 __all__ = [
+    "spc_alt",
     "scorecard_html",
     "overview_sentences",
     "findings_markdown",
@@ -24,9 +26,6 @@ __all__ = [
     "small_multiples_alt",
     "benchmark_summary",
     "benchmark_sentences",
-    "latest_benchmarks",
-    "published_year",
-    "published_benchmark_sentences",
     "commentary_sentences",
     "AGENCY_GROUPS",
 ]
@@ -202,59 +201,33 @@ def commentary_sentences(sc) -> list[str]:
     return out
 
 
-def published_year(period, reference_dir=None) -> int:
-    """The latest year (ending 31 March) with published figures, no later than the one ending before the
-    period's financial year starts (2025 for a 2026-27 quarter)."""
-    from ..benchmarking import all_england
+def spc_alt(result, series: pd.DataFrame) -> str:
+    """A description of one indicator's SPC chart, from its published numbers."""
+    from ..charts.spc import series_for
+    from .narrative import describe_special_causes, when
 
-    years = {y for ys in all_england(reference_dir).years.values() for y in ys}
-    usable = [y for y in years if y <= period.financial_year.start_year]
-    if not usable:
-        raise ValueError(f"no published benchmark year before {period.financial_year}")
-    return max(usable)
-
-
-def latest_benchmarks(la, year: int, reference_dir=None) -> pd.DataFrame:
-    """Every published measure for the authority in ``year`` (or its latest year before): the authority,
-    region, England, neighbours' median, rank and quartile among its neighbours (1 = highest)."""
-    from ..benchmarking import MEASURES, all_england, benchmark_values
-
-    eng = all_england(reference_dir)
-    rows = []
-    for mid, m in MEASURES.items():
-        years = [y for y in eng.years.get(mid, []) if y <= int(year)]
-        if not years:
-            continue
-        y = max(years)
-        v = benchmark_values(mid, y, la, reference_dir)
-        d = m.decimals
-        f = lambda x, d=d: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{d}f}"  # noqa: E731
-        rows.append({"measure": mid, "title": m.title, "unit": m.unit, "year": y, "authority": f(v["la"]),
-                     "region": f(v["region"]), "england": f(v["england"]), "sn_median": f(v["sn_median"]),
-                     "rank": "" if v["rank"] is None else str(v["rank"]), "ranked": "" if v["n"] is None else str(v["n"]),
-                     "quartile": "" if v["quartile"] is None else str(v["quartile"]), "polarity": m.polarity,
-                     "n_neighbours": str(v["n_neighbours"])})
-    return pd.DataFrame(rows)
-
-
-def published_benchmark_sentences(latest: pd.DataFrame, la_name: str) -> list[str]:
-    """Sentences from :func:`latest_benchmarks`: where the authority stands against England and its neighbours."""
-    out = []
-    for _, r in latest.iterrows():
-        if r["authority"] == "" or r["england"] == "":
-            out.append(f"{r['title']}: no published figure for {la_name} in {r['year']}.")
-            continue
-        pct = "%" if r["unit"] == "%" else ""
-        unit = "%" if pct else f" {r['unit']}"
-
-        def rel(a: str, b: str) -> str:
-            x, y = float(a), float(b)
-            return "above" if x > y else "below" if x < y else "the same as"
-
-        sn = (f" and {rel(r['authority'], r['sn_median'])} the neighbours' median ({r['sn_median']}{pct})"
-              if r["sn_median"] else "")
-        pol = {"lower_is_better": " (lower is better)", "higher_is_better": " (higher is better)"}.get(r["polarity"], "")
-        out.append(f"{r['title']}{pol}: {la_name} {r['authority']}{unit} in {r['year']}, "
-                   f"{rel(r['authority'], r['england'])} England ({r['england']}{pct}){sn}; rank {r['rank']} of "
-                   f"{r['ranked']} among itself and its statistical neighbours (1 = highest).")
-    return out
+    ind = result.indicator
+    s = series_for(series, ind.id) if "indicator_id" in series.columns else series
+    if not len(s):
+        return f"{ind.title}: no SPC chart ({(result.spc_summary or {}).get('note', 'no series')})."
+    freq = "monthly" if result.spc_frequency == "monthly" else "quarterly"
+    last = s.iloc[-1]
+    unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ("%" if ind.unit == "%" else "")
+    text = (f"{ind.title}: {freq} values from {when(str(s['label'].iloc[0]))} to {when(str(last['label']))}, "
+            f"mean {last['mean']}{unit}, process limits {last['lower_process_limit']}{unit} to "
+            f"{last['upper_process_limit']}{unit}. The latest value ({when(str(last['label']))}) is {last['value']}"
+            f"{unit if last['value'] != 'c' else ' (suppressed)'}, "
+            f"{str(last['point_type']).replace('_', ' ')}.")
+    special = s[s["point_type"].astype(str) != "common_cause"].copy()
+    if len(special) and result.spc is not None:
+        raw = result.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
+        raw = raw[raw["label"].astype(str).isin(set(special["label"].astype(str)))]
+        text += f" Special-cause points: {describe_special_causes(raw)}."
+    else:
+        text += " No special-cause points."
+    if ind.target is not None:
+        text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
+    n_c = int((s["value"].astype(str) == "c").sum())
+    if n_c:
+        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} suppressed (fewer than 6 children or events) and marked c."
+    return text

@@ -25,7 +25,9 @@ import pandas as pd
 from ..periods import Period
 from .registry import Indicator
 
-__all__ = ["run_xmr", "variation_icon", "assurance_icon", "POINT_TYPE_WORDS"]
+__all__ = ["run_xmr", "POINT_TYPE_WORDS", "MIN_SPC_POINTS", "VARIATION_WORDS", "ASSURANCE_WORDS"]
+
+MIN_SPC_POINTS = 8  # fewer points: no SPC chart; 8 to 12 points give provisional limits (stats.xmr: 13)
 
 POINT_TYPE_WORDS = {
     "common_cause": "common-cause variation",
@@ -34,32 +36,6 @@ POINT_TYPE_WORDS = {
     "special_cause_neutral_high": "special-cause variation (high)",
     "special_cause_neutral_low": "special-cause variation (low)",
 }
-
-
-def variation_icon(point_type: str) -> str:
-    """The variation icon of a point type, in words."""
-    if not isinstance(point_type, str) or not point_type:
-        return ""
-    if point_type.startswith("special_cause_neutral"):
-        return "special cause neutral"
-    return point_type.replace("_", " ")
-
-
-def assurance_icon(improvement: str, target, lpl, upl) -> str:
-    """Making Data Count assurance icon from the target and the process limits (words)."""
-    if target is None or pd.isna(target) or pd.isna(lpl) or pd.isna(upl) or improvement not in ("increase", "decrease"):
-        return ""
-    if improvement == "increase":
-        if target <= lpl:
-            return "consistently passes the target"
-        if target >= upl:
-            return "consistently fails the target"
-    else:
-        if target >= upl:
-            return "consistently passes the target"
-        if target <= lpl:
-            return "consistently fails the target"
-    return "hit and miss"
 
 
 VARIATION_WORDS = {
@@ -93,9 +69,8 @@ def run_xmr(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
 
     Returns the chart table (one row per point with a value: the series columns plus ``mean``, ``lpl``,
     ``upl``, ``point_type``, ``rule``, ``in_period``) and the summary dict. Fewer than
-    :data:`~cscp_analysis.scorecard.compute.MIN_SPC_POINTS` points give no chart (``None``) and a note.
+    :data:`MIN_SPC_POINTS` points give no chart (``None``) and a note.
     """
-    from .compute import MIN_SPC_POINTS
 
     s = series[series["value"].notna()].reset_index(drop=True)
     freq = "monthly" if len(s) and "-Q" not in str(s["label"].iloc[0]) else "quarterly"
@@ -132,9 +107,8 @@ def run_xmr(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
     summary.update(
         latest_label=str(last["label"]),
         latest_point_type=str(last["point_type"]),
-        variation=VARIATION_WORDS.get(attrs.get("variation_icon"), variation_icon(str(last["point_type"]))),
-        assurance=ASSURANCE_WORDS.get(attrs.get("assurance_icon"),
-                                      assurance_icon(ind.improvement, ind.target, last["lpl"], last["upl"])),
+        variation=VARIATION_WORDS.get(attrs.get("variation_icon"), ""),
+        assurance=ASSURANCE_WORDS.get(attrs.get("assurance_icon"), ""),
         concern_in_period=bool((pts == "special_cause_concern").any()),
         improvement_in_period=bool((pts == "special_cause_improvement").any()),
         neutral_in_period=("high" if (pts == "special_cause_neutral_high").any()

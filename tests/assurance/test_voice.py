@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from cscp_analysis.assurance import voice as V
+from cscp_analysis.charts.assurance import diverging_positions
 from cscp_analysis.disclosure import check_disclosure
 
 from .conftest import PERIOD, make
@@ -34,7 +35,7 @@ def test_only_the_quarters_survey_is_summarised():
 def test_diverging_positions_centre_the_neutral_share():
     # 20% disagree, 20% neither, 60% agree: neither spans -10 to +10, disagree -30 to -10, agree +10 to +70.
     s = pd.DataFrame({"item_id": ["Q1"], "pct_disagree": [20.0], "pct_neither": [20.0], "pct_agree": [60.0]})
-    pos = V.diverging_positions(s).set_index("segment")
+    pos = diverging_positions(s).set_index("segment")
     assert pos.loc["disagree", ["left", "width"]].tolist() == [-30.0, 20.0]
     assert pos.loc["neither", ["left", "width"]].tolist() == [-10.0, 20.0]
     assert pos.loc["agree", ["left", "width"]].tolist() == [10.0, 60.0]
@@ -42,7 +43,7 @@ def test_diverging_positions_centre_the_neutral_share():
 
 def test_a_suppressed_share_has_no_position():
     s = pd.DataFrame({"item_id": ["Q1"], "pct_disagree": ["c"], "pct_neither": ["c"], "pct_agree": ["80.0"]})
-    pos = V.diverging_positions(s).set_index("segment")
+    pos = diverging_positions(s).set_index("segment")
     assert np.isnan(pos.loc["disagree", "width"]) and pos.loc["agree", "width"] == 80.0
 
 

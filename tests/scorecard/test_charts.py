@@ -7,7 +7,7 @@ import pytest
 
 from cscp_analysis.charts import benchmark as B
 from cscp_analysis.charts import spc as S
-from cscp_analysis.scorecard import published_series
+from cscp_analysis.scorecard import published_series, report
 from cscp_analysis.scorecard.report import small_multiples_alt, spc_groups
 
 
@@ -29,7 +29,7 @@ def test_spc_chart_plots_the_published_values_and_marks_suppressed_points(fixtur
     assert _texts(fig).count("c") == n_c
     plotted = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
     assert plotted == len(s) - n_c  # only published values are drawn
-    alt = S.alt_text(res, series)
+    alt = report.spc_alt(res, series)
     assert alt.startswith("Assessments identifying child sexual or criminal exploitation: monthly values from April 2023")
     assert f"{n_c} points are suppressed" in alt
     plt.close(fig)
@@ -38,7 +38,7 @@ def test_spc_chart_plots_the_published_values_and_marks_suppressed_points(fixtur
 def test_spc_alt_text_gives_limits_latest_value_and_target(fixture_scorecard, series):
     res = fixture_scorecard["CSC-03"]
     last = S.series_for(series, "CSC-03").iloc[-1]
-    alt = S.alt_text(res, series)
+    alt = report.spc_alt(res, series)
     assert f"process limits {last['lower_process_limit']}% to {last['upper_process_limit']}%" in alt
     assert f"The latest value (March 2026) is {last['value']}%" in alt
     assert alt.endswith("Target 90%.")

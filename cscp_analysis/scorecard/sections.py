@@ -1,0 +1,147 @@
+"""What the scorecard notebook shows, section by section, on the one section contract.
+
+Each function takes a computed :class:`~.compute.Scorecard` (and, where it needs it, the published
+scorecard table) and returns a :class:`~cscp_analysis.sections.Section`; the notebook shows each with
+``ctx.show(...)``. Nothing here computes a statistic: the tables come from :mod:`.publish` (disclosure
+control), the sentences from :mod:`.report` and :mod:`.narrative`, the charts from
+:mod:`cscp_analysis.charts`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..narrative import Finding
+from ..sections import Section
+from . import report
+from .publish import (
+    commentary_table,
+    definitions_table,
+    published_series,
+    published_table,
+    rag_changes_table,
+    suppression_flags,
+)
+
+__all__ = ["LENS", "SOURCE", "overview", "findings", "spc", "benchmarks", "commentary", "not_published", "definitions",
+           "rag_changes", "published"]
+
+LENS = "independent"
+SOURCE = "partners' returns; DfE and ONS published data"
+
+
+def _context(texts, evidence: str, rule: str = "") -> list[Finding]:
+    return [Finding("context", t, LENS, "scorecard", evidence, rule=rule) for t in texts]
+
+
+def published(sc) -> pd.DataFrame:
+    """The published (disclosure-controlled) scorecard table, which several sections share."""
+    return published_table(sc)
+
+
+def overview(sc, table: pd.DataFrame) -> Section:
+    """Every indicator for the quarter, with its RAG word and reason, and the overview in sentences."""
+    sec = Section("scorecard", f"Multi-agency performance scorecard, {sc.period}", LENS, source=SOURCE)
+    sec.add_table("scorecard", f"Multi-agency performance scorecard, {sc.period}", table,
+                  counts=["numerator", "denominator"], html=report.scorecard_html(table))
+    sec.findings = _context(report.overview_sentences(sc), "table scorecard")
+    return sec
+
+
+def findings(sc) -> Section:
+    """What is working well, what we are worried about and what needs to happen, by the documented rules."""
+    from ..narrative import findings_table
+
+    found = sc.findings()
+    sec = Section("scorecard_findings", f"Scorecard findings, {sc.period}", LENS, findings_by_line=True)
+    sec.add_table("scorecard_findings", f"Scorecard findings, {sc.period}", findings_table(found), shown=False)
+    sec.findings = list(found)
+    return sec
+
+
+def spc(sc) -> Section:
+    """SPC charts in small multiples, one figure per group of agencies, and the series not in common cause."""
+    from ..charts import spc as spc_charts
+
+    series = published_series(sc)
+    sec = Section("scorecard_spc", f"SPC charts, {sc.period}", LENS, findings_heading="Series that are not in "
+                  "common-cause variation")
+    for name, title, results in report.spc_groups(sc):
+        data = series[series["indicator_id"].isin([r.indicator.id for r in results])]
+        sec.add_figure(f"scorecard_spc_{name}", f"SPC charts: {title}, {sc.period}",
+                       report.small_multiples_alt(results, data), data,
+                       lambda results=results, data=data: spc_charts.spc_small_multiples(
+                           results, data, source="partners' returns; Making Data Count XmR"))
+    sec.findings = _context(
+        [f"{r.indicator.id} {r.indicator.label}: {r.spc_summary['variation']}"
+         + (f", {r.spc_summary['assurance']}" if r.spc_summary.get("assurance") else "")
+         + (f" ({r.spc_summary['note']})" if r.spc_summary.get("note") else "") + "."
+         for r in sc if r.spc is not None and r.spc_summary.get("variation") != "common cause"], "SPC charts")
+    return sec
+
+
+def benchmarks(sc, table: pd.DataFrame) -> Section:
+    """Each benchmarked indicator beside England, the region and its statistical neighbours."""
+    from ..charts import benchmark as benchmark_charts
+
+    sec = Section("scorecard_benchmarks", f"Scorecard indicators against published benchmarks, {sc.period}", LENS,
+                  source="DfE children in need and children looked after; ONS mid-year estimates", figures_first=False)
+    sec.add_table("scorecard_benchmarks", f"Scorecard indicators against published benchmarks, {sc.period}",
+                  report.benchmark_summary(sc, table))
+    threshold = getattr(sc.config, "suppression_threshold", 5) if sc.config is not None else 5
+    for r in sc:
+        if r.benchmark.get("status") == "ok" and r.status == "ok":
+            hidden = suppression_flags(r, threshold)["comparable"]
+            sec.add_figure(f"scorecard_benchmark_{r.indicator.id.lower().replace('-', '_')}",
+                           f"{r.indicator.label}: the partnership among its statistical neighbours",
+                           benchmark_charts.bars_alt(r, hidden), benchmark_charts.bars_data(r, hidden),
+                           lambda r=r, hidden=hidden: benchmark_charts.benchmark_bars(r, suppressed=hidden))
+    sec.findings = _context(report.benchmark_sentences(sc), "table scorecard_benchmarks")
+    return sec
+
+
+def commentary(sc) -> Section:
+    """Each agency's written analysis of its indicators; an expected commentary that is missing is flagged."""
+    table = commentary_table(sc)
+    sec = Section("scorecard_commentary", f"Partners' commentary on their indicators, {sc.period}", LENS)
+    sec.add_table("scorecard_commentary", f"Partners' commentary on their indicators, {sc.period}", table,
+                  view=table[table["commentary_status"] != "not expected"])
+    sec.findings = _context(report.commentary_sentences(sc), "table scorecard_commentary")
+    return sec
+
+
+def not_published(sc, table: pd.DataFrame) -> Section:
+    """Indicators whose data were rejected or not received: shown as not published, with the reason."""
+    sec = Section("scorecard_not_published", f"Indicators not published, {sc.period}", LENS,
+                  findings_heading="Not published")
+    blocked = table.loc[table["status"] != "published", ["indicator_id", "title", "agency", "status_reason"]]
+    if len(blocked):
+        sec.add_table("scorecard_not_published", f"Indicators not published this quarter, {sc.period}", blocked)
+    sec.findings = _context([f"{r.indicator.id} {r.indicator.label}: not published, because {r.reason}."
+                             for r in sc if r.status != "ok"], "table scorecard_not_published")
+    return sec
+
+
+def definitions(sc) -> Section:
+    """What each indicator counts, its statistic, polarity, target, benchmark and source."""
+    table = definitions_table([r.indicator for r in sc])
+    sec = Section("scorecard_definitions", "Scorecard indicator definitions", LENS)
+    sec.add_table("scorecard_definitions", "Scorecard indicator definitions", table,
+                  display=("indicator_id", "title", "statistic", "unit", "polarity", "target", "benchmark",
+                           "definition", "source"))
+    return sec
+
+
+def rag_changes(sc, previous) -> Section:
+    """Indicators whose RAG rating moved since the previous quarter, published once here for the scrutiny
+    summary to read (both ratings computed from this quarter's returns, so that late corrections to earlier
+    data do not masquerade as change)."""
+    changes = rag_changes_table(sc, previous)
+    before = previous.period
+    sec = Section("scrutiny_rag_changes", f"RAG ratings that changed since {before}", "summary")
+    sec.add_table("scrutiny_rag_changes", f"RAG ratings that changed since {before}", changes)
+    better, worse = (changes["direction"] == "better").sum(), (changes["direction"] == "worse").sum()
+    sec.findings = _context([f"{len(changes)} indicators changed rating since {before}: {better} towards green, "
+                             f"{worse} away from it."] if len(changes) else
+                            [f"No indicator changed its RAG rating since {before}."], "table scrutiny_rag_changes")
+    return sec
