@@ -821,6 +821,24 @@ def _blocked(sources: list[_Source], tables: dict[str, Table], rejected_mask: di
 # --- the command -----------------------------------------------------------------------------------
 
 
+def progress_after(seconds: float, stream=None) -> Callable[[str], None]:
+    """A progress printer (to standard error) that stays silent for the first ``seconds``.
+
+    A quick validation prints only its report; a long one (a large extract) says what it is doing,
+    with the time elapsed, so that it never looks stuck.
+    """
+    import time
+
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds:
+            print(f"  {msg} ({elapsed:.0f} s)", file=stream or sys.stderr, flush=True)
+
+    return say
+
+
 def validate_main(period: str | Period | None = None, data_dir: str | Path | None = None,
                   config: PartnershipConfig | None = None, out=None) -> int:
     """``cscp validate``: print the grouped report; 0 when no error was found (warnings alone), 1 otherwise."""
@@ -828,7 +846,7 @@ def validate_main(period: str | Period | None = None, data_dir: str | Path | Non
     data_dir = Path(data_dir) if data_dir else DEFAULT_DATA
     try:
         per = parse_period(period) if period else latest_period(data_dir)
-        returns = load_returns(data_dir, per, config)
+        returns = load_returns(data_dir, per, config, progress=progress_after(10.0))
     except (ReturnsError, PeriodError) as exc:
         print(f"cscp validate: {exc}", file=out)
         return 1
