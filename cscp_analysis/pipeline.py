@@ -38,8 +38,7 @@ from pathlib import Path
 
 from . import evidence
 from .config import PROJECT_ROOT
-from .errors import CscpError
-from .run_safety import Interrupted, RunGuard, check_separate, private_copy, replaceable
+from .run_safety import Interrupted, RunError, RunGuard, check_separate, private_copy, replaceable
 
 __all__ = [
     "KERNEL_NAME",
@@ -77,10 +76,6 @@ QUARTERLY_NOTEBOOKS: list[tuple[int, str]] = [
 ANNUAL_NOTEBOOKS: list[tuple[int, str]] = [(1, "annual_report")]
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell", "validate-parameters"}
-
-
-class RunError(CscpError, RuntimeError):
-    """A run that could not complete; the message says what failed and where."""
 
 
 @dataclass

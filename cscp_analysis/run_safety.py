@@ -54,7 +54,7 @@ from pathlib import Path
 
 from .errors import CscpError
 
-__all__ = ["RunGuard", "Interrupted", "SafetyError", "check_separate", "existing_pack", "replaceable",
+__all__ = ["RunGuard", "Interrupted", "RunError", "SafetyError", "check_separate", "existing_pack", "replaceable",
            "stop_kernels", "os_error_message", "writing_error", "staging_parent", "MIN_FREE_MB", "SIGNALS"]
 
 MIN_FREE_MB = 200  # a quarter's pack is about 40 MB; twice the demo's staging and copy, with room to spare
@@ -65,7 +65,11 @@ _WRITE_ERRORS = {errno.EACCES: "permission denied", errno.EPERM: "not permitted"
                  errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted"}
 
 
-class SafetyError(CscpError, RuntimeError):
+class RunError(CscpError, RuntimeError):
+    """A run that could not complete; the message says what failed and where (``pipeline.RunError``)."""
+
+
+class SafetyError(RunError):
     """A run refused before it started, or that could not publish; the message says why, in one line."""
 
 

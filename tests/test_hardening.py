@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cscp_analysis import pipeline, run_safety
+from cscp_analysis import pipeline
 from cscp_analysis.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def test_1_output_and_data_folders_may_not_contain_each_other(tmp_path, layout):
     else:
         out, data = tmp_path / "out", tmp_path / "out" / "data"
     shutil.copytree(DEMO / PERIOD, data / PERIOD)
-    with pytest.raises(run_safety.SafetyError, match="inside the"):
+    with pytest.raises(pipeline.RunError, match="inside the"):
         pipeline.run_quarter(PERIOD, data, out, force=True, progress=None)
 
 
@@ -183,18 +183,20 @@ def test_1_force_replaces_only_an_evidence_pack(tmp_path):
     out = tmp_path / "out"
     shutil.copytree(DEMO / PERIOD, out / PERIOD)
     for force in (False, True):
-        with pytest.raises(run_safety.SafetyError, match="is not an evidence pack.*never replaced, not even with --force"):
+        with pytest.raises(pipeline.RunError, match="is not an evidence pack.*never replaced, not even with --force"):
             pipeline.run_quarter(PERIOD, DEMO, out, force=force, progress=None)
     assert sorted(p.name for p in (out / PERIOD).iterdir()) == sorted(p.name for p in (DEMO / PERIOD).iterdir())
 
 
 def test_1_the_refusal_describes_the_earlier_pack_and_force_says_what_it_replaces(tmp_path):
+    from cscp_analysis import run_safety
+
     out = tmp_path / "out"
     (out / PERIOD).mkdir(parents=True)
     manifest = {"kind": "quarter", "parameters": {"period": PERIOD}, "finished": "2026-11-23T10:00:00+00:00",
                 "outputs": [{"path": "index.html"}]}
     (out / PERIOD / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(run_safety.SafetyError,
+    with pytest.raises(pipeline.RunError,
                        match=r"an earlier pack \(the quarter pack of 2026-27-Q2, made 2026-11-23T10:00:00\+00:00, 1 files\)"):
         pipeline.run_quarter(PERIOD, DEMO, out, progress=None)
     said = []
@@ -295,6 +297,8 @@ def test_2_an_error_during_the_run_removes_the_staging_folder_and_the_cache(tmp_
 
 
 def test_2_the_staging_folder_and_the_cache_are_private(tmp_path, monkeypatch):
+    from cscp_analysis import run_safety
+
     monkeypatch.setenv("CSCP_STAGING_DIR", str(tmp_path / "staging"))
     (tmp_path / "staging").mkdir()
     with run_safety.RunGuard(tmp_path / "out", PERIOD) as guard:
@@ -392,6 +396,8 @@ def test_8_a_read_only_output_folder_is_a_one_line_error(read_only_folder, capsy
 
 
 def test_8_an_output_folder_on_a_full_disk_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    from cscp_analysis import run_safety
+
     full = tmp_path / "full"
     full.mkdir()
     real = shutil.disk_usage
@@ -409,6 +415,8 @@ def test_8_an_output_folder_on_a_full_disk_is_a_one_line_error(tmp_path, capsys,
 
 @pytest.mark.slow
 def test_8_a_disk_filling_up_while_the_pack_is_copied_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    from cscp_analysis import run_safety
+
     # the output folder on another file system (a small tmpfs): the pack is copied there, and the copy fails
     out = tmp_path / "small"
     if not _mount_tmpfs(out, "size=256k"):
@@ -417,7 +425,7 @@ def test_8_a_disk_filling_up_while_the_pack_is_copied_is_a_one_line_error(tmp_pa
         monkeypatch.setattr(run_safety, "MIN_FREE_MB", 0)
         monkeypatch.setenv("CSCP_STAGING_DIR", str(tmp_path / "staging"))
         (tmp_path / "staging").mkdir()
-        with pytest.raises(run_safety.SafetyError, match=f"cannot write to {out}: the disk is full"):
+        with pytest.raises(pipeline.RunError, match=f"cannot write to {out}: the disk is full"):
             _quick(tmp_path, out)
         assert _everything(out) == [f".{PERIOD}.lock"]  # the half-copied pack is gone
         assert _everything(tmp_path / "staging") == []

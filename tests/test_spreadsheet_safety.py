@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,6 @@ import pytest
 
 from cscp_analysis import evidence
 from cscp_analysis.returns import load_returns, write_quarantine
-from cscp_analysis.spreadsheet_safety import excel_text, is_dangerous, neutralise, neutralise_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data_raw" / "demo"
@@ -32,23 +32,32 @@ def _cells(data: bytes | str) -> list[str]:
     return [c for row in csv.reader(io.StringIO(text)) for c in row]
 
 
+NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
 def _unsafe(cells: list[str]) -> list[str]:
-    """Cells a spreadsheet would evaluate: starting with a trigger and not a plain number."""
-    return [c for c in cells if is_dangerous(c)]
+    """Cells a spreadsheet would evaluate: starting with =, +, -, @, tab or carriage return, and not a number."""
+    return [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.fullmatch(c)]
 
 
 @pytest.mark.parametrize("text", [HYPERLINK, DDE, "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "-", "=", "+"])
 def test_text_a_spreadsheet_would_run_is_prefixed_with_a_quote(text):
+    from cscp_analysis.spreadsheet_safety import neutralise_text
+
     assert neutralise_text(text) == "'" + text
     assert neutralise_text(neutralise_text(text)) == "'" + text  # applying it twice changes nothing
 
 
 @pytest.mark.parametrize("value", ["-5", "+3", "-0.25", "1e-3", "-1,234.5", "-12%", "ok", "", "'=already safe", 3, -2.5, None])
 def test_numbers_and_ordinary_text_are_unchanged(value):
+    from cscp_analysis.spreadsheet_safety import neutralise_text
+
     assert neutralise_text(value) == value
 
 
 def test_a_table_keeps_its_numbers_and_types():
+    from cscp_analysis.spreadsheet_safety import neutralise
+
     df = pd.DataFrame({"indicator": ["A", "B", "C"], "commentary": [HYPERLINK, "Stable.", DDE],
                        "value": [-1.5, 2.0, np.nan], "count": [-3, 4, 5], "note": ["-5", "-", None]})
     out = neutralise(df)
@@ -60,6 +69,8 @@ def test_a_table_keeps_its_numbers_and_types():
 
 
 def test_a_column_name_is_made_safe_too():
+    from cscp_analysis.spreadsheet_safety import neutralise
+
     assert list(neutralise(pd.DataFrame({"=1+1": [1]})).columns) == ["'=1+1"]
 
 
@@ -96,6 +107,8 @@ def test_a_partner_value_beginning_with_equals_is_safe_in_rejected_and_the_repor
 
 
 def test_text_is_written_to_an_excel_workbook_as_text(tmp_path):
+    from cscp_analysis.spreadsheet_safety import excel_text
+
     wb = openpyxl.Workbook()
     ws = wb.active
     excel_text(ws.cell(1, 1), HYPERLINK)

@@ -18,14 +18,14 @@ a child in a small population (the cues the ONS and DfE disclosure guidance warn
 ``birth``
     a date of birth (``born 3 May 2014``, ``DOB 03/05/2014``).
 
-Each finding is reported as a warning (COM-003) on the commentary's row, saying only which kind of
+Each finding is reported as a warning (COM-003, in ``rules_partner``) on the commentary's row, saying only which kind of
 detail was found (never the words themselves, since the validation report is published);
 :attr:`Returns.commentary_flags <cscp_analysis.returns.Returns>` keeps the words for the analyst,
 and a public build withholds the flagged rows (:meth:`Returns.commentary_withheld`).
 
 It is a screen, not a guarantee: it finds the common patterns in English commentary, and a flag
 means "read this before it is published". It also checks that a commentary's indicator is one the
-partnership reports for that agency (COM-002): commentary on an unknown indicator would be counted
+partnership reports for that agency (:func:`known_indicators`, used by COM-002): commentary on an unknown indicator would be counted
 as received and shown nowhere.
 """
 
@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .registry import ERROR, WARNING, Hits, rule
 from .table import Context, Table
 
 __all__ = ["KINDS", "scan_text", "scan_table", "flags_frame", "known_indicators"]
@@ -162,21 +161,6 @@ def flags_frame(t: Table, ctx: Context) -> pd.DataFrame:
     }, columns=cols)
 
 
-@rule("COM-003", table="commentary", field="commentary", severity=WARNING)
-def child_level_detail(t: Table, ctx: Context):
-    """Commentary gives no detail about individual children (a count of 1 to 5 children, an age with a named place, a name, a date of birth).
-
-    A flagged commentary is withheld from the public evidence pack and shown in the board pack
-    only with the flag; rewrite it in terms that cannot point to a child (for example "fewer than
-    six" or "a small number"). The value shown is the kind of detail found, never the words.
-    """
-    f = scan_table(t, ctx)
-    if f.empty:
-        return None
-    first = f.drop_duplicates(["pos", "kind"])
-    return Hits(first["pos"].to_numpy(dtype=np.int64), "commentary", first["kind"].map(KINDS).to_numpy(dtype=object))
-
-
 def known_indicators(ctx: Context) -> set[tuple[str, str]]:
     """``(agency, indicator)`` pairs a commentary may be about: each partner-return indicator with its
     agency, and each scorecard indicator (``indicators.yaml`` beside ``partnership.yaml``) with its owner."""
@@ -193,32 +177,3 @@ def known_indicators(ctx: Context) -> set[tuple[str, str]]:
                 pairs.add((str(ind["agency"]), str(ind["id"])))
         ctx._index[key] = pairs
     return ctx._index[key]
-
-
-@rule("COM-002", table="commentary", field="indicator", severity=ERROR)
-def commentary_indicator_known(t: Table, ctx: Context):
-    """A commentary's indicator is blank (the agency's overall commentary) or one the agency reports.
-
-    The agency's partner-return indicators (``config/partnership.yaml``) and the scorecard indicators
-    it owns (``config/indicators.yaml``). Commentary on any other indicator would be shown nowhere,
-    so it is rejected and the partner told.
-    """
-    ind = t.text["indicator"]
-    present = ind.notna().to_numpy()
-    if not present.any():
-        return None
-    pairs = known_indicators(ctx)
-    agency = t.text["agency"].to_numpy(dtype=object)
-    code = ind.to_numpy(dtype=object)
-    pos = np.flatnonzero(present)
-    bad = pos[[(a, c) not in pairs for a, c in zip(agency[pos], code[pos], strict=True)]]  # tens of rows
-    if not len(bad):
-        return None
-    of_agency: dict[str, dict[str, str]] = {}
-    for a, c in pairs:
-        of_agency.setdefault(a, {})[c.upper().replace(" ", "")] = c
-    vals = []
-    for a, c in zip(agency[bad], code[bad], strict=True):
-        guess = of_agency.get(a, {}).get(str(c).upper().replace(" ", ""))
-        vals.append(f"{c} is not an indicator of {a}" + (f"; did you mean {guess}?" if guess else ""))
-    return Hits(bad, "indicator", np.array(vals, dtype=object))

@@ -148,7 +148,7 @@ def all_rules() -> list[Rule]:
 
 
 def _load_all() -> None:
-    from . import commentary_scan, rules_csc, rules_files, rules_generic, rules_partner, rules_registers  # noqa: F401
+    from . import rules_csc, rules_files, rules_generic, rules_partner, rules_registers  # noqa: F401
 
 
 def as_hits(result: Any, rule: Rule, n: int) -> list[Hits]:

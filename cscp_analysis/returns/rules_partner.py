@@ -1,5 +1,8 @@
 """Rules of the quarterly files: partner returns, commentary and the submissions log.
 
+Commentary is also checked for the indicator it is about (COM-002) and screened for detail about
+individual children (COM-003); the screen itself is ``commentary_scan``.
+
 The partner-return rules read the partnership's return specification (``config/partnership.yaml``,
 ``returns.agencies``): which indicators each agency sends, of which type (count, percentage or
 rate), and with which breakdowns.
@@ -12,6 +15,7 @@ import pandas as pd
 
 from .. import codes as C
 from ..periods import parse_period
+from .commentary_scan import KINDS, known_indicators, scan_table
 from .registry import ERROR, WARNING, Finding, Hits, rule
 from .table import Context, Table
 
@@ -356,3 +360,47 @@ def commentary_missing(q, ctx: Context):
     """Each agency that sent a return also sent commentary on it for the quarter."""
     return [Finding(q.commentary_rel, None, "agency", f"nothing from {agency}", str(q.period), agency)
             for agency in sorted(q.files) if agency not in q.commented]
+
+
+@rule("COM-003", table="commentary", field="commentary", severity=WARNING)
+def child_level_detail(t: Table, ctx: Context):
+    """Commentary gives no detail about individual children (a count of 1 to 5 children, an age with a named place, a name, a date of birth).
+
+    A flagged commentary is withheld from the public evidence pack and shown in the board pack
+    only with the flag; rewrite it in terms that cannot point to a child (for example "fewer than
+    six" or "a small number"). The value shown is the kind of detail found, never the words.
+    """
+    f = scan_table(t, ctx)
+    if f.empty:
+        return None
+    first = f.drop_duplicates(["pos", "kind"])
+    return Hits(first["pos"].to_numpy(dtype=np.int64), "commentary", first["kind"].map(KINDS).to_numpy(dtype=object))
+
+
+@rule("COM-002", table="commentary", field="indicator", severity=ERROR)
+def commentary_indicator_known(t: Table, ctx: Context):
+    """A commentary's indicator is blank (the agency's overall commentary) or one the agency reports.
+
+    The agency's partner-return indicators (``config/partnership.yaml``) and the scorecard indicators
+    it owns (``config/indicators.yaml``). Commentary on any other indicator would be shown nowhere,
+    so it is rejected and the partner told.
+    """
+    ind = t.text["indicator"]
+    present = ind.notna().to_numpy()
+    if not present.any():
+        return None
+    pairs = known_indicators(ctx)
+    agency = t.text["agency"].to_numpy(dtype=object)
+    code = ind.to_numpy(dtype=object)
+    pos = np.flatnonzero(present)
+    bad = pos[[(a, c) not in pairs for a, c in zip(agency[pos], code[pos], strict=True)]]  # tens of rows
+    if not len(bad):
+        return None
+    of_agency: dict[str, dict[str, str]] = {}
+    for a, c in pairs:
+        of_agency.setdefault(a, {})[c.upper().replace(" ", "")] = c
+    vals = []
+    for a, c in zip(agency[bad], code[bad], strict=True):
+        guess = of_agency.get(a, {}).get(str(c).upper().replace(" ", ""))
+        vals.append(f"{c} is not an indicator of {a}" + (f"; did you mean {guess}?" if guess else ""))
+    return Hits(bad, "indicator", np.array(vals, dtype=object))
