@@ -417,7 +417,9 @@ class RunGuard:
             raise SafetyError(os_error_message(exc, self.out_dir)) from None
         if not _try_lock(fd):
             try:
-                holder = _holder(os.pread(fd, 4096, 0).decode("utf-8", "replace")) if hasattr(os, "pread") else "another process"
+                holder = _holder(os.read(fd, 4096).decode("utf-8", "replace"))
+            except OSError:  # Windows: a locked region cannot be read by another process
+                holder = "another process"
             finally:
                 os.close(fd)
             raise SafetyError(f"another run is already writing {self.out_dir / self.name}: {holder}. "
@@ -427,8 +429,8 @@ class RunGuard:
                 "started": datetime.fromtimestamp(self.started, timezone.utc).isoformat(timespec="seconds")}
         try:
             os.ftruncate(fd, 0)
-            os.pwrite(fd, (json.dumps(info) + "\n").encode("utf-8"), 0) if hasattr(os, "pwrite") else \
-                os.write(fd, (json.dumps(info) + "\n").encode("utf-8"))
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, (json.dumps(info) + "\n").encode("utf-8"))
         except OSError as exc:
             raise SafetyError(os_error_message(exc, self.out_dir)) from None
 
@@ -500,7 +502,12 @@ class RunGuard:
                     if old.exists():
                         shutil.rmtree(old)
                     os.rename(dest, old)
-                os.rename(self.incoming, dest)
+                try:
+                    os.rename(self.incoming, dest)
+                except OSError:
+                    if old is not None:
+                        os.rename(old, dest)  # the earlier pack back in its place
+                    raise
                 self.incoming = None
                 if old is not None:
                     shutil.rmtree(old, ignore_errors=True)

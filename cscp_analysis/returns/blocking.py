@@ -25,6 +25,8 @@ __all__ = ["SetAside", "blocked_parts", "partner_suppressed_rows", "PARTNER_SUPP
 
 PARTNER_SUPPRESSED_COLUMNS = ["period", "agency", "indicator", "breakdown", "group", "numerator", "denominator",
                               "suppressed_by_partner", "_file", "_row"]
+
+
 @dataclass(frozen=True)
 class SetAside:
     """Rows of a record-level table left out of the analysis because they failed validation.
