@@ -107,6 +107,7 @@ def find_file(folder: Path, stem: str) -> tuple[Path | None, list[Path]]:
 
 
 _READABLE_SUFFIXES = (".csv", *EXCEL_SUFFIXES, ".txt", *OTHER_SPREADSHEETS)
+_VERSION_SUFFIXES = (".csv", *EXCEL_SUFFIXES, *OTHER_SPREADSHEETS)  # a note (.txt) beside a return is not a version
 
 
 def folder_in_place(folder: Path, stem: str) -> Path | None:
@@ -126,7 +127,8 @@ def versions_of(folder: Path, stem: str, other_stems: set[str] = frozenset()) ->
     ``police v2.csv``, ``police (1).xlsx``, ``Police - corrected.csv``, ``Copy of police.csv`` and
     ``police_final.csv`` are versions of ``police``: their name, in lower case with every run of other
     characters read as one separator, is the stem followed or preceded by more words. A name that is
-    itself another expected return (``other_stems``) is not a version.
+    itself another expected return (``other_stems``) is not a version, and neither is a text file
+    (``police notes.txt`` is a note about the return).
     """
     if not folder.is_dir():
         return []
@@ -134,7 +136,7 @@ def versions_of(folder: Path, stem: str, other_stems: set[str] = frozenset()) ->
     others = {normalise_heading(o) for o in other_stems}
     out = []
     for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.name.startswith(".") or p.suffix.lower() not in _READABLE_SUFFIXES:
+        if not p.is_file() or p.name.startswith(".") or p.suffix.lower() not in _VERSION_SUFFIXES:
             continue
         if p.stem.lower() == stem.lower():
             continue  # the return itself (in one format or another): find_file's business

@@ -245,3 +245,19 @@ def test_a_group_the_partner_suppressed_does_not_block_the_headline(demo, symbol
     sup = returns.partner_suppressed
     assert sup[["indicator", "breakdown", "group", "numerator", "suppressed_by_partner", "_row"]].values.tolist() == [
         ["POL_ARRESTS", "ethnicity", group, symbol, f"suppressed by the partner ({symbol})", pos + 2]]
+
+
+@pytest.mark.parametrize("name, is_version", [
+    ("police v2.csv", True), ("police (1).xlsx", True), ("Police - corrected.csv", True),
+    ("Copy of police.csv", True), ("police_final_v3.csv", True),
+    ("police.xlsx", False),            # the return itself in another format: read, or compared, by find_file's caller
+    ("police notes.txt", False),       # a note about the return
+    ("policeman.csv", False),          # another word
+    ("lado.csv", False),               # another return
+])
+def test_which_files_are_versions_of_a_return(tmp_path, name, is_version):
+    from cscp_analysis.returns.load import versions_of
+
+    (tmp_path / "police.csv").write_text("x\n")
+    (tmp_path / name).write_text("x\n")
+    assert (versions_of(tmp_path, "police", {"lado", "health"}) == [tmp_path / name]) is is_version

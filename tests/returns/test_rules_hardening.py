@@ -7,7 +7,6 @@ itself on the issue's own example and on sentences it must leave alone.
 
 import pytest
 
-from cscp_analysis.returns.commentary_scan import scan_text
 from cscp_analysis.returns.table import table_from_records
 
 from .conftest import TABLES, ctx, run_rule
@@ -102,6 +101,8 @@ def test_com003_flags_the_issue_example_by_kind_never_by_its_words():
 
 
 def test_the_screen_finds_each_kind_in_the_issue_example():
+    from cscp_analysis.returns.commentary_scan import scan_text
+
     assert scan_text(ISSUE_EXAMPLE) == [("count", "2 were girls"), ("count", "one girl"),
                                         ("age_place", "aged 14 … Caludon Castle School")]
 
@@ -121,4 +122,6 @@ def test_the_screen_finds_each_kind_in_the_issue_example():
     ("Children aged 5 to 9 were the largest group.", []),
 ])
 def test_the_screen_finds_child_level_detail_and_leaves_aggregate_text_alone(text, kinds):
+    from cscp_analysis.returns.commentary_scan import scan_text
+
     assert [k for k, _ in scan_text(text, 5, {"Coventry"})] == kinds
