@@ -22,7 +22,15 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cscp_analysis.stats import proportion, rate
+from cscp_analysis.stats import (
+    clustered_proportion,
+    fdr_by_family,
+    minimum_detectable_ratio,
+    proportion,
+    proportion_change,
+    rate,
+    two_proportion_test,
+)
 
 CONFIDENCE = [0.95, 0.998]
 TOLERANCE = 1e-9
@@ -100,6 +108,30 @@ def time_big(rows: int) -> None:
         print(f"  {name:<10} {t:6.3f} s   {'under' if t < 1 else 'OVER'} the 1 s goal")
 
 
+def time_honest_statistics(rows: int) -> None:
+    """The issue-15 functions on ``rows`` comparisons (or answers), best of 3."""
+    rng = np.random.default_rng(11)
+    n1, n2 = rng.integers(20, 2_000, rows), rng.integers(20, 2_000, rows)
+    x1 = rng.binomial(n1, rng.uniform(0.05, 0.95, rows))
+    x2 = rng.binomial(n2, rng.uniform(0.05, 0.95, rows))
+    waves = pd.DataFrame({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
+    a0, n0 = rng.integers(1, 500, rows), rng.integers(1_000, 50_000, rows)
+    p_values = pd.DataFrame({"p_value": rng.uniform(0, 1, rows), "family": rng.integers(0, 50, rows)})
+    answers = pd.DataFrame({"question": rng.integers(0, 20, rows), "child": rng.integers(0, 50_000, rows),
+                            "yes": rng.integers(0, 2, rows), "one": 1})
+    print(f"\n{rows:,} rows: tests of change, detectable ratios, false-discovery families (best of 3)")
+    for name, fn in (
+        ("two_proportion_test", lambda: two_proportion_test(x1, n1, x2, n2)),
+        ("proportion_change", lambda: proportion_change(waves, "x1", "n1", "x2", "n2")),
+        ("minimum_detectable_ratio", lambda: minimum_detectable_ratio(n1, a0, n0)),
+        ("fdr_by_family (50 families)", lambda: fdr_by_family(p_values)),
+        ("clustered_proportion (20 questions, 50,000 children)",
+         lambda: clustered_proportion(answers, "yes", "one", "child", group_by="question")),
+    ):
+        t = best_of(fn, 3)
+        print(f"  {name:<55} {t:6.3f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows compared with PHStatsMethods")
@@ -109,6 +141,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs visible, {platform.machine()}")
     ok = compare_with_phstatsmethods(make_data(args.rows))
     time_big(args.big)
+    time_honest_statistics(args.big)
     return 0 if ok else 1
 
 

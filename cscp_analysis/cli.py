@@ -1,4 +1,4 @@
-"""The ``cscp`` command (DESIGN §3.1).
+"""The ``cscp`` command (docs/architecture.md §3.1).
 
     cscp run [--period 2026-27-Q2] [--data DIR] [--out DIR] [--force]
     cscp validate [--period P] [--data DIR]

@@ -1,6 +1,6 @@
 """Statistical disclosure control at publication: suppression, rounding and the GSS/DfE symbols.
 
-Follows the DfE children-in-need and children-looked-after publications (DESIGN.md §5):
+Follows the DfE children-in-need and children-looked-after publications (docs/architecture.md §5):
 
 * **primary suppression**: any count from 1 to ``threshold`` (5 by default, configurable per
   partnership) is suppressed and shown as ``c``; 0 is shown;
@@ -55,6 +55,7 @@ __all__ = [
     "format_numbers",
     "publish_table",
     "check_disclosure",
+    "check_section",
 ]
 
 SUPPRESSED = "c"
@@ -432,3 +433,11 @@ def check_disclosure(table: pd.DataFrame, counts: Sequence[str] | None = None, t
             problems.append(f"column {d!r} is shown where its count is suppressed in {_rows(leaked, table.index)}")
     if problems:
         raise DisclosureError("The table would disclose small numbers: " + "; ".join(problems))
+
+
+def check_section(section, threshold: int = DEFAULT_THRESHOLD) -> None:
+    """Raise :class:`DisclosureError` if any table of a :class:`~cscp_analysis.sections.Section` shows a
+    count from 1 to the threshold (or to its own stricter threshold) in a column declared as a count."""
+    for t in section.tables:
+        if t.counts and t.data is not None:
+            check_disclosure(t.data, counts=list(t.counts), threshold=max(threshold, t.threshold or 0), derived={})

@@ -1,6 +1,6 @@
 """The evidence pack: where tables and figures are written, and the manifest and checksums.
 
-Layout of ``outputs/<period>/`` (DESIGN §3.2)::
+Layout of ``outputs/<period>/`` (docs/architecture.md §3.2)::
 
     index.html  manifest.json  checksums.sha256  validation_report.txt
     notebooks/*.ipynb  html/*.html  tables/*.csv  figures/*.svg|png  rejected/*.csv
@@ -44,7 +44,7 @@ __all__ = [
     "read_table",
 ]
 
-# The four lenses of the partnership's Quality Assurance Framework (DESIGN §1), in the order the index shows them.
+# The four lenses of the partnership's Quality Assurance Framework (docs/architecture.md §1), in the order the index shows them.
 LENSES: dict[str, str] = {
     "summary": "Scrutiny summary",
     "independent": "Independent lens: performance scorecard, benchmarking and disproportionality",
@@ -185,6 +185,17 @@ class Pack:
         self._catalogue(CatalogueEntry("figure", name, title, lens, rel, self.notebook, alt=alt, source=source,
                                        number=number))
         return files
+
+    def workbook(self, name: str, title: str, lens: str, sheets, *, created, marking: str | None = None,
+                 source: str = "") -> Path:
+        """Write ``<name>.xlsx`` at the top of the pack (deterministic bytes: the creation date is a parameter)."""
+        from .workbook import write
+
+        self._check_name(name)
+        path = write(self.root / f"{name}.xlsx", sheets, created=created, marking=marking,
+                     properties={"title": title, "author": "cscp-analysis"})
+        self._catalogue(CatalogueEntry("workbook", name, title, lens, [f"{name}.xlsx"], self.notebook, source=source))
+        return path
 
     def text(self, name: str, content: str) -> Path:
         """A small text artefact (for example the validation report)."""

@@ -40,7 +40,7 @@ import pandas as pd
 
 from .narrative import KINDS, Finding
 
-__all__ = ["Table", "Figure", "Section", "contents", "findings_of"]
+__all__ = ["Table", "Figure", "Workbook", "Section", "contents", "findings_of"]
 
 
 @dataclass
@@ -83,6 +83,17 @@ class Figure:
 
 
 @dataclass
+class Workbook:
+    """An Excel workbook published with a section (``<name>.xlsx`` in the pack): its sheets are
+    :class:`cscp_analysis.workbook.Sheet` descriptions of published tables."""
+
+    name: str
+    title: str
+    sheets: list
+    created: object  # a date: the period end (never the clock), so the bytes do not change between runs
+
+
+@dataclass
 class Section:
     """One part of the evidence for a period: published tables, figures and findings."""
 
@@ -96,6 +107,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    workbooks: list[Workbook] = field(default_factory=list)
     unavailable: str = ""  # why the whole section could not be built this period
     figures_first: bool = True  # show figures before tables; False keeps the order they were added in
     findings_heading: str = "What the numbers say"

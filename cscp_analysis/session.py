@@ -45,6 +45,8 @@ class Session:
     pack: Pack
     notebook: str
     shown: list[Section] = field(default_factory=list)  # the sections this notebook has shown, in order
+    marking: str | None = None  # the security marking of the audience's pages and workbooks
+    _styled: bool = False
 
     # --- display (notebooks show; they never compute) ---------------------------------------------
     def show(self, item, caption: str = "", max_rows: int = 60, heading: str = "What the numbers say") -> None:
@@ -52,11 +54,19 @@ class Session:
         pack), or a published table (a DataFrame) with a caption. ``None`` shows nothing."""
         if item is None:
             return
+        self._styles()
         if isinstance(item, Section):
             self._show_section(item, heading)
             self.shown.append(item)
         else:
             self.show_table(item, caption, max_rows)
+
+    def _styles(self) -> None:
+        if not self._styled:
+            from IPython.display import HTML, display
+
+            display(HTML(PAGE_CSS))
+            self._styled = True
 
     def _show_section(self, sec: Section, heading: str) -> None:
         if sec.intro:
@@ -84,6 +94,11 @@ class Session:
                     source = f" Source: {sec.source}." if sec.source else ""
                     label = f"*{item.number}.* " if item.number else ""
                     self.note(f"{label}{item.summary}{source} Data{more}: `tables/{item.name}.csv`.")
+        for wb in sec.workbooks:
+            self.pack.workbook(wb.name, wb.title, sec.lens, wb.sheets, created=wb.created, marking=self.marking,
+                               source=sec.source)
+            self.note(f"The same tables as an Excel workbook for the board: [{wb.name}.xlsx](../{wb.name}.xlsx) "
+                      f"({len(wb.sheets)} sheets: {', '.join(sh.name for sh in wb.sheets)}).")
         if sec.findings_by_line:
             self.findings_by_line(sec.findings)
         else:
@@ -179,6 +194,17 @@ class Session:
                      f'style="max-width:720px;width:100%;height:auto">'))
         label = f"{number}: " if number else "Figure: "
         display(Markdown(f"*{label}{title}.* {alt}" + (f" Source: {source}." if source else "")))
+
+
+#: The reader pages' own styles, shown once at the top of each page: tables fit the page (text wraps,
+#: left-aligned; numbers stay right-aligned only in the scorecard's own tables), links are underlined.
+PAGE_CSS = """<style>
+table.cscp-table{width:100%;max-width:100%;table-layout:auto;border-collapse:collapse;font-size:13px;margin:0 0 1em}
+table.cscp-table th,table.cscp-table td{text-align:left !important;white-space:normal;overflow-wrap:anywhere;
+  vertical-align:top;padding:4px 6px;border-bottom:1px solid #d0d4d8}
+table.cscp-table thead th{background:#eef0f2}
+.jp-RenderedHTMLCommon a, .jp-RenderedMarkdown a{text-decoration:underline}
+</style>"""
 
 
 def _escape(text: str) -> str:

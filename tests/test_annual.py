@@ -63,6 +63,10 @@ EXPECTED = [
     ("Table 17", "annual_tab17_lado_years"),
     ("Figure 12", "annual_fig12_cdop_category"),
     ("Table 18", "annual_tab18_cdop_reviews"),
+    ("Table 19", "annual_tab19_self_assessment_rounds"),
+    ("Figure 13", "annual_fig13_s11_by_organisation"),
+    ("Table 20", "annual_tab20_actions_by_source"),
+    ("Figure 14", "annual_fig14_actions_ageing"),
 ]
 
 

@@ -19,7 +19,8 @@ from ..narrative import Finding
 from ..scorecard import year as scorecard_year
 from .contents import CONTENTS_BY_KEY, fill
 
-__all__ = ["Part", "scorecard", "disproportionality", "audits", "reviews", "training", "voice", "lado", "cdop"]
+__all__ = ["Part", "scorecard", "disproportionality", "audits", "reviews", "training", "voice", "lado", "cdop",
+           "self_assessment", "actions"]
 
 
 @dataclass
@@ -308,3 +309,37 @@ def cdop(book):
                              threshold=t),
     }
     return parts, sec.findings, {}
+
+
+# --- 9. self-assessments ----------------------------------------------------------------------------
+
+
+def self_assessment(book):
+    sec = book.section("self_assessment")
+    if not sec.tables:
+        return {}, sec.findings, _missing(book, "self-assessments")
+    rounds = sec["assurance_self_assessment_rounds"]
+    parts = {"self_assessment_rounds": Part(
+        rounds, f"The latest Section 11 and Section 175/157 rounds with submissions by 31 March {book.year.end.year}: "
+        "organisations asked and submitted, standards rated, the share met and not met, and the change since the "
+        "round before.")}
+    if "assurance_s11_chart" in {f.name for f in sec.figures}:
+        parts["s11_by_organisation"] = _figure_of(sec, "assurance_s11_chart")
+    return parts, sec.findings, {"s11_by_organisation": "no Section 11 round had submissions by the year end"}
+
+
+# --- 10. the action plan ----------------------------------------------------------------------------
+
+
+def actions(book):
+    sec = book.section("actions")
+    if not sec.tables:
+        return {}, sec.findings, _missing(book, "actions")
+    by_source = sec["assurance_actions_by_source"]
+    parts = {"actions_by_source": Part(
+        by_source, f"Actions raised from each source (audits, reviews, self-assessments, inspection and scrutiny, ...) "
+        f"with their progress at 31 March {book.year.end.year}: completed, open on time and overdue.")}
+    if sec.figures:
+        parts["actions_ageing"] = _figure_of(sec, "assurance_actions_ageing_chart")
+    return parts, sec.findings, {"actions_ageing": "no action was open at the year end"}
+

@@ -48,6 +48,13 @@ CHAPTERS: dict[str, tuple[str, str]] = {
     "cdop": ("Child deaths reviewed (CDOP)",
              "Reviews the Child Death Overview Panel completed in the year. These are the most identifying numbers "
              "the partnership holds: small counts are hidden, and no breakdown is given when the total is small."),
+    "self_assessment": ("Section 11 and Section 175/157 self-assessments",
+                        "How the partner agencies (Section 11) and schools and colleges (Section 175/157) rated "
+                        "themselves against the safeguarding standards in their latest rounds, and who had not "
+                        "submitted."),
+    "actions": ("The partnership action plan",
+                "The SMART actions raised from every lens, their progress at the year end, and how far past their due "
+                "date the open ones were."),
 }
 
 SOURCES = {
@@ -62,6 +69,8 @@ SOURCES = {
     "voice": "Your Voice Matters survey and engagement sessions, {year}",
     "lado": "LADO allegations register, allegations as they stood at the end of each year",
     "cdop": "Child Death Overview Panel, reviews completed in {year}",
+    "self_assessment": "Section 11 and Section 175/157 self-assessment register, rounds as they stood at {end}",
+    "actions": "partnership action plan register as it stood at {end}",
 }
 
 
@@ -134,6 +143,14 @@ CONTENTS: tuple[Entry, ...] = (
     Entry("cdop", "table", "cdop_reviews",
           "Child death reviews completed in {year} by category, age, modifiable factors and whether the death was expected",
           "professional"),
+    Entry("self_assessment", "table", "self_assessment_rounds",
+          "Self-assessment rounds at {end}: organisations asked and submitted, standards met, change since the round "
+          "before", "professional"),
+    Entry("self_assessment", "figure", "s11_by_organisation",
+          "Section 11 standards met, partly met and not met by organisation, latest round at {end}", "professional"),
+    Entry("actions", "table", "actions_by_source", "The partnership action plan at {end}: actions by source and progress",
+          "professional"),
+    Entry("actions", "figure", "actions_ageing", "Open actions by time past their due date at {end}", "professional"),
 )
 
 

@@ -1,4 +1,4 @@
-"""Quality-assurance evidence beyond the scorecard, one module per register (DESIGN §1).
+"""Quality-assurance evidence beyond the scorecard, one module per register (docs/architecture.md §1).
 
 =====================  ==========================================================  ============
 module                 evidence                                                    lens
@@ -37,6 +37,8 @@ __all__ = [
     "voice",
     "AREAS",
     "LENS",
+    "REGISTERS",
+    "ANNUAL_CHAPTER",
     "findings",
 ]
 
@@ -65,6 +67,32 @@ LENS = {
     "voice": "citizen",
     "lado": "provider",
     "child_deaths": "professional",
+}
+
+
+# area -> the registers (tables of the returns) it reads; every register has a schema in returns/schemas.py
+# and a generator in synthetic/assurance.py (tests/assurance/test_catalogue.py checks both)
+REGISTERS = {
+    "audits": ("audits",),
+    "self_assessment": ("self_assessments",),
+    "reviews": ("reviews",),
+    "training": ("training_attendance", "training_evaluation"),
+    "actions": ("actions",),
+    "voice": ("voice_responses", "voice_sessions"),
+    "lado": ("lado",),
+    "child_deaths": ("child_deaths",),
+}
+
+# area -> its chapter of the annual-report figure book (annual/contents.py)
+ANNUAL_CHAPTER = {
+    "audits": "audits",
+    "self_assessment": "self_assessment",
+    "reviews": "reviews",
+    "training": "training",
+    "actions": "actions",
+    "voice": "voice",
+    "lado": "lado",
+    "child_deaths": "cdop",
 }
 
 

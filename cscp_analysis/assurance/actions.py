@@ -51,7 +51,7 @@ AGEING_BANDS: tuple[tuple[str, float, float], ...] = (
 )
 AGEING_LABELS = tuple(b[0] for b in AGEING_BANDS)
 
-# Which lens each source of an action belongs to (DESIGN §1).
+# Which lens each source of an action belongs to (docs/architecture.md §1).
 SOURCE_LENS = {
     "AUDIT": "professional",
     "S11": "professional",
@@ -181,7 +181,7 @@ _PCT = {"pct_overdue": 1, "pct_on_time": 1}
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The action plan section (lens: professional; inspection and scrutiny actions also under independent)."""
-    from ..charts import assurance as ch
+    from ..charts import assurance as assurance_charts
     from .publish import format_only
 
     tables = tables_of(returns_or_tables)
@@ -214,7 +214,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         f"due date they were (not yet due, then 1 to 30, 31 to 90, 91 to 180 and over 180 days overdue), coloured by "
         f"where the action came from; {overdue} were overdue and {int(total.iloc[0])} not yet due.",
         "assurance_actions_ageing",
-        lambda: ch.action_ageing(age, title="Open actions by ageing", source="partnership action plan"),
+        lambda: assurance_charts.action_ageing(age, title="Open actions by ageing", source="partnership action plan"),
     )
     sec.findings = findings(tables, p, config)
     return sec

@@ -240,7 +240,7 @@ def published_history(audits: pd.DataFrame, period: str | Period, config=None) -
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The audit section of the evidence pack: tables, figure and findings (lens: professional)."""
-    from ..charts import assurance as ch
+    from ..charts import assurance as assurance_charts
     from .publish import dates_as_text, publish
 
     tables = tables_of(returns_or_tables)
@@ -277,7 +277,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             f"showing the share of gradings that were good or outstanding and the share that required improvement "
             f"or were inadequate; overall {share}. Hatched segments are suppressed small counts.",
             "assurance_audit_grades_by_line",
-            lambda: ch.grade_bars(by_line, "line_of_enquiry", title=f"Gradings by key line of enquiry, {w.label}",
+            lambda: assurance_charts.grade_bars(by_line, "line_of_enquiry", title=f"Gradings by key line of enquiry, {w.label}",
                                   source="multi-agency audit register"),
         )
     sec.findings = _findings(sec, tables, p, config, w)

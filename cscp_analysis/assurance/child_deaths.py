@@ -132,9 +132,7 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The CDOP section: reviews by category, age, modifiable factors and expectedness (lens: professional)."""
-    from ..charts import assurance as ch
-
-
+    from ..charts import assurance as assurance_charts
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
     w = words or PeriodWords.quarter(p)
@@ -159,7 +157,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
          f"No breakdown of the child death reviews of {w.twelve_months} is published: there "
          "were too few."),
         "assurance_cdop_by_category",
-        lambda: ch.category_bars(cat, title="Child death reviews by category", source="CDOP"),
+        lambda: assurance_charts.category_bars(cat, title="Child death reviews by category", source="CDOP"),
     )
     sec.findings = _findings(sec, p, w)
     return sec

@@ -185,7 +185,7 @@ _SECTOR_COUNTS = [*OUTCOMES, "total"]
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The LADO section: allegations by sector and outcome, and timeliness (lens: provider)."""
-    from ..charts import assurance as ch
+    from ..charts import assurance as assurance_charts
     from .publish import format_only, publish
 
     tables = tables_of(returns_or_tables)
@@ -218,7 +218,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         f"{w.twelve_months}, one bar per employer sector; the largest is {top['employer_sector']} with {top['total']} "
         "(c marks a number too small to publish).",
         "assurance_lado_by_sector",
-        lambda: ch.sector_bars(sector, title="LADO allegations by employer sector", source="LADO register"),
+        lambda: assurance_charts.sector_bars(sector, title="LADO allegations by employer sector", source="LADO register"),
         lens="provider",
     )
     sec.findings = _findings(sec, lado, p, w)

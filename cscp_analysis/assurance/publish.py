@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import disclosure as D
+from .. import disclosure
 
 __all__ = [
     "threshold",
@@ -52,10 +52,10 @@ def dates_as_text(df: pd.DataFrame) -> pd.DataFrame:
 
 def publish(df: pd.DataFrame, counts: Sequence[str], config=None, *, derived: Mapping | None = None,
             total_row=None, total_column: str | None = None, by=None, cdop: bool = False,
-            decimals: int | Mapping[str, int] = 1, threshold_value: int | None = None) -> D.Published:
+            decimals: int | Mapping[str, int] = 1, threshold_value: int | None = None) -> disclosure.Published:
     """Suppress and round a table counting people or events (``disclosure.publish_table``)."""
     t = threshold_value if threshold_value is not None else threshold(config, cdop)
-    return D.publish_table(dates_as_text(df), counts, derived, threshold=t, total_row=total_row,
+    return disclosure.publish_table(dates_as_text(df), counts, derived, threshold=t, total_row=total_row,
                            total_column=total_column, by=by, decimals=decimals)
 
 
@@ -66,7 +66,7 @@ def format_only(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
     """
     out = dates_as_text(df)
     for c, places in decimals.items():
-        out[c] = D.format_numbers(pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float), places)
+        out[c] = disclosure.format_numbers(pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float), places)
     return out
 
 
@@ -88,4 +88,4 @@ def cell(table: pd.DataFrame, key_column: str, key, column: str) -> float:
 
 def suppressed_total(n: int, threshold_value: int) -> str:
     """A lone total as published: ``c`` from 1 to the threshold, the number otherwise."""
-    return D.SUPPRESSED if 1 <= n <= threshold_value else str(int(n))
+    return disclosure.SUPPRESSED if 1 <= n <= threshold_value else str(int(n))

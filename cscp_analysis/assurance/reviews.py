@@ -182,7 +182,7 @@ _SUMMARY_TOTAL = "Serious incidents notified"
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The reviews section: timeliness, decisions, practice reviews and themes (lens: professional)."""
-    from ..charts import assurance as ch
+    from ..charts import assurance as assurance_charts
     from .publish import publish
 
     tables = tables_of(returns_or_tables)
@@ -214,7 +214,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         f"within 15 working days, at each of the last {len(rolling)} quarter ends; at {w.end} the figures "
         f"were {last['notified']} and {last['within_15']} (c marks a number too small to publish).",
         "assurance_reviews_rolling",
-        lambda: ch.review_timeliness(rolling, title="Rapid reviews, rolling twelve months",
+        lambda: assurance_charts.review_timeliness(rolling, title="Rapid reviews, rolling twelve months",
                                      source="rapid review register"),
     )
     sec.findings = _findings(sec, reviews, p, config, w)

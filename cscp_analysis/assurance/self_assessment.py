@@ -241,7 +241,7 @@ _PCT = {"pct_met": 1, "pct_not_met": 1}
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The self-assessment section: Section 11 by agency, Section 175/157 by standard (lens: professional)."""
-    from ..charts import assurance as ch
+    from ..charts import assurance as assurance_charts
     from .publish import format_only
 
     tables = tables_of(returns_or_tables)
@@ -274,7 +274,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             f"showing the share of standards rated met, partly met and not met; across all of them {allrow['pct_met']}% "
             f"of {allrow['rated']} ratings were met.",
             "assurance_s11_by_organisation",
-            lambda: ch.rating_bars(by_org, "organisation", title=f"Section 11 {s11}: ratings by organisation",
+            lambda: assurance_charts.rating_bars(by_org, "organisation", title=f"Section 11 {s11}: ratings by organisation",
                                    source="Section 11 self-assessments"),
         )
     s175, _ = current_rounds(sa, "S175", p)
@@ -293,7 +293,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             f"colleges rating it met, partly met and not met; across all standards {allrow['pct_met']}% of "
             f"{allrow['rated']} ratings were met.",
             "assurance_s175_by_standard",
-            lambda: ch.rating_bars(labels, "label", title=f"Section 175/157 {s175}: ratings by standard",
+            lambda: assurance_charts.rating_bars(labels, "label", title=f"Section 175/157 {s175}: ratings by standard",
                                    source="Section 175/157 self-assessments"),
         )
     sec.findings = findings(tables, p, config)

@@ -231,9 +231,7 @@ def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: s
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The training section: reach in the quarter, evaluation over twelve months (lens: professional)."""
-    from ..charts import assurance as ch
-
-
+    from ..charts import assurance as assurance_charts
     tables = tables_of(returns_or_tables)
     p = parse_period(period)
     w = words or PeriodWords.quarter(p)
@@ -260,7 +258,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             f"confidence before the course to the mean after it, on a scale of 1 to 10; across all courses it went from "
             f"{allrow['mean_before']} to {allrow['mean_after']} for {allrow['pairs']} learners.",
             "assurance_training_evaluation",
-            lambda: ch.paired_confidence(evt, "course", title="Confidence before and after, by course",
+            lambda: assurance_charts.paired_confidence(evt, "course", title="Confidence before and after, by course",
                                          source="training evaluations"),
         )
     sec.findings = _findings(sec, tables, p, config, w)

@@ -162,7 +162,7 @@ def published_change(responses: pd.DataFrame, period: str | Period, config=None)
 
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The voice section: the quarter's survey and the themes children raised (lens: citizen)."""
-    from ..charts import assurance as ch
+    from ..charts import assurance as assurance_charts
     from .publish import number, publish
 
     tables = tables_of(returns_or_tables)
@@ -191,7 +191,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
                 f"extends left of the centre line, the share who agreed to the right, and those who neither agreed nor "
                 f"disagreed straddle it; {extremes}.",
                 "assurance_voice_likert",
-                lambda: ch.likert_diverging(lik, title=f"Your Voice Matters, {w.label}", source="Your Voice Matters survey"),
+                lambda: assurance_charts.likert_diverging(lik, title=f"Your Voice Matters, {w.label}", source="Your Voice Matters survey"),
                 lens="citizen",
             )
     sessions = tables.get("voice_sessions")

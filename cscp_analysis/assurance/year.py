@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import disclosure as D
+from .. import disclosure
 from ..periods import FinancialYear, parse_period, parse_year, period_of
 from . import audits as audit_register
 from . import child_deaths as cdop_register
@@ -171,7 +171,7 @@ def lado_by_year(lado: pd.DataFrame, years: Sequence[FinancialYear], config=None
     pct = [c for c in t.columns if c.startswith("pct_")]
     out = format_only(t, dict.fromkeys(pct, 1))
     for c in pct:
-        out[c] = out[c].replace({D.NOT_AVAILABLE: D.SUPPRESSED})
+        out[c] = out[c].replace({disclosure.NOT_AVAILABLE: disclosure.SUPPRESSED})
     return out
 
 

@@ -5,7 +5,7 @@ dark blue for focus and grey for context), sans-serif text readable at A4, axis 
 no 3-D, no pie charts. Every chart function returns a matplotlib ``Figure``; the evidence ``Pack``
 saves it with its alt text and the data behind it.
 
-Determinism (DESIGN §3.2): SVGs are written with a fixed ``svg.hashsalt`` and without a date, PNGs
+Determinism (docs/architecture.md §3.2): SVGs are written with a fixed ``svg.hashsalt`` and without a date, PNGs
 without software or date metadata, so the same figure gives the same bytes on every run.
 
 Chart families live in submodules (``charts.spc``, ``charts.benchmark``, ``charts.forest``, ...), all

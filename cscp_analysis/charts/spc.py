@@ -4,8 +4,8 @@ Points are coloured *and shaped* by their type (colour alone fails accessibility
 common-cause variation, blue upward triangles for special-cause improvement, orange downward
 triangles for special-cause concern, purple diamonds for special-cause variation of an indicator
 with no preferred direction. The mean is a solid grey line, the process limits dashed grey lines, the
-target (where there is one) a dotted orange line. A suppressed point is not drawn: ``c`` is written
-where it would be, so a gap is never mistaken for zero.
+target (where there is one) a dotted orange line. A run chart has a median line and no limits. A hidden
+(suppressed) or missing point is a gap in the line, never bridged, and the chart says how many there are.
 
 The charts take the *published* series (:func:`cscp_analysis.scorecard.published_series`: values as
 text, ``c`` where suppressed) so that nothing on a chart is more detailed than the published table;
@@ -20,9 +20,9 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from . import BENCHMARK, SPC_COLOURS, SUPPRESSED, finish, mark_suppressed, new_figure
+from . import BENCHMARK, SPC_COLOURS, SUPPRESSED, finish, new_figure
 
-__all__ = ["spc_chart", "spc_small_multiples", "MARKERS", "series_for"]
+__all__ = ["spc_chart", "spc_small_multiples", "MARKERS", "series_for", "axis_unit", "gaps_note"]
 
 MARKERS = {
     "common_cause": ("o", "common cause"),
@@ -58,14 +58,29 @@ def series_for(series: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
 
 
 def _draw(ax, s: pd.DataFrame, ind, *, small: bool = False, legend: bool = True) -> None:
+    """One series: the centre line and limits drawn period of the process by period (they change at a recorded
+    change point), the values as a line broken at every gap (a hidden or missing value is never bridged),
+    points shaped and coloured by type, the target, and a dotted line at each change point."""
     x = _x(s["label"])
     v = _num(s["value"])
-    mean, lpl, upl = _num(s["mean"]), _num(s["lower_process_limit"]), _num(s["upper_process_limit"])
-    ax.plot(x, mean, color="#505050", lw=1.0, label="mean", zorder=2)
-    ax.plot(x, upl, color="#7B7D7D", lw=0.9, ls="--", label="process limits", zorder=2)
-    ax.plot(x, lpl, color="#7B7D7D", lw=0.9, ls="--", zorder=2)
+    centre = _num(s["centre"])
+    lpl, upl = _num(s["lower_process_limit"]), _num(s["upper_process_limit"])
+    run = str(s["chart"].iloc[0]) == "run chart" if "chart" in s and len(s) else False
+    period = s["period_of_process"].to_numpy() if "period_of_process" in s else np.ones(len(s), dtype=int)
+    for k, seg in enumerate(pd.unique(period)):
+        sel = period == seg
+        first = k == 0
+        ax.plot(x[sel], centre[sel], color="#505050", lw=1.0, label=("median" if run else "mean") if first else None,
+                zorder=2)
+        if not run:
+            ax.plot(x[sel], upl[sel], color="#7B7D7D", lw=0.9, ls="--", label="process limits" if first else None,
+                    zorder=2)
+            ax.plot(x[sel], lpl[sel], color="#7B7D7D", lw=0.9, ls="--", zorder=2)
+        if not first:
+            ax.axvline(x[sel][0] - (x[sel][0] - x[np.flatnonzero(sel)[0] - 1]) / 2, color="#505050", lw=0.8, ls=":",
+                       label="change point" if k == 1 else None, zorder=1)
+    ax.plot(x, v, color="#BFBFBF", lw=1.0, zorder=3)  # NaN (hidden or missing) breaks the line
     shown = ~np.isnan(v)
-    ax.plot(x[shown], v[shown], color="#BFBFBF", lw=1.0, zorder=3)
     size = 16 if small else 30
     drawn = set()
     for kind, (marker, words) in MARKERS.items():
@@ -77,11 +92,31 @@ def _draw(ax, s: pd.DataFrame, ind, *, small: bool = False, legend: bool = True)
                        edgecolor="white", linewidth=0.4, label=words)
     if getattr(ind, "target", None) is not None:
         ax.axhline(ind.target, color=BENCHMARK, lw=1.2, ls=":", label=f"target {ind.target:g}", zorder=1)
-    base = np.nanmin(np.concatenate([v[shown], lpl[~np.isnan(lpl)]])) if shown.any() else 0.0
-    for xi in x[(s["value"].astype(str) == "c").to_numpy()]:
-        mark_suppressed(ax, xi, base)
+    ax.set_ylabel(axis_unit(ind), fontsize=7 if small else 9)
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+
+
+def axis_unit(ind) -> str:
+    """The y-axis label: the indicator's unit, short enough for a small chart."""
+    unit = getattr(ind, "unit", "") or ""
+    if unit == "%":
+        return "per cent"
+    if getattr(ind, "statistic", "") == "count" or not unit:
+        return "number"
+    return textwrap.shorten(unit, 28, placeholder="…")
+
+
+def gaps_note(s: pd.DataFrame) -> str:
+    """What the chart leaves out, in words: hidden (suppressed) and missing points."""
+    hidden = int((s["value"].astype(str) == "c").sum())
+    missing = int((s["value"].astype(str) == "x").sum())
+    parts = []
+    if hidden:
+        parts.append(f"{hidden} point{'s' if hidden > 1 else ''} hidden (fewer than 6)")
+    if missing:
+        parts.append(f"{missing} without a value")
+    return "; ".join(parts)
 
 
 def spc_chart(result, series: pd.DataFrame, *, source: str = ""):
@@ -91,9 +126,8 @@ def spc_chart(result, series: pd.DataFrame, *, source: str = ""):
     fig, ax = new_figure(8.5, 4.0)
     _draw(ax, s, ind)
     freq = "month" if result.spc_frequency == "monthly" else "quarter"
-    unit = ind.unit or "count"
     finish(fig, ax, title=textwrap.shorten(f"{ind.id} {ind.label}", 90), xlabel=freq.capitalize(),
-           ylabel=unit if len(unit) < 30 else textwrap.fill(unit, 28), source=source or "partnership returns; "
+           ylabel=axis_unit(ind), source=source or "partnership returns; "
            "NHS England Making Data Count XmR method")
     return fig
 
@@ -111,9 +145,12 @@ def spc_small_multiples(results: list, series: pd.DataFrame, *, ncols: int = 3, 
         s = series_for(series, r.indicator.id)
         _draw(ax, s, r.indicator, small=True, legend=False)
         var = (r.spc_summary or {}).get("variation", "")
+        gaps = gaps_note(s)
         ax.set_title(textwrap.fill(f"{r.indicator.id} {r.indicator.label}", 42), fontsize=8.5, loc="left")
         ax.text(0.0, -0.32, textwrap.shorten(var, 48) if var else "", transform=ax.transAxes, fontsize=7,
                 color="#505050")
+        if gaps:
+            ax.text(0.0, -0.44, gaps, transform=ax.transAxes, fontsize=7, color="#505050")
         ax.tick_params(labelsize=7)
         for lab in ax.get_xticklabels():
             lab.set_rotation(0)

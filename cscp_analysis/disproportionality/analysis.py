@@ -18,9 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import parse_period
-from . import cohorts as co
-from . import quality as q
-from . import statistics as st
+from . import cohorts, quality, statistics
 from .trend import trend as _trend
 
 __all__ = ["Results", "analyse", "analyse_returns"]
@@ -33,7 +31,7 @@ class Results:
     period: str
     reference: str
     reference_label: str
-    windows: list[co.Window]
+    windows: list[cohorts.Window]
     population_years: dict[str, int]
     rates: pd.DataFrame  # every window, stage, characteristic and group
     decisions: pd.DataFrame  # decision points, every window
@@ -87,7 +85,7 @@ def analyse(
     ``reference``: a DfE ethnicity code (``WBRI``), an ONS major group, or ``"all other children"``.
     """
     per = parse_period(period)
-    ex = co.prepare(tables)
+    ex = cohorts.prepare(tables)
     if data_start is None:
         first = ex.first_day()
         if first is None:
@@ -95,27 +93,27 @@ def analyse(
         from ..periods import period_of
 
         data_start = period_of(pd.Timestamp(np.datetime64(first, "D"))).start
-    ws = co.windows(per, quarters, data_start)
+    ws = cohorts.windows(per, quarters, data_start)
     if not ws:
         raise ValueError(f"analyse: the extract starts on {data_start}, too late for a twelve-month window ending {per}")
-    gs = co.groupings(reference, intersections=intersections)
+    gs = cohorts.groupings(reference, intersections=intersections)
     trend_gs = [g for g in gs if g.characteristic in ("ethnicity_major", "ethnicity")]
-    stage_keys = tuple(stages) if stages else tuple(s.key for s in co.STAGES)
+    stage_keys = tuple(stages) if stages else tuple(s.key for s in cohorts.STAGES)
     rate_frames, dec_frames, quality_rows, pop_years = [], [], [], {}
     latest = ws[-1]
     for w in ws:
-        year = co.population_year(population, w.start, w.end)
+        year = cohorts.population_year(population, w.start, w.end)
         pop_years[w.label] = year
-        P = co.population_array(population, year)
+        P = cohorts.population_array(population, year)
         use = gs if w is latest else trend_gs
         for key in stage_keys:
-            rate_frames.append(co.count_stage(ex, key, w, use, P))
-            quality_rows.append(co.ethnicity_quality(ex, key, w))
-            if co.stage(key).previous is not None and co.stage(key).previous in stage_keys:
-                dec_frames.append(co.count_decision(ex, key, w, use))
-    rates = st.rates(pd.concat(rate_frames, ignore_index=True), min_children=min_children, confidence=confidence)
+            rate_frames.append(cohorts.count_stage(ex, key, w, use, P))
+            quality_rows.append(cohorts.ethnicity_quality(ex, key, w))
+            if cohorts.stage(key).previous is not None and cohorts.stage(key).previous in stage_keys:
+                dec_frames.append(cohorts.count_decision(ex, key, w, use))
+    rates = statistics.rates(pd.concat(rate_frames, ignore_index=True), min_children=min_children, confidence=confidence)
     if dec_frames:
-        decisions = st.decision_points(pd.concat(dec_frames, ignore_index=True), min_children=min_children,
+        decisions = statistics.decision_points(pd.concat(dec_frames, ignore_index=True), min_children=min_children,
                                        confidence=confidence)
     else:  # no two consecutive stages analysed
         decisions = pd.DataFrame(columns=["window", "stage", "previous", "characteristic", "group", "group_label",
@@ -123,12 +121,12 @@ def analyse(
                                           "previous_children", "children", "ref_previous_children", "ref_children",
                                           "proportion", "ratio", "ratio_p_adjusted", "label"])
     # age-standardised rates, latest window, ethnic groups
-    P = co.population_array(population, pop_years[latest.label])
+    P = cohorts.population_array(population, pop_years[latest.label])
     asr = []
     for key in stage_keys:
         for g in trend_gs:
-            counts, popb, std = co.count_by_age(ex, key, latest, g, P)
-            d = st.age_standardised(counts, popb, std, confidence=confidence)
+            counts, popb, std = cohorts.count_by_age(ex, key, latest, g, P)
+            d = statistics.age_standardised(counts, popb, std, confidence=confidence)
             d.insert(0, "group", list(g.groups))
             d.insert(0, "characteristic", g.characteristic)
             d.insert(0, "stage", key)
@@ -137,7 +135,7 @@ def analyse(
             if (ref >= 0).all():
                 d["dsr_ratio"] = d["dsr"].to_numpy() / d["dsr"].to_numpy()[ref]
             else:  # all other children: standardise each group's complement
-                rest = st.age_standardised(counts.sum(0) - counts, popb.sum(0) - popb, std, confidence=confidence)
+                rest = statistics.age_standardised(counts.sum(0) - counts, popb.sum(0) - popb, std, confidence=confidence)
                 d["dsr_ratio"] = d["dsr"].to_numpy() / rest["dsr"].to_numpy()
             asr.append(d)
     age_std = pd.concat(asr, ignore_index=True)
@@ -147,8 +145,8 @@ def analyse(
                             on=["window", "stage", "characteristic", "group"], how="left")
     with np.errstate(divide="ignore", invalid="ignore"):
         age_std["age_profile_differs"] = np.abs(np.log(age_std["dsr_ratio"] / age_std["rri"])) > np.log(1.1)
-    sens = q.sensitivity(rates[rates["window"] == latest.label], min_children=min_children, confidence=confidence)
-    dq = q.data_quality(pd.DataFrame(quality_rows), sens, missing_warning_pct)
+    sens = quality.sensitivity(rates[rates["window"] == latest.label], min_children=min_children, confidence=confidence)
+    dq = quality.data_quality(pd.DataFrame(quality_rows), sens, missing_warning_pct)
     series, summary = _trend(rates, [w.label for w in ws], confidence=confidence)
     from .publish import masks
 
@@ -176,7 +174,7 @@ def analyse_returns(returns, config, period=None, **kw) -> Results:
     per = period or getattr(returns, "period", None)
     blocked = {}
     is_blocked = getattr(returns, "blocked_reason", None)
-    for stg in co.STAGES:
+    for stg in cohorts.STAGES:
         reason = is_blocked(table=stg.table) if is_blocked else None
         if reason:
             blocked[stg.table] = reason

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..narrative import Finding
 from ..periods import parse_period
-from . import cohorts as co
+from . import cohorts
 
 __all__ = ["findings", "sentences", "subject", "ratio_text", "twelve_months_to"]
 
@@ -103,7 +103,7 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
     # data quality first
     dq = results.data_quality[results.data_quality["window"] == w]
     for r in dq[dq["warning"]].itertuples():
-        st = co.stage(r.stage)
+        st = cohorts.stage(r.stage)
         if not r.unknown_suppressed and not r.children_suppressed:
             head = (f"Ethnicity was not recorded for {r.unknown_pct:.1f}% of {st.cohort} in {when} "
                     f"({int(r.unknown):,} of {int(r.children):,} children)")
@@ -125,7 +125,7 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
     for r in rr.itertuples():
         if (r.stage, r.characteristic, r.group) in sensitive:
             continue
-        st = co.stage(r.stage)
+        st = cohorts.stage(r.stage)
         text = (f"{subject(r.group_label, r.characteristic)} were {ratio_text(r.rri)} times as likely as "
                 f"{r.reference_label} to {st.verb} in {when} ({conf} {_ci(r.rri, r.rri_lower, r.rri_upper)}); "
                 f"{_sig_sentence('rri')}.")
@@ -138,7 +138,7 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
     dd = dec[(dec["window"] == w) & dec["characteristic"].isin(_CHARS)
              & dec["label"].isin(["significantly higher", "significantly lower"]) & ~dec["ratio_hidden"]]
     for r in dd.itertuples():
-        st, prev = co.stage(r.stage), co.stage(r.previous)
+        st, prev = cohorts.stage(r.stage), cohorts.stage(r.previous)
         ref_pct = r.ref_children / r.ref_previous_children * 100
         text = (f"Of the {prev.cohort} in {when}, {_lower_first(subject(r.group_label, r.characteristic))} were "
                 f"{ratio_text(r.ratio)} times as likely as {r.reference_label} to go on to {st.verb} "
@@ -158,7 +158,7 @@ def findings(results, *, window: str | None = None) -> list[Finding]:
                 continue
             if (r.stage, r.characteristic, r.group) in sensitive:
                 continue
-            st = co.stage(r.stage)
+            st = cohorts.stage(r.stage)
             text = (f"The gap between {_lower_first(subject(r.group_label, r.characteristic))} and {r.reference_label} "
                     f"in how likely they are to {st.verb} is {r.direction}: their relative rate index "
                     f"was {ratio_text(r.rri_then)} in {twelve_months_to(r.window_then)} and {ratio_text(r.rri_now)} in "

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .. import codes as C
+from .. import codes
 from ..periods import parse_period
 from . import _stats as stats
 from .cohorts import ETH_CODES, is_others, population_array, population_year
@@ -49,8 +49,8 @@ COUNTS: dict[str, str] = {
     "POL_EXPLOITATION": "child-quarters",
     "POL_ARRESTS": "events",
 }
-_MAJOR = [m for m in C.MAJOR_GROUPS if m != "Unknown"]
-_MAJOR_OF_CODE = {e.code: e.major_group for e in C.ETHNICITY}
+_MAJOR = [m for m in codes.MAJOR_GROUPS if m != "Unknown"]
+_MAJOR_OF_CODE = {e.code: e.major_group for e in codes.ETHNICITY}
 _SEX = {"m": "M", "male": "M", "boys": "M", "f": "F", "female": "F", "girls": "F"}
 
 

@@ -1,4 +1,4 @@
-"""Disclosure control of every disproportionality table and chart (DESIGN §5), through
+"""Disclosure control of every disproportionality table and chart (docs/architecture.md §5), through
 :mod:`cscp_analysis.disclosure`.
 
 The tables are linked: the children at a stage (data-quality table) are the sum of the ethnic
@@ -35,8 +35,8 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from .. import disclosure as D
-from . import cohorts as co
+from .. import disclosure
+from . import cohorts
 
 __all__ = ["masks", "publish_rates", "publish_decisions", "publish_quality", "publish_trend",
            "publish_age_standardised", "publish_sensitivity", "publish_partner", "fmt", "fmt_p"]
@@ -47,13 +47,13 @@ _NOT_COUNTED = {"sex": {"U"}, "age_band": {"Unborn", "18 and over"}, "disability
 
 def fmt(values, decimals: int = 1) -> np.ndarray:
     """Numbers for publication: half-up rounding, ``low``, ``x`` for missing (``disclosure.format_numbers``)."""
-    return D.format_numbers(np.asarray(values, float), decimals)
+    return disclosure.format_numbers(np.asarray(values, float), decimals)
 
 
 def fmt_p(p) -> np.ndarray:
     """p-values to three decimals, ``<0.001`` below that, ``x`` where not tested."""
     p = np.asarray(p, float)
-    text = D.format_numbers(p, 3)
+    text = disclosure.format_numbers(p, 3)
     return np.where(np.isfinite(p) & (p < 0.0005), "<0.001", text).astype(object)
 
 
@@ -63,8 +63,8 @@ def fmt_p(p) -> np.ndarray:
 def _line(values: list[float], mask: list[bool]) -> list[bool]:
     """Secondary suppression of parts whose last element is their total."""
     v = np.asarray(values, float).reshape(-1, 1)
-    m = D.primary_suppression(v, _line.threshold) | np.asarray(mask, bool).reshape(-1, 1)
-    return list(D.secondary_suppression(v, m, total_row=len(values) - 1).ravel())
+    m = disclosure.primary_suppression(v, _line.threshold) | np.asarray(mask, bool).reshape(-1, 1)
+    return list(disclosure.secondary_suppression(v, m, total_row=len(values) - 1).ravel())
 
 
 _line.threshold = 5
@@ -72,8 +72,8 @@ _line.threshold = 5
 
 def _grid(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Secondary suppression of a grid whose last row and column are totals."""
-    m = D.primary_suppression(values, _line.threshold) | mask
-    return D.secondary_suppression(values, m, total_row=values.shape[0] - 1, total_col=values.shape[1] - 1)
+    m = disclosure.primary_suppression(values, _line.threshold) | mask
+    return disclosure.secondary_suppression(values, m, total_row=values.shape[0] - 1, total_col=values.shape[1] - 1)
 
 
 def _block_masks(rows: pd.DataFrame, dq: pd.Series, threshold: int) -> tuple[dict, dict]:
@@ -89,7 +89,7 @@ def _block_masks(rows: pd.DataFrame, dq: pd.Series, threshold: int) -> tuple[dic
         for grp, n in zip(g["group"], g["children"], strict=True):
             val[(c, grp)] = float(n)
     for key, v in val.items():
-        m[key] = bool(D.primary_suppression([v], threshold)[0])
+        m[key] = bool(disclosure.primary_suppression([v], threshold)[0])
     lines: list[tuple[list, object]] = []  # (parts, total) of keys
     for c in SIMPLE:
         if c not in by_char:
@@ -101,7 +101,7 @@ def _block_masks(rows: pd.DataFrame, dq: pd.Series, threshold: int) -> tuple[dic
             extras = ["U"]
         a_key = f"A:{c}"
         val[a_key] = sum(val[k] for k in counted)
-        m[a_key] = m[a_key] or bool(D.primary_suppression([val[a_key]], threshold)[0])
+        m[a_key] = m[a_key] or bool(disclosure.primary_suppression([val[a_key]], threshold)[0])
         lines.append((counted, a_key))
         lines.append(([a_key] + extras, "T"))
     lines.append((["REFU", "NOBT"], "U"))
@@ -149,7 +149,7 @@ def _block_masks(rows: pd.DataFrame, dq: pd.Series, threshold: int) -> tuple[dic
 def _detailed_to_major(major_groups: list[str]) -> dict[str, list[str]]:
     """Which DfE codes make up each major-level group of the table (the reference's own major group is
     split into the reference and the rest, see ``cohorts.groupings``)."""
-    major_of = {e.code: e.major_group for e in co.C.ETHNICITY if e.code not in co.C.UNKNOWN_ETHNICITY}
+    major_of = {e.code: e.major_group for e in cohorts.C.ETHNICITY if e.code not in cohorts.C.UNKNOWN_ETHNICITY}
     out: dict[str, list[str]] = {g: [] for g in major_groups}
     for code, maj in major_of.items():
         if code in out:
@@ -157,7 +157,7 @@ def _detailed_to_major(major_groups: list[str]) -> dict[str, list[str]]:
         elif maj in out:
             out[maj].append(code)
         else:  # the rest of the reference's major group
-            rest = [g for g in major_groups if g not in major_of and g not in co.C.MAJOR_GROUPS]
+            rest = [g for g in major_groups if g not in major_of and g not in cohorts.C.MAJOR_GROUPS]
             out[rest[0]].append(code)
     return out
 
@@ -217,7 +217,7 @@ def masks(rates: pd.DataFrame, decisions: pd.DataFrame, quality: pd.DataFrame, t
     rates["dr_hidden"] = rates["suppressed"] | rates["t_suppressed"].astype(bool)
     # decisions: the previous stage's cohort is the previous stage's row of the rates table
     decisions["previous_suppressed"] = True
-    decisions["suppressed"] = D.primary_suppression(decisions["children"].to_numpy(float), threshold)
+    decisions["suppressed"] = disclosure.primary_suppression(decisions["children"].to_numpy(float), threshold)
     if len(decisions):
         pkey = decisions["window"] + "\x1f" + decisions["previous"] + "\x1f" + decisions["characteristic"] + "\x1f"
         decisions["previous_suppressed"] = (pkey + decisions["group"]).map(sup).fillna(True).to_numpy(bool)
@@ -242,17 +242,17 @@ def masks(rates: pd.DataFrame, decisions: pd.DataFrame, quality: pd.DataFrame, t
 def _counts(values, hidden) -> np.ndarray:
     v = np.asarray(values, float)
     text = np.char.mod("%.0f", np.where(np.isfinite(v), v, 0)).astype(object)
-    text = np.where(np.isfinite(v), text, D.NOT_AVAILABLE)
-    return np.where(np.asarray(hidden, bool), D.SUPPRESSED, text).astype(object)
+    text = np.where(np.isfinite(v), text, disclosure.NOT_AVAILABLE)
+    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, text).astype(object)
 
 
 def _derived(values, hidden, decimals) -> np.ndarray:
-    return np.where(np.asarray(hidden, bool), D.SUPPRESSED, fmt(values, decimals)).astype(object)
+    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, fmt(values, decimals)).astype(object)
 
 
 def _check(table: pd.DataFrame, counts: list[str], derived: dict, threshold: int) -> pd.DataFrame:
     table = table.reset_index(drop=True)
-    D.check_disclosure(table, counts=counts, threshold=threshold, derived=derived)
+    disclosure.check_disclosure(table, counts=counts, threshold=threshold, derived=derived)
     return table
 
 
@@ -264,7 +264,7 @@ def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     hide_dr = r["dr_hidden"].to_numpy(bool)
     out = pd.DataFrame({
         "window": r["window"].to_numpy(),
-        "stage": r["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "stage": r["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": r["characteristic"].to_numpy(),
         "group": r["group_label"].to_numpy(),
         "children": _counts(r["children"], hide_rate),
@@ -276,13 +276,13 @@ def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "rri": _derived(r["rri"], hide_rri, 2),
         "rri_lower": _derived(r["rri_lower"], hide_rri, 2),
         "rri_upper": _derived(r["rri_upper"], hide_rri, 2),
-        "p_adjusted": np.where(hide_rri, D.SUPPRESSED, fmt_p(r["rri_p_adjusted"])),
+        "p_adjusted": np.where(hide_rri, disclosure.SUPPRESSED, fmt_p(r["rri_p_adjusted"])),
         "disproportionality_ratio": _derived(r["dr"], hide_dr, 2),
         "dr_lower": _derived(r["dr_lower"], hide_dr, 2),
         "dr_upper": _derived(r["dr_upper"], hide_dr, 2),
-        "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), D.SUPPRESSED, r["label"].to_numpy()),
+        "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, r["label"].to_numpy()),
     })
-    out.loc[r["is_reference"].to_numpy(bool) & ~hide_rate, ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = D.NOT_APPLICABLE
+    out.loc[r["is_reference"].to_numpy(bool) & ~hide_rate, ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
     derived = {c: "children" for c in ("rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower", "rri_upper",
                                        "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted")}
     return _check(out, ["children"], derived, threshold)
@@ -295,7 +295,7 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     hr = dec["ratio_hidden"].to_numpy(bool)
     out = pd.DataFrame({
         "window": dec["window"].to_numpy(),
-        "decision": [f"{co.stage(p).title} → {co.stage(s).title}" for p, s in zip(dec["previous"], dec["stage"], strict=True)],
+        "decision": [f"{cohorts.stage(p).title} → {cohorts.stage(s).title}" for p, s in zip(dec["previous"], dec["stage"], strict=True)],
         "characteristic": dec["characteristic"].to_numpy(),
         "group": dec["group_label"].to_numpy(),
         "children_at_previous_stage": _counts(dec["previous_children"], hp),
@@ -307,11 +307,11 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "ratio": _derived(dec["ratio"], hr, 2),
         "ratio_lower": _derived(dec["ratio_lower"], hr, 2),
         "ratio_upper": _derived(dec["ratio_upper"], hr, 2),
-        "p_adjusted": np.where(hr, D.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
-        "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), D.SUPPRESSED, dec["label"].to_numpy()),
+        "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
+        "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, dec["label"].to_numpy()),
     })
     out.loc[dec["is_reference"].to_numpy(bool) & ~(hp | hc), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
-        D.NOT_APPLICABLE
+        disclosure.NOT_APPLICABLE
     derived = {c: ["children_at_previous_stage", "children_going_on"] for c in
                ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
     return _check(out, ["children_at_previous_stage", "children_going_on"], derived, threshold)
@@ -322,7 +322,7 @@ def publish_quality(dq: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     hu = dq["unknown_suppressed"].to_numpy(bool) | dq["children_suppressed"].to_numpy(bool)
     out = pd.DataFrame({
         "window": dq["window"].to_numpy(),
-        "stage": dq["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "stage": dq["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "children": _counts(dq["children"], dq["children_suppressed"]),
         "ethnicity_refused": _counts(dq["refused"], dq["refused_suppressed"]),
         "ethnicity_not_obtained": _counts(dq["not_obtained"], dq["not_obtained_suppressed"]),
@@ -341,16 +341,16 @@ def publish_trend(series: pd.DataFrame, rates: pd.DataFrame, threshold: int = 5)
     keys = ["window", "stage", "characteristic", "group"]
     s = series.merge(rates[keys + ["suppressed", "rri_hidden"]], on=keys, how="left")
     out = pd.DataFrame({
-        "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": s["characteristic"].to_numpy(), "group": s["group_label"].to_numpy(),
         "children": _counts(s["children"], s["suppressed"].fillna(True)),
         "rri": _derived(s["rri"], s["rri_hidden"].fillna(True), 2),
         "rri_lower": _derived(s["rri_lower"], s["rri_hidden"].fillna(True), 2),
         "rri_upper": _derived(s["rri_upper"], s["rri_hidden"].fillna(True), 2),
-        "label": np.where(s["rri_hidden"].fillna(True) & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED, s["label"]),
+        "label": np.where(s["rri_hidden"].fillna(True) & ~s["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, s["label"]),
     })
     out.loc[s["is_reference"].to_numpy(bool) & ~s["suppressed"].fillna(True).to_numpy(bool),
-            ["rri", "rri_lower", "rri_upper"]] = D.NOT_APPLICABLE
+            ["rri", "rri_lower", "rri_upper"]] = disclosure.NOT_APPLICABLE
     return _check(out, ["children"], {c: "children" for c in ("rri", "rri_lower", "rri_upper")}, threshold)
 
 
@@ -360,7 +360,7 @@ def publish_age_standardised(asr: pd.DataFrame, rates: pd.DataFrame, threshold: 
     hide = a["suppressed"].fillna(True).to_numpy(bool)
     hr = a["rri_hidden"].fillna(True).to_numpy(bool)
     out = pd.DataFrame({
-        "window": a["window"].to_numpy(), "stage": a["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "window": a["window"].to_numpy(), "stage": a["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": a["characteristic"].to_numpy(), "group": a["group_label"].to_numpy(),
         "children": _counts(a["children"], hide),
         "age_standardised_rate": _derived(a["dsr"], hide, 1),
@@ -368,9 +368,9 @@ def publish_age_standardised(asr: pd.DataFrame, rates: pd.DataFrame, threshold: 
         "asr_upper": _derived(a["dsr_upper"], hide, 1),
         "crude_rri": _derived(a["rri"], hr, 2),
         "age_standardised_rri": _derived(a["dsr_ratio"], hr, 2),
-        "age_profile_changes_the_ratio": np.where(hr, D.SUPPRESSED, np.where(a["age_profile_differs"], "yes", "no")),
+        "age_profile_changes_the_ratio": np.where(hr, disclosure.SUPPRESSED, np.where(a["age_profile_differs"], "yes", "no")),
     })
-    out.loc[a["is_reference"].fillna(False).to_numpy(bool) & ~hide, ["crude_rri", "age_standardised_rri"]] = D.NOT_APPLICABLE
+    out.loc[a["is_reference"].fillna(False).to_numpy(bool) & ~hide, ["crude_rri", "age_standardised_rri"]] = disclosure.NOT_APPLICABLE
     derived = {c: "children" for c in ("age_standardised_rate", "asr_lower", "asr_upper", "crude_rri", "age_standardised_rri")}
     return _check(out, ["children"], derived, threshold)
 
@@ -380,19 +380,19 @@ def publish_sensitivity(sens: pd.DataFrame, rates: pd.DataFrame, threshold: int 
     s = sens.merge(rates[keys + ["suppressed", "rri_hidden"]], on=keys, how="left")
     hr = s["rri_hidden"].fillna(True).to_numpy(bool)
     out = pd.DataFrame({
-        "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: co.stage(k).title).to_numpy(),
+        "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": s["characteristic"].to_numpy(), "group": s["group_label"].to_numpy(),
         "children": _counts(s["children"], s["suppressed"].fillna(True)),
         "rri": _derived(s["rri"], hr, 2),
-        "label": np.where(hr & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED, s["label"]),
+        "label": np.where(hr & ~s["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, s["label"]),
         "rri_unknown_shared_like_population": _derived(s["rri_reallocated"], hr, 2),
-        "label_unknown_shared_like_population": np.where(hr & ~s["is_reference"].to_numpy(bool), D.SUPPRESSED,
+        "label_unknown_shared_like_population": np.where(hr & ~s["is_reference"].to_numpy(bool), disclosure.SUPPRESSED,
                                                          s["label_reallocated"]),
         "rri_if_every_unknown_child_in_group": _derived(s["rri_all_unknown_in_group"], hr, 2),
         "rri_if_every_unknown_child_in_reference": _derived(s["rri_all_unknown_in_reference"], hr, 2),
     })
     ref = s["is_reference"].to_numpy(bool) & ~s["suppressed"].fillna(True).to_numpy(bool)
-    out.loc[ref, [c for c in out.columns if c.startswith("rri")]] = D.NOT_APPLICABLE
+    out.loc[ref, [c for c in out.columns if c.startswith("rri")]] = disclosure.NOT_APPLICABLE
     derived = {c: "children" for c in out.columns if c.startswith("rri")}
     return _check(out, ["children"], derived, threshold)
 
@@ -432,10 +432,10 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "reference": part["reference"].to_numpy(),
         "ratio": _derived(part["ratio"], hr, 2), "ratio_lower": _derived(part["ratio_lower"], hr, 2),
         "ratio_upper": _derived(part["ratio_upper"], hr, 2),
-        "p_adjusted": np.where(hr, D.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
-        "label": np.where(hr & ~part["is_reference"].to_numpy(bool), D.SUPPRESSED, part["label"].to_numpy()),
+        "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
+        "label": np.where(hr & ~part["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, part["label"].to_numpy()),
     })
     out.loc[part["is_reference"].to_numpy(bool) & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
-        D.NOT_APPLICABLE
+        disclosure.NOT_APPLICABLE
     derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
     return _check(out, ["number"], derived, threshold)

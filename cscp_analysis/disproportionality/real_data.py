@@ -54,8 +54,8 @@ def cla_example(cla: pd.DataFrame, census: pd.DataFrame, *, reference: str = "Wh
                 confidence: float = 0.95) -> pd.DataFrame:
     """One row per year × area (the districts with Census 10-17 figures) × ethnic group.
 
-    ``cla``: :func:`cscp_analysis.reference_ethnicity.read_cla_by_ethnicity`; ``census``:
-    :func:`cscp_analysis.reference_ethnicity.read_census_10_17`. Columns: ``year, area, new_la_code,
+    ``cla``: :func:`cscp_analysis.reference.read_cla_by_ethnicity`; ``census``:
+    :func:`cscp_analysis.reference.read_census_10_17`. Columns: ``year, area, new_la_code,
     group, looked_after, looked_after_status, looked_after_total, population_10_17, share_looked_after_pct,
     share_population_pct, dr, dr_lower, dr_upper, ratio, ratio_lower, ratio_upper, ratio_p_adjusted,
     label``.

@@ -20,8 +20,7 @@ import pandas as pd
 from .. import disclosure
 from ..narrative import Finding, findings_table
 from ..sections import Section
-from . import cohorts
-from . import publish as pb
+from . import cohorts, publish
 from .findings import findings, twelve_months_to
 
 __all__ = ["Blocked", "run", "data_quality", "rates", "rates_major", "rates_detailed", "rates_other",
@@ -95,7 +94,7 @@ def _stage_order(df: pd.DataFrame) -> pd.DataFrame:
 
 @_skip_if_blocked
 def data_quality(res) -> Section:
-    t = pb.publish_quality(res.latest_quality(), res.threshold)
+    t = publish.publish_quality(res.latest_quality(), res.threshold)
     f = findings(res)
     note = ""
     if not t["warning"].eq("yes").any():
@@ -115,7 +114,7 @@ def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: 
     r = r[r["characteristic"].isin(characteristics)]
     if stages:
         r = r[r["stage"].isin(stages)]
-    t = pb.publish_rates(r, res.threshold)
+    t = publish.publish_rates(r, res.threshold)
     f = [x for x in findings(res) if x.rule == "DISP-RRI"
          and any(f", {c}, " in x.evidence for c in characteristics)
          and (stages is None or any(f"[{st}, " in x.evidence for st in stages))]
@@ -163,7 +162,7 @@ def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethni
                                                       "disability")) -> Section:
     d = res.latest_decisions()
     d = d[d["characteristic"].isin(characteristics)]
-    t = pb.publish_decisions(d, res.threshold)
+    t = publish.publish_decisions(d, res.threshold)
     f = [x for x in findings(res) if any(f", {c}, " in x.evidence for c in characteristics)]
     return _table_section("disproportionality_decision_points",
                           f"Decision points: of the children at one stage, the share who go on to the next, "
@@ -174,7 +173,7 @@ def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethni
 def _rri_table(res, characteristic: str) -> pd.DataFrame:
     r = res.latest_rates()
     r = r[(r["characteristic"] == characteristic) & r["stage"].isin(cohorts.JOURNEY)]
-    return pb.publish_rates(r, res.threshold)
+    return publish.publish_rates(r, res.threshold)
 
 
 @_skip_if_blocked
@@ -196,7 +195,7 @@ def forest_decisions(res, characteristic: str = "ethnicity_major") -> Section:
 
     d = res.latest_decisions()
     d = d[d["characteristic"] == characteristic]
-    t = pb.publish_decisions(d, res.threshold)
+    t = publish.publish_decisions(d, res.threshold)
     title = f"Decision-point ratios by ethnic group, {twelve_months_to(res.latest)}"
     alt = forest.forest_alt(t, "decision-point ratios", res.reference_label, ratio="ratio", lower="ratio_lower",
                             upper="ratio_upper", panel="decision", panels_word="decisions")
@@ -221,7 +220,7 @@ def journey_chart(res, characteristic: str = "ethnicity_major") -> Section:
 
 @_skip_if_blocked
 def age_standardised(res) -> Section:
-    t = pb.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
+    t = publish.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
     changed = t[t["age_profile_changes_the_ratio"] == "yes"]
     name = "disproportionality_age_standardised"
     sent = []
@@ -240,7 +239,7 @@ def age_standardised(res) -> Section:
 
 @_skip_if_blocked
 def sensitivity(res) -> Section:
-    t = pb.publish_sensitivity(res.sensitivity, res.latest_rates(), res.threshold)
+    t = publish.publish_sensitivity(res.sensitivity, res.latest_rates(), res.threshold)
     n = int((t["label"] != t["label_unknown_shared_like_population"]).sum())
     sent = [f"Sharing the children whose ethnicity is not known out like the population changes "
             f"{'no finding' if n == 0 else f'{n} finding' + ('s' if n > 1 else '')} in this table."]
@@ -253,7 +252,7 @@ def sensitivity(res) -> Section:
 def trend_chart(res, characteristic: str = "ethnicity_major") -> Section:
     from ..charts import journey
 
-    t = pb.publish_trend(res.trend_series, res.rates, res.threshold)
+    t = publish.publish_trend(res.trend_series, res.rates, res.threshold)
     t = t[(t["characteristic"] == characteristic) & t["stage"].isin([cohorts.stage(k).title for k in cohorts.JOURNEY])]
     title = "Relative rate index by ethnic group over the last eight quarters (rolling twelve months)"
     summ = res.trend_summary[res.trend_summary["characteristic"] == characteristic]
@@ -275,10 +274,10 @@ def trend_summary(res) -> Section:
     t = pd.DataFrame({
         "stage": s["stage"].map(lambda k: cohorts.stage(k).title), "characteristic": s["characteristic"],
         "group": s["group_label"],
-        "rri_year_earlier": np.where(np.array(hidden_then), disclosure.SUPPRESSED, pb.fmt(s.get("rri_then", np.nan), 2)),
-        "rri_latest": np.where(np.array(hidden_now), disclosure.SUPPRESSED, pb.fmt(s["rri_now"], 2)),
-        "change": np.where(hide, disclosure.SUPPRESSED, pb.fmt(s.get("change_ratio", np.nan), 2)),
-        "p_adjusted": np.where(hide, disclosure.SUPPRESSED, pb.fmt_p(s.get("change_p_adjusted", np.nan))),
+        "rri_year_earlier": np.where(np.array(hidden_then), disclosure.SUPPRESSED, publish.fmt(s.get("rri_then", np.nan), 2)),
+        "rri_latest": np.where(np.array(hidden_now), disclosure.SUPPRESSED, publish.fmt(s["rri_now"], 2)),
+        "change": np.where(hide, disclosure.SUPPRESSED, publish.fmt(s.get("change_ratio", np.nan), 2)),
+        "p_adjusted": np.where(hide, disclosure.SUPPRESSED, publish.fmt_p(s.get("change_p_adjusted", np.nan))),
         "direction": np.where(hide & ~s["direction"].isin(["reference"]), disclosure.SUPPRESSED, s["direction"]),
     })
     t = t[t["direction"] != "reference"].reset_index(drop=True)
@@ -294,7 +293,7 @@ def partner(res) -> Section:
         sec = _section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex")
         sec.unavailable = "no partner returns with breakdowns for these quarters"
         return sec
-    t = pb.publish_partner(res.partner, res.threshold)
+    t = publish.publish_partner(res.partner, res.threshold)
     f = findings(res)
     return _table_section("disproportionality_partner_breakdowns",
                           f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t, ["number"],
@@ -315,16 +314,16 @@ def real_data_table(example: pd.DataFrame) -> pd.DataFrame:
                                           e["looked_after_status"]),
         "looked_after_total": e["looked_after_total"].map(lambda v: f"{v:.0f}"),
         "census_2021_aged_10_17": e["population_10_17"].map(lambda v: f"{v:.0f}"),
-        "share_of_looked_after_pct": np.where(shown, pb.fmt(e["share_looked_after_pct"], 1), disclosure.SUPPRESSED),
-        "share_of_population_pct": pb.fmt(e["share_population_pct"], 1),
-        "disproportionality_ratio": np.where(shown, pb.fmt(e["dr"], 2), disclosure.SUPPRESSED),
-        "dr_lower": np.where(shown, pb.fmt(e["dr_lower"], 2), disclosure.SUPPRESSED),
-        "dr_upper": np.where(shown, pb.fmt(e["dr_upper"], 2), disclosure.SUPPRESSED),
-        "ratio_to_white": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE, np.where(shown, pb.fmt(e["ratio"], 2), disclosure.SUPPRESSED)),
+        "share_of_looked_after_pct": np.where(shown, publish.fmt(e["share_looked_after_pct"], 1), disclosure.SUPPRESSED),
+        "share_of_population_pct": publish.fmt(e["share_population_pct"], 1),
+        "disproportionality_ratio": np.where(shown, publish.fmt(e["dr"], 2), disclosure.SUPPRESSED),
+        "dr_lower": np.where(shown, publish.fmt(e["dr_lower"], 2), disclosure.SUPPRESSED),
+        "dr_upper": np.where(shown, publish.fmt(e["dr_upper"], 2), disclosure.SUPPRESSED),
+        "ratio_to_white": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE, np.where(shown, publish.fmt(e["ratio"], 2), disclosure.SUPPRESSED)),
         "ratio_lower": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE,
-                                np.where(shown, pb.fmt(e["ratio_lower"], 2), disclosure.SUPPRESSED)),
+                                np.where(shown, publish.fmt(e["ratio_lower"], 2), disclosure.SUPPRESSED)),
         "ratio_upper": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE,
-                                np.where(shown, pb.fmt(e["ratio_upper"], 2), disclosure.SUPPRESSED)),
+                                np.where(shown, publish.fmt(e["ratio_upper"], 2), disclosure.SUPPRESSED)),
         "label": np.where(shown, e["label"], disclosure.SUPPRESSED),
     })
     disclosure.check_disclosure(t, counts=["looked_after_31_march"], derived={"disproportionality_ratio": "looked_after_31_march"})

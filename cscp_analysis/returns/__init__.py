@@ -1,6 +1,6 @@
 """Partners' returns: schemas, loading CSV and Excel, validation, quarantine and reconciliation.
 
-The one module that reads the partnership's data (DESIGN §2). Everything else receives a
+The one module that reads the partnership's data (docs/architecture.md §2). Everything else receives a
 :class:`Returns`::
 
     from cscp_analysis.returns import load_returns

@@ -1,4 +1,4 @@
-"""The multi-agency Performance Scorecard (DESIGN §2, issue 5).
+"""The multi-agency Performance Scorecard (docs/architecture.md §2, issue 5).
 
 Indicators are configuration (``config/indicators.yaml``, read by :mod:`.registry`); their numerators
 and denominators are named *measures*, small tested derivations from the returns (:mod:`.measures`).
@@ -16,6 +16,7 @@ Typical use in a notebook::
     findings = sc.findings()                       # narrative.Finding objects
 """
 
+from . import catalogue  # noqa: F401  (registers every measure)
 from .compute import CONFIDENCE, IndicatorResult, Scorecard, compute, compute_indicator, median_interval
 from .measures import MEASURES, MeasureError, measure
 from .narrative import RULES, scorecard_findings

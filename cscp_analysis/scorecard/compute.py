@@ -419,11 +419,34 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
     from .rag import rate_indicator, target_status
 
     attach_benchmark(res, ctx.config, reference_dir, benchmark_cache)
+    if res.benchmark.get("status") == "ok":
+        res.benchmark["local_same_year"], res.benchmark["local_same_year_numerator"] = _local_for_year(
+            ind, ctx, res, int(res.benchmark["year"]))
     res.target_status = target_status(res)
     res.rag, res.rag_reason = rate_indicator(res)
     _attach_commentary(res, ctx)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _local_for_year(ind: Indicator, ctx: _Context, res: IndicatorResult, year: int) -> tuple[float, float]:
+    """The partnership's own value for the year ending 31 March ``year`` (the year DfE's benchmark covers):
+    the twelve months to that date for events, the value at that date for a stock; NaN when the extract
+    does not reach back so far. Returns the value and its numerator (for disclosure control)."""
+    q4 = parse_period(f"{year - 1}-{year % 100:02d}-Q4")
+    if res.is_stock:
+        row = res.quarters[res.quarters["label"] == q4.label] if res.quarters is not None else []
+        return (float(row["value"].iloc[0]), float(row["numerator"].iloc[0])) if len(row) else (math.nan, math.nan)
+    if q4.shift(-3) < min(ctx.quarter_periods):
+        return math.nan, math.nan
+    w = Windows.rolling([q4])
+    if ind.statistic == "median_days":
+        est = estimates(ind, np.zeros(1), None, w, ctx.data.get(ind.numerator).values_in(w))
+    else:
+        num = ctx.data.get(ind.numerator).count(w)
+        den = ctx.data.get(ind.denominator).count(w) if ind.denominator else None
+        est = estimates(ind, num, den, w)
+    return float(est["value"].iloc[0]), float(est["numerator"].iloc[0])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -447,12 +470,20 @@ def _partner_codes(ind: Indicator) -> set[str]:
     return {m.split(":", 1)[1] for m in ind.measures if ":" in m}
 
 
+def commentary_expected(agency: str, config) -> bool:
+    """Whether an agency is expected to comment on its indicators each quarter: every agency, children's
+    social care included, unless the partnership's configuration lists it under
+    ``scorecard.commentary.not_expected_from`` (the business unit, which writes the pack's own narrative)."""
+    raw = getattr(config, "raw", None) or {}
+    excused = ((raw.get("scorecard") or {}).get("commentary") or {}).get("not_expected_from") or []
+    return agency not in set(map(str, excused))
+
+
 def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
     ind = res.indicator
     text = " ".join(ctx.commentary.get((ind.agency, k), "") for k in sorted({ind.id} | _partner_codes(ind))).strip()
     res.commentary = text
-    expected = ind.commentary if ind.commentary is not None else (
-        ctx.config is not None and ind.agency in getattr(ctx.config, "returns", {}))
+    expected = ind.commentary if ind.commentary is not None else commentary_expected(ind.agency, ctx.config)
     if text:
         res.commentary_status = "provided"
     elif expected:
@@ -484,6 +515,7 @@ def compute(returns, period: str | Period, config, indicators: list[Indicator] |
     first = parse_period(str(first_period)) if first_period else (
         parse_period(config.first_period) if config is not None else period.shift(-11))
     ctx = _Context(returns, period, config, first)
+    indicators = [ind for ind in indicators if ind.in_force_at(period)]  # retired ones stay in earlier quarters
     results = {ind.id: compute_indicator(ind, ctx, reference_dir) for ind in indicators}
     years = [r.benchmark.get("year") for r in results.values() if r.benchmark.get("year")]
     return Scorecard(period, results, config, time.perf_counter() - t0, max(years) if years else None)

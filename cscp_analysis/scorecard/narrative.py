@@ -56,12 +56,11 @@ RULES = {
 
 
 def when(label: str) -> str:
-    """A series label in words: '2026-01' -> 'January 2026'; '2026-27-Q2' -> 'Jul-Sep 2026 (2026-27-Q2)'."""
-    from ..periods import parse_period
+    """A series label in words: '2026-01' -> 'January 2026'; '2026-27-Q2' -> 'July to September 2026'."""
+    from ..periods import PeriodWords
 
     if "-Q" in label:
-        p = parse_period(label)
-        return f"{p.short_label} ({p.label})"
+        return PeriodWords.quarter(label).label
     try:
         return pd.Period(label, freq="M").strftime("%B %Y")
     except (ValueError, TypeError):

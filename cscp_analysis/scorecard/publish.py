@@ -5,7 +5,7 @@
 pack publishes (``tables/scorecard.csv``), and :func:`published_series` the SPC series behind the
 charts.
 
-Disclosure (DESIGN §5, ``cscp_analysis.disclosure``): a count of children or events from 1 to the
+Disclosure (docs/architecture.md §5, ``cscp_analysis.disclosure``): a count of children or events from 1 to the
 threshold (5) is shown as ``c``, and so is every value, interval and rate derived from it (the
 quarter's value rests on its numerator and, for a percentage or median, on its denominator or number
 of cases; a population denominator is never small). Secondary suppression, so that no suppressed count
@@ -30,13 +30,14 @@ __all__ = [
            "commentary_table", "fmt", "suppression_flags"]
 
 PUBLISHED_COLUMNS = [
-    "period", "indicator_id", "title", "agency", "priority", "lens", "statistic", "unit", "polarity",
-    "value", "lower_ci", "upper_ci", "numerator", "denominator",
+    "period", "indicator_id", "title", "agency", "priority", "lens", "statistic", "unit", "period_basis", "polarity",
+    "value", "value_in_quarter", "lower_ci", "upper_ci", "numerator", "denominator",
     "previous_quarter", "same_quarter_last_year", "rolling_12_months",
     "target", "target_status",
     "benchmark_measure", "benchmark_year", "benchmark_value", "england", "west_midlands", "sn_median",
     "comparison_england_95", "comparison_england_99_8", "better_worse_england", "comparison_sn_median_95",
-    "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note",
+    "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note", "published_for_authority", "local_same_year",
+    "reconciliation",
     "rag", "rag_reason", "spc_frequency", "spc_point_type", "spc_variation", "spc_assurance", "spc_note",
     "commentary_status", "commentary", "status", "status_reason",
 ]
@@ -59,9 +60,9 @@ def scorecard_frame(sc) -> pd.DataFrame:
         s = r.spc_summary or {}
         rows.append({
             "period": sc.period.label, "indicator_id": ind.id, "title": ind.title, "agency": ind.agency,
-            "priority": ind.priority, "lens": ind.lens, "statistic": ind.statistic, "unit": ind.unit,
-            "polarity": ind.polarity,
-            "value": _num(cur, "value"), "lower_ci": _num(cur, "lower_ci"), "upper_ci": _num(cur, "upper_ci"),
+            "priority": ind.priority_at(sc.period), "lens": ind.lens, "statistic": ind.statistic, "unit": ind.unit,
+            "period_basis": period_basis(r), "polarity": ind.polarity,
+            "value": _num(cur, "value"), "value_in_quarter": _num(cur, "value") / 4 if _annualised(r) else math.nan, "lower_ci": _num(cur, "lower_ci"), "upper_ci": _num(cur, "upper_ci"),
             "lower_998": _num(cur, "lower_998"), "upper_998": _num(cur, "upper_998"),
             "numerator": _num(cur, "numerator"), "denominator": _num(cur, "denominator"),
             "note": "" if cur is None else cur["note"],
@@ -80,6 +81,8 @@ def scorecard_frame(sc) -> pd.DataFrame:
             "comparison_sn_median_95": b.get("vs_sn_95", ""),
             "sn_rank": b.get("rank"), "sn_ranked": b.get("n"), "sn_quartile": b.get("quartile"),
             "benchmark_note": b.get("caveat", b.get("note", "")),
+            "published_for_authority": b.get("la_published", math.nan), "local_same_year": b.get("local_same_year", math.nan),
+            "reconciliation": "",
             "rag": r.rag, "rag_reason": r.rag_reason, "spc_frequency": r.spc_frequency,
             "spc_point_type": s.get("latest_point_type", ""), "spc_variation": s.get("variation", ""),
             "spc_assurance": s.get("assurance", ""), "spc_note": s.get("note", ""),
@@ -88,6 +91,29 @@ def scorecard_frame(sc) -> pd.DataFrame:
             "population_note": r.population_note,
         })
     return pd.DataFrame(rows)
+
+
+def _annualised(res) -> bool:
+    """A rate of events counted in a quarter and shown a year (× 4), as DfE publishes annual rates."""
+    ind = res.indicator
+    return ind.statistic == "rate" and MEASURES[ind.numerator.split(":", 1)[0]].time == "flow"
+
+
+def period_basis(res) -> str:
+    """What period the value covers, in words: a rate of events a year, a share of the quarter's events,
+    a number at the period end."""
+    from ..periods import day_words
+
+    ind = res.indicator
+    if res.is_stock:
+        return f"at {day_words(res.period.end)}"
+    if _annualised(res):
+        return "a year (the quarter × 4)"
+    if ind.statistic == "percentage":
+        return "of those in the quarter"
+    if ind.statistic == "median_days":
+        return "of those completed in the quarter"
+    return "in the quarter"
 
 
 def fmt(value, decimals: int) -> str:
@@ -140,7 +166,7 @@ _COUNT_COLUMNS = ["numerator", "denominator", "previous_numerator", "previous_de
                   "last_year_denominator", "rolling_numerator", "rolling_denominator", "comparable_numerator",
                   "comparable_denominator"]
 _DERIVED = {
-    "value": ["numerator", "denominator"], "lower_ci": ["numerator", "denominator"],
+    "value": ["numerator", "denominator"], "value_in_quarter": ["numerator", "denominator"], "lower_ci": ["numerator", "denominator"],
     "upper_ci": ["numerator", "denominator"],
     "previous_quarter": ["previous_numerator", "previous_denominator"],
     "same_quarter_last_year": ["last_year_numerator", "last_year_denominator"],
@@ -159,8 +185,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
     does not apply, as for a count, as ``z``), then the secondary rule of :func:`suppression_flags`,
     checked with :func:`cscp_analysis.disclosure.check_disclosure` before it is returned.
     """
-    from .. import disclosure as D
-
+    from .. import disclosure
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     f = scorecard_frame(sc).reset_index(drop=True)
     results = list(sc)
@@ -177,7 +202,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         for c in _COUNT_COLUMNS:
             if c.endswith("denominator"):
                 na[c] = block["statistic"].isin(["count", "median_days"]).to_numpy()
-        pub = D.publish_table(block, counts=_COUNT_COLUMNS, derived=_DERIVED, threshold=t, decimals=int(d),
+        pub = disclosure.publish_table(block, counts=_COUNT_COLUMNS, derived=_DERIVED, threshold=t, decimals=int(d),
                               not_applicable=na)
         parts.append(pub.table)
     out = pd.concat(parts).sort_index()
@@ -185,11 +210,11 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         ind = r.indicator
         flags = suppression_flags(r, t)
         if flags["rolling"]:
-            out.at[i, "rolling_12_months"] = D.SUPPRESSED
+            out.at[i, "rolling_12_months"] = disclosure.SUPPRESSED
         if flags["comparable"] and r.benchmark.get("status") == "ok":
-            out.at[i, "benchmark_value"] = D.SUPPRESSED
+            out.at[i, "benchmark_value"] = disclosure.SUPPRESSED
             for c in _FROM_COMPARABLE:
-                out.at[i, c] = D.SUPPRESSED
+                out.at[i, c] = disclosure.SUPPRESSED
         b = r.benchmark or {}
         bd = b.get("decimals", ind.decimals)
         for c in ("england", "west_midlands", "sn_median"):
@@ -197,34 +222,59 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
         if b.get("status") != "ok":
             out.at[i, "benchmark_value"] = ""
         out.at[i, "target"] = "" if ind.target is None else fmt(ind.target, ind.decimals)
+        if not _annualised(r) and out.at[i, "value_in_quarter"] not in (disclosure.SUPPRESSED,):
+            out.at[i, "value_in_quarter"] = disclosure.NOT_APPLICABLE
+        elif out.at[i, "value_in_quarter"] not in (disclosure.SUPPRESSED,):
+            out.at[i, "value_in_quarter"] = fmt(f.at[i, "value_in_quarter"], ind.decimals + 1)
+        _reconcile(out, i, r, f, bd, t)
         for c in ("sn_rank", "sn_ranked", "sn_quartile", "benchmark_year"):
             v = out.at[i, c]
-            if v not in (D.SUPPRESSED,):
+            if v not in (disclosure.SUPPRESSED,):
                 out.at[i, c] = "" if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else str(int(v))
         if ind.statistic == "count":  # a complete count has no interval
-            out.at[i, "lower_ci"] = out.at[i, "upper_ci"] = D.NOT_APPLICABLE
+            out.at[i, "lower_ci"] = out.at[i, "upper_ci"] = disclosure.NOT_APPLICABLE
         if r.status != "ok":
             for c in list(_DERIVED) + ["numerator", "denominator"]:
-                out.at[i, c] = D.NOT_AVAILABLE
+                out.at[i, c] = disclosure.NOT_AVAILABLE
     out = out[PUBLISHED_COLUMNS].reset_index(drop=True)
-    D.check_disclosure(out, counts=["numerator", "denominator"], threshold=t,
+    disclosure.check_disclosure(out, counts=["numerator", "denominator"], threshold=t,
                        derived={"value": ["numerator", "denominator"], "lower_ci": ["numerator"],
                                 "upper_ci": ["numerator"]})
     return out
 
 
+def _reconcile(out: pd.DataFrame, i: int, r, f: pd.DataFrame, decimals: int, threshold: int) -> None:
+    """The partnership's own figure for DfE's year beside DfE's published figure, and a sentence on why they
+    differ (blank where there is no benchmark)."""
+    from .. import disclosure
+    from .report import reconciliation_sentence
+
+    b = r.benchmark or {}
+    if b.get("status") != "ok":
+        for c in ("published_for_authority", "local_same_year", "reconciliation"):
+            out.at[i, c] = ""
+        return
+    out.at[i, "published_for_authority"] = fmt(b.get("la_published", math.nan), decimals) or disclosure.NOT_AVAILABLE
+    hidden = _small(b.get("local_same_year_numerator"), threshold)
+    local = disclosure.SUPPRESSED if hidden else (fmt(b.get("local_same_year", math.nan), decimals)
+                                                  or disclosure.NOT_AVAILABLE)
+    out.at[i, "local_same_year"] = local
+    out.at[i, "reconciliation"] = reconciliation_sentence(r, local, out.at[i, "published_for_authority"])
+
+
 def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
     """The SPC series of every indicator, long and disclosure-controlled: ``indicator_id, frequency,
-    label, value`` (text, ``c`` when suppressed), ``mean``, process limits (rounded), ``point_type`` and
-    ``suppressed`` (for the charts to mark).
+    chart`` (XmR or run chart), ``label, value`` (text, ``c`` when suppressed, ``x`` for a gap), ``centre``
+    (the mean of an XmR chart, the median of a run chart), process limits (rounded; ``z`` on a run chart),
+    ``point_type``, ``period_of_process`` (1, 2, ... from each recorded change point), ``in_baseline``
+    (the points the limits were fixed from) and ``suppressed`` (for the charts to leave as gaps).
 
     A point is suppressed when its numerator (for a median, its number of cases) or counted denominator
     is from 1 to the threshold (``disclosure.primary_suppression``); for counts and rates of events,
     a quarter with exactly one suppressed month has its next smallest month suppressed too, so that
     the quarter's published value cannot give it away.
     """
-    from .. import disclosure as D
-
+    from .. import disclosure
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     frames = []
     for r in sc:
@@ -232,9 +282,9 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
             continue
         s = r.spc.reset_index(drop=True)
         ind = r.indicator
-        sup = D.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
+        sup = disclosure.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
         if _den_counted(ind):
-            sup |= D.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
+            sup |= disclosure.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
         if _sums_of_parts(ind) and r.spc_frequency == "monthly":
             quarter = pd.PeriodIndex(pd.to_datetime(s["end"]), freq="Q-MAR").astype(str)
             for q in pd.unique(quarter):  # tens of quarters
@@ -243,21 +293,34 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
                     others = [i for i in idx if not sup[i]]
                     sup[min(others, key=lambda i: (s["numerator"].iloc[i], i))] = True
         d = ind.decimals
-        val = D.format_numbers(s["value"].to_numpy(dtype=float), d)
+        val = disclosure.format_numbers(s["value"].to_numpy(dtype=float), d)
         frames.append(pd.DataFrame({
             "indicator_id": ind.id,
             "frequency": r.spc_frequency,
+            "chart": "run chart" if r.spc_summary.get("chart") == "run" else "XmR chart",
             "label": s["label"].astype(str).to_numpy(),
-            "value": np.where(sup, D.SUPPRESSED, val),
-            "mean": D.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
-            "lower_process_limit": D.format_numbers(s["lpl"].to_numpy(dtype=float), d + 1),
-            "upper_process_limit": D.format_numbers(s["upl"].to_numpy(dtype=float), d + 1),
-            "point_type": s["point_type"].astype(str).to_numpy(),
+            "value": np.where(sup, disclosure.SUPPRESSED, val),
+            "centre": disclosure.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
+            "lower_process_limit": _limits(s["lpl"], d, r),
+            "upper_process_limit": _limits(s["upl"], d, r),
+            "point_type": s["point_type"].fillna("").astype(str).to_numpy(),
+            "period_of_process": s["segment"].astype(int).to_numpy() + 1 if "segment" in s else 1,
+            "in_baseline": np.where(s.get("in_baseline", pd.Series(True, index=s.index)).astype(bool), "yes", "no"),
             "suppressed": sup,
         }))
-    cols = ["indicator_id", "frequency", "label", "value", "mean", "lower_process_limit", "upper_process_limit",
-            "point_type", "suppressed"]
+    cols = ["indicator_id", "frequency", "chart", "label", "value", "centre", "lower_process_limit",
+            "upper_process_limit", "point_type", "period_of_process", "in_baseline", "suppressed"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _limits(values: pd.Series, decimals: int, r) -> np.ndarray:
+    """Process limits as published: blank on a run chart (it has none), rounded otherwise."""
+    from .. import disclosure
+
+    v = values.to_numpy(dtype=float)
+    if r.spc_summary.get("chart") == "run":
+        return np.full(len(v), disclosure.NOT_APPLICABLE, dtype=object)
+    return disclosure.format_numbers(v, decimals + 1)
 
 
 def definitions_table(indicators) -> pd.DataFrame:

@@ -61,7 +61,8 @@ RAG_OPTIONS = {
 
 _REQUIRED = ("id", "title", "agency", "priority", "lens", "statistic", "numerator", "polarity", "definition", "source")
 _OPTIONAL = ("denominator", "per", "target", "benchmark", "spc", "rag", "decimals", "commentary", "unit", "short_title",
-             "benchmark_note")
+             "benchmark_note", "spc_chart", "spc_baseline", "spc_changes", "in_force")
+SPC_CHARTS = ("xmr", "run")
 
 
 class IndicatorError(CscpError, ValueError):
@@ -93,6 +94,29 @@ class Indicator:
     unit: str = ""  # how the value reads, e.g. "%" or "per 10,000 children aged 0-17"
     short_title: str = ""
     benchmark_note: str = ""
+    spc_chart: str | None = None  # xmr | run; None: xmr for events, run for a stock (points not independent)
+    spc_baseline: int | None = None  # points the limits are fixed from; None: stats.default_baseline
+    spc_changes: tuple[tuple[str, str], ...] = ()  # (first month or quarter of the new process, why)
+    priorities: tuple[tuple[str, str | None, str | None], ...] = ()  # (priority, from period, to period)
+    in_force: tuple[str | None, str | None] = (None, None)  # the quarters the indicator is on the scorecard
+
+    def priority_at(self, period) -> str:
+        """The partnership priority the indicator evidences in ``period`` ("" when none is in force)."""
+        from ..periods import parse_period
+
+        p = parse_period(period)
+        for pid, start, end in self.priorities or ((self.priority, None, None),):
+            if (start is None or parse_period(start) <= p) and (end is None or p <= parse_period(end)):
+                return pid
+        return ""
+
+    def in_force_at(self, period) -> bool:
+        """Whether the indicator is on the scorecard in ``period`` (retired indicators stay in the history)."""
+        from ..periods import parse_period
+
+        p = parse_period(period)
+        start, end = self.in_force
+        return (start is None or parse_period(start) <= p) and (end is None or p <= parse_period(end))
 
     @property
     def improvement(self) -> str:
@@ -116,6 +140,31 @@ class Indicator:
             "target": self.target, "benchmark": self.benchmark or "", "definition": self.definition,
             "source": self.source,
         }
+
+
+def _text(value) -> str | None:
+    return None if value in (None, "") else str(value).strip()
+
+
+def _period_or_err(where: str, ind: str, what: str, value) -> str:
+    from ..periods import PeriodError, parse_period
+
+    try:
+        return str(parse_period(str(value).strip()))
+    except PeriodError:
+        raise _err(where, ind, f"{what} {value!r} is not a quarter written YYYY-YY-Qn") from None
+
+
+def change_start(when: str):
+    """The first day of a change point written as a month (2025-04) or a quarter (2025-26-Q1)."""
+    import pandas as pd
+
+    from ..periods import PeriodError, parse_period
+
+    try:
+        return pd.Timestamp(parse_period(when).start)
+    except PeriodError:
+        return pd.Period(when, freq="M").start_time
 
 
 def _err(where: str, ind: str, msg: str) -> IndicatorError:
@@ -184,10 +233,23 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
         if config is not None and agency not in config.agencies:
             raise _err(where, ind, f"agency {agency!r} is not one of the partnership's agencies "
                                    f"({', '.join(config.agencies)})")
-        priority = str(raw["priority"])
-        if config is not None and config.priorities and priority not in config.priorities:
-            raise _err(where, ind, f"priority {priority!r} is not one of the partnership's priorities "
-                                   f"({', '.join(config.priorities)})")
+        # a priority, or its history when the partnership reset its priorities: [{id, from, to}, ...]
+        given = raw["priority"]
+        entries = given if isinstance(given, list) else [{"id": given}]
+        priority_periods = []
+        for entry in entries:
+            if not isinstance(entry, dict) or "id" not in entry or set(entry) - {"id", "from", "to"}:
+                raise _err(where, ind, "priority must be a priority id, or a list of {id, from, to} (quarters "
+                                       "YYYY-YY-Qn) when the indicator moved between priorities")
+            pid = str(entry["id"])
+            if config is not None and config.priorities and pid not in config.priorities:
+                raise _err(where, ind, f"priority {pid!r} is not one of the partnership's priorities "
+                                       f"({', '.join(config.priorities)})")
+            start = _period_or_err(where, ind, "priority from", entry["from"]) if entry.get("from") else None
+            end = _period_or_err(where, ind, "priority to", entry["to"]) if entry.get("to") else None
+            priority_periods.append((pid, start, end))
+        priority = priority_periods[-1][0]  # the latest (the one in force now, for a current indicator)
+        priority_periods = tuple(priority_periods) if isinstance(given, list) else ()
         num, den = str(raw["numerator"]), raw.get("denominator")
         den = None if den in (None, "") else str(den)
         for role, mid in (("numerator", num), ("denominator", den)):
@@ -260,6 +322,33 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
             raise _err(where, ind, f"spc must be monthly or quarterly, not {spc!r}")
         if spc == "monthly" and not all(measures[m.split(':', 1)[0]].monthly for m in (num, den) if m):
             raise _err(where, ind, "spc: monthly, but a measure it uses is only available by quarter")
+        spc_chart = raw.get("spc_chart")
+        if spc_chart not in (None, "") and spc_chart not in SPC_CHARTS:
+            raise _err(where, ind, f"spc_chart must be xmr or run, not {spc_chart!r}")
+        spc_baseline = raw.get("spc_baseline")
+        if spc_baseline not in (None, ""):
+            if isinstance(spc_baseline, bool) or not isinstance(spc_baseline, int) or spc_baseline < 2:
+                raise _err(where, ind, f"spc_baseline must be a whole number of points, at least 2, not {spc_baseline!r}")
+        else:
+            spc_baseline = None
+        changes = []
+        for k, ch in enumerate(raw.get("spc_changes") or [], start=1):
+            if not isinstance(ch, dict) or set(ch) != {"from", "reason"}:
+                raise _err(where, ind, f"spc_changes entry {k} must have exactly 'from' (a month YYYY-MM or a "
+                                       "quarter YYYY-YY-Qn) and 'reason'")
+            when = str(ch["from"]).strip()
+            try:
+                change_start(when)
+            except ValueError:
+                raise _err(where, ind, f"spc_changes entry {k}: 'from' {when!r} is not a month (YYYY-MM) or a quarter "
+                                       "(YYYY-YY-Qn)") from None
+            changes.append((when, " ".join(str(ch["reason"]).split())))
+        in_force = raw.get("in_force") or {}
+        if not isinstance(in_force, dict) or set(in_force) - {"from", "to"}:
+            raise _err(where, ind, "in_force must be a mapping with 'from' and/or 'to' (quarters YYYY-YY-Qn)")
+        for key in ("from", "to"):
+            if in_force.get(key) not in (None, ""):
+                _period_or_err(where, ind, f"in_force {key}", in_force[key])
         rag = raw.get("rag") or {}
         if not isinstance(rag, dict):
             raise _err(where, ind, "rag must be a mapping of options")
@@ -274,6 +363,9 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
             spc=spc or None, rag=dict(rag), decimals=int(decimals), commentary=None if raw.get("commentary") is None else bool(raw["commentary"]),
             unit=str(raw.get("unit") or _default_unit(stat, per, den, measures)),
             short_title=str(raw.get("short_title") or ""), benchmark_note=str(raw.get("benchmark_note") or ""),
+            spc_chart=spc_chart or None, spc_baseline=spc_baseline, spc_changes=tuple(changes),
+            priorities=priority_periods,
+            in_force=(_text(in_force.get("from")), _text(in_force.get("to"))),
         ))
     return out
 

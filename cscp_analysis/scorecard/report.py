@@ -141,28 +141,34 @@ def spc_groups(sc) -> list[tuple[str, str, list]]:
 
 
 def small_multiples_alt(results, series) -> str:
-    """Alt text of a small-multiples figure: one clause per indicator from its published series."""
+    """Alt text of a small-multiples figure, short (the numbers are in its data table): what is charted, and
+    which indicators show special-cause variation in the latest quarter."""
     from .narrative import when
 
-    parts = []
-    for r in results:
-        s = series[series["indicator_id"] == r.indicator.id]
-        if not len(s):
-            continue
-        last = s.iloc[-1]
-        specials = s[s["point_type"] != "common_cause"]
-        sc_words = (f"{len(specials)} special-cause point{'s' if len(specials) != 1 else ''}" if len(specials)
-                    else "no special-cause points")
-        parts.append(f"{r.indicator.id} {r.indicator.label}: latest {last['value']} in {when(str(last['label']))} "
-                     f"({str(last['point_type']).replace('_', ' ')}), mean {last['mean']}, {sc_words}")
-    return f"SPC charts of {len(parts)} indicators. " + "; ".join(parts) + "."
+    parts = [r for r in results if len(series[series["indicator_id"] == r.indicator.id])]
+    if not parts:
+        return "No SPC charts."
+    labels = series.loc[series["indicator_id"] == parts[0].indicator.id, "label"].astype(str)
+    concern = [r.indicator.id for r in parts if (r.spc_summary or {}).get("concern_in_period")]
+    better = [r.indicator.id for r in parts if (r.spc_summary or {}).get("improvement_in_period")]
+    runs = [r.indicator.id for r in parts if (r.spc_summary or {}).get("chart") == "run"]
+    text = (f"{len(parts)} small SPC charts, one per indicator, from {when(labels.iloc[0])} to "
+            f"{when(labels.iloc[-1])}, each with its centre line, its limits and its target where it has one. ")
+    if runs:
+        text += f"{', '.join(runs)} {'are run charts' if len(runs) > 1 else 'is a run chart'} (a median line, no limits). "
+    text += (f"Special-cause concern in the latest quarter: {', '.join(concern)}. " if concern else
+             "No special-cause concern in the latest quarter. ")
+    if better:
+        text += f"Special-cause improvement: {', '.join(better)}. "
+    return text + "Every value, centre line and limit is in the chart's data table."
 
 
 def benchmark_summary(sc, table: pd.DataFrame) -> pd.DataFrame:
     """The benchmark columns of the published scorecard, for indicators with a published measure."""
     cols = ["indicator_id", "title", "benchmark_value", "benchmark_year", "england", "west_midlands", "sn_median",
             "comparison_england_95", "comparison_england_99_8", "better_worse_england", "comparison_sn_median_95",
-            "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note"]
+            "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note", "published_for_authority", "local_same_year",
+            "reconciliation"]
     return table.loc[table["benchmark_measure"] != "", cols].reset_index(drop=True)
 
 
@@ -201,6 +207,12 @@ def commentary_sentences(sc) -> list[str]:
     return out
 
 
+POINT_WORDS = {"common_cause": "common-cause variation", "special_cause_improvement": "special-cause improvement",
+               "special_cause_concern": "special-cause concern",
+               "special_cause_neutral_high": "special-cause variation (high)",
+               "special_cause_neutral_low": "special-cause variation (low)"}
+
+
 def spc_alt(result, series: pd.DataFrame) -> str:
     """A description of one indicator's SPC chart, from its published numbers."""
     from ..charts.spc import series_for
@@ -213,11 +225,14 @@ def spc_alt(result, series: pd.DataFrame) -> str:
     freq = "monthly" if result.spc_frequency == "monthly" else "quarterly"
     last = s.iloc[-1]
     unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ("%" if ind.unit == "%" else "")
-    text = (f"{ind.title}: {freq} values from {when(str(s['label'].iloc[0]))} to {when(str(last['label']))}, "
-            f"mean {last['mean']}{unit}, process limits {last['lower_process_limit']}{unit} to "
-            f"{last['upper_process_limit']}{unit}. The latest value ({when(str(last['label']))}) is {last['value']}"
-            f"{unit if last['value'] != 'c' else ' (suppressed)'}, "
-            f"{str(last['point_type']).replace('_', ' ')}.")
+    run = str(last.get("chart", "")) == "run chart"
+    centre = (f"median {last['centre']}{unit}" if run else
+              f"mean {last['centre']}{unit}, process limits {last['lower_process_limit']}{unit} to "
+              f"{last['upper_process_limit']}{unit}")
+    text = (f"{ind.title}: {'run chart' if run else 'XmR chart'} of {freq} values from {when(str(s['label'].iloc[0]))} "
+            f"to {when(str(last['label']))}, {centre}. The latest value ({when(str(last['label']))}) is {last['value']}"
+            f"{unit if last['value'] != 'c' else ' (hidden: fewer than 6)'}, "
+            f"{POINT_WORDS.get(str(last['point_type']), 'not charted')}.")
     special = s[s["point_type"].astype(str) != "common_cause"].copy()
     if len(special) and result.spc is not None:
         raw = result.spc.reset_index(drop=True).assign(_pos=lambda d: np.arange(len(d)))
@@ -229,5 +244,38 @@ def spc_alt(result, series: pd.DataFrame) -> str:
         text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
     n_c = int((s["value"].astype(str) == "c").sum())
     if n_c:
-        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} suppressed (fewer than 6 children or events) and marked c."
+        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} hidden (fewer than 6 children or events), left as gaps."
+    return text
+
+
+def reconciliation_sentence(r, local: str, published: str) -> str:
+    """Why the scorecard's figure and DfE's published figure for the authority differ, in one or two sentences.
+
+    Both are for the year DfE last published (ending 31 March); the scorecard itself compares the latest
+    twelve months (or the period end) with England and ranks it among the neighbours' published figures,
+    while the benchmarking page shows DfE's own figure for the authority.
+    """
+    from .rag import fmt_value
+
+    b = r.benchmark
+    ind = r.indicator
+    year, la = b["year"], b.get("la_name", "the authority")
+    try:
+        lv, pv = float(local), float(published)
+    except ValueError:
+        return (f"For the year ending 31 March {year} DfE published {published} for {la}; the partnership's own "
+                "figure for that year cannot be shown (too small to publish, or before the extract begins).")
+    gap = (lv - pv) / pv * 100 if pv else float("nan")
+    text = (f"For the year ending 31 March {year} DfE published {fmt_value(ind, pv, b.get('decimals'))} for {la} "
+            f"and the partnership's own records give {fmt_value(ind, lv, b.get('decimals'))}")
+    if abs(gap) < 5:
+        text += ", within 5% of each other."
+    else:
+        text += (f", {abs(gap):.0f}% {'higher' if gap > 0 else 'lower'}: DfE counts from the return the council made "
+                 "after the year end, while the local figure is from today's records, which include late entries and "
+                 "corrections, and counting rules can differ.")
+    if "(demo)" in str(getattr(getattr(r, "config", None), "name", "")):
+        text += " The demo partnership's records are synthetic, so they are not expected to match the published figure."
+    text += (f" The scorecard compares the latest figure ({b['value_label']}) with England and ranks it among the "
+             "neighbours' published figures; the benchmarking page shows DfE's published figures.")
     return text

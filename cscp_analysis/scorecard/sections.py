@@ -12,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..narrative import Finding
-from ..sections import Section
+from ..periods import PeriodWords
+from ..sections import Section, Workbook
 from . import report
 from .publish import (
     commentary_table,
@@ -23,7 +24,7 @@ from .publish import (
     suppression_flags,
 )
 
-__all__ = ["LENS", "SOURCE", "overview", "findings", "spc", "benchmarks", "commentary", "not_published", "definitions",
+__all__ = ["LENS", "SOURCE", "overview", "detail", "findings", "spc", "benchmarks", "commentary", "not_published", "definitions",
            "rag_changes", "published"]
 
 LENS = "independent"
@@ -40,11 +41,30 @@ def published(sc) -> pd.DataFrame:
 
 
 def overview(sc, table: pd.DataFrame) -> Section:
-    """Every indicator for the quarter, with its RAG word and reason, and the overview in sentences."""
-    sec = Section("scorecard", f"Multi-agency performance scorecard, {sc.period}", LENS, source=SOURCE)
-    sec.add_table("scorecard", f"Multi-agency performance scorecard, {sc.period}", table,
-                  counts=["numerator", "denominator"], html=report.scorecard_html(table))
+    """The scorecard on one screen (grouped by priority, with trend, SPC icons, RAG and why, England), the
+    overview in sentences, and the whole scorecard as a board workbook."""
+    from .board import summary_html, workbook_sheets
+    from .report import benchmark_summary
+
+    words = PeriodWords.quarter(sc.period)
+    title = f"Multi-agency performance scorecard, {words.label}"
+    series = published_series(sc)
+    sec = Section("scorecard", title, LENS, source=SOURCE)
+    sec.add_table("scorecard", title, table, counts=["numerator", "denominator"], html=summary_html(sc, table, series))
     sec.findings = _context(report.overview_sentences(sc), "table scorecard")
+    sheets = workbook_sheets(sc, table, benchmark_summary(sc, table), commentary_table(sc),
+                             definitions_table([r.indicator for r in sc]))
+    sec.workbooks.append(Workbook("scorecard", title, sheets, created=sc.period.end))
+    return sec
+
+
+def detail(sc, table: pd.DataFrame) -> Section:
+    """Every indicator in detail (the same published table, laid out to be read): the appendix."""
+    from .board import detail_html
+
+    sec = Section("scorecard_detail", "Every indicator in detail", LENS, source=SOURCE)
+    sec.add_table("scorecard", f"Multi-agency performance scorecard, {PeriodWords.quarter(sc.period).label}", table,
+                  counts=["numerator", "denominator"], html=detail_html(table), written=False)
     return sec
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import disclosure as D
+from .. import disclosure
 from ..periods import parse_period
 from .publish import fmt, published_table
 
@@ -57,7 +57,7 @@ def scorecard_year_on_year(sc, previous) -> pd.DataFrame:
         j = prev_pos.get(ind.id)
         col = "value" if r.is_stock else "rolling_12_months"
         now = pub.at[i, col]
-        then = pub0.at[j, col] if j is not None else D.NOT_AVAILABLE
+        then = pub0.at[j, col] if j is not None else disclosure.NOT_AVAILABLE
         now_v = r.comparable["value"] if r.comparable is not None else np.nan
         then_v = (previous.results[ind.id].comparable["value"] if j is not None
                   and previous.results[ind.id].comparable is not None else np.nan)
@@ -71,30 +71,46 @@ def scorecard_year_on_year(sc, previous) -> pd.DataFrame:
                 up = now_v > then_v
                 direction = "better" if up == (ind.polarity == "higher_is_better") else "worse"
         else:
-            change = D.SUPPRESSED if D.SUPPRESSED in (now, then) else D.NOT_AVAILABLE
+            change = disclosure.SUPPRESSED if disclosure.SUPPRESSED in (now, then) else disclosure.NOT_AVAILABLE
             direction = change
-        target_met = D.NOT_APPLICABLE
+        target_met = disclosure.NOT_APPLICABLE
         if ind.target is not None:
             if _is_number(now):
                 v = float(now_v)
                 target_met = "yes" if (v >= ind.target if ind.polarity == "higher_is_better" else v <= ind.target) else "no"
             else:
-                target_met = now if now in (D.SUPPRESSED, D.NOT_AVAILABLE) else D.NOT_AVAILABLE
+                target_met = now if now in (disclosure.SUPPRESSED, disclosure.NOT_AVAILABLE) else disclosure.NOT_AVAILABLE
         bench = pub.at[i, "benchmark_measure"] != "" and r.benchmark.get("status") == "ok"
         rows.append({
             "indicator_id": ind.id, "title": ind.title, "short_title": ind.label, "agency": ind.agency,
             "statistic": ind.statistic,
             "unit": ind.unit, "polarity": ind.polarity,
             "year_basis": f"at {sc.period.end:%-d %B %Y}" if r.is_stock else f"{sc.period.financial_year} (April to March)",
-            "value_previous_year": then if then != "" else D.NOT_AVAILABLE,
-            "value_year": now if now != "" else D.NOT_AVAILABLE,
+            "value_previous_year": then if then != "" else disclosure.NOT_AVAILABLE,
+            "value_year": now if now != "" else disclosure.NOT_AVAILABLE,
             "change": change, "direction": direction,
-            "target": pub.at[i, "target"] or D.NOT_APPLICABLE, "target_met_in_year": target_met,
-            "england": pub.at[i, "england"] if bench else D.NOT_APPLICABLE,
-            "england_year": pub.at[i, "benchmark_year"] if bench else D.NOT_APPLICABLE,
-            "compared_with_england": pub.at[i, "better_worse_england"] if bench else D.NOT_APPLICABLE,
+            "target": pub.at[i, "target"] or disclosure.NOT_APPLICABLE, "target_met_in_year": target_met,
+            "england": pub.at[i, "england"] if bench else disclosure.NOT_APPLICABLE,
+            "england_year": pub.at[i, "benchmark_year"] if bench else disclosure.NOT_APPLICABLE,
+            "compared_with_england": pub.at[i, "better_worse_england"] if bench else disclosure.NOT_APPLICABLE,
             "rag_year_end": pub.at[i, "rag"], "rag_reason": pub.at[i, "rag_reason"],
             "status": pub.at[i, "status"], "status_reason": pub.at[i, "status_reason"],
+        })
+    current = {r.indicator.id for r in sc}
+    for j, r in enumerate(previous):  # indicators retired during the year: shown for the year before only
+        ind = r.indicator
+        if ind.id in current:
+            continue
+        z = disclosure.NOT_APPLICABLE
+        rows.append({
+            "indicator_id": ind.id, "title": ind.title, "short_title": ind.label, "agency": ind.agency,
+            "statistic": ind.statistic, "unit": ind.unit, "polarity": ind.polarity,
+            "year_basis": f"retired before {sc.period.end:%-d %B %Y}",
+            "value_previous_year": pub0.at[j, "value" if r.is_stock else "rolling_12_months"] or disclosure.NOT_AVAILABLE,
+            "value_year": z, "change": z, "direction": "retired", "target": pub0.at[j, "target"] or z,
+            "target_met_in_year": z, "england": z, "england_year": z, "compared_with_england": z,
+            "rag_year_end": "grey", "rag_reason": "Retired from the scorecard during the year.",
+            "status": "retired", "status_reason": "no longer on the scorecard at the year end",
         })
     return pd.DataFrame(rows)
 
@@ -137,7 +153,7 @@ def quarterly_trend(sc, indicators: Sequence[str], quarters: int = 8) -> pd.Data
             continue
         q = r.quarters.set_index("label").reindex(labels).reset_index()
         q = q.rename(columns={"index": "label"}) if "label" not in q.columns else q
-        p = D.publish_table(q[["label", "numerator", "denominator", "value"]], ["numerator", "denominator"],
+        p = disclosure.publish_table(q[["label", "numerator", "denominator", "value"]], ["numerator", "denominator"],
                             {"value": ["numerator", "denominator"]}, threshold=t, decimals=ind.decimals).table
         i = list(sc.results).index(ind.id)
         bench = (r.benchmark or {}).get("status") == "ok"

@@ -134,7 +134,7 @@ def _no_more_than(x: np.ndarray, n: np.ndarray, x_name: str, n_name: str, *, whe
 def _confidence(confidence) -> float:
     """Normalise one confidence level: 0.95 or 95 -> 0.95; 0.998 or 99.8 -> 0.998.
 
-    Accepted: 0.9 < c < 1 (or 90 < c < 100), the open interval DESIGN.md §3.3 sets; anything else
+    Accepted: 0.9 < c < 1 (or 90 < c < 100), the open interval docs/architecture.md §3.3 sets; anything else
     raises (PHEindicatormethods also accepts exactly 0.9; a 90% interval is not used here).
     """
     if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (int, float, np.integer, np.floating)):

@@ -2,7 +2,7 @@
 
 Every function works on scalars or arrays (one comparison per element) and returns a
 :class:`RatioInterval`: it unpacks as ``ratio, lower, upper = risk_ratio(...)`` (the contract in
-DESIGN.md §3.3) and also carries ``.p_value`` (two-sided, for ratio = 1) so that p-values can be
+docs/architecture.md §3.3) and also carries ``.p_value`` (two-sided, for ratio = 1) so that p-values can be
 adjusted with :func:`cscp_analysis.stats.bh_adjust`.
 
 * :func:`risk_ratio` — Katz log interval, as epitools ``riskratio.wald``; Wald z-test p-value on log RR.
@@ -40,7 +40,7 @@ __all__ = [
 class RatioInterval(tuple):
     """``(ratio, lower, upper)`` with the two-sided p-value for ratio = 1 as ``.p_value``.
 
-    Unpacks as three values, as DESIGN.md §3.3 promises; ``.ratio``, ``.lower``, ``.upper``,
+    Unpacks as three values, as docs/architecture.md §3.3 promises; ``.ratio``, ``.lower``, ``.upper``,
     ``.p_value`` and ``.method`` are also available by name.
     """
 

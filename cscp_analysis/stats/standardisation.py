@@ -1,7 +1,7 @@
 """Age standardisation: directly standardised rates (Dobson) and indirectly standardised ratios.
 
 Direct standardisation answers "what would each group's rate be if it had the standard age
-profile?" — use it to compare ethnic groups whose age profiles differ (DESIGN.md §4). For children
+profile?" — use it to compare ethnic groups whose age profiles differ (docs/architecture.md §4). For children
 the partnership will usually standardise to **its own total child population** (the default:
 ``standard=None`` sums the population of every group by age band); any other standard can be given,
 including the European Standard Population 2013 restricted to ages 0–17 (:func:`esp2013_children`).

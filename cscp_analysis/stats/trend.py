@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import chdtrc, chdtri, ndtri
 
-from ._checks import _column, _confidence, _counts, _no_more_than, _numeric
+from ._checks import _column, _confidence, _counts, _no_more_than, _numeric, _positive
 
-__all__ = ["recent_trend", "trend_polarity", "chi2_for_trend", "TREND_LABELS", "POINTS"]
+__all__ = ["recent_trend", "trend_polarity", "chi2_for_trend", "cochran_armitage_test", "trend_across_waves",
+           "TrendTest", "TREND_LABELS", "POINTS"]
 
 POINTS = 5
 TREND_LABELS = ("Increasing", "Decreasing", "No significant change", "Cannot be calculated")
@@ -243,4 +244,137 @@ def recent_trend(df: pd.DataFrame, time, kind="proportion", numerator=None, deno
         else:
             pol = polarity
         out["trend_polarity"] = trend_polarity(out["trend"].to_numpy(), pol)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Cochran–Armitage test for trend across survey waves (signed, with its p-value)
+
+
+class TrendTest(tuple):
+    """``(z, p_value)`` of the Cochran–Armitage test, with ``.chi2`` (= z²) and ``.slope``.
+
+    ``.slope`` is the change in the proportion per unit of score (per wave when the scores are
+    1, 2, 3, …), Armitage's regression coefficient b.
+    """
+
+    def __new__(cls, z, p_value, chi2, slope):
+        def out(a):
+            a = np.asarray(a, dtype=float)
+            return a[()] if a.ndim == 0 else a
+
+        obj = super().__new__(cls, (out(z), out(p_value)))
+        obj.chi2 = out(chi2)
+        obj.slope = out(slope)
+        return obj
+
+    @property
+    def z(self):
+        return self[0]
+
+    @property
+    def p_value(self):
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"TrendTest(z={self[0]!r}, p_value={self[1]!r}, chi2={self.chi2!r}, slope={self.slope!r})"
+
+
+def _armitage_from_sums(big_n, big_x, snt, sxt, sntt):
+    """z, two-sided p, χ² and slope from the sums N = Σn, X = Σx, Σnt, Σxt and Σnt² of each series."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pbar = big_x / big_n
+        sxx = sntt - snt ** 2 / big_n                 # Σ nᵢ (tᵢ − t̄)²
+        numerator = sxt - pbar * snt                  # Σ xᵢ tᵢ − p̄ Σ nᵢ tᵢ = Σ xᵢ (tᵢ − t̄)
+        slope = numerator / sxx
+        var0 = pbar * (1 - pbar) * sxx
+        z = np.where(var0 > 0, numerator / np.sqrt(var0), 0.0)
+    # one wave, or every score the same (up to rounding): no trend to test
+    degenerate = ~(sxx > 1e-12 * np.maximum(np.abs(sntt), 1))
+    z = np.where(degenerate | np.isnan(big_x) | np.isnan(big_n), np.nan, z)
+    slope = np.where(degenerate, np.nan, slope)
+    return z, chdtrc(1, z * z), z * z, slope
+
+
+def _armitage(x, n, t):
+    """z, two-sided p, χ² and slope from arrays whose last axis is the waves."""
+    return _armitage_from_sums(n.sum(-1), x.sum(-1), (n * t).sum(-1), (x * t).sum(-1), (n * t * t).sum(-1))
+
+
+def cochran_armitage_test(x, n, scores=None) -> TrendTest:
+    """Cochran–Armitage test for a linear trend in the proportions xᵢ/nᵢ across waves (last axis).
+
+    With scores tᵢ (1, 2, 3, … by default), N = Σnᵢ, p̄ = Σxᵢ / N, t̄ = Σnᵢtᵢ / N:
+
+        z = Σ xᵢ(tᵢ − t̄) / √(p̄(1 − p̄) Σ nᵢ(tᵢ − t̄)²),   p = 2(1 − Φ(|z|)),   χ² = z² (1 df)
+        slope b = Σ xᵢ(tᵢ − t̄) / Σ nᵢ(tᵢ − t̄)²   (change in the proportion per unit of score)
+
+    z > 0 is an upward trend. χ² is R ``prop.trend.test`` and :func:`chi2_for_trend` (Armitage
+    1955; Agresti 2013); statsmodels ``Table.test_ordinal_association`` gives the same test
+    with the permutation variance, its z² = (N − 1)/N × ours. Waves must hold different respondents.
+    When no one, or everyone, answered yes in every wave, z = 0 and p = 1; with a single wave (or
+    equal scores) there is no trend to test and the result is NaN. Arrays of shape
+    (series, waves) give one test per series.
+    """
+    where = "cochran_armitage_test"
+    x = _counts(x, "x", where=where)
+    n = _positive(n, "n", where=where)
+    _no_more_than(x, n, "x", "n", where=where)
+    t = np.arange(1, x.shape[-1] + 1, dtype=float) if scores is None else _numeric(scores, "scores", where=where)
+    if t.shape[-1] != x.shape[-1]:
+        raise ValueError(f"{where}: 'scores' has {t.shape[-1]} values but there are {x.shape[-1]} waves")
+    return TrendTest(*_armitage(x, n, t))
+
+
+def trend_across_waves(df: pd.DataFrame, wave, numerator, denominator, group_by=None) -> pd.DataFrame:
+    """Cochran–Armitage test for trend of each series of survey waves (table form).
+
+    ``wave`` names a numeric column used as the score of each wave (1, 2, 3… or the year);
+    ``numerator``/``denominator`` the yes answers and answers in each wave; ``group_by`` the
+    column(s) identifying each series (e.g. the question). One row per series, in order of first
+    appearance: the group columns, ``waves``, ``first_wave``, ``last_wave``, ``first_value`` and
+    ``last_value`` (proportions), ``slope`` (change in the proportion per unit of ``wave``), ``z``,
+    ``chi2`` and ``p_value``. Vectorised across series (grouped sums).
+    """
+    where = "trend_across_waves"
+    keys = _keys(df, group_by, where)
+    t = _numeric(_column(df, wave, "wave", where), wave, where=where)
+    if np.isnan(t).any():
+        from ._checks import _rows
+
+        raise ValueError(f"{where}: '{wave}' must give a number for every row but is missing in "
+                         f"{_rows(np.isnan(t), df.index)}")
+    x = _counts(_column(df, numerator, "numerator", where), numerator, where=where, index=df.index)
+    n = _positive(_column(df, denominator, "denominator", where), denominator, where=where, index=df.index)
+    _no_more_than(x, n, numerator, denominator, where=where, index=df.index)
+    missing = np.isnan(x) | np.isnan(n)
+    if missing.any():
+        from ._checks import _rows
+
+        raise ValueError(f"{where}: '{numerator}' or '{denominator}' is missing in {_rows(missing, df.index)}; "
+                         f"a wave without counts cannot be tested (remove the wave and say so)")
+    work = pd.DataFrame({"t": t, "x": x, "n": n, "nt": n * t, "xt": x * t, "ntt": n * t * t})
+    if keys:
+        gid = pd.DataFrame({f"_g{i}": df[k].to_numpy() for i, k in enumerate(keys)}) \
+            .groupby([f"_g{i}" for i in range(len(keys))], sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        gid = np.zeros(len(df), dtype=int)
+    work["gid"] = gid
+    ordered = work.sort_values(["gid", "t"], kind="mergesort")
+    grouped = ordered.groupby("gid", sort=True)
+    sums = grouped[["x", "n", "nt", "xt", "ntt"]].sum()
+    z, p, chi2, slope = _armitage_from_sums(*(sums[c].to_numpy() for c in ("n", "x", "nt", "xt", "ntt")))
+    first = grouped.head(1).set_index("gid")
+    last = grouped.tail(1).set_index("gid")
+    rows = pd.Series(np.arange(len(df))).groupby(gid).first().sort_index().to_numpy()
+    out = pd.DataFrame({k: df[k].to_numpy()[rows] for k in keys})
+    out["waves"] = grouped.size().to_numpy()
+    out["first_wave"] = first["t"].to_numpy()
+    out["last_wave"] = last["t"].to_numpy()
+    out["first_value"] = (first["x"] / first["n"]).to_numpy()
+    out["last_value"] = (last["x"] / last["n"]).to_numpy()
+    out["slope"] = slope
+    out["z"] = z
+    out["chi2"] = chi2
+    out["p_value"] = p
     return out

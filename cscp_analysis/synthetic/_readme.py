@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import calibration as K
-from . import csc
+from . import calibration, csc
 from .effects import Effect, markdown_table
 
 README_TITLE = "# The synthetic demo partnership"
@@ -33,7 +32,7 @@ def write_readme(out: Path, summary: dict[str, int], children: int, seed: int, f
     population = pd.read_csv(out / "population/population.csv", usecols=["year", "population"])
     first_year = int(first[:4])
     years = list(range(first_year - 1, int(last[:4])))
-    m = K.measures(frames, population, years)
+    m = calibration.measures(frames, population, years)
     pop_by_year = population.groupby("year")["population"].sum()
     is_default = children == 80_000 and seed == 20260930
 
@@ -102,7 +101,7 @@ def write_readme(out: Path, summary: dict[str, int], children: int, seed: int, f
         "does. Coventry's figures are the years ending 31 March 2023 to 2025 (`data_raw/reference/`). 2022-23 is the "
         "extract's history year (referrals before April 2022 are not in it, so its re-referral rate is understated).",
         "",
-        K.table(m),
+        calibration.table(m),
         "",
         f"Children in the extract: {m.attrs['unknown_ethnicity_pct']:.1f}% with ethnicity not obtained or refused, "
         f"{m.attrs['disabled_pct']:.1f}% disabled (against about 5-8% of all children); "

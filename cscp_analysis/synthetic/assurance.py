@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period, period_range
-from . import _dates as D
+from . import _dates
 
 __all__ = ["generate_registers"]
 
@@ -136,21 +136,21 @@ def _weighted(pairs):
 
 
 def _iso(day: int) -> str:
-    return str(D.to_datetime64(np.array([day]))[0])
+    return str(_dates.to_datetime64(np.array([day]))[0])
 
 
 def generate_registers(rng: np.random.Generator, first: Period, last: Period) -> dict[str, pd.DataFrame]:
     """Every assurance register for the quarters ``first`` to ``last`` (nothing after ``last.end``)."""
     quarters = period_range(first, last)
-    end = D.day(last.end)
+    end = _dates.day(last.end)
     out = {}
     out["audits"] = _audits(rng, quarters)
     out["self_assessments"] = _self_assessments(rng, first, last)
-    out["reviews"] = _reviews(rng, D.day(first.start), end)
-    out["training_attendance"], out["training_evaluation"] = _training(rng, D.day(first.start), end)
+    out["reviews"] = _reviews(rng, _dates.day(first.start), end)
+    out["training_attendance"], out["training_evaluation"] = _training(rng, _dates.day(first.start), end)
     out["voice_responses"], out["voice_sessions"] = _voice(rng, quarters, end)
-    out["lado"] = _lado(rng, D.day(first.start), end)
-    out["child_deaths"] = _child_deaths(rng, D.day(first.start), end)
+    out["lado"] = _lado(rng, _dates.day(first.start), end)
+    out["child_deaths"] = _child_deaths(rng, _dates.day(first.start), end)
     out["actions"] = _actions(rng, out, end)
     return out
 
@@ -160,8 +160,8 @@ def _audits(rng, quarters: list[Period]) -> pd.DataFrame:
     p_good = np.array([0.07, 0.43, 0.37, 0.13])
     for k, q in enumerate(quarters):
         audit_id = f"MACA-{q.start_year}-Q{q.quarter}"
-        day = D.day(q.start) + 35 + int(rng.integers(0, 30))
-        day = int(D.add_working_days(np.array([day]), 0)[0])
+        day = _dates.day(q.start) + 35 + int(rng.integers(0, 30))
+        day = int(_dates.add_working_days(np.array([day]), 0)[0])
         theme = AUDIT_THEMES[k % len(AUDIT_THEMES)]
         # practice improves gently over the period
         shift = 0.10 * k / max(1, len(quarters) - 1)
@@ -186,14 +186,14 @@ def _schools(n: int = 40) -> list[str]:
 
 def _self_assessments(rng, first: Period, last: Period) -> pd.DataFrame:
     rows = []
-    end = D.day(last.end)
+    end = _dates.day(last.end)
     # Section 11: rounds in the financial years 2023-24 and 2025-26 (every two years), submitted in the autumn
     s11_rounds = [y for y in range(first.start_year, last.start_year + 1) if (y - 2023) % 2 == 0]
     for rnd in s11_rounds:
         latest = rnd == s11_rounds[-1]
         missing_org = S11_ORGANISATIONS[9][0] if latest else None
         for org, agency in S11_ORGANISATIONS:
-            sub = D.day(f"{rnd}-10-01") + int(rng.integers(0, 75))
+            sub = _dates.day(f"{rnd}-10-01") + int(rng.integers(0, 75))
             if sub > end:
                 continue
             for k, std in enumerate(S11_STANDARDS):
@@ -205,7 +205,7 @@ def _self_assessments(rng, first: Period, last: Period) -> pd.DataFrame:
                 rows.append(("S11", f"{rnd}-{(rnd + 1) % 100:02d}", org, agency, f"S11-{k + 1}", std, rating, date))
     # Section 175/157: each academic year, returns in the spring term
     for ay in range(first.start_year, last.start_year + 1):
-        window = D.day(f"{ay + 1}-01-15")
+        window = _dates.day(f"{ay + 1}-01-15")
         if window > end:
             continue
         for school in _schools():
@@ -226,19 +226,19 @@ def _self_assessments(rng, first: Period, last: Period) -> pd.DataFrame:
 def _before_bank_holiday_weekends(lo: int, hi: int) -> np.ndarray:
     """Working days in [lo, hi] that are followed by a weekend that includes or adjoins a bank holiday."""
     days = np.arange(lo, hi + 1)
-    wd = D.is_working_day(days)
-    nxt = D.add_working_days(days, 1)
+    wd = _dates.is_working_day(days)
+    nxt = _dates.add_working_days(days, 1)
     long_gap = (nxt - days) >= 4  # e.g. Thursday before Good Friday, Friday before a Monday holiday
     return days[wd & long_gap]
 
 
 def _reviews(rng, lo: int, end: int) -> pd.DataFrame:
     rows = []
-    years = range(int(D.ymd(np.array([lo]))[0][0]), int(D.ymd(np.array([end]))[0][0]) + 1)
+    years = range(int(_dates.ymd(np.array([lo]))[0][0]), int(_dates.ymd(np.array([end]))[0][0]) + 1)
     bh = _before_bank_holiday_weekends(lo, end)
     seq = {}
     for y in years:
-        a, b = max(lo, D.day(f"{y}-01-01")), min(end, D.day(f"{y}-12-31"))
+        a, b = max(lo, _dates.day(f"{y}-01-01")), min(end, _dates.day(f"{y}-12-31"))
         if a > b:
             continue
         n = int(rng.integers(6, 11) * (b - a + 1) / 365.25 + 0.5)
@@ -248,7 +248,7 @@ def _reviews(rng, lo: int, end: int) -> pd.DataFrame:
             days[int(rng.integers(0, n))] = int(rng.choice(cand))  # one notified before a bank-holiday weekend
         days = np.sort(days)
         for d in days:
-            d = int(D.add_working_days(np.array([d]), 0)[0])
+            d = int(_dates.add_working_days(np.array([d]), 0)[0])
             if d > end:
                 continue
             seq[y] = seq.get(y, 0) + 1
@@ -256,7 +256,7 @@ def _reviews(rng, lo: int, end: int) -> pd.DataFrame:
     n = len(rows)
     late = rng.random(n) < 0.12
     wd = np.where(late, rng.integers(16, 26, n), rng.integers(8, 16, n))
-    rr_days = [int(D.add_working_days(np.array([d]), int(wd[k]))[0]) for k, (_, d) in enumerate(rows)]
+    rr_days = [int(_dates.add_working_days(np.array([d]), int(wd[k]))[0]) for k, (_, d) in enumerate(rows)]
     # decisions: 1-3 local practice reviews a calendar year, one national review, the rest no review;
     # pending while the rapid review is not done or the panel has not yet replied (30 days)
     decided = [k for k in range(n) if rr_days[k] + 30 <= end]
@@ -309,7 +309,7 @@ def _training(rng, lo: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         d = lo + int(rng.integers(3, 40))
         gap = int(rng.integers(28, 57))
         while d <= end:
-            wdd = int(D.add_working_days(np.array([d]), 0)[0])
+            wdd = int(_dates.add_working_days(np.array([d]), 0)[0])
             if wdd <= end:
                 sessions.append((course, wdd, int(rng.integers(12, 31))))
             d += gap + int(rng.integers(-5, 6))
@@ -341,7 +341,7 @@ def _voice(rng, quarters: list[Period], end: int) -> tuple[pd.DataFrame, pd.Data
     # agreement improves a little for the item the partnership worked on (online safety), others stable
     base = np.array([4.1, 3.9, 3.3, 3.4, 4.0, 3.6, 3.5, 3.5])
     for k, q in enumerate(quarters):
-        day = int(D.add_working_days(np.array([D.day(q.start) + 40 + int(rng.integers(0, 30))]), 0)[0])
+        day = int(_dates.add_working_days(np.array([_dates.day(q.start) + 40 + int(rng.integers(0, 30))]), 0)[0])
         setting = VOICE_SETTINGS[k % 3] if k % 4 != 3 else VOICE_SETTINGS[3 + (k // 4) % 3]
         n = int(rng.integers(80, 151))
         ages = rng.choice(["8-10", "11-13", "14-15", "16-17", ""], size=n, p=[0.18, 0.38, 0.26, 0.15, 0.03])
@@ -354,8 +354,8 @@ def _voice(rng, quarters: list[Period], end: int) -> tuple[pd.DataFrame, pd.Data
             for j, item in enumerate(VOICE_ITEMS):
                 rows.append((rid, _iso(day), setting, str(ages[i]), f"Q{j + 1}", item, pd.NA if skip[j] else int(resp[j])))
         for _ in range(int(rng.integers(2, 5))):
-            sd = D.day(q.start) + int(rng.integers(5, 85))
-            sd = int(D.add_working_days(np.array([sd]), 0)[0])
+            sd = _dates.day(q.start) + int(rng.integers(5, 85))
+            sd = int(_dates.add_working_days(np.array([sd]), 0)[0])
             if sd > end:
                 continue
             t = rng.choice(len(VOICE_THEMES), size=int(rng.integers(1, 4)), replace=False)
@@ -381,9 +381,9 @@ def _voice(rng, quarters: list[Period], end: int) -> tuple[pd.DataFrame, pd.Data
 def _days_per_year(rng, lo: int, end: int, low: int, high: int) -> np.ndarray:
     """Random days in [lo, end]: between ``low`` and ``high`` a year (pro rata for part years), sorted."""
     out = []
-    y = int(D.ymd(np.array([lo]))[0][0])
-    while D.day(f"{y}-01-01") <= end:
-        a, b = max(lo, D.day(f"{y}-01-01")), min(end, D.day(f"{y}-12-31"))
+    y = int(_dates.ymd(np.array([lo]))[0][0])
+    while _dates.day(f"{y}-01-01") <= end:
+        a, b = max(lo, _dates.day(f"{y}-01-01")), min(end, _dates.day(f"{y}-12-31"))
         if a <= b:
             n = int(round(int(rng.integers(low, high + 1)) * (b - a + 1) / 365.25))
             out.append(a + rng.integers(0, b - a + 1, n))
@@ -392,13 +392,13 @@ def _days_per_year(rng, lo: int, end: int, low: int, high: int) -> np.ndarray:
 
 
 def _lado(rng, lo: int, end: int) -> pd.DataFrame:
-    days = D.add_working_days(_days_per_year(rng, lo, end, 250, 350), 0)
+    days = _dates.add_working_days(_days_per_year(rng, lo, end, 250, 350), 0)
     days = days[days <= end]
     n = len(days)
     sectors, sw = _weighted(LADO_SECTORS)
     cats, cw = _weighted(LADO_CATEGORIES)
     ic_wd = np.where(rng.random(n) < 0.86, rng.integers(0, 2, n), rng.integers(2, 6, n))
-    ic = D.add_working_days(days, ic_wd)
+    ic = _dates.add_working_days(days, ic_wd)
     threshold = rng.random(n) < 0.42
     conclude = days + np.where(threshold, rng.integers(40, 200, n), rng.integers(5, 60, n))
     out_codes = np.where(threshold, rng.choice(["substantiated", "unsubstantiated", "unfounded", "false", "malicious"],
@@ -409,24 +409,24 @@ def _lado(rng, lo: int, end: int) -> pd.DataFrame:
     seq: dict[int, int] = {}
     ids = []
     for d in days:
-        y = int(D.ymd(np.array([d]))[0][0])
+        y = int(_dates.ymd(np.array([d]))[0][0])
         seq[y] = seq.get(y, 0) + 1
         ids.append(f"LADO-{y}-{seq[y]:04d}")
     df = pd.DataFrame({
         "allegation_id": ids,
-        "date_received": D.iso(days),
+        "date_received": _dates.iso(days),
         "employer_sector": rng.choice(sectors, size=n, p=sw),
         "allegation_category": rng.choice(cats, size=n, p=cw),
         "threshold_met": np.where(threshold, "Y", "N"),
-        "initial_consideration_date": D.iso(ic, ~ic_known),
+        "initial_consideration_date": _dates.iso(ic, ~ic_known),
         "outcome": np.where(concluded, out_codes, "ongoing"),
-        "date_concluded": D.iso(conclude, ~concluded),
+        "date_concluded": _dates.iso(conclude, ~concluded),
     })
     return df.sort_values("allegation_id", kind="stable").reset_index(drop=True)
 
 
 def _child_deaths(rng, lo: int, end: int) -> pd.DataFrame:
-    days = np.sort(D.add_working_days(_days_per_year(rng, lo, end, 20, 30), 0))
+    days = np.sort(_dates.add_working_days(_days_per_year(rng, lo, end, 20, 30), 0))
     days = days[days <= end]
     n = len(days)
     bands = rng.choice(["0-27 days", "28-364 days", "1-4", "5-9", "10-14", "15-17"], size=n,
@@ -438,10 +438,10 @@ def _child_deaths(rng, lo: int, end: int) -> pd.DataFrame:
     seq: dict[int, int] = {}
     ids = []
     for d in days:
-        y = int(D.ymd(np.array([d]))[0][0])
+        y = int(_dates.ymd(np.array([d]))[0][0])
         seq[y] = seq.get(y, 0) + 1
         ids.append(f"CDOP-{y}-{seq[y]:03d}")
-    return pd.DataFrame({"review_id": ids, "review_date": D.iso(days), "age_band": bands, "category": cat.astype(np.int64),
+    return pd.DataFrame({"review_id": ids, "review_date": _dates.iso(days), "age_band": bands, "category": cat.astype(np.int64),
                          "modifiable": np.where(modifiable, "Y", "N"), "expected": np.where(expected, "Y", "N")})
 
 
@@ -450,23 +450,23 @@ def _actions(rng, reg: dict[str, pd.DataFrame], end: int) -> pd.DataFrame:
     audits = reg["audits"].drop_duplicates("audit_id")
     for _, a in audits.iterrows():
         for _ in range(int(rng.integers(1, 3))):
-            src.append(("AUDIT", a["audit_id"], D.day(a["audit_date"]) + int(rng.integers(14, 40)), a["theme"].lower()))
+            src.append(("AUDIT", a["audit_id"], _dates.day(a["audit_date"]) + int(rng.integers(14, 40)), a["theme"].lower()))
     rv = reg["reviews"]
     for _, r in rv[rv["rapid_review_date"] != ""].iterrows():
         if rng.random() < 0.6:
             theme = r["themes"].split(";")[0].lower() if r["themes"] else "information sharing"
-            src.append(("RAPID_REVIEW", r["review_id"], D.day(r["rapid_review_date"]) + int(rng.integers(7, 30)), theme))
+            src.append(("RAPID_REVIEW", r["review_id"], _dates.day(r["rapid_review_date"]) + int(rng.integers(7, 30)), theme))
     for _, r in rv[rv["lcspr_published_date"] != ""].iterrows():
         for _ in range(int(rng.integers(2, 5))):
             theme = str(rng.choice(r["themes"].split(";"))).lower() if r["themes"] else "information sharing"
-            src.append(("LCSPR", r["review_id"], D.day(r["lcspr_published_date"]) + int(rng.integers(0, 20)), theme))
+            src.append(("LCSPR", r["review_id"], _dates.day(r["lcspr_published_date"]) + int(rng.integers(0, 20)), theme))
     sa = reg["self_assessments"]
     weak = sa[sa["rating"] == "not_met"].drop_duplicates(["framework", "round", "standard_id"])
     for _, s in weak.iterrows():
         if s["submitted_date"]:
-            src.append((s["framework"], f"{s['framework']} {s['round']}", D.day(s["submitted_date"]) + int(rng.integers(30, 60)),
+            src.append((s["framework"], f"{s['framework']} {s['round']}", _dates.day(s["submitted_date"]) + int(rng.integers(30, 60)),
                         s["standard"].lower()))
-    first_day = min(D.day(d) for d in reg["audits"]["audit_date"])
+    first_day = min(_dates.day(d) for d in reg["audits"]["audit_date"])
     for k in range(4):
         src.append(("SCRUTINY", f"Scrutiny report {k + 1}", first_day + 150 + 300 * k, str(rng.choice(REVIEW_THEMES)).lower()))
     insp = first_day + 420
@@ -478,7 +478,7 @@ def _actions(rng, reg: dict[str, pd.DataFrame], end: int) -> pd.DataFrame:
     owners = ("CSC", "POLICE", "HEALTH", "EDUCATION", "PARTNERSHIP", "YJS", "EARLY_YEARS")
     rows = []
     for i, (stype, ref, raised, theme) in enumerate(src):
-        raised = int(D.add_working_days(np.array([raised]), 0)[0])
+        raised = int(_dates.add_working_days(np.array([raised]), 0)[0])
         if raised > end:
             continue
         text = str(rng.choice(ACTION_TEXT[stype])).format(x=theme)
@@ -495,7 +495,7 @@ def _actions(rng, reg: dict[str, pd.DataFrame], end: int) -> pd.DataFrame:
         rows.append([f"ACT-{i + 1:04d}", stype, ref, text, str(rng.choice(owners, p=[0.3, 0.12, 0.18, 0.15, 0.15, 0.05, 0.05])),
                      _iso(raised), _iso(due), "complete" if done else "open", comp])
     # one action due on the very last day and still open
-    open_rows = [r for r in rows if r[7] == "open" and D.day(r[5]) < end]
+    open_rows = [r for r in rows if r[7] == "open" and _dates.day(r[5]) < end]
     if open_rows:
         r = open_rows[-1]
         r[6] = _iso(end)

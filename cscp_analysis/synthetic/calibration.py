@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _dates as D
-from . import published as P
+from . import _dates, published
 
 __all__ = ["measures", "targets", "table"]
 
@@ -38,11 +37,11 @@ def measures(frames: dict[str, pd.DataFrame], population: pd.DataFrame, years: l
     gap[1:] = r_day[o][1:] - r_day[o][:-1]
     r = pd.DataFrame({"day": r_day[o], "rereferral": same & (gap <= 365)})
     a_start, a_auth = _d(ass["assessment_start"]), _d(ass["assessment_authorised"])
-    a_wd = np.where(a_auth < 10**7, D.working_days_between(a_start, np.minimum(a_auth, 10**6)), 10**6)
+    a_wd = np.where(a_auth < 10**7, _dates.working_days_between(a_start, np.minimum(a_auth, 10**6)), 10**6)
     s_strat, s_start = _d(s47["strategy_discussion_date"]), _d(s47["s47_start"])
     i_day = _d(icpc["icpc_date"])
     i_strat = icpc["s47_id"].map(pd.Series(s_strat, index=s47["s47_id"].to_numpy())).to_numpy(dtype=np.int64)
-    i_wd = D.working_days_between(i_strat, i_day) if len(icpc) else np.array([])
+    i_wd = _dates.working_days_between(i_strat, i_day) if len(icpc) else np.array([])
     p_start, p_end = _d(plans["plan_start"]), _d(plans["plan_end"])
     p_child = pd.factorize(plans["child_id"])[0]
     o = np.lexsort((p_start, p_child))
@@ -53,7 +52,7 @@ def measures(frames: dict[str, pd.DataFrame], population: pd.DataFrame, years: l
     closure = _d(ref["cin_closure_date"])
     rows = []
     for y in years:
-        lo, hi = D.day(f"{y}-04-01"), D.day(f"{y + 1}-03-31")
+        lo, hi = _dates.day(f"{y}-04-01"), _dates.day(f"{y + 1}-03-31")
         pop = int(population.loc[population["year"] == y, "population"].sum())
         in_y = (r_day >= lo) & (r_day <= hi)
         n_ref = int(in_y.sum())
@@ -108,23 +107,23 @@ def _rng(d: dict, fmt: str = "{:,.0f}") -> str:
 
 def targets() -> dict[str, str]:
     """Coventry's published figures for 2022-23 to 2024-25, as ranges over the three years."""
-    pops = {2023: P.MYE_0_17[2022], 2024: P.MYE_0_17[2023], 2025: P.MYE_0_17[2024]}
+    pops = {2023: published.MYE_0_17[2022], 2024: published.MYE_0_17[2023], 2025: published.MYE_0_17[2024]}
     per10k = lambda d: {y: 1e4 * v / pops[y] for y, v in d.items()}  # noqa: E731
     return {
-        "referrals_per_10k": _rng(per10k(P.REFERRALS)),
-        "rereferral_pct": _rng(P.REREFERRAL_PCT, "{:.1f}"),
-        "section47_per_10k": _rng(per10k(P.SECTION47)),
-        "icpc_per_10k": _rng(per10k(P.ICPC)),
-        "icpc_within_15wd_pct": _rng(P.ICPC_WITHIN_15WD_PCT, "{:.1f}"),
-        "cp_starts_per_10k": _rng(per10k(P.CP_STARTS)),
-        "cp_subsequent_pct": _rng(P.CP_SUBSEQUENT_PCT, "{:.1f}"),
-        "cp_at_31_march_per_10k": _rng(per10k(P.CP_AT_31_MARCH)),
-        "cp_2_years_or_more_pct": _rng(P.CP_2YEARS_PCT, "{:.1f}"),
-        "cin_at_31_march_per_10k": _rng(per10k(P.CIN_AT_31_MARCH)),
-        "cla_at_31_march_per_10k": _rng({y: v[1] for y, v in P.CLA_AT_31_MARCH.items()}),
-        "cla_starts_per_10k": _rng({y: v[1] for y, v in P.CLA_STARTS.items()}),
-        "cla_ceased_per_10k": _rng({y: v[1] for y, v in P.CLA_CEASED.items()}),
-        "missing_episodes_looked_after_per_10k": f"{1e4 * P.CLA_MISSING_2023['incidents'] / P.MYE_0_17[2022]:.0f} (2022-23)",
+        "referrals_per_10k": _rng(per10k(published.REFERRALS)),
+        "rereferral_pct": _rng(published.REREFERRAL_PCT, "{:.1f}"),
+        "section47_per_10k": _rng(per10k(published.SECTION47)),
+        "icpc_per_10k": _rng(per10k(published.ICPC)),
+        "icpc_within_15wd_pct": _rng(published.ICPC_WITHIN_15WD_PCT, "{:.1f}"),
+        "cp_starts_per_10k": _rng(per10k(published.CP_STARTS)),
+        "cp_subsequent_pct": _rng(published.CP_SUBSEQUENT_PCT, "{:.1f}"),
+        "cp_at_31_march_per_10k": _rng(per10k(published.CP_AT_31_MARCH)),
+        "cp_2_years_or_more_pct": _rng(published.CP_2YEARS_PCT, "{:.1f}"),
+        "cin_at_31_march_per_10k": _rng(per10k(published.CIN_AT_31_MARCH)),
+        "cla_at_31_march_per_10k": _rng({y: v[1] for y, v in published.CLA_AT_31_MARCH.items()}),
+        "cla_starts_per_10k": _rng({y: v[1] for y, v in published.CLA_STARTS.items()}),
+        "cla_ceased_per_10k": _rng({y: v[1] for y, v in published.CLA_CEASED.items()}),
+        "missing_episodes_looked_after_per_10k": f"{1e4 * published.CLA_MISSING_2023['incidents'] / published.MYE_0_17[2022]:.0f} (2022-23)",
     }
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..config import PartnershipConfig
 from ..periods import Period, period_range
-from . import _dates as D
+from . import _dates
 from .effects import Effect, effect
 from .population import ETH_MAJOR, Population
 
@@ -100,7 +100,7 @@ def _scale(pop: Population, year: int) -> float:
 
 
 def _quarter_days(q: Period) -> tuple[int, int]:
-    return D.day(q.start), D.day(q.end)
+    return _dates.day(q.start), _dates.day(q.end)
 
 
 def _count_in(days: np.ndarray, q: Period) -> int:
@@ -174,8 +174,8 @@ def generate_returns(rng: np.random.Generator, config: PartnershipConfig, pop: P
     missing_ret = effect("return_missing", effects)
     late_ret = effect("return_late", effects)
     no_comm = effect("commentary_missing", effects)
-    lado_recv_days = np.array([D.day(d) for d in lado["date_received"]], dtype=np.int64)
-    lado_ic = np.array([D.day(d) if d else 10**7 for d in lado["initial_consideration_date"]], dtype=np.int64)
+    lado_recv_days = np.array([_dates.day(d) for d in lado["date_received"]], dtype=np.int64)
+    lado_ic = np.array([_dates.day(d) if d else 10**7 for d in lado["initial_consideration_date"]], dtype=np.int64)
 
     values: dict[str, dict[str, dict]] = {}  # period -> indicator -> {total: (num, den), breakdowns}
     out: dict[str, dict[str, pd.DataFrame]] = {}
@@ -230,7 +230,7 @@ def generate_returns(rng: np.random.Generator, config: PartnershipConfig, pop: P
         in_q = (lado_recv_days >= lo) & (lado_recv_days <= hi)
         vals["LADO_ALLEGATIONS"] = {"total": (int(in_q.sum()), None), "breakdowns": {}}
         considered = in_q & (lado_ic < 10**7)
-        within = considered & (D.working_days_between(lado_recv_days, np.minimum(lado_ic, lado_recv_days + 3650)) <= 1)
+        within = considered & (_dates.working_days_between(lado_recv_days, np.minimum(lado_ic, lado_recv_days + 3650)) <= 1)
         vals["LADO_IC_1WD"] = {"total": (int(within.sum()), int(considered.sum())), "breakdowns": {}}
         values[p] = vals
 

@@ -27,26 +27,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import codes as C
-from . import published as P
+from .. import codes
+from . import published
 
 __all__ = ["ETH", "ETH_MAJOR", "SEXES", "Population", "build_population", "ethnic_shares"]
 
-ETH: tuple[str, ...] = tuple(c for c in C.ETHNICITY_CODES if c not in C.UNKNOWN_ETHNICITY)
-ETH_MAJOR: tuple[str, ...] = tuple(e.major_group for e in C.ETHNICITY if e.code in ETH)
+ETH: tuple[str, ...] = tuple(c for c in codes.ETHNICITY_CODES if c not in codes.UNKNOWN_ETHNICITY)
+ETH_MAJOR: tuple[str, ...] = tuple(e.major_group for e in codes.ETHNICITY if e.code in ETH)
 SEXES = ("M", "F")
 AGES = np.arange(18)
-BASE_TOTAL = sum(P.MYE2023_MALE) + sum(P.MYE2023_FEMALE)  # 80,494
+BASE_TOTAL = sum(published.MYE2023_MALE) + sum(published.MYE2023_FEMALE)  # 80,494
 
 
 def ethnic_shares(age: int, sex: str) -> np.ndarray:
     """Share of each DfE ethnicity code (in ``ETH`` order) among children of this age and sex."""
-    census = P.CENSUS2021_10_17[sex]
+    census = published.CENSUS2021_10_17[sex]
     major_total = sum(census.values())
     mixed_factor = 1.0 + 0.4 * max(0, 10 - age) / 10
     shares = np.zeros(len(ETH))
     for i, (code, major) in enumerate(zip(ETH, ETH_MAJOR, strict=True)):
-        within = P.CENSUS2021_ALL_AGES[code] / sum(P.CENSUS2021_ALL_AGES[c] for c, m in zip(ETH, ETH_MAJOR, strict=True) if m == major)
+        within = published.CENSUS2021_ALL_AGES[code] / sum(published.CENSUS2021_ALL_AGES[c] for c, m in zip(ETH, ETH_MAJOR, strict=True) if m == major)
         shares[i] = census[major] / major_total * within * (mixed_factor if major == "Mixed" else 1.0)
     return shares / shares.sum()
 
@@ -85,6 +85,6 @@ def build_population(children: int = 80_000, years: range | tuple[int, ...] = ra
     years = tuple(years)
     scale = children / BASE_TOTAL
     shares = np.stack([np.stack([ethnic_shares(a, s) for s in SEXES]) for a in AGES])  # age, sex, eth
-    base = np.stack([np.asarray(P.MYE2023_MALE, float), np.asarray(P.MYE2023_FEMALE, float)], axis=1)  # age, sex
-    counts = np.stack([np.rint(base[:, :, None] * scale * P.mye_growth(y) * shares) for y in years]).astype(np.int64)
+    base = np.stack([np.asarray(published.MYE2023_MALE, float), np.asarray(published.MYE2023_FEMALE, float)], axis=1)  # age, sex
+    counts = np.stack([np.rint(base[:, :, None] * scale * published.mye_growth(y) * shares) for y in years]).astype(np.int64)
     return Population(years, counts)

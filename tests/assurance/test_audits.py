@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from cscp_analysis.assurance import audits as AU
+from cscp_analysis.disclosure import check_section
 
 from .conftest import PERIOD, make
 
@@ -133,7 +134,7 @@ def test_published_audit_tables_hide_small_counts_consistently(config):
          ("HEALTH", "Risk assessment")], [[OS, G, G, R], [G, R, IN, IN], [G, G, G, G], [OS, G, R, G]], strict=True)), copies=3) + \
         grades("MACA-2026-Q2", "2026-08-12", "Neglect", {("POLICE", "Early help"): [OS, OS]})
     sec = AU.section({"audits": make("audits", rows), "actions": make("actions", [])}, PERIOD, config)
-    sec.check(5)
+    check_section(sec, 5)
     four = sec["assurance_audit_grades"].set_index("grade")
     assert four.loc["Outstanding", "gradings"] == "8" and four.loc["Good", "gradings"] == "27"
     assert four.loc["Outstanding", "pct"] == "16.0"  # 8 of 50

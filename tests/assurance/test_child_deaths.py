@@ -70,13 +70,14 @@ def test_a_higher_cdop_threshold_and_minimum_are_honoured():
                                                                       max_size=45))
 def test_no_cdop_output_ever_shows_a_small_count(cats, mods, config):
     sec = CD.section({"child_deaths": make("child_deaths", deaths(cats, mods[:len(cats)]))}, PERIOD, config)
-    for name, t in sec.tables.items():
-        check_disclosure(t.table, counts=["reviews"], derived={"pct": "reviews"}, threshold=5)
-        body = t.table.iloc[:-1]
+    for t in sec.tables:
+        name = t.name
+        check_disclosure(t.data, counts=["reviews"], derived={"pct": "reviews"}, threshold=5)
+        body = t.data.iloc[:-1]
         hidden = int((body["reviews"] == "c").sum())
         assert hidden != 1, name  # a single hidden cell would be recoverable from the published total
         if len(cats) < 10:
-            assert len(t.table) == 1, name
+            assert len(t.data) == 1, name
     for f in sec.findings:
         for k in range(1, 6):
             assert f"({k})" not in f.text and f" {k} reviews" not in f.text, f.text

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cscp_analysis.assurance import lado as L
-from cscp_analysis.disclosure import check_disclosure
+from cscp_analysis.disclosure import check_disclosure, check_section
 
 from .conftest import PERIOD, make
 
@@ -85,7 +85,7 @@ def test_every_published_lado_table_hides_small_counts(data, config):
     outcomes = data.draw(st.lists(st.sampled_from(["substantiated", "unfounded", "ongoing"]), min_size=n, max_size=n))
     offsets = data.draw(st.lists(st.integers(0, 360), min_size=n, max_size=n))
     sec = L.section({"lado": make("lado", lado_rows(sectors, outcomes, offsets))}, PERIOD, config)
-    sec.check(5)
+    check_section(sec, 5)
     t = sec["assurance_lado_by_sector"]
     check_disclosure(t, counts=[*L.OUTCOMES, "total"], threshold=5)
     # No row or column of the sector table with exactly one suppressed cell (it could be recovered from its total).
@@ -109,4 +109,4 @@ def test_section_and_findings(config):
     assert f["LAD-03"].kind == "worried" and "71.4% were concluded within one month and 100.0%" in f["LAD-03"].text
     assert f["LAD-04"].kind == "needs_to_happen"
     assert all(x.lens == "provider" for x in sec.findings)
-    assert sec.tables["assurance_lado_by_sector"].lens == "provider"
+    assert sec.lens_of(sec.table("assurance_lado_by_sector")) == "provider"

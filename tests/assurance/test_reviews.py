@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from cscp_analysis.assurance import reviews as R
+from cscp_analysis.periods import PeriodWords
 
 from .conftest import PERIOD, make
 
@@ -113,7 +114,7 @@ def test_findings_never_quote_small_counts(config):
     assert f["REV-01"].kind == "worried" and "At least one" in f["REV-01"].text
     assert f["REV-03"].kind == "needs_to_happen"
     for x in f.values():
-        assert not any(ch.isdigit() for ch in x.text.replace(PERIOD, "").replace("15", "")), x.text
+        assert not any(ch.isdigit() for ch in x.text.replace(PeriodWords.quarter(PERIOD).end, "").replace("15", "")), x.text
 
 
 def test_findings_when_every_review_was_on_time(config):

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cscp_analysis import reference_ethnicity as RE
+from cscp_analysis import reference
 from cscp_analysis.disproportionality.real_data import cla_example
 
-REF = Path(RE.DEFAULT_REFERENCE_DIR)
+REF = Path(reference.DEFAULT_REFERENCE_DIR)
 
 
 def _git_blob_sha1(path: Path) -> str:
@@ -37,7 +37,7 @@ def test_copied_files_match_their_provenance(folder):
 
 
 def test_cla_by_ethnicity_read_as_published():
-    d = RE.read_cla_by_ethnicity()
+    d = reference.read_cla_by_ethnicity()
     cov = d[(d["old_la_code"] == "331") & (d["year"] == 2014)].set_index("group")
     # SFR36/2014, Coventry row: CLA_Mar2014 630, White 475, Mixed 63, Asian 26, Black 44, Other 8, not known 14
     assert cov["value"].to_dict() == {"White": 475, "Mixed": 63, "Asian": 26, "Black": 44, "Other": 8, "Unknown": 14,
@@ -49,14 +49,14 @@ def test_cla_by_ethnicity_read_as_published():
 
 
 def test_census_totals_match_provenance():
-    c = RE.read_census_10_17()
+    c = reference.read_census_10_17()
     cov = c[c["area"] == "Coventry"].groupby("group")["population"].sum().to_dict()
     # PROVENANCE.md: White 18,807; Asian 6,917; Black 4,611; Mixed 2,259; Other 1,545
     assert cov == {"White": 18807, "Asian": 6917, "Black": 4611, "Mixed": 2259, "Other": 1545}
 
 
 def test_example_ratios_by_hand():
-    e = cla_example(RE.read_cla_by_ethnicity(), RE.read_census_10_17())
+    e = cla_example(reference.read_cla_by_ethnicity(), reference.read_census_10_17())
     b = e[(e["area"] == "Coventry") & (e["year"] == 2014) & (e["group"] == "Black")].iloc[0]
     # share of the 630 looked after over share of the 34,139 children aged 10-17
     assert b["dr"] == pytest.approx((44 / 630) / (4611 / 34139))

@@ -22,8 +22,9 @@ def indicator(**kw):
     return parse_indicators([base], benchmarks={"rereferral_pct": None, "cla_rate": None})[0]
 
 
-def quarters(values, nums=None, dens=None):
-    """Quarter rows ending with PERIOD, oldest first."""
+def quarters(values, nums=None, dens=None, ci=5.0):
+    """Quarter rows ending with PERIOD, oldest first; the 95% interval is value ∓ ``ci`` (or the pair
+    ``ci=(lower, upper)`` for the last quarter; ``ci=None`` for no interval, as for a count)."""
     n = len(values)
     labels = [PERIOD.shift(k - n + 1).label for k in range(n)]
     nums = nums if nums is not None else [50.0] * n
@@ -31,13 +32,19 @@ def quarters(values, nums=None, dens=None):
     df = pd.DataFrame({"label": labels, "start": pd.NaT, "end": pd.NaT, "numerator": nums, "denominator": dens,
                        "value": values, "lower_ci": [v - 5 for v in values], "upper_ci": [v + 5 for v in values],
                        "lower_998": [v - 8 for v in values], "upper_998": [v + 8 for v in values], "note": ""})
+    if ci is None:
+        df[["lower_ci", "upper_ci", "lower_998", "upper_998"]] = np.nan
+    elif isinstance(ci, tuple):
+        df.loc[df.index[-1], ["lower_ci", "upper_ci"]] = ci
+    else:
+        df["lower_ci"], df["upper_ci"] = df["value"] - ci, df["value"] + ci
     return df[ESTIMATE_COLUMNS]
 
 
 def result(ind=None, values=(85.0,), nums=None, dens=None, spc=None, benchmark=None, status="ok", reason="",
-           commentary_status="provided", commentary="Some commentary."):
+           commentary_status="provided", commentary="Some commentary.", ci=5.0):
     ind = ind or indicator()
-    q = quarters(list(values), nums, dens)
+    q = quarters(list(values), nums, dens, ci)
     r = IndicatorResult(ind, PERIOD, status=status, reason=reason, quarters=q if status == "ok" else None,
                         rolling=q.tail(1).reset_index(drop=True) if status == "ok" else None,
                         spc_summary=spc or {}, benchmark=benchmark or {"status": "none", "note": "none"},

@@ -20,18 +20,24 @@ def _texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts]
 
 
-def test_spc_chart_plots_the_published_values_and_marks_suppressed_points(fixture_scorecard, series):
+def test_spc_chart_leaves_suppressed_points_as_gaps_never_bridged(fixture_scorecard, series):
+    import numpy as np
+
     res = fixture_scorecard["CSC-17"]  # a small monthly count: some months suppressed in the fixture
     s = S.series_for(series, "CSC-17")
     n_c = int((s["value"] == "c").sum())
     assert n_c > 0
     fig = S.spc_chart(res, series)
-    assert _texts(fig).count("c") == n_c
+    assert _texts(fig).count("c") == 0  # no glyph rows
     plotted = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
     assert plotted == len(s) - n_c  # only published values are drawn
+    values_line = max(fig.axes[0].get_lines(), key=lambda ln: np.isnan(np.asarray(ln.get_ydata(), float)).sum())
+    assert np.isnan(np.asarray(values_line.get_ydata(), float)).sum() == n_c  # the line breaks at each gap
+    assert fig.axes[0].get_ylabel() == "number"
     alt = report.spc_alt(res, series)
-    assert alt.startswith("Assessments identifying child sexual or criminal exploitation: monthly values from April 2023")
-    assert f"{n_c} points are suppressed" in alt
+    assert alt.startswith("Assessments identifying child sexual or criminal exploitation: XmR chart of monthly values "
+                          "from April 2023")
+    assert f"{n_c} points are hidden (fewer than 6 children or events), left as gaps" in alt
     plt.close(fig)
 
 
@@ -51,7 +57,9 @@ def test_small_multiples_cover_every_indicator_with_a_series(fixture_scorecard, 
     rs = groups[0][2][:4]
     fig = S.spc_small_multiples(rs, series)
     assert sum(ax.get_visible() for ax in fig.axes) == len(rs)
-    assert small_multiples_alt(rs, series).startswith(f"SPC charts of {len(rs)} indicators. CSC-01")
+    alt = small_multiples_alt(rs, series)
+    assert alt.startswith(f"{len(rs)} small SPC charts, one per indicator, from April 2023 to March 2026")
+    assert len(alt.split()) <= 125
     plt.close(fig)
 
 

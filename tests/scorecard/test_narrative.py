@@ -89,4 +89,4 @@ def test_every_rule_used_is_documented():
 
 def test_labels_read_as_words():
     assert when("2026-01") == "January 2026"
-    assert when("2026-27-Q2") == "Jul-Sep 2026 (2026-27-Q2)"
+    assert when("2026-27-Q2") == "July to September 2026"

@@ -125,5 +125,6 @@ def test_an_earlier_blocked_quarter_is_a_gap_in_the_trend(fixture_returns, confi
     q = res.quarters.set_index("label").loc["2025-26-Q2"]
     assert pd.isna(q["value"]) and q["note"] == "not published: police.csv:7 rejected (PAR-003)"
     assert pd.isna(res.twelve_months["value"])
-    assert "2025-26-Q2" not in set(res.spc["label"])
+    gap = res.spc.set_index("label").loc["2025-26-Q2"]
+    assert pd.isna(gap["value"]) and gap["point_type"] is None  # a gap in the trend, not bridged
     assert res.status == "ok" and not pd.isna(res.current["value"])

@@ -106,7 +106,7 @@ def test_a_quarter_with_no_events_counts_zero_and_a_percentage_of_nothing_is_mis
     assert math.isnan(sc["CSC-16"].current["value"])
     assert sc["CSC-16"].current["note"] == "no missing episodes in the period"
     assert sc["CSC-16"].rag == "grey"
-    assert sc["CSC-16"].rag_reason == "Grey: no value for 2025-26-Q4 (no missing episodes in the period)."
+    assert sc["CSC-16"].rag_reason == "Grey: no value for January to March 2026 (no missing episodes in the period)."
 
 
 def test_an_indicator_with_a_target_but_no_benchmark_is_rated_on_its_target_alone(fixture_scorecard):

@@ -77,9 +77,10 @@ def test_monthly_spc_series_adds_up_to_the_quarter(scorecard):
     assert scorecard["POL-02"].spc_frequency == "quarterly"
 
 
-def test_a_partner_quarter_that_never_arrived_has_no_value_and_is_left_out_of_the_chart(scorecard):
+def test_a_partner_quarter_that_never_arrived_has_no_value_and_is_a_gap_in_the_chart(scorecard):
     res = scorecard["HLT-01"]
     q = res.quarters.set_index("label").loc["2024-25-Q2"]
     assert math.isnan(q["value"]) and q["note"] == "no data for the period"
-    assert "2024-25-Q2" not in set(res.spc["label"])
+    gap = res.spc.set_index("label").loc["2024-25-Q2"]
+    assert math.isnan(gap["value"]) and gap["point_type"] is None  # kept in place as a gap, never bridged
     assert "2024-25-Q2" in res.spc_summary["note"]

@@ -44,7 +44,7 @@ def test_risk_ratio_matches_statsmodels_katz_and_p_value():
 
 def test_risk_ratio_vectorised_and_unpacks_as_three():
     res = risk_ratio([178, 0], [1589, 100], [79, 5], [1565, 100], confidence=0.998)
-    ratio, lower, upper = res  # the DESIGN contract: (ratio, lower, upper)
+    ratio, lower, upper = res  # the contract of docs/architecture.md §3.3: (ratio, lower, upper)
     assert ratio.shape == (2,) and res.p_value.shape == (2,)
     assert ratio[1] == 0 and np.isnan(lower[1]) and np.isnan(upper[1]) and np.isnan(res.p_value[1])
     assert "Katz" in res.method

@@ -188,8 +188,9 @@ def test_short_series_are_provisional_and_one_point_gets_nothing():
 
 
 def test_xmr_input_checks():
-    with pytest.raises(ValueError, match=r"'values' has missing values in row 1"):
-        xmr([1.0, np.nan, 3.0])
+    # a missing value is a gap now (issue 13), tested in test_spc_gaps_and_limits.py; text still raises
+    with pytest.raises(ValueError, match=r"'values' must be numeric but has non-numeric values in row 1"):
+        xmr(pd.Series([1.0, "c", 3.0], dtype=object))
     with pytest.raises(ValueError, match="'improvement'"):
         xmr(RNORM_123, improvement="up")
     with pytest.raises(ValueError, match="'baseline'"):

@@ -1,0 +1,216 @@
+"""A reader page of the evidence pack as a tagged, accessible A4 PDF (PDF/UA-1), with WeasyPrint.
+
+The scrutiny summary and the annual report book are read on paper and forwarded as attachments, so
+the pack carries them as PDF too, with the same headings, tables and figures as their HTML pages::
+
+    pdf.html_to_pdf(pack / "html" / "05_scrutiny_summary.html", pack / "scrutiny_summary.pdf",
+                    title="Scrutiny summary, July to September 2026", created=date(2026, 10, 15),
+                    marking="OFFICIAL-SENSITIVE")
+
+**Input: the reader HTML the pack already has.** The pipeline renders each executed notebook to
+HTML with nbconvert's "lab" template, code and parameter cells removed. :func:`printable_html` keeps
+the content of that page (headings, paragraphs, lists, tables, images with their alt text) and drops
+the notebook's screen chrome: the JupyterLab style sheets and scripts of the page head, input and
+output prompts, the pilcrow links beside headings and warnings a cell printed to stderr. It then puts
+the content into a fresh page with a print style sheet. Working from the rendered HTML rather than
+the notebook keeps one rendering path: the PDF shows exactly what the HTML page shows, and any HTML
+(not only a notebook's) can be printed the same way.
+
+**The print style sheet**: A4 with 18 mm side margins; the marking (when given) centred at the top
+and bottom of every page and, as text a screen reader reads, at the head of the first page; "Page n
+of m" at the foot; headings kept with what follows them; table rows, figures and images never split
+across pages, header rows repeated; a table of nine columns or more on landscape pages; cells holding a number or a symbol (``c``, ``x``) right-aligned;
+images scaled down to the width of the text.
+
+**Tagged PDF/UA-1** (WeasyPrint's ``pdf_variant="pdf/ua-1"``, which switches on ``pdf_tags``): a
+structure tree (headings, paragraphs, lists, tables with header cells, figures with their alt text),
+``/MarkInfo << /Marked true >>``, the document language (``/Lang``), the title in the document
+information and XMP metadata (shown in the viewer's title bar) and the PDF/UA identification
+(``pdfuaid:part 1``) in the XMP metadata. Headings also become the PDF's bookmarks.
+
+**Same bytes every time**: the creation and modification dates are the ``created`` argument (never
+the clock), and the file identifier is a hash of the content (``pdf_identifier=True``), so two runs
+on the same inputs, with the same fonts installed, give identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from pathlib import Path
+
+__all__ = ["html_to_pdf", "printable_html", "print_stylesheet", "PdfError"]
+
+# Notebook chrome that has no place on paper (nbconvert's lab template and JupyterLab's classes).
+_DROP_SELECTORS = (
+    ".jp-InputPrompt, .jp-OutputPrompt, .jp-InputArea-prompt, .jp-OutputArea-prompt, "
+    "a.anchor-link, [data-mime-type='application/vnd.jupyter.stderr']"
+)
+_DROP_TAGS = ("script", "link", "meta", "noscript", "template", "button", "input", "title")
+# A table with this many columns or more is printed on landscape pages, across the full text width.
+WIDE_TABLE_COLUMNS = 9
+# A table cell holding a number or a disclosure symbol is right-aligned so that columns line up.
+_NUMBER_CELL = re.compile(r"[-−+]?[0-9][0-9,]*(\.[0-9]+)?\s*%?|[-−+]?\.[0-9]+|\[?(c|x|z|u|low)\]?")
+
+
+class PdfError(ValueError):
+    """The page cannot be printed as asked; the message says what to change."""
+
+
+def print_stylesheet(marking: str | None = None) -> str:
+    """The print CSS: A4 page, margins, page numbers, the marking on every page, no split rows."""
+    mark = _css_string(marking) if marking else None
+    margin_marking = (
+        f"  @top-center {{ content: {mark}; font-weight: bold; font-size: 9pt; }}\n"
+        f"  @bottom-center {{ content: {mark}; font-weight: bold; font-size: 9pt; }}\n"
+    ) if mark else ""
+    first_page = "@page :first { @top-center { content: none; } }\n" if mark else ""
+    return (
+        "@page {\n"
+        "  size: A4 portrait;\n"
+        "  margin: 20mm 18mm 22mm 18mm;\n"
+        f"{margin_marking}"
+        '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }\n'
+        "}\n"
+        "@page wide { size: A4 landscape; }\n"
+        f"{first_page}"
+        "html { font-family: Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif; font-size: 10pt;\n"
+        "       line-height: 1.35; color: #0b0c0c; }\n"
+        "body { margin: 0; }\n"
+        ".cscp-marking { text-align: center; font-weight: bold; font-size: 9pt; margin: 0 0 6mm 0; }\n"
+        "h1 { font-size: 18pt; margin: 0 0 4mm 0; }\n"
+        "h2 { font-size: 14pt; margin: 6mm 0 2mm 0; }\n"
+        "h3, h4, h5, h6 { font-size: 11pt; margin: 4mm 0 2mm 0; }\n"
+        "h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }\n"
+        "p, li { orphans: 2; widows: 2; }\n"
+        "img, svg { max-width: 100% !important; height: auto !important; break-inside: avoid; }\n"
+        "figure, tr, img { break-inside: avoid; page-break-inside: avoid; }\n"
+        "table { border-collapse: collapse; margin: 2mm 0 4mm 0; font-size: 8.5pt; max-width: 100%; }\n"
+        "thead { display: table-header-group; }\n"
+        "caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 1mm; }\n"
+        "th, td { border-bottom: 0.5pt solid #b1b4b6; padding: 1mm 1.5mm; vertical-align: top;\n"
+        "         text-align: left; overflow-wrap: break-word; }\n"
+        "thead th { border-bottom: 1pt solid #0b0c0c; vertical-align: bottom; }\n"
+        "td.cscp-number { text-align: right; font-variant-numeric: tabular-nums; }\n"
+        "pre { white-space: pre-wrap; font-size: 8.5pt; }\n"
+        ".cscp-wide { page: wide; }\n"
+        ".cscp-wide table { width: 100%; font-size: 7pt; }\n"
+        ".cscp-wide th, .cscp-wide td { padding: 0.6mm 1mm; }\n"
+        ".cscp-wide th, .cscp-wide td { hyphens: auto; hyphenate-limit-chars: 9 4 4; }\n"
+        "a { color: #1d70b8; }\n"
+    )
+
+
+def printable_html(html: str, *, title: str, created: dt.date | dt.datetime | str, lang: str = "en-GB",
+                   marking: str | None = None, author: str | None = None) -> str:
+    """The content of an HTML page (a notebook's reader page or any other) in a fresh printable page.
+
+    See the module docstring for what is kept and what is dropped. Style sheets inside the body (a
+    table's own colours) are kept; those of the page head (the JupyterLab theme) are not.
+    """
+    from bs4 import BeautifulSoup
+
+    if not isinstance(title, str) or not title.strip():
+        raise PdfError("a PDF needs a title (it is shown in the viewer's title bar and read out first)")
+    if not isinstance(lang, str) or not lang.strip():
+        raise PdfError("a PDF needs its language, such as en-GB")
+    stamp = _w3c_date(created)
+    soup = BeautifulSoup(html, "html.parser")
+    body = soup.body or soup
+    for tag in body.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in body.select(_DROP_SELECTORS):
+        tag.decompose()
+    for style in (soup.head.find_all("style") if soup.head else []):
+        style.decompose()
+    for cell in body.find_all("td"):
+        if _NUMBER_CELL.fullmatch(cell.get_text(strip=True)):
+            cell["class"] = [*cell.get("class", []), "cscp-number"]
+    for table in body.find_all("table"):
+        if table.find_parent("table") is None and _columns(table) >= WIDE_TABLE_COLUMNS:
+            table.wrap(soup.new_tag("div", attrs={"class": "cscp-wide"}))
+    content = body.decode_contents() if body is not soup else str(soup)
+    e = html_lib.escape
+    head = [
+        '<meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        f'<meta name="dcterms.created" content="{stamp}">',
+        f'<meta name="dcterms.modified" content="{stamp}">',
+        '<meta name="generator" content="cscp-analysis">',
+    ]
+    if author:
+        head.append(f'<meta name="author" content="{e(author, quote=True)}">')
+    head.append(f"<style>{print_stylesheet(marking)}</style>")
+    lead = f'<p class="cscp-marking">{e(marking)}</p>' if marking else ""
+    return (f'<!DOCTYPE html>\n<html lang="{e(lang, quote=True)}">\n<head>\n' + "\n".join(head)
+            + f"\n</head>\n<body>\n{lead}\n{content}\n</body>\n</html>\n")
+
+
+def html_to_pdf(html: str | Path, pdf_path: str | Path, *, title: str, created: dt.date | dt.datetime | str,
+                lang: str = "en-GB", marking: str | None = None, base_url: str | Path | None = None,
+                author: str | None = None) -> Path:
+    """Print an HTML page to a tagged PDF/UA-1 file; return its path.
+
+    ``html`` is a path to an HTML file (a :class:`~pathlib.Path`, or a string without ``<``) or the
+    markup itself.
+    ``created`` (a date, a datetime or a W3C date string) is written as the creation and
+    modification date; it is a parameter so that the same inputs always give the same bytes.
+    ``base_url`` resolves relative links and images (default: the folder of the HTML file).
+    """
+    from weasyprint import HTML
+
+    if isinstance(html, Path) or (isinstance(html, str) and "<" not in html):
+        source = Path(html)
+        if not source.is_file():
+            raise PdfError(f"{source}: no such HTML file to print")
+        markup = source.read_text(encoding="utf-8")
+        base = base_url if base_url is not None else source.resolve().parent
+    else:
+        markup, base = html, base_url
+    document = printable_html(markup, title=title, created=created, lang=lang, marking=marking, author=author)
+    out = Path(pdf_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    HTML(string=document, base_url=None if base is None else str(base)).write_pdf(
+        str(out), pdf_variant="pdf/ua-1", pdf_identifier=True)
+    return out
+
+
+def _columns(table) -> int:
+    """How many columns a table has: the most cells in any of its rows, counting colspans."""
+    widest = 0
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is table:
+            cells = row.find_all(["td", "th"], recursive=False)
+            widest = max(widest, sum(_span(cell) for cell in cells))
+    return widest
+
+
+def _span(cell) -> int:
+    try:
+        return max(1, int(cell.get("colspan", 1)))
+    except ValueError:
+        return 1
+
+
+def _w3c_date(created) -> str:
+    """The date as W3C's profile of ISO 8601 (what WeasyPrint reads from ``dcterms.created``)."""
+    if isinstance(created, dt.datetime):
+        if created.tzinfo is None:
+            return created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(created, dt.date):
+        return created.isoformat()
+    if isinstance(created, str):
+        try:
+            dt.date.fromisoformat(created[:10])
+        except ValueError:
+            raise PdfError(f"created must be a date such as 2026-10-15, not {created!r}") from None
+        return created
+    raise PdfError(f"created must be a date (a parameter, never the clock), not {created!r}")
+
+
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string (backslashes, quotes and line breaks escaped)."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'

@@ -1,0 +1,77 @@
+"""What was received for a quarter (cscp_analysis.intake), on a hand-made returns object."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from cscp_analysis import intake
+from cscp_analysis.periods import parse_period
+
+PERIOD = parse_period("2026-27-Q2")
+
+
+def _returns(received_police="2026-10-20", rejected=0):
+    spec = lambda agency, file: SimpleNamespace(agency=agency, file=file)  # noqa: E731
+    config = SimpleNamespace(agencies={"POLICE": "Police", "HEALTH": "Health", "EDUCATION": "Education"},
+                             returns={"police": spec("POLICE", "police.csv"), "health": spec("HEALTH", "health.csv"),
+                                      "education": spec("EDUCATION", "education.csv")})
+    subs = pd.DataFrame({
+        "period": ["2026-27-Q2"] * 3 + ["2026-27-Q1"],
+        "agency": ["POLICE", "HEALTH", "EDUCATION", "POLICE"],
+        "return_name": ["police.csv", "health.csv", "education.csv", "police.csv"],
+        "due_date": pd.to_datetime(["2026-10-15"] * 3 + ["2026-07-15"]),
+        "received_date": pd.to_datetime([received_police, "2026-10-15", None, "2026-07-01"]),
+    })
+    rec = pd.DataFrame({
+        "period": ["2026-27-Q2", "2026-27-Q2"], "table": ["partner_return", "partner_return"],
+        "file": ["2026-27-Q2/police.csv", "2026-27-Q2/health.csv"],
+        "received": [40, 30], "accepted": [40 - rejected, 30], "rejected": [rejected, 0],
+    })
+    return SimpleNamespace(period=PERIOD, submissions=subs, reconciliation=rec, config=config)
+
+
+def test_received_says_on_time_late_or_not_received_and_counts_rows():
+    t = intake.received(_returns()).set_index("agency")
+    assert t.loc["HEALTH", "status"] == "on time"  # received on the due date
+    assert t.loc["POLICE", "status"] == "5 days late"  # 20 October against 15 October
+    assert t.loc["EDUCATION", "status"] == "not received"
+    assert (t.loc["POLICE", "rows_received"], t.loc["EDUCATION", "rows_received"]) == (40, 0)
+    assert list(t.index) == ["EDUCATION", "HEALTH", "POLICE"]  # stable order
+
+
+def test_one_day_late_is_singular():
+    t = intake.received(_returns(received_police="2026-10-16")).set_index("agency")
+    assert t.loc["POLICE", "status"] == "1 day late"
+
+
+def test_rows_by_source_balances():
+    t = intake.rows_by_source(_returns(rejected=3))
+    row = t.set_index("table").loc["partner_return"]
+    assert (row["received"], row["accepted"], row["rejected"], row["balances"]) == (70, 67, 3, "yes")
+
+
+def test_findings_name_the_late_and_missing_returns_and_the_rejected_rows(monkeypatch):
+    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: pd.DataFrame(
+        {"measure": ["ethnicity_recorded"], "percent": [93.0]}))
+    found = intake.findings(_returns(rejected=3))
+    by_rule = {}
+    for f in found:
+        by_rule.setdefault(f.rule, []).append(f)
+    assert [f.kind for f in by_rule["DQ-1"]] == ["worried"] and "Education did not send" in by_rule["DQ-1"][0].text
+    assert "Police's return for 2026-27-Q2 arrived 5 days late" in by_rule["DQ-2"][0].text
+    assert "3 rows failed validation" in by_rule["DQ-3"][0].text
+    assert by_rule["DQ-4"][0].kind == "worried" and "93.0%" in by_rule["DQ-4"][0].text
+
+
+def test_all_on_time_is_working_well(monkeypatch):
+    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: pd.DataFrame(
+        {"measure": ["ethnicity_recorded"], "percent": [99.2]}))
+    r = _returns(received_police="2026-10-10")
+    r.submissions.loc[2, "received_date"] = pd.Timestamp("2026-10-01")
+    r.reconciliation = pd.concat([r.reconciliation, pd.DataFrame({
+        "period": ["2026-27-Q2"], "table": ["partner_return"], "file": ["2026-27-Q2/education.csv"],
+        "received": [10], "accepted": [10], "rejected": [0]})], ignore_index=True)
+    found = intake.findings(r)
+    assert [(f.rule, f.kind) for f in found] == [("DQ-1", "working_well"), ("DQ-4", "context")]
