@@ -14,9 +14,8 @@ never touched, and neither is a text cell that is just a number (``-5``, ``+3``,
 which a spreadsheet reads as that number and cannot run. Everything else that starts with one of the
 six characters is prefixed, including a lone ``-``.
 
-An Excel workbook is different: its cells have types, so text can be stored as text and is then
-never evaluated, whatever it begins with. openpyxl, however, stores a string that begins with ``=``
-as a formula; :func:`excel_text` puts a value in a cell as text (``data_type = "s"``), unchanged.
+An Excel workbook is different: its cells have types, so text stored as text is never evaluated,
+whatever it begins with; the board workbook (``cscp_analysis.workbook``) writes every text cell so.
 
 ``neutralise(df)`` returns a copy of a table with its text cells made safe (the column names too);
 ``neutralise_text(s)`` does the same for one string. Both leave safe values unchanged, so applying
@@ -30,7 +29,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["TRIGGERS", "PREFIX", "neutralise", "neutralise_text", "is_dangerous", "excel_text"]
+__all__ = ["TRIGGERS", "PREFIX", "neutralise", "neutralise_text", "is_dangerous"]
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
@@ -93,14 +92,3 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
         out.columns = names
     return df if out is None else out
 
-
-def excel_text(cell, value) -> None:
-    """Put ``value`` into an openpyxl ``cell``; a string is stored as text, never as a formula.
-
-    ``ws.cell(row, column).value = "=HYPERLINK(...)"`` would make openpyxl write a formula; this
-    writes the same characters as an inline string, which Excel shows and never runs. Numbers,
-    dates and booleans keep their type.
-    """
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"

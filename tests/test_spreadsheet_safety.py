@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -104,21 +103,6 @@ def test_a_partner_value_beginning_with_equals_is_safe_in_rejected_and_the_repor
         assert _unsafe(_cells(path.read_text(encoding="utf-8"))) == [], path.name
     report = (pack / "tables" / "validation_report.csv").read_text(encoding="utf-8")
     assert "'" + HYPERLINK + " is not an indicator of EDUCATION" in _cells(report)
-
-
-def test_text_is_written_to_an_excel_workbook_as_text(tmp_path):
-    from cscp_analysis.spreadsheet_safety import excel_text
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    excel_text(ws.cell(1, 1), HYPERLINK)
-    excel_text(ws.cell(2, 1), DDE)
-    excel_text(ws.cell(3, 1), 12.5)
-    wb.save(tmp_path / "book.xlsx")
-    back = openpyxl.load_workbook(tmp_path / "book.xlsx").active
-    assert (back["A1"].value, back["A1"].data_type) == (HYPERLINK, "s")  # the text itself, not a formula
-    assert (back["A2"].value, back["A2"].data_type) == (DDE, "s")
-    assert (back["A3"].value, back["A3"].data_type) == (12.5, "n")
 
 
 @pytest.mark.slow
