@@ -29,9 +29,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -337,8 +338,9 @@ def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Pat
     params = {"period": period, **parameters, "data_dir": str(data_dir), "output_dir": str(staging),
               "config_dir": str(config_dir), "returns_cache": str(cache)}
     try:
-        timings = _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
-                                 stop_kernels=guard.stop_kernels)
+        with _run_cache(guard.root / "run-cache"):
+            timings = _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
+                                     stop_kernels=guard.stop_kernels)
     finally:
         cache.unlink(missing_ok=True)
     recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
@@ -351,6 +353,23 @@ def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Pat
         if failed_dir.parent.exists() and not any(failed_dir.parent.iterdir()):
             failed_dir.parent.rmdir()
     return timings
+
+
+@contextmanager
+def _run_cache(folder: Path) -> Iterator[None]:
+    """Name the run's shared cache folder for its kernels (``CSCP_RUN_CACHE``, read by
+    ``benchmarking.compute``): inside the private staging folder, so it goes when the run ends."""
+    from .benchmarking.compute import RUN_CACHE_ENV
+
+    before = os.environ.get(RUN_CACHE_ENV)
+    os.environ[RUN_CACHE_ENV] = str(folder)  # kernels started now inherit it
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RUN_CACHE_ENV, None)
+        else:
+            os.environ[RUN_CACHE_ENV] = before
 
 
 def _later(progress: Callable[[str], None] | None, after: float = 10.0) -> Callable[[str], None] | None:
