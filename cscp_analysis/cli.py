@@ -163,12 +163,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from .errors import CscpError
+    from .run_safety import Interrupted, os_error_message, writing_error
 
     try:
         return int(args.func(args) or 0)
     except (CscpError, FileNotFoundError, FileExistsError) as exc:
         _err(str(exc))
         return EXIT_PROBLEMS
+    except OSError as exc:
+        if not writing_error(exc):  # a read-only or full folder is expected; anything else is a bug
+            raise
+        _err(os_error_message(exc))
+        return EXIT_PROBLEMS
+    except Interrupted as exc:  # SIGTERM or SIGHUP: the run has cleaned up
+        _err(exc.message)
+        return exc.exit_code
     except KeyboardInterrupt:
         _err("interrupted; nothing was published")
         return 130

@@ -21,6 +21,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = Path(os.environ.get("CSCP_CONFIG_DIR", PROJECT_ROOT / "config"))
 
 
+DEFAULT_SIZE_LIMITS_MB = {"quarterly": 5.0, "cumulative": 100.0}
+DEFAULT_SET_ASIDE_THRESHOLD_PCT = 1.0
+
+
 class ConfigError(CscpError, ValueError):
     """The configuration is missing something or has a wrong value; the message says where."""
 
@@ -30,6 +34,7 @@ class ReturnSpec:
     agency: str
     file: str
     indicators: dict[str, dict[str, Any]]
+    size_limit_mb: float | None = None  # this agency's own limit (else the quarterly one)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,12 @@ class PartnershipConfig:
     missing_ethnicity_warning_pct: float
     first_period: str
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    # a file larger than this is refused before it is read (rule RET-007): a quarterly file (partner
+    # return, commentary, submissions log) and a cumulative one (population, extract, register)
+    quarterly_size_limit_mb: float = DEFAULT_SIZE_LIMITS_MB["quarterly"]
+    cumulative_size_limit_mb: float = DEFAULT_SIZE_LIMITS_MB["cumulative"]
+    # rejected rows under this percentage of a record-level table are set aside and the rest analysed
+    set_aside_threshold_pct: float = DEFAULT_SET_ASIDE_THRESHOLD_PCT
 
     @property
     def partner_indicators(self) -> dict[str, dict[str, Any]]:
@@ -64,6 +75,14 @@ class PartnershipConfig:
             for code, ind in spec.indicators.items():
                 out[code] = {"agency": spec.agency, **ind}
         return out
+
+    def size_limit_bytes(self, scope: str, agency: str | None = None) -> int:
+        """The largest file accepted for a return of ``scope`` (``period`` for quarterly files), in bytes."""
+        mb = self.cumulative_size_limit_mb if scope != "period" else self.quarterly_size_limit_mb
+        spec = self.returns.get(agency) if agency else None
+        if spec is not None and spec.size_limit_mb is not None:
+            mb = spec.size_limit_mb
+        return int(mb * 1024 * 1024)
 
     def code_list(self, name: str) -> tuple[str, ...]:
         """Allowed values of a configured code list (used by schemas' ``codes_from``)."""
@@ -103,7 +122,20 @@ def load_partnership(path: str | Path | None = None) -> PartnershipConfig:
         for code, ind in inds.items():
             if not isinstance(ind, dict) or ind.get("type") not in ("count", "percentage", "rate"):
                 raise ConfigError(f"{where}: returns indicator {code} needs type count, percentage or rate")
-        specs[agency] = ReturnSpec(agency, str(_need(spec, "file", f"{where}: returns.agencies.{agency}")), dict(inds))
+        own_limit = spec.get("size_limit_mb")
+        specs[agency] = ReturnSpec(agency, str(_need(spec, "file", f"{where}: returns.agencies.{agency}")), dict(inds),
+                                   None if own_limit is None else _positive(own_limit, f"{where}: returns.agencies.{agency}.size_limit_mb"))
+    limits = ret.get("size_limit_mb") or {}
+    if not isinstance(limits, dict) or set(limits) - set(DEFAULT_SIZE_LIMITS_MB):
+        raise ConfigError(f"{where}: returns.size_limit_mb takes 'quarterly' and 'cumulative' (megabytes)")
+    threshold_pct = ret.get("set_aside_threshold_pct", DEFAULT_SET_ASIDE_THRESHOLD_PCT)
+    try:
+        threshold_pct = float(threshold_pct)
+    except (TypeError, ValueError):
+        threshold_pct = -1.0
+    if not 0 <= threshold_pct < 100:
+        raise ConfigError(f"{where}: returns.set_aside_threshold_pct must be a percentage from 0 (never set rows "
+                          f"aside) to below 100, not {ret.get('set_aside_threshold_pct')!r}")
     disc = raw.get("disclosure", {}) or {}
     disp = raw.get("disproportionality", {}) or {}
     return PartnershipConfig(
@@ -128,4 +160,19 @@ def load_partnership(path: str | Path | None = None) -> PartnershipConfig:
         missing_ethnicity_warning_pct=float(disp.get("missing_ethnicity_warning_pct", 5.0)),
         first_period=str((raw.get("periods") or {}).get("first", "2023-24-Q1")),
         raw=raw,
+        quarterly_size_limit_mb=_positive(limits.get("quarterly", DEFAULT_SIZE_LIMITS_MB["quarterly"]),
+                                          f"{where}: returns.size_limit_mb.quarterly"),
+        cumulative_size_limit_mb=_positive(limits.get("cumulative", DEFAULT_SIZE_LIMITS_MB["cumulative"]),
+                                           f"{where}: returns.size_limit_mb.cumulative"),
+        set_aside_threshold_pct=threshold_pct,
     )
+
+
+def _positive(value: Any, where: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not v > 0:
+        raise ConfigError(f"{where} must be a number of megabytes above 0, not {value!r}")
+    return v

@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import spreadsheet_safety
+
 __all__ = [
     "LENSES",
     "Pack",
@@ -74,7 +76,7 @@ class CatalogueEntry:
 def deterministic_csv(df: pd.DataFrame) -> bytes:
     """CSV bytes that depend only on the data: UTF-8, ``\\n`` line endings, no index, fixed float format."""
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    spreadsheet_safety.neutralise(df).to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
     return buf.getvalue().encode("utf-8")
 
 

@@ -8,10 +8,17 @@ The pipeline computes no statistic itself. It
    ``notebooks/``), passing only scalar parameters; two notebooks at a time by default;
 3. renders each executed notebook to HTML in-process with nbconvert, code and parameter cells hidden;
 4. writes ``index.html``, ``manifest.json`` and ``checksums.sha256``;
-5. builds everything in a temporary folder beside the destination and moves it into place only when
-   complete. An existing pack is never replaced without ``force``; a failed run leaves the earlier
-   pack untouched, removes its temporary folder, and keeps the failing notebook in
-   ``<out>/_failed/<period>/`` for inspection.
+5. builds everything in a private staging folder and moves it into place only when complete
+   (:mod:`cscp_analysis.run_safety`: a lock per output folder and period, staging outside the output
+   folder, the returns cache readable by the run's user only, clean-up on errors and on SIGINT,
+   SIGTERM and SIGHUP, leftovers of stopped runs removed by the next). An existing pack is never
+   replaced without ``force``, and ``force`` replaces only an evidence pack; a failed run leaves the
+   earlier pack untouched and keeps the failing notebook in ``<out>/_failed/<period>/`` (readable by
+   the run's user only) for inspection.
+
+Every path (data, output, configuration, notebooks) is made absolute once, before anything runs:
+papermill runs each notebook with ``notebooks/`` as its working folder, where a relative path would
+mean something else. The output folder may not be, contain or lie inside the data folder.
 """
 
 from __future__ import annotations
@@ -22,15 +29,17 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import evidence
 from .config import PROJECT_ROOT
-from .errors import CscpError
+from .run_safety import Interrupted, RunError, RunGuard, check_separate, private_copy, replaceable
 
 __all__ = [
     "KERNEL_NAME",
@@ -39,6 +48,7 @@ __all__ = [
     "ANNUAL_NOTEBOOKS",
     "RunError",
     "RunResult",
+    "Interrupted",
     "run_quarter",
     "run_annual",
     "verify_pack",
@@ -67,10 +77,6 @@ QUARTERLY_NOTEBOOKS: list[tuple[int, str]] = [
 ANNUAL_NOTEBOOKS: list[tuple[int, str]] = [(1, "annual_report")]
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell", "validate-parameters"}
-
-
-class RunError(CscpError, RuntimeError):
-    """A run that could not complete; the message says what failed and where."""
 
 
 @dataclass
@@ -139,10 +145,9 @@ def _execute(nb_name: str, params: dict, staging: Path, failed_dir: Path, kernel
             cwd=str(notebook_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         )
     except pm.PapermillExecutionError as exc:
-        failed_dir.mkdir(parents=True, exist_ok=True)
         kept = failed_dir / f"{nb_name}.ipynb"
         if dst.exists():
-            shutil.copyfile(dst, kept)
+            private_copy(dst, kept)
         raise RunError(
             f"notebook {nb_name} failed at cell {exc.cell_index} (execution count {exc.exec_count}): "
             f"{exc.ename}: {exc.evalue}\nThe executed notebook is kept for inspection: {kept}"
@@ -215,15 +220,38 @@ def _available(notebooks: list[tuple[int, str]], notebook_dir: Path) -> list[tup
     return [(s, n) for s, n in notebooks if (notebook_dir / f"{n}.ipynb").exists()]
 
 
-def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir):
+def _stop_until_done(futures, stop_kernels: Callable[[], object], timeout: float = 60.0) -> None:
+    """Stop the run's kernels, again and again, until the threads running notebooks have ended.
+
+    A kernel still starting when the run was interrupted is caught by a later round; a notebook
+    whose kernel has gone ends within seconds. Futures cancelled before they started never run.
+    """
+    running = [f for f in futures if not f.cancelled()]
+    deadline = time.monotonic() + timeout
+    while True:
+        stop_kernels()
+        done, pending = wait_futures(running, timeout=1.0)
+        if not pending or time.monotonic() > deadline:
+            return
+        running = list(pending)
+
+
+def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
+                   stop_kernels: Callable[[], object] = lambda: None):
+    """Execute the notebooks stage by stage (``jobs`` at a time), then render each to HTML.
+
+    When the run is interrupted (Ctrl-C, or SIGTERM/SIGHUP turned into :class:`Interrupted`) or fails
+    in this process, the kernels are stopped first (``stop_kernels``) and the worker threads then
+    waited for briefly, so that no kernel is left writing into a staging folder about to be deleted.
+    """
     timings: dict[str, float] = {}
     for stage in sorted({s for s, _ in notebooks}):
         names = [n for s, n in notebooks if s == stage]
         _say(progress, f"  running {', '.join(names)}")
         if jobs > 1 and len(names) > 1:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = {n: pool.submit(_execute, n, params, staging, failed_dir, kernel, notebook_dir)
-                           for n in names}
+            pool = ThreadPoolExecutor(max_workers=jobs)
+            futures = {n: pool.submit(_execute, n, params, staging, failed_dir, kernel, notebook_dir) for n in names}
+            try:
                 errors = []
                 for n, f in futures.items():
                     try:
@@ -233,9 +261,21 @@ def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progres
                         errors.append(str(exc))
                 if errors:
                     raise RunError("\n".join(errors))
+            except BaseException as exc:
+                pool.shutdown(wait=False, cancel_futures=True)
+                if not isinstance(exc, RunError):
+                    _stop_until_done(list(futures.values()), stop_kernels)
+                raise
+            pool.shutdown(wait=True)
         else:
             for n in names:
-                timings[n] = _execute(n, params, staging, failed_dir, kernel, notebook_dir)
+                try:
+                    timings[n] = _execute(n, params, staging, failed_dir, kernel, notebook_dir)
+                except RunError:
+                    raise
+                except BaseException:
+                    stop_kernels()
+                    raise
                 _say(progress, f"  ✓ {n} ({timings[n]:.1f} s)")
     from .disclosure import BOARD, BOARD_MARKING
 
@@ -245,27 +285,11 @@ def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progres
     return timings
 
 
-def _prepare_destination(out_dir: Path, name: str, force: bool) -> Path:
+def _prepare_destination(out_dir: Path, name: str, force: bool, progress=None) -> Path:
+    """``<out>/<name>``, checked: new, or an evidence pack that ``force`` may replace (it says so)."""
     dest = out_dir / name
-    if dest.exists() and not force:
-        raise RunError(
-            f"{dest} already exists: an earlier pack is never overwritten. "
-            "Use --force to replace it, or --out to write somewhere else."
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    replaceable(dest, force, progress)
     return dest
-
-
-def _move_into_place(staging: Path, dest: Path) -> None:
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.replaced")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(dest, old)
-        os.replace(staging, dest)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, dest)
 
 
 def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: str, title: str,
@@ -312,46 +336,82 @@ def _abs(path: str) -> Path:
 
 def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Path, out_dir: Path, dest: Path,
            config, config_dir: Path, notebooks, notebook_dir: Path, kernel: str, jobs: int, progress,
-           started: str, title: str, subtitle: str, periods) -> dict[str, float]:
-    """Validate the returns, run the notebooks into a staging folder, finalise it and move it to ``dest``.
+           started: str, title: str, subtitle: str, periods, guard: RunGuard, force: bool) -> dict[str, float]:
+    """Validate the returns, run the notebooks into the guard's staging folder, finalise it and publish it.
 
-    Shared by :func:`run_quarter` and :func:`run_annual`. The staging folder sits beside the
-    destination and becomes it only when complete; on any failure it is removed (a failed notebook
-    is kept in ``<out>/_failed/<name>/`` for inspection), so a half-written pack never looks complete
-    and an earlier pack is never touched. ``parameters`` tell this run apart (the period, or the
-    year): the notebooks receive them and the manifest records them. Returns each notebook's time.
+    Shared by :func:`run_quarter` and :func:`run_annual`. The staging folder is private and outside
+    the output folder; it becomes ``dest`` only when complete, and the guard deletes it (and the
+    returns cache) however the run ends, so a half-written pack never looks complete and an earlier
+    pack is never touched (a failed notebook is kept in ``<out>/_failed/<name>/`` for inspection).
+    ``parameters`` tell this run apart (the period, or the year): the notebooks receive them and the
+    manifest records them. Returns each notebook's time.
     """
     from . import returns as R
     from . import session
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=out_dir))
+    staging = guard.pack
     failed_dir = out_dir / "_failed" / name
+    _say(progress, "  validating returns")
+    returns = R.load_returns(data_dir, period, config, progress=_later(progress))
+    R.write_quarantine(returns, staging)
+    if getattr(returns, "fatal", None):
+        raise RunError(f"the returns cannot be used: {returns.fatal}\n{returns.report.format()}")
+    cache = guard.cache  # created empty with mode 0600 inside the private staging folder
+    session.save_cache(returns, cache)
+    params = {"period": period, **parameters, "data_dir": str(data_dir), "output_dir": str(staging),
+              "config_dir": str(config_dir), "returns_cache": str(cache)}
     try:
-        _say(progress, "  validating returns")
-        returns = R.load_returns(data_dir, period, config)
-        R.write_quarantine(returns, staging)
-        if getattr(returns, "fatal", None):
-            raise RunError(f"the returns cannot be used: {returns.fatal}\n{returns.report.format()}")
-        cache = staging.parent / f"{staging.name}.returns.pkl"
-        session.save_cache(returns, cache)
-        params = {"period": period, **parameters, "data_dir": str(data_dir.resolve()),
-                  "output_dir": str(staging.resolve()), "config_dir": str(config_dir.resolve()),
-                  "returns_cache": str(cache)}
-        try:
-            timings = _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir)
-        finally:
-            cache.unlink(missing_ok=True)
-        recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
-                    "notebooks": [n for _, n in notebooks]}
-        _finalise(staging, kind=kind, parameters=recorded, returns=returns, started=started,
-                  title=title, subtitle=subtitle, periods=periods)
-        _move_into_place(staging, dest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with _run_cache(guard.root / "run-cache"):
+            timings = _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
+                                     stop_kernels=guard.stop_kernels)
+    finally:
+        cache.unlink(missing_ok=True)
+    recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
+                "notebooks": [n for _, n in notebooks]}
+    _finalise(staging, kind=kind, parameters=recorded, returns=returns, started=started,
+              title=title, subtitle=subtitle, periods=periods)
+    guard.publish(dest, force)
     if failed_dir.exists():  # a notebook kept from an earlier failed run no longer describes the pack
         shutil.rmtree(failed_dir, ignore_errors=True)
+        if failed_dir.parent.exists() and not any(failed_dir.parent.iterdir()):
+            failed_dir.parent.rmdir()
     return timings
+
+
+@contextmanager
+def _run_cache(folder: Path) -> Iterator[None]:
+    """Name the run's shared cache folder for its kernels (``CSCP_RUN_CACHE``, read by
+    ``benchmarking.compute``): inside the private staging folder, so it goes when the run ends."""
+    from .benchmarking.compute import RUN_CACHE_ENV
+
+    before = os.environ.get(RUN_CACHE_ENV)
+    os.environ[RUN_CACHE_ENV] = str(folder)  # kernels started now inherit it
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RUN_CACHE_ENV, None)
+        else:
+            os.environ[RUN_CACHE_ENV] = before
+
+
+def _later(progress: Callable[[str], None] | None, after: float = 10.0) -> Callable[[str], None] | None:
+    """``progress`` for the steps of validation, silent for the first ``after`` seconds (a quick one says nothing)."""
+    if progress is None:
+        return None
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        elapsed = time.perf_counter() - t0
+        if elapsed >= after:
+            progress(f"    {msg} ({elapsed:.0f} s)")
+
+    return say
+
+
+def _absolute(path: str | Path | None, default: Path) -> Path:
+    """A path made absolute once, against the current folder (never against ``notebooks/``)."""
+    return Path(path if path not in (None, "") else default).expanduser().resolve()
 
 
 def run_quarter(
@@ -377,29 +437,30 @@ def run_quarter(
 
     t0 = time.perf_counter()
     started = _now()
-    data_dir = Path(data_dir or DEFAULT_DATA)
-    out_dir = Path(out_dir or DEFAULT_OUT)
-    config_dir = Path(config_dir or CONFIG_DIR)
-    notebook_dir = Path(notebook_dir or NOTEBOOK_DIR)
+    data_dir = _absolute(data_dir, DEFAULT_DATA)
+    out_dir = _absolute(out_dir, DEFAULT_OUT)
+    config_dir = _absolute(config_dir, CONFIG_DIR)
+    notebook_dir = _absolute(notebook_dir, NOTEBOOK_DIR)
     if not data_dir.is_dir():
         raise RunError(f"data folder {data_dir} does not exist")
+    check_separate(data_dir, out_dir)
     label = str(parse_period(period)) if period else str(R.latest_period(data_dir))
     config = load_partnership(config_dir)
-    dest = _prepare_destination(out_dir, label, force)
     notebooks = _available(notebooks or QUARTERLY_NOTEBOOKS, notebook_dir)
     if not notebooks:
         raise RunError(f"no quarterly notebooks found in {notebook_dir}")
-    kernel = ensure_kernel()
-    _say(progress, f"cscp run {label}: data {data_dir}, pack {dest}")
-
     _check_audience(audience)
-    timings = _build(name=label, kind="quarter", period=label, parameters={"period": label, "audience": audience},
-                     data_dir=data_dir,
-                     out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
-                     notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
-                     title=f"{config.name}: evidence pack {label}",
-                     subtitle="Quarterly evidence for the partnership and its Independent Scrutineer",
-                     periods=period_range(config.first_period, label))
+    with RunGuard(out_dir, label, progress, command=f"cscp run --period {label}") as guard:
+        dest = _prepare_destination(out_dir, label, force, progress)
+        kernel = ensure_kernel()
+        _say(progress, f"cscp run {label}: data {data_dir}, pack {dest}")
+        timings = _build(name=label, kind="quarter", period=label, parameters={"period": label, "audience": audience},
+                         data_dir=data_dir,
+                         out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
+                         notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
+                         title=f"{config.name}: evidence pack {label}",
+                         subtitle="Quarterly evidence for the partnership and its Independent Scrutineer",
+                         periods=period_range(config.first_period, label), guard=guard, force=force)
     seconds = time.perf_counter() - t0
     _say(progress, f"pack complete: {dest} ({seconds:.1f} s)")
     return RunResult(dest, seconds, [n for _, n in notebooks], timings)
@@ -415,29 +476,31 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
     t0 = time.perf_counter()
     started = _now()
     fy = parse_year(year)
-    data_dir = Path(data_dir or DEFAULT_DATA)
-    out_dir = Path(out_dir or DEFAULT_OUT)
-    config_dir = Path(config_dir or CONFIG_DIR)
-    notebook_dir = Path(notebook_dir or NOTEBOOK_DIR)
+    data_dir = _absolute(data_dir, DEFAULT_DATA)
+    out_dir = _absolute(out_dir, DEFAULT_OUT)
+    config_dir = _absolute(config_dir, CONFIG_DIR)
+    notebook_dir = _absolute(notebook_dir, NOTEBOOK_DIR)
     config = load_partnership(config_dir)
     last = fy.quarters()[-1]
     if not (data_dir / str(last)).is_dir():
         raise RunError(f"the annual book for {fy} needs the returns of {last}, which are not in {data_dir}")
+    check_separate(data_dir, out_dir)
     name = f"annual-{fy.label}"
-    dest = _prepare_destination(out_dir, name, force)
     notebooks = _available(ANNUAL_NOTEBOOKS, notebook_dir)
     if not notebooks:
         raise RunError(f"no annual notebook found in {notebook_dir}")
-    kernel = ensure_kernel()
-    _say(progress, f"cscp annual {fy}: data {data_dir}, book {dest}")
     _check_audience(audience)
-    timings = _build(name=name, kind="annual", period=str(last), parameters={"year": fy.label, "audience": audience},
-                     data_dir=data_dir,
-                     out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
-                     notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
-                     title=f"{config.name}: annual report figure book {fy}",
-                     subtitle="Every figure and table of the annual report, numbered, with alt text and data",
-                     periods=period_range(config.first_period, last))
+    with RunGuard(out_dir, name, progress, command=f"cscp annual --year {fy.label}") as guard:
+        dest = _prepare_destination(out_dir, name, force, progress)
+        kernel = ensure_kernel()
+        _say(progress, f"cscp annual {fy}: data {data_dir}, book {dest}")
+        timings = _build(name=name, kind="annual", period=str(last), parameters={"year": fy.label, "audience": audience},
+                         data_dir=data_dir,
+                         out_dir=out_dir, dest=dest, config=config, config_dir=config_dir, notebooks=notebooks,
+                         notebook_dir=notebook_dir, kernel=kernel, jobs=jobs, progress=progress, started=started,
+                         title=f"{config.name}: annual report figure book {fy}",
+                         subtitle="Every figure and table of the annual report, numbered, with alt text and data",
+                         periods=period_range(config.first_period, last), guard=guard, force=force)
     seconds = time.perf_counter() - t0
     _say(progress, f"book complete: {dest} ({seconds:.1f} s)")
     return RunResult(dest, seconds, [n for _, n in notebooks], timings)
@@ -453,12 +516,23 @@ class VerifyResult:
     compared: int
 
 
+def _files_in(folder: Path) -> set[str]:
+    """Every file (and symbolic link) under ``folder``, hidden ones included, as POSIX paths relative to it."""
+    out = set()
+    for root, dirs, files in os.walk(folder):  # does not follow symbolic links to folders
+        here = Path(root)
+        for name in files + [d for d in dirs if (here / d).is_symlink()]:
+            out.add((here / name).relative_to(folder).as_posix())
+    return out
+
+
 def verify_pack(pack_dir: str | Path, progress: Callable[[str], None] | None = print,
                 jobs: int = 2) -> VerifyResult:
     """Re-run a pack from its manifest into a temporary folder and compare every table and figure.
 
-    Also checks the pack against its own ``checksums.sha256`` and the inputs against the manifest, so
-    a tampered table or a changed input is named.
+    Also checks the pack against its own ``checksums.sha256`` (a file missing, changed, or present
+    but not listed, such as a table added afterwards) and the inputs against the manifest, so a
+    tampered or added table, or a changed input, is named.
     """
     pack_dir = Path(pack_dir)
     manifest_path = pack_dir / "manifest.json"
@@ -467,15 +541,18 @@ def verify_pack(pack_dir: str | Path, progress: Callable[[str], None] | None = p
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     problems: list[str] = []
 
-    # 1. the pack against its own checksums
+    # 1. the pack against its own checksums: every listed file present and unchanged, nothing else added
     sums_path = pack_dir / "checksums.sha256"
     if sums_path.exists():
-        for rel, digest in evidence.read_checksums(sums_path).items():
+        listed = evidence.read_checksums(sums_path)
+        for rel, digest in listed.items():
             f = pack_dir / rel
             if not f.exists():
                 problems.append(f"{rel}: listed in checksums.sha256 but missing from the pack")
             elif evidence.sha256_file(f) != digest:
                 problems.append(f"{rel}: changed since the pack was written (checksum differs from checksums.sha256)")
+        for rel in sorted(_files_in(pack_dir) - set(listed) - {"checksums.sha256"}):
+            problems.append(f"{rel}: in the pack but not listed in checksums.sha256 (added after the pack was written)")
     else:
         problems.append("checksums.sha256 is missing")
 

@@ -12,6 +12,10 @@ The one module that reads the partnership's data (docs/architecture.md §2). Eve
     r.reconciliation             # per file: received = accepted + rejected (accepted = used + after_period_end)
     r.blocked                    # what must not be published, and why
     r.blocked_reason(indicator="EDU_SUSPENSIONS")
+    r.set_aside("children")      # n, total, reasons: rejected rows few enough to set aside (the rest is used)
+    r.partner_suppressed         # breakdown rows a partner suppressed itself (c, *, <5); headline unaffected
+    r.commentary_flags           # commentary that seems to give detail about individual children
+    r.commentary_withheld()      # the commentary rows a public build leaves out (_file, _row, kinds)
 
 See ``docs/data_returns.md`` for the rules, what blocks what, and the as-at rules; and
 ``docs/data_dictionary.md`` for every file and column.
@@ -19,6 +23,7 @@ See ``docs/data_returns.md`` for the rules, what blocks what, and the as-at rule
 
 from __future__ import annotations
 
+from .blocking import SetAside
 from .quality import data_quality
 from .quarantine import write_quarantine
 from .registry import ERROR, WARNING, Rule, all_rules, get_rule, rule
@@ -38,6 +43,7 @@ __all__ = [
     "load_returns",
     "Returns",
     "ReturnsError",
+    "SetAside",
     "ValidationReport",
     "validate_main",
     "latest_period",

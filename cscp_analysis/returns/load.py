@@ -33,7 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["RawTable", "FileProblem", "read_table", "show", "find_file", "normalise_heading", "EXCEL_SUFFIXES"]
+__all__ = ["RawTable", "FileProblem", "read_table", "show", "find_file", "folder_in_place", "versions_of",
+           "normalise_heading", "EXCEL_SUFFIXES"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 OTHER_SPREADSHEETS = (".xls", ".ods", ".numbers")
@@ -103,6 +104,48 @@ def find_file(folder: Path, stem: str) -> tuple[Path | None, list[Path]]:
             if p.suffix.lower() == suffix:
                 return p, found
     return None, found
+
+
+_READABLE_SUFFIXES = (".csv", *EXCEL_SUFFIXES, ".txt", *OTHER_SPREADSHEETS)
+_VERSION_SUFFIXES = (".csv", *EXCEL_SUFFIXES, *OTHER_SPREADSHEETS)  # a note (.txt) beside a return is not a version
+
+
+def folder_in_place(folder: Path, stem: str) -> Path | None:
+    """A folder named like the file expected (``health.csv/``), where the return itself should be."""
+    if not folder.is_dir():
+        return None
+    want = stem.lower()
+    for p in sorted(folder.iterdir()):
+        if p.is_dir() and p.suffix.lower() in _READABLE_SUFFIXES and p.stem.lower() == want:
+            return p
+    return None
+
+
+def versions_of(folder: Path, stem: str, other_stems: set[str] = frozenset()) -> list[Path]:
+    """Other files in ``folder`` that look like another version of the return called ``stem``.
+
+    ``police v2.csv``, ``police (1).xlsx``, ``Police - corrected.csv``, ``Copy of police.csv`` and
+    ``police_final.csv`` are versions of ``police``: their name, in lower case with every run of other
+    characters read as one separator, is the stem followed or preceded by more words. A name that is
+    itself another expected return (``other_stems``) is not a version, and neither is a text file
+    (``police notes.txt`` is a note about the return).
+    """
+    if not folder.is_dir():
+        return []
+    want = normalise_heading(stem)
+    others = {normalise_heading(o) for o in other_stems}
+    out = []
+    for p in sorted(folder.iterdir()):
+        if not p.is_file() or p.name.startswith(".") or p.suffix.lower() not in _VERSION_SUFFIXES:
+            continue
+        if p.stem.lower() == stem.lower():
+            continue  # the return itself (in one format or another): find_file's business
+        name = normalise_heading(p.stem)
+        if name in others:
+            continue
+        if name == want or name.startswith(want + "_") or name.endswith("_" + want):
+            out.append(p)
+    return out
 
 
 # --- reading bytes into a grid of text -------------------------------------------------------------
@@ -354,11 +397,30 @@ def _excel_letters(i: int) -> str:
     return s
 
 
+def _megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:,.1f} MB"
+
+
 def read_table(path: Path, rel: str, schema_columns: list[str], required: list[str],
-               sheet_names: tuple[str, ...] = ()) -> RawTable:
-    """Read one file into a :class:`RawTable`; problems are recorded, never raised."""
+               sheet_names: tuple[str, ...] = (), max_bytes: int | None = None) -> RawTable:
+    """Read one file into a :class:`RawTable`; problems are recorded, never raised.
+
+    A file larger than ``max_bytes`` is not read at all (rule RET-007): its size is checked first,
+    so that a return many times larger than it should be cannot exhaust the memory or the time of a run.
+    """
     raw = RawTable(path=path, rel=rel, cells=pd.DataFrame(), rows=np.zeros(0, dtype=np.int64), columns={}, extra=[])
+    if path.is_dir():
+        raw.problems.append(FileProblem("RET-001", "it is a folder, not a file: put the return itself in its place"))
+        raw.readable = False
+        return raw
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raw.problems.append(FileProblem(
+                "RET-007", f"{_megabytes(size)}, above the limit of {_megabytes(max_bytes)} for this return"))
+            raw.readable = False
+            raw.bytes = size
+            return raw
         data = path.read_bytes()
     except OSError as exc:
         raw.problems.append(FileProblem("RET-001", f"it cannot be opened ({exc.strerror or exc})"))

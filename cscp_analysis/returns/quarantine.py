@@ -6,7 +6,12 @@
     tables/validation_summary.csv    the count per rule
     tables/reconciliation.csv        per file: received, accepted, rejected, after_period_end, used
     tables/blocked.csv               what is not published and why
+    tables/set_aside.csv             tables whose few rejected rows were set aside, how many and why
     validation_report.txt            the report ``cscp validate`` prints
+
+Every CSV written here goes through :func:`cscp_analysis.spreadsheet_safety.neutralise`: a partner's
+value or commentary beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a
+``'`` in front, so that opening ``rejected/`` or the report in a spreadsheet never runs it.
 
 An evidence pack is published, so what goes into it is redacted (``redact=True``, the default):
 
@@ -29,10 +34,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..spreadsheet_safety import neutralise
 from .schemas import SCHEMAS
 from .validate import ValidationReport
 
-__all__ = ["write_quarantine", "rejected_name", "redacted_report", "redacted_rejected", "WITHHELD"]
+__all__ = ["write_quarantine", "rejected_name", "redacted_report", "redacted_rejected", "set_aside_table", "WITHHELD"]
 
 WITHHELD = "withheld"
 
@@ -44,8 +50,9 @@ def rejected_name(rel: str) -> str:
 
 
 def _csv(df: pd.DataFrame, path: Path) -> Path:
+    """Write ``df``; a text cell a spreadsheet would run as a formula is neutralised (``spreadsheet_safety``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    neutralise(df).to_csv(path, index=False, lineterminator="\n", date_format="%Y-%m-%d")
     return path
 
 
@@ -115,6 +122,14 @@ def redacted_rejected(returns) -> dict[str, pd.DataFrame]:
     return out
 
 
+def set_aside_table(returns) -> pd.DataFrame:
+    """One row per table whose few rejected rows were set aside: ``table, file, set_aside, rows, reasons``."""
+    rows = [{"table": name, "file": sa.file, "set_aside": sa.n, "rows": sa.total,
+             "reasons": "; ".join(f"{text.rstrip('.')} ({k:,})" for text, k in sa.reasons)}
+            for name, sa in sorted((getattr(returns, "set_aside_rows", None) or {}).items())]
+    return pd.DataFrame(rows, columns=["table", "file", "set_aside", "rows", "reasons"])
+
+
 def write_quarantine(returns, pack_dir: str | Path, redact: bool = True) -> list[Path]:
     """Write the rejected rows, the report, the reconciliation and what is blocked into ``pack_dir``."""
     pack = Path(pack_dir)
@@ -129,6 +144,7 @@ def write_quarantine(returns, pack_dir: str | Path, redact: bool = True) -> list
     written.append(_csv(returns.reconciliation, pack / "tables" / "reconciliation.csv"))
     blocked = pd.DataFrame(sorted(returns.blocked.items()), columns=["part", "reason"])
     written.append(_csv(blocked, pack / "tables" / "blocked.csv"))
+    written.append(_csv(set_aside_table(returns), pack / "tables" / "set_aside.csv"))
     txt = pack / "validation_report.txt"
     txt.write_text(report.format(max_per_rule=200), encoding="utf-8", newline="\n")
     written.append(txt)

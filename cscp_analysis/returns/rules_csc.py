@@ -137,3 +137,28 @@ def referred_under_18(t: Table, ctx: Context):
     vals = [f"{d}: aged {int(a)} (born {b})" for d, a, b in
             zip(_days(t.data["referral_date"][bad]), age[bad], _days(dob[bad]), strict=False)]
     return Hits(np.flatnonzero(bad), "referral_date", np.array(vals, dtype=object))
+
+
+PREGNANCY = pd.Timedelta(weeks=40)
+
+
+@rule("CSC-008", table="referrals", field="referral_date", severity=ERROR)
+def referral_not_long_before_birth(t: Table, ctx: Context):
+    """A referral is dated no more than 40 weeks before the child's date of birth.
+
+    An unborn child may be referred during the pregnancy (a pre-birth referral), so a referral up
+    to 40 weeks before the date of birth is valid; an earlier one is a mistake in one of the two
+    dates, and would count a referral for a child who was not yet conceived.
+    """
+    p = _parent(t, ctx, "children", "child_id", ["date_of_birth"])
+    if p is None:
+        return None
+    dob = p["date_of_birth"]
+    earliest = dob - PREGNANCY
+    bad = (t.data["referral_date"] < earliest).fillna(False).to_numpy(dtype=bool)
+    if not bad.any():
+        return None
+    weeks = ((dob[bad] - t.data["referral_date"][bad]).dt.days // 7).to_numpy()
+    vals = [f"{d}: {int(w)} weeks before the child's birth on {b}" for d, w, b in
+            zip(_days(t.data["referral_date"][bad]), weeks, _days(dob[bad]), strict=False)]
+    return Hits(np.flatnonzero(bad), "referral_date", np.array(vals, dtype=object))

@@ -15,7 +15,8 @@ def unreadable_file(raw, ctx):
     """The file can be read as CSV (UTF-8 or Windows-1252) or as an Excel workbook (.xlsx).
 
     Random bytes, a truncated download with an unclosed quotation mark, an old-style ``.xls``
-    workbook or another format: nothing in the file is used until it is sent again.
+    workbook, another format, or a folder with the file's name where the file should be: nothing in
+    it is used until the return itself is sent again.
     """
 
 
@@ -40,7 +41,8 @@ def different_format(raw, ctx):
     """The file is in the template's format: comma-separated CSV or an Excel workbook.
 
     A file separated by semicolons, tabs or bars, or an Excel workbook saved with a ``.csv`` name, is
-    read anyway; when both ``x.csv`` and ``x.xlsx`` are present the CSV is read and the other ignored.
+    read anyway. Another copy of a return that holds the same rows (``x.xlsx`` beside ``x.csv``, or
+    ``x v2.csv``) is ignored with this warning; a copy that differs is RET-008.
     """
 
 
@@ -59,6 +61,28 @@ def missing_file(raw, ctx):
 
     A partner return that is missing is reported by SUB-001 (the quarter being run) or SUB-002
     (an earlier quarter) instead.
+    """
+
+
+@rule("RET-007", table="*", severity=ERROR, kind="file")
+def file_too_large(raw, ctx):
+    """The file is no larger than the size limit for its return.
+
+    The limit is ``returns.size_limit_mb`` in ``config/partnership.yaml`` (quarterly files and
+    cumulative files each have one; an agency may be given its own). The size is checked before the
+    file is read, so a file many times larger than a return can be (a whole database exported by
+    mistake) is refused at once instead of exhausting the memory and the time of a run.
+    """
+
+
+@rule("RET-008", table="*", severity=ERROR, kind="file")
+def two_versions(raw, ctx):
+    """A return is sent once: there are not two versions of it that differ.
+
+    ``police v2.csv``, ``police (1).csv``, ``Copy of police.csv`` or ``police.xlsx`` beside
+    ``police.csv`` is another version of the police return. When their rows differ it cannot be known
+    which is right, so neither is used (the agency's figures for the quarter are not published) until
+    the partner removes the version that is out of date. An identical copy is only a warning (RET-004).
     """
 
 

@@ -58,9 +58,16 @@ def required_value_blank(t: Table, ctx: Context):
 
 @rule("RET-021", table="*", severity=ERROR)
 def not_a_whole_number(t: Table, ctx: Context):
-    """A number column holds a whole number (digits only, no decimals or words)."""
-    return [Hits(np.flatnonzero(t.bad[c.name]), c.name) for c in t.schema.columns
-            if c.type == "integer" and t.bad[c.name].any()]
+    """A number column holds a whole number (digits only, no decimals or words).
+
+    In a partner return, a suppression symbol (c, *, <5) in a breakdown row is not this error but
+    PRT-010 (suppressed by the partner); on the total row it is.
+    """
+    from .rules_partner import suppressed_by_partner
+
+    allowed = suppressed_by_partner(t)
+    return [Hits(np.flatnonzero(t.bad[c.name] & ~allowed), c.name) for c in t.schema.columns
+            if c.type == "integer" and (t.bad[c.name] & ~allowed).any()]
 
 
 @rule("RET-022", table="*", severity=ERROR)

@@ -1,5 +1,8 @@
 """Rules of the quarterly files: partner returns, commentary and the submissions log.
 
+Commentary is also checked for the indicator it is about (COM-002) and screened for detail about
+individual children (COM-003); the screen itself is ``commentary_scan``.
+
 The partner-return rules read the partnership's return specification (``config/partnership.yaml``,
 ``returns.agencies``): which indicators each agency sends, of which type (count, percentage or
 rate), and with which breakdowns.
@@ -12,6 +15,7 @@ import pandas as pd
 
 from .. import codes as C
 from ..periods import parse_period
+from .commentary_scan import KINDS, known_indicators, scan_table
 from .registry import ERROR, WARNING, Finding, Hits, rule
 from .table import Context, Table
 
@@ -20,6 +24,30 @@ AGE_BAND_GROUPS = tuple(name for name, _, _ in C.AGE_BANDS)
 ETHNICITY_GROUPS = tuple(C.ETHNICITY_CODES) + tuple(C.MAJOR_GROUPS)
 BREAKDOWN_GROUPS = {"sex": SEX_GROUPS, "ethnicity": ETHNICITY_GROUPS, "age_band": AGE_BAND_GROUPS,
                     "total": ("all",)}
+# what partners write for a number they suppressed themselves: c or [c] (GSS), *, **, <5, < 10, suppressed
+PARTNER_SUPPRESSION = r"(?i)(?:\[?c\]?|\*{1,3}|<\s*\d{1,2}|supp(?:ressed)?\.?)"
+
+
+def suppressed_by_partner(t: Table) -> np.ndarray:
+    """Rows of a breakdown (not the total) whose numerator or denominator is a partner's suppression symbol.
+
+    Such a row is not an error: the partner applied its own disclosure control to a small group. It
+    is recorded as suppressed by the partner (``Returns.partner_suppressed``) and left out of the
+    figures, and the indicator's headline total is published as usual. A symbol on the total row is
+    still an error (RET-021): the headline has to be a number.
+    """
+    if "suppressed_by_partner" not in t.cache:
+        if t.name != "partner_return" or not len(t):
+            t.cache["suppressed_by_partner"] = np.zeros(len(t), dtype=bool)
+        else:
+            breakdown = t.text["breakdown"].str.lower()
+            part = (breakdown.notna() & (breakdown != "total")).to_numpy(dtype=bool)
+            symbol = np.zeros(len(t), dtype=bool)
+            for c in ("numerator", "denominator"):
+                sym = t.text[c].str.fullmatch(PARTNER_SUPPRESSION).fillna(False).to_numpy(dtype=bool)
+                symbol |= sym & t.bad[c]
+            t.cache["suppressed_by_partner"] = part & symbol
+    return t.cache["suppressed_by_partner"]
 
 
 def _spec(ctx: Context) -> pd.DataFrame:
@@ -131,6 +159,11 @@ def breakdown_adds_up(t: Table, ctx: Context):
     df = pd.DataFrame({"f": t.file_idx, "indicator": d["indicator"], "breakdown": d["breakdown"].str.lower(),
                        "num": d["numerator"], "den": d["denominator"], "pos": np.arange(len(d))})
     df = df[df["indicator"].notna() & df["breakdown"].notna()]
+    # a breakdown with a group the partner suppressed cannot add up: PRT-010 says so instead
+    sup = suppressed_by_partner(t)
+    if sup.any():
+        gone = pd.MultiIndex.from_arrays([t.file_idx[sup], d["indicator"][sup], d["breakdown"][sup].str.lower()])
+        df = df[~pd.MultiIndex.from_frame(df[["f", "indicator", "breakdown"]]).isin(gone)]
     tot = df[df["breakdown"] == "total"].drop_duplicates(["f", "indicator"])
     parts = df[df["breakdown"] != "total"]
     if tot.empty or parts.empty:
@@ -147,6 +180,27 @@ def breakdown_adds_up(t: Table, ctx: Context):
             + (f"/{dt}" if pd.notna(dt) else "")
             for b, n, dd, nt, dt in zip(bad["breakdown"], bad["num"], bad["den"], bad["num_total"], bad["den_total"], strict=False)]
     return Hits(bad["pos"].to_numpy(dtype=np.int64), "numerator", np.array(vals, dtype=object))
+
+
+@rule("PRT-010", table="partner_return", field="numerator", severity=WARNING)
+def suppressed_group(t: Table, ctx: Context):
+    """A group of a breakdown that the partner suppressed (c, *, <5) is recorded as suppressed by the partner.
+
+    The group is shown as suppressed by the partner and left out of the breakdown's figures; the
+    indicator's headline total is still published. Send the total row as a number: a symbol there
+    is an error (RET-021).
+    """
+    sup = suppressed_by_partner(t)
+    if not sup.any():
+        return None
+    num_symbol = t.bad["numerator"][sup]
+    col = np.where(num_symbol, "numerator", "denominator")
+    out = []
+    for c in ("numerator", "denominator"):
+        pos = np.flatnonzero(sup)[col == c]
+        if len(pos):
+            out.append(Hits(pos, c))
+    return out
 
 
 @rule("PRT-007", table="partner_return", field="indicator", severity=WARNING)
@@ -306,3 +360,47 @@ def commentary_missing(q, ctx: Context):
     """Each agency that sent a return also sent commentary on it for the quarter."""
     return [Finding(q.commentary_rel, None, "agency", f"nothing from {agency}", str(q.period), agency)
             for agency in sorted(q.files) if agency not in q.commented]
+
+
+@rule("COM-003", table="commentary", field="commentary", severity=WARNING)
+def child_level_detail(t: Table, ctx: Context):
+    """Commentary gives no detail about individual children (a count of 1 to 5 children, an age with a named place, a name, a date of birth).
+
+    A flagged commentary is withheld from the public evidence pack and shown in the board pack
+    only with the flag; rewrite it in terms that cannot point to a child (for example "fewer than
+    six" or "a small number"). The value shown is the kind of detail found, never the words.
+    """
+    f = scan_table(t, ctx)
+    if f.empty:
+        return None
+    first = f.drop_duplicates(["pos", "kind"])
+    return Hits(first["pos"].to_numpy(dtype=np.int64), "commentary", first["kind"].map(KINDS).to_numpy(dtype=object))
+
+
+@rule("COM-002", table="commentary", field="indicator", severity=ERROR)
+def commentary_indicator_known(t: Table, ctx: Context):
+    """A commentary's indicator is blank (the agency's overall commentary) or one the agency reports.
+
+    The agency's partner-return indicators (``config/partnership.yaml``) and the scorecard indicators
+    it owns (``config/indicators.yaml``). Commentary on any other indicator would be shown nowhere,
+    so it is rejected and the partner told.
+    """
+    ind = t.text["indicator"]
+    present = ind.notna().to_numpy()
+    if not present.any():
+        return None
+    pairs = known_indicators(ctx)
+    agency = t.text["agency"].to_numpy(dtype=object)
+    code = ind.to_numpy(dtype=object)
+    pos = np.flatnonzero(present)
+    bad = pos[[(a, c) not in pairs for a, c in zip(agency[pos], code[pos], strict=True)]]  # tens of rows
+    if not len(bad):
+        return None
+    of_agency: dict[str, dict[str, str]] = {}
+    for a, c in pairs:
+        of_agency.setdefault(a, {})[c.upper().replace(" ", "")] = c
+    vals = []
+    for a, c in zip(agency[bad], code[bad], strict=True):
+        guess = of_agency.get(a, {}).get(str(c).upper().replace(" ", ""))
+        vals.append(f"{c} is not an indicator of {a}" + (f"; did you mean {guess}?" if guess else ""))
+    return Hits(bad, "indicator", np.array(vals, dtype=object))

@@ -210,8 +210,8 @@ there is any error and 0 otherwise (warnings alone give 0).
 
 * An **error** rejects the row: it is not used anywhere, and is written to
   `rejected/<folder>_<file>.csv` in the evidence pack as received, with `rule_id` and `reason`.
-  An error about the file as a whole (RET-001, RET-002, RET-003, RET-006, RET-010, RET-012) rejects all its rows
-  and blocks the table, or the agency's return for that quarter.
+  An error about the file as a whole (RET-001, RET-002, RET-003, RET-006, RET-007, RET-008, RET-010, RET-012)
+  rejects all its rows and blocks the table, or the agency's return for that quarter.
   A row whose parent row was rejected is rejected too (RET-041): the assessments of a rejected
   referral, the plans of a rejected conference.
 * The evidence pack is published, so it is redacted: for the extract and the registers (rows
@@ -219,6 +219,11 @@ there is any error and 0 otherwise (warnings alone give 0).
   never by its values, and the report's value says `withheld`; in aggregate files a number from 1 to
   the suppression threshold is shown as `c`. `cscp validate`, run by the analyst, shows the values.
 * A **warning** is reported; the row is used.
+* Every CSV written into the pack or `rejected/` is safe to open in a spreadsheet: a text cell that
+  begins with `=`, `+`, `-`, `@`, a tab or a carriage return (which a spreadsheet would run as a
+  formula) is written with a `'` in front, as OWASP recommends against CSV injection; numbers, and
+  text that is just a number such as `-3`, are written as they are
+  (`cscp_analysis/spreadsheet_safety.py`).
 * Nothing is dropped without being counted: `tables/reconciliation.csv` has, for every file,
   `received = accepted + rejected` and `accepted = used + after_period_end` (rows of the cumulative
   files that start after the period end, left out as at the period end, not rejected). Blank lines
@@ -233,12 +238,39 @@ row.
 
 | key | set when | what is not published | what still is |
 |---|---|---|---|
-| `table:<name>` | the file of a table of the extract, the registers or the population could not be used, or any of its rows was rejected (rows known to start after the period end excepted) | everything computed from that table: e.g. `table:referrals` stops the referral indicators of the scorecard and the referral stage of the disproportionality analysis; `table:population` stops every rate per 10,000 children and the disproportionality analysis; `table:children` stops every breakdown by characteristic | everything that does not read the table (partners' indicators, other stages, the registers) |
+| `table:<name>` | the file of a table of the extract, the registers or the population could not be used, or its rows were rejected (rows known to start after the period end excepted) and, for the extract and the registers, they are at least `returns.set_aside_threshold_pct` of the table's rows (below it they are set aside: see below) | everything computed from that table: e.g. `table:referrals` stops the referral indicators of the scorecard and the referral stage of the disproportionality analysis; `table:population` stops every rate per 10,000 children and the disproportionality analysis; `table:children` stops every breakdown by characteristic | everything that does not read the table (partners' indicators, other stages, the registers) |
 | `agency:<AGENCY>` | the agency's return for the quarter being run is missing (SUB-001) or could not be used, or a rejected row cannot be attributed to one indicator (blank or unknown indicator) | all of the agency's indicators for the quarter: the scorecard shows them as *not published: return failed validation* or *return not received*, never as zero | the rest of the scorecard, clearly marked; earlier quarters of the agency's trend |
-| `indicator:<CODE>` | a row of the indicator (total or breakdown) in the quarter being run was rejected | the indicator for the quarter, with its breakdowns | the agency's other indicators |
+| `indicator:<CODE>` | a row of the indicator (total or breakdown) in the quarter being run was rejected (a group the partner suppressed itself is not rejected: see below) | the indicator for the quarter, with its breakdowns | the agency's other indicators |
 | `commentary:<AGENCY>` | a row of the agency's commentary was rejected | that commentary | the agency's figures |
 | `submissions:<AGENCY>`, `table:submissions` | a row of the submissions log was rejected, or the log could not be used | the timeliness of that return in the data-quality indicators | everything else |
 | `…@<YYYY-YY-Qn>` | the same for an earlier quarter | that quarter's point of the trend (shown as a gap) | the quarter being run |
+
+**Rows set aside.** A few bad rows do not stop everything computed from a large table. When the
+rows of a table of the extract or of a register that were rejected (counting those that matter as
+at the period end) are fewer than `returns.set_aside_threshold_pct` of its rows (1% by default in
+`config/partnership.yaml`), the table is not blocked: the rejected rows are *set aside* (still in
+`rejected/` and the report), the analysis runs on the accepted rows, and every page computed from
+the table says how many rows were set aside, of how many, and why
+(`returns.set_aside("children")` gives `n, total, reasons`; `tables/set_aside.csv` lists them). At
+or above the threshold the table is blocked as above. The population is never set aside: a
+rejected row of it is a missing denominator. A threshold of 0 turns setting aside off.
+
+**Groups a partner suppressed.** A partner that applies its own disclosure control may send `c`,
+`[c]`, `*` or `<5` instead of a small number in a breakdown row. That is not an error (PRT-010, a
+warning): the row is recorded as *suppressed by the partner* (`returns.partner_suppressed`), left
+out of the breakdown's figures (never counted as zero), and the indicator's headline total is
+published as usual. On the total row a symbol is still an error (RET-021).
+
+**Commentary.** Partners' commentary is published word for word, so it is screened for detail about
+individual children before publication (COM-003: a count of 1 to 5 children, an age with a named
+place, a name, a date of birth). A flagged row is a warning with its file and row; the words found
+are kept for the analyst (`returns.commentary_flags`), the public build withholds the row and the
+board pack shows it only with the flag (`returns.commentary_withheld()`). Commentary on an
+indicator the agency does not report is rejected (COM-002), since it would be shown nowhere.
+
+**Size limits.** A file larger than `returns.size_limit_mb` (5 MB for a quarterly file, 100 MB for a
+file of the extract, a register or the population, by default) is refused before it is read
+(RET-007); an agency may be given its own limit (`returns.agencies.<AGENCY>.size_limit_mb`).
 
 A run stops (`cscp run` exits non-zero, nothing is published) only when the data folder or the
 quarter's folder does not exist. Otherwise the pack is built with what is not blocked, and the

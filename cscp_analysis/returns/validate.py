@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +25,9 @@ import pandas as pd
 from ..config import PROJECT_ROOT, PartnershipConfig, load_partnership
 from ..errors import CscpError
 from ..periods import Period, PeriodError, parse_period
-from . import asat
-from .load import RawTable, find_file, read_table
+from . import asat, commentary_scan, rules_partner
+from .blocking import PARTNER_SUPPRESSED_COLUMNS, SetAside, blocked_parts, partner_suppressed_rows
+from .load import RawTable, find_file, folder_in_place, read_table, versions_of
 from .registry import ERROR, WARNING, as_hits, get_rule, rules_for
 from .schemas import SCHEMAS, Schema
 from .table import Context, Table, build_table
@@ -37,7 +39,7 @@ ISSUE_COLUMNS = ["file", "row", "column", "rule_id", "severity", "message", "val
 RECONCILIATION_COLUMNS = ["file", "table", "period", "agency", "received", "accepted", "rejected",
                           "after_period_end", "used", "blank_rows", "status"]
 _PERIOD_DIR = re.compile(r"^\d{4}-\d{2}-Q[1-4]$")
-_FILE_LEVEL_ERRORS = ("RET-001", "RET-002", "RET-003", "RET-010", "RET-012")
+_FILE_LEVEL_ERRORS = ("RET-001", "RET-002", "RET-003", "RET-007", "RET-010", "RET-012")
 DEFAULT_DATA = PROJECT_ROOT / "data_raw" / "demo"
 
 
@@ -135,6 +137,9 @@ class ValidationReport:
 # --- the returns -----------------------------------------------------------------------------------
 
 
+COMMENTARY_FLAG_COLUMNS = ["file", "row", "period", "agency", "indicator", "kind", "matched"]
+
+
 @dataclass
 class Returns:
     """Everything loaded for a quarter: accepted rows, the report, rejected rows and what is blocked."""
@@ -150,6 +155,12 @@ class Returns:
     inputs: pd.DataFrame
     extract_date: pd.Timestamp
     fatal: str | None = None
+    # record-level tables whose few rejected rows were set aside (the rest is analysed): see set_aside()
+    set_aside_rows: dict[str, SetAside] = field(default_factory=dict)
+    # breakdown rows a partner suppressed itself (c, *, <5): not in tables["partner_return"], see below
+    partner_suppressed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PARTNER_SUPPRESSED_COLUMNS))
+    # commentary that seems to give detail about individual children: see commentary_scan
+    commentary_flags: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMMENTARY_FLAG_COLUMNS))
 
     @property
     def partner(self) -> pd.DataFrame:
@@ -192,6 +203,33 @@ class Returns:
 
     def is_blocked(self, **kw) -> bool:
         return self.blocked_reason(**kw) is not None
+
+    def set_aside(self, table: str) -> SetAside:
+        """How many rows of ``table`` were set aside, of how many, and why (``n`` is 0 when none were).
+
+        A record-level table (the extract, a register) whose rejected rows are fewer than
+        ``returns.set_aside_threshold_pct`` of its rows is not blocked: the analysis runs on its
+        accepted rows, and every page computed from it says what :meth:`SetAside.sentence` says.
+        Unpacks as ``n, total, reasons = returns.set_aside("children")``.
+        """
+        if table in self.set_aside_rows:
+            return self.set_aside_rows[table]
+        rec = self.reconciliation
+        mine = rec[rec["table"] == table] if rec is not None and len(rec) else rec
+        total = int(mine["received"].sum()) if mine is not None and len(mine) else 0
+        return SetAside(0, total, (), str(mine["file"].iloc[0]) if mine is not None and len(mine) == 1 else "")
+
+    def commentary_withheld(self) -> pd.DataFrame:
+        """The commentary rows to withhold from a public build: ``_file`` and ``_row`` with the kinds found.
+
+        Join on ``_file`` and ``_row`` with :attr:`commentary`; the board pack shows those rows with
+        the flag, the public build leaves them out.
+        """
+        f = self.commentary_flags
+        if f is None or f.empty:
+            return pd.DataFrame(columns=["_file", "_row", "kinds"])
+        g = f.groupby(["file", "row"], sort=True)["kind"].agg(lambda k: "; ".join(dict.fromkeys(k))).reset_index()
+        return g.rename(columns={"file": "_file", "row": "_row", "kind": "kinds"})
 
 
 # --- folders ---------------------------------------------------------------------------------------
@@ -275,6 +313,15 @@ class _Source:
     agency: str | None = None
     unusable: str | None = None  # why the whole file could not be used
     unusable_rule: str | None = None
+    versions: list[Path] = field(default_factory=list)  # other versions of the file found beside it
+
+
+def _size_note(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f" ({size / 1024 / 1024:,.1f} MB)" if size >= 1024 * 1024 else ""
 
 
 def _rel(path: Path, data_dir: Path) -> str:
@@ -283,27 +330,37 @@ def _rel(path: Path, data_dir: Path) -> str:
 
 def _read(schema: Schema, folder: Path, stem: str, data_dir: Path, col: _Collector, *, expected_rel: str,
           period: str | None = None, agency: str | None = None, missing_rule: str | None = "RET-006",
-          sheet: str | None = None) -> _Source:
+          sheet: str | None = None, config: PartnershipConfig | None = None,
+          siblings: frozenset[str] = frozenset()) -> _Source:
+    """Find and read one expected file, recording every file-level problem.
+
+    Besides the file itself: a folder in its place (RET-001), a file above the size limit (RET-007,
+    never read), and other versions of it beside it (``police v2.csv``, ``police.xlsx``): an identical
+    copy is ignored with a warning (RET-004); a copy that differs makes the return unusable until the
+    partner removes the stale one (RET-008), because nothing says which of the two is right.
+    ``siblings`` are the other files expected in the same folder (never taken for a version).
+    """
+    max_bytes = config.size_limit_bytes(schema.scope, agency) if config is not None else None
     path, found = find_file(folder, stem)
     if path is None:
-        if found:  # only formats we cannot read
-            rel = _rel(found[0], data_dir)
-            raw = read_table(found[0], rel, schema.column_names, schema.required_columns, (schema.sheet,))
+        candidate = found[0] if found else folder_in_place(folder, stem)
+        if candidate is not None:  # only formats we cannot read, or a folder where the file should be
+            rel = _rel(candidate, data_dir)
+            raw = read_table(candidate, rel, schema.column_names, schema.required_columns, (schema.sheet,),
+                             max_bytes=max_bytes)
             for p in raw.problems:
                 col.add(rel, None, p.column, p.rule_id, p.value, schema.name)
-            why = f"{rel} could not be read"
-            return _Source(schema, rel, raw, period, agency, unusable=why, unusable_rule="RET-001")
+            why = f"{rel} is a folder, not a file" if candidate.is_dir() else f"{rel} could not be read"
+            return _Source(schema, rel, raw, period, agency, unusable=why,
+                           unusable_rule=raw.problems[0].rule_id if raw.problems else "RET-001")
         if missing_rule:
             col.add(expected_rel, None, "", missing_rule, f"no {Path(expected_rel).name} in {Path(expected_rel).parent.as_posix()}/",
                     schema.name)
         return _Source(schema, expected_rel, None, period, agency, unusable=f"{expected_rel} is missing",
                        unusable_rule=missing_rule)
     rel = _rel(path, data_dir)
-    for other in found:
-        if other != path:
-            col.add(_rel(other, data_dir), None, "", "RET-004", f"{path.name} was read; {other.name} is ignored", schema.name)
     sheets = ((sheet,) if sheet else ()) + (schema.sheet, stem)  # the configured sheet, else the template's
-    raw = read_table(path, rel, schema.column_names, schema.required_columns, sheets)
+    raw = read_table(path, rel, schema.column_names, schema.required_columns, sheets, max_bytes=max_bytes)
     src = _Source(schema, rel, raw, period, agency)
     for p in raw.problems:
         if p.rule_id == "RET-003" and schema.name == "commentary":
@@ -316,7 +373,30 @@ def _read(schema: Schema, folder: Path, stem: str, data_dir: Path, col: _Collect
             src.unusable_rule = p.rule_id
     if not raw.readable and src.unusable is None:
         src.unusable, src.unusable_rule = f"{rel} could not be read", "RET-001"
+    for other in [f for f in found if f != path] + versions_of(folder, stem, siblings):
+        src.versions.append(other)
+        orel = _rel(other, data_dir)
+        copy = read_table(other, orel, schema.column_names, schema.required_columns, sheets, max_bytes=max_bytes)
+        if _same_rows(schema, raw, copy):
+            col.add(orel, None, "", "RET-004", f"{path.name} was read; {other.name} holds the same rows and is ignored",
+                    schema.name)
+            continue
+        col.add(rel, None, "", "RET-008", f"{path.name} and {other.name} differ: remove the one that is out of date",
+                schema.name)
+        if src.unusable is None:
+            src.unusable = (f"{rel} could not be used: two versions of the return, {path.name} and {other.name}, "
+                            "differ (RET-008)")
+            src.unusable_rule = "RET-008"
     return src
+
+
+def _same_rows(schema: Schema, a: RawTable, b: RawTable) -> bool:
+    """Whether two files hold the same rows: the same typed values, row for row (formats may differ)."""
+    if not (a.readable and b.readable) or len(a.cells) != len(b.cells) or set(a.columns) != set(b.columns):
+        return False
+    ta, tb = build_table(schema, [a]), build_table(schema, [b])
+    cols = [c for c in schema.column_names if c in a.columns]
+    return ta.data[cols].reset_index(drop=True).equals(tb.data[cols].reset_index(drop=True))
 
 
 def _run_row_rules(t: Table, ctx: Context, col: _Collector) -> tuple[np.ndarray, np.ndarray]:
@@ -404,8 +484,14 @@ def _public(df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def load_returns(data_dir: str | Path, period: str | Period, config: PartnershipConfig | None = None) -> Returns:
-    """Load and validate everything needed to analyse ``period`` (see the module docstring)."""
+def load_returns(data_dir: str | Path, period: str | Period, config: PartnershipConfig | None = None,
+                 progress: Callable[[str], None] | None = None) -> Returns:
+    """Load and validate everything needed to analyse ``period`` (see the module docstring).
+
+    ``progress``, when given, is called with a line for each step (each cumulative file, each
+    quarter's folder, each table's rules), so that a long validation shows where it is.
+    """
+    say = progress or (lambda msg: None)
     data_dir = Path(data_dir)
     config = config or load_partnership()
     folders = period_folders(data_dir)
@@ -420,6 +506,7 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
     sources: list[_Source] = []
     tables: dict[str, Table] = {}
     rejected_mask: dict[str, np.ndarray] = {}
+    first_rule: dict[str, np.ndarray] = {}
 
     # statutory files in csc/ (CIN census, SSDA903, Annex A) are imported into a private temporary data folder
     # first, and the extract is read from there (cscp_analysis.statutory.loader)
@@ -430,20 +517,25 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
         col.add(rel, None, "", "RET-001", what, "")
 
     # 1. the cumulative files, in schema order (parents before children)
-    for schema in SCHEMAS.values():
-        if schema.scope == "period":
-            continue
+    cumulative = [s for s in SCHEMAS.values() if s.scope != "period"]
+    for schema in cumulative:
         folder, name = schema.file.rsplit("/", 1)
+        siblings = frozenset(Path(s.file).stem for s in cumulative if s.file.rsplit("/", 1)[0] == folder) - {Path(name).stem}
         base = staged.base(schema, data_dir)
-        src = _read(schema, base / folder, Path(name).stem, base, col, expected_rel=schema.file)
+        say(f"reading {schema.file}" + _size_note(base / schema.file))
+        src = _read(schema, base / folder, Path(name).stem, base, col, expected_rel=schema.file, config=config,
+                    siblings=siblings)
         sources.append(src)
         usable = [src.raw] if src.unusable is None and src.raw is not None else []
         t = build_table(schema, usable)
         tables[schema.name] = t
         if src.unusable:
             ctx.unusable[schema.name] = src.unusable
+        if len(t) >= 10_000:
+            say(f"checking {len(t):,} rows of {schema.file}")
         rej, first = _run_row_rules(t, ctx, col)
         rejected_mask[schema.name] = rej
+        first_rule[schema.name] = first
         ctx.accepted[schema.name] = t.data[~rej]
         if rej.any() and schema.key:
             # where a parent row was rejected: shown to the partner on its children's rows (RET-041)
@@ -458,19 +550,27 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
     quarters = [p for p in folders if p <= period]
     period_sources: dict[str, list[_Source]] = {"partner_return": [], "commentary": [], "submissions": []}
     expected_names = {Path(s.file).name.lower() for s in config.returns.values()} | {"commentary.csv", "submissions.csv"}
+    expected_stems = {Path(n).stem for n in expected_names}
     for q in quarters:
         qdir = data_dir / str(q)
+        say(f"reading {q}/")
+        versions: set[Path] = set()
         for agency, spec in config.returns.items():
             stem = Path(spec.file).stem
             sheet = ((config.raw.get("returns") or {}).get("agencies") or {}).get(agency, {}).get("sheet")
             src = _read(SCHEMAS["partner_return"], qdir, stem, data_dir, col, expected_rel=f"{q}/{spec.file}",
-                        period=str(q), agency=agency, missing_rule=None, sheet=sheet)
+                        period=str(q), agency=agency, missing_rule=None, sheet=sheet, config=config,
+                        siblings=frozenset(expected_stems - {stem.lower()}))
             period_sources["partner_return"].append(src)
+            versions.update(src.versions)
         for name in ("commentary", "submissions"):
-            src = _read(SCHEMAS[name], qdir, name, data_dir, col, expected_rel=f"{q}/{name}.csv", period=str(q))
+            src = _read(SCHEMAS[name], qdir, name, data_dir, col, expected_rel=f"{q}/{name}.csv", period=str(q),
+                        config=config, siblings=frozenset(expected_stems - {name}))
             period_sources[name].append(src)
-        expected_stems = {Path(n).stem for n in expected_names}
+            versions.update(src.versions)
         for f in sorted(qdir.iterdir()):
+            if f in versions:
+                continue  # reported as another version of a return (RET-004 or RET-008)
             if f.is_file() and not f.name.startswith(".") and f.stem.lower() not in expected_stems:
                 col.add(f"{q}/{f.name}", None, "", "RET-005", "not a return the partnership expects: ignored", "")
     for name, srcs in period_sources.items():
@@ -508,14 +608,19 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
     # 4. rejected rows, accepted rows, reconciliation
     rejected: dict[str, pd.DataFrame] = {}
     accepted_full: dict[str, pd.DataFrame] = {}
+    suppressed = partner_suppressed_rows(tables["partner_return"], rejected_mask["partner_return"])
+    flags = commentary_scan.flags_frame(tables["commentary"], ctx)
     for name, t in tables.items():
         if rejected_mask[name].any():
             rejected.update(_rejected_rows(t.files, t, _reasons(issues, name)))
-        acc = t.data[~rejected_mask[name]]
+        keep = ~rejected_mask[name]
+        if name == "partner_return":
+            keep = keep & ~rules_partner.suppressed_by_partner(t)  # in ``suppressed`` instead
+        acc = t.data[keep]
         if SCHEMAS[name].scope == "period":
             acc = acc.copy()
             rels = np.array([f.rel for f in t.files] or [""], dtype=object)
-            acc["_file"] = pd.Categorical(rels[t.file_idx[~rejected_mask[name]]]) if len(t.files) else pd.Categorical([])
+            acc["_file"] = pd.Categorical(rels[t.file_idx[keep]]) if len(t.files) else pd.Categorical([])
         accepted_full[name] = acc
     for s in sources:
         if s.unusable and s.raw is not None:
@@ -530,7 +635,8 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
         final[name] = _public(cut.get(name, df))
 
     reconciliation = _reconcile(sources, tables, rejected_mask, left_out)
-    blocked = _blocked(sources, tables, rejected_mask, issues, period, config)
+    set_aside: dict[str, SetAside] = {}
+    blocked = blocked_parts(sources, tables, rejected_mask, issues, period, config, first_rule, set_aside)
     inputs = pd.DataFrame(
         [{"path": s.rel, "sha256": s.raw.sha256, "bytes": s.raw.bytes} for s in sources
          if s.raw is not None and s.raw.sha256],
@@ -540,7 +646,8 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
     report = ValidationReport(public_issues[ISSUE_COLUMNS].reset_index(drop=True), str(period), reconciliation)
     out = Returns(period=period, data_dir=data_dir, config=config, tables=final, report=report,
                   rejected=dict(sorted(rejected.items())), reconciliation=reconciliation, blocked=blocked,
-                  inputs=inputs, extract_date=extract_date)
+                  inputs=inputs, extract_date=extract_date, set_aside_rows=set_aside,
+                  partner_suppressed=suppressed, commentary_flags=flags)
     out.statutory_gaps = staged.gaps  # what the statutory sources could not supply (statutory.missing_fields)
     return out
 
@@ -578,80 +685,25 @@ def _reconcile(sources: list[_Source], tables: dict[str, Table], rejected_mask: 
     return df.sort_values(["file"], kind="stable").reset_index(drop=True)
 
 
-def _blocked(sources: list[_Source], tables: dict[str, Table], rejected_mask: dict[str, np.ndarray],
-             issues: pd.DataFrame, period: Period, config: PartnershipConfig) -> dict[str, str]:
-    out: dict[str, str] = {}
-    run = str(period)
-
-    def key(kind: str, what: str, q: str | None) -> str:
-        return f"{kind}:{what}" if not q or q == run else f"{kind}:{what}@{q}"
-
-    def summary(sub: pd.DataFrame) -> str:
-        counts = sub.groupby("rule_id").size()
-        return ", ".join(f"{r} x{n:,}" if n > 1 else r for r, n in counts.items())
-
-    errors = issues[issues["severity"] == ERROR]
-    for s in sources:
-        name = s.schema.name
-        if s.unusable:
-            if name == "partner_return":
-                if s.raw is not None:  # a missing return is set below from SUB-001/SUB-002
-                    out[key("agency", s.agency, s.period)] = s.unusable
-            elif s.schema.scope == "period":
-                out[key("table", name, s.period)] = s.unusable
-            else:
-                out[key("table", name, None)] = s.unusable
-    for name, t in tables.items():
-        rej = rejected_mask[name]
-        if not rej.any():
-            continue
-        schema = SCHEMAS[name]
-        e = errors[(errors["_table"] == name) & (errors["_pos"] >= 0)]
-        if schema.scope != "period":
-            # rows known to start after the period end do not count: nothing as at the period end uses them
-            counting = rej.copy()
-            if schema.starts:
-                later = (t.data[schema.starts] > pd.Timestamp(period.end)).fillna(False).to_numpy(dtype=bool)
-                counting &= ~later
-            if counting.any():
-                sub = e[e["_pos"].isin(np.flatnonzero(counting))]
-                n = int(counting.sum())
-                out.setdefault(key("table", name, None),
-                               f"{n:,} row{'s' if n != 1 else ''} of {t.files[0].rel} rejected ({summary(sub)})")
-            continue
-        pos = np.flatnonzero(rej)
-        d = t.data.iloc[pos]
-        by_pos = e.groupby("_pos")["rule_id"].agg(lambda s: summary(s.to_frame()))
-        folder = t.folder[pos]
-        files = t.file_of(pos)
-        if name == "partner_return":
-            owner = t.owner[pos]
-            spec = config.partner_indicators
-            ind = d["indicator"].to_numpy(dtype=object)
-            for q, a, i, f, p in zip(folder, owner, ind, files, pos, strict=False):  # rejected rows only
-                if isinstance(i, str) and spec.get(i, {}).get("agency") == a:
-                    k = key("indicator", i, q)
-                else:
-                    k = key("agency", a, q)
-                prev = out.get(k)
-                text = f"{f}:{t.rows[p]} rejected ({by_pos.get(p, '')})"
-                out[k] = text if prev is None else (prev if prev.count(";") >= 4 else prev + "; " + text)
-        else:
-            ag = d["agency"].to_numpy(dtype=object)
-            kind = "commentary" if name == "commentary" else "submissions"
-            for q, a, f, p in zip(folder, ag, files, pos, strict=False):
-                k = key(kind, a if isinstance(a, str) else "(blank agency)", q)
-                out.setdefault(k, f"{f}:{t.rows[p]} rejected ({by_pos.get(p, '')})")
-    # returns not received
-    missing = issues[issues["rule_id"].isin(["SUB-001", "SUB-002"])]
-    for scope, value in zip(missing["_scope"], missing["value"], strict=False):
-        agency, _, q = str(scope).partition("@")
-        if agency:
-            out.setdefault(key("agency", agency, q), f"no return: {value}")
-    return dict(sorted(out.items()))
-
-
 # --- the command -----------------------------------------------------------------------------------
+
+
+def progress_after(seconds: float, stream=None) -> Callable[[str], None]:
+    """A progress printer (to standard error) that stays silent for the first ``seconds``.
+
+    A quick validation prints only its report; a long one (a large extract) says what it is doing,
+    with the time elapsed, so that it never looks stuck.
+    """
+    import time
+
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds:
+            print(f"  {msg} ({elapsed:.0f} s)", file=stream or sys.stderr, flush=True)
+
+    return say
 
 
 def validate_main(period: str | Period | None = None, data_dir: str | Path | None = None,
@@ -661,7 +713,7 @@ def validate_main(period: str | Period | None = None, data_dir: str | Path | Non
     data_dir = Path(data_dir) if data_dir else DEFAULT_DATA
     try:
         per = parse_period(period) if period else latest_period(data_dir)
-        returns = load_returns(data_dir, per, config)
+        returns = load_returns(data_dir, per, config, progress=progress_after(10.0))
     except (ReturnsError, PeriodError) as exc:
         print(f"cscp validate: {exc}", file=out)
         return 1

@@ -109,6 +109,24 @@ def ret006(root):
     return msg(rel, None, "", "RET-006", "no child_deaths.csv in assurance/")
 
 
+def ret007(root):
+    rel = f"{q(root)}/police.csv"
+    limit = CONFIG.size_limit_bytes("period", "POLICE")
+    header = _text(root, rel).splitlines()[0] + "\n"
+    _replace_file(root, rel, (header + "x" * (limit + 1 - len(header))).encode())  # one byte over, never read
+    return msg(rel, None, "", "RET-007", f"{(limit + 1) / 1024 / 1024:,.1f} MB, above the limit of "
+               f"{limit / 1024 / 1024:,.1f} MB for this return")
+
+
+def ret008(root):
+    rel = f"{q(root)}/police.csv"
+    df = read(root, rel)
+    pos = _row(df, df["breakdown"] == "total")
+    df.loc[pos, "numerator"] = str(int(df.loc[pos, "numerator"]) + 1)  # the partner's corrected figure
+    df.to_csv(Path(root) / q(root) / "police v2.csv", index=False, lineterminator="\n")
+    return msg(rel, None, "", "RET-008", "police.csv and police v2.csv differ: remove the one that is out of date")
+
+
 def ret010(root):
     rel = f"{q(root)}/health.csv"
     df = read(root, rel).drop(columns=["numerator"])
@@ -373,6 +391,30 @@ def sub005(root):
     return msg(rel, row, "due_date", "SUB-005", f"{early} for {q(root)}")
 
 
+def com002(root):
+    rel = f"{q(root)}/commentary.csv"
+    df = read(root, rel)
+    pos = _row(df, df["agency"] == "POLICE")
+    row, _ = _set(root, rel, pos, "indicator", "POL_ARRESTS_TYPO")
+    return msg(rel, row, "indicator", "COM-002", "POL_ARRESTS_TYPO is not an indicator of POLICE")
+
+
+def com003(root):
+    rel = f"{q(root)}/commentary.csv"
+    df = read(root, rel)
+    pos = _row(df, df["agency"] == "POLICE")
+    row, _ = _set(root, rel, pos, "commentary", "Of the 59 flagged, 2 were girls of Other ethnicity.")
+    return msg(rel, row, "commentary", "COM-003", "a count of children small enough to identify them")
+
+
+def prt010(root):
+    rel = f"{q(root)}/police.csv"
+    df = read(root, rel)
+    pos = _row(df, (df["indicator"] == "POL_ARRESTS") & (df["breakdown"] == "sex"))
+    row, _ = _set(root, rel, pos, "numerator", "<5")
+    return msg(rel, row, "numerator", "PRT-010", "<5")
+
+
 def com001(root):
     rel = f"{q(root)}/commentary.csv"
     df = read(root, rel)
@@ -439,6 +481,18 @@ def csc007(root):
     born = (date - pd.DateOffset(years=19)).strftime("%Y-%m-%d")
     _set(root, "csc/children.csv", pos, "date_of_birth", born)
     return msg("csc/referrals.csv", recent + 2, "referral_date", "CSC-007", f"{date:%Y-%m-%d}: aged 19 (born {born})")
+
+
+def csc008(root):
+    ref = read(root, "csc/referrals.csv")
+    dob = read(root, "csc/children.csv").set_index("child_id")["date_of_birth"]
+    born = pd.to_datetime(ref["child_id"].map(dob), errors="coerce")
+    pos = _row(ref, born > pd.Timestamp("2000-01-01"))
+    b = born[pos]
+    early = (b - pd.Timedelta(weeks=156)).strftime("%Y-%m-%d")  # three years before the child was born
+    row, _ = _set(root, "csc/referrals.csv", pos, "referral_date", early)
+    return msg("csc/referrals.csv", row, "referral_date", "CSC-008",
+               f"{early}: 156 weeks before the child's birth on {b:%Y-%m-%d}")
 
 
 # --- registers and population -------------------------------------------------------------------------
@@ -614,17 +668,17 @@ def reg019(root):
 
 CORRUPTIONS = {
     "RET-001": ret001, "RET-002": ret002, "RET-003": ret003, "RET-004": ret004, "RET-005": ret005,
-    "RET-006": ret006, "RET-010": ret010, "RET-011": ret011, "RET-012": ret012, "RET-013": ret013,
+    "RET-006": ret006, "RET-007": ret007, "RET-008": ret008, "RET-010": ret010, "RET-011": ret011, "RET-012": ret012, "RET-013": ret013,
     "RET-020": ret020, "RET-021": ret021, "RET-022": ret022, "RET-023": ret023, "RET-024": ret024,
     "RET-025": ret025, "RET-026": ret026, "RET-030": ret030, "RET-031": ret031, "RET-040": ret040,
     "RET-041": ret041, "RET-050": ret050, "RET-060": ret060, "RET-061": ret061,
     "PER-001": per001, "PER-002": per002,
     "PRT-001": prt001, "PRT-002": prt002, "PRT-003": prt003, "PRT-004": prt004, "PRT-005": prt005,
-    "PRT-006": prt006, "PRT-007": prt007, "PRT-008": prt008, "PRT-009": prt009,
+    "PRT-006": prt006, "PRT-007": prt007, "PRT-008": prt008, "PRT-009": prt009, "PRT-010": prt010,
     "SUB-001": sub001, "SUB-002": sub002, "SUB-003": sub003, "SUB-004": sub004, "SUB-005": sub005,
-    "COM-001": com001,
+    "COM-001": com001, "COM-002": com002, "COM-003": com003,
     "CSC-001": csc001, "CSC-002": csc002, "CSC-003": csc003, "CSC-004": csc004, "CSC-005": csc005,
-    "CSC-006": csc006, "CSC-007": csc007,
+    "CSC-006": csc006, "CSC-007": csc007, "CSC-008": csc008,
     "REG-001": reg001, "REG-002": reg002, "REG-003": reg003, "REG-004": reg004, "POP-001": pop001,
     "REG-005": reg005, "REG-006": reg006, "REG-007": reg007, "REG-008": reg008, "REG-009": reg009,
     "REG-010": reg010, "REG-011": reg011, "REG-012": reg012, "REG-013": reg013, "REG-014": reg014,
