@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import disclosure
 from . import cohorts
-from .suppression import masks
+from .suppression import COMPARISON, PRIMARY, SECONDARY, masks, reason_words
 
 __all__ = ["masks", "publish_rates", "publish_decisions", "publish_quality", "publish_trend",
            "publish_age_standardised", "publish_sensitivity", "publish_partner", "fmt", "fmt_p"]
@@ -78,6 +78,30 @@ def _check(table: pd.DataFrame, counts: list[str], derived: dict, threshold: int
     return table
 
 
+def _question(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The question each comparison answers (its false-discovery family) and how many comparisons it holds."""
+    from .findings import question_text
+
+    if "family" not in df.columns:
+        return np.full(len(df), "", dtype=object), np.full(len(df), "", dtype=object)
+    size = df["family_size"].fillna(0).astype(int).to_numpy() if "family_size" in df.columns else np.zeros(len(df), int)
+    words = np.array([question_text(str(f)) for f in df["family"]], dtype=object)
+    tested = size > 0
+    return np.where(tested, words, ""), np.where(tested, size.astype(str), "").astype(object)
+
+
+def _detectable(values, hidden) -> np.ndarray:
+    """Minimum detectable ratios for publication: ``x`` where there is none (significant, not tested),
+    ``none`` where no ratio could have been detected, ``c`` where the ratio is hidden."""
+    v = np.asarray(values, float)
+    text = np.where(np.isinf(v), "none", fmt(np.where(np.isinf(v), np.nan, v), 2)).astype(object)
+    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, text).astype(object)
+
+
+def _why(reasons, threshold: int) -> np.ndarray:
+    return np.array([reason_words(str(x), threshold) for x in reasons], dtype=object)
+
+
 def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """Rates, RRIs and disproportionality ratios for publication (rows as given)."""
     r = rates
@@ -103,10 +127,18 @@ def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "dr_lower": _derived(r["dr_lower"], hide_dr, 2),
         "dr_upper": _derived(r["dr_upper"], hide_dr, 2),
         "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, r["label"].to_numpy()),
+        "question": np.where(hide_rri, "", _question(r)[0]),
+        "comparisons_in_question": np.where(hide_rri, "", _question(r)[1]),
+        "detectable_ratio_above": _detectable(r["mdr"] if "mdr" in r.columns else np.nan, hide_rri),
+        "detectable_ratio_below": _detectable(r["mdr_below"] if "mdr_below" in r.columns else np.nan, hide_rri),
+        "hidden_because": _why(r["rri_hidden_reason"] if "rri_hidden_reason" in r.columns else [""] * len(r), threshold),
     })
     out.loc[r["is_reference"].to_numpy(bool) & ~hide_rate, ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
+    out.loc[r["is_reference"].to_numpy(bool), "hidden_because"] = np.where(
+        hide_rate[r["is_reference"].to_numpy(bool)], out.loc[r["is_reference"].to_numpy(bool), "hidden_because"], "")
     derived = {c: "children" for c in ("rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower", "rri_upper",
-                                       "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted")}
+                                       "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted",
+                                       "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["children"], derived, threshold)
 
 
@@ -131,11 +163,19 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "ratio_upper": _derived(dec["ratio_upper"], hr, 2),
         "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
         "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, dec["label"].to_numpy()),
+        "question": np.where(hr, "", _question(dec)[0]),
+        "comparisons_in_question": np.where(hr, "", _question(dec)[1]),
+        "detectable_ratio_above": _detectable(dec["mdr"] if "mdr" in dec.columns else np.nan, hr),
+        "detectable_ratio_below": _detectable(dec["mdr_below"] if "mdr_below" in dec.columns else np.nan, hr),
+        "hidden_because": _why(dec["ratio_hidden_reason"] if "ratio_hidden_reason" in dec.columns else [""] * len(dec),
+                               threshold),
     })
-    out.loc[dec["is_reference"].to_numpy(bool) & ~(hp | hc), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
-        disclosure.NOT_APPLICABLE
+    ref = dec["is_reference"].to_numpy(bool)
+    out.loc[ref & ~(hp | hc), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
+    out.loc[ref & ~(hp | hc), "hidden_because"] = ""
     derived = {c: ["children_at_previous_stage", "children_going_on"] for c in
-               ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
+               ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted",
+                "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["children_at_previous_stage", "children_going_on"], derived, threshold)
 
 
@@ -255,8 +295,17 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "ratio_upper": _derived(part["ratio_upper"], hr, 2),
         "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
         "label": np.where(hr & ~part["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, part["label"].to_numpy()),
+        "question": np.where(hr, "", _question(part)[0]),
+        "comparisons_in_question": np.where(hr, "", _question(part)[1]),
+        "detectable_ratio_above": _detectable(part["mdr"] if "mdr" in part.columns else np.nan, hr),
+        "detectable_ratio_below": _detectable(part["mdr_below"] if "mdr_below" in part.columns else np.nan, hr),
+        "hidden_because": _why(np.where(hide, np.where(disclosure.primary_suppression(part["numerator"].to_numpy(float),
+                                                                                      threshold), PRIMARY, SECONDARY),
+                                        np.where(ref_hide, COMPARISON, "")), threshold),
     })
-    out.loc[part["is_reference"].to_numpy(bool) & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
-        disclosure.NOT_APPLICABLE
-    derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
+    is_ref = part["is_reference"].to_numpy(bool)
+    out.loc[is_ref & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
+    out.loc[is_ref & ~hide, "hidden_because"] = ""
+    derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted",
+                                     "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["number"], derived, threshold)

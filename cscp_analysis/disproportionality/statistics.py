@@ -88,8 +88,8 @@ FAMILY = ["window", "family"]
 #: the questions the disproportionality page answers: one false-discovery family each (in each window)
 QUESTIONS = {
     "referred": "who is referred?",
-    "reached": "who reaches the later stages (assessment, section 47 enquiry, conference, plan)?",
-    "decisions": "who goes on at each decision (assessment, section 47 enquiry, conference, plan)?",
+    "reached": "who reaches the later stages of the journey?",
+    "decisions": "who goes on at each decision?",
     "looked_after": "who becomes looked after?",
     "missing": "who is reported missing?",
 }
