@@ -37,9 +37,10 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import parse_period
 from . import cohorts
+from .statistics import PARTNER_QUESTIONS, question_text
 
-__all__ = ["findings", "sentences", "subject", "ratio_text", "twelve_months_to", "significance", "detectable_text", "question_text",
-           "PARTNER_QUESTIONS"]
+__all__ = ["findings", "sentences", "subject", "ratio_text", "twelve_months_to", "significance", "detectable_text",
+           "question_text", "PARTNER_QUESTIONS"]
 
 _LENS, _SOURCE = "independent", "disproportionality"
 _CHARS = ("ethnicity_major", "ethnicity", "sex", "age_band", "disability")
@@ -113,25 +114,6 @@ OF_INTEREST = 1.25
 
 def _p_text(p: float) -> str:
     return "<0.001" if p < 0.0005 else f"{p:.3f}"
-
-
-#: the question each partner indicator answers (one false-discovery family each)
-PARTNER_QUESTIONS = {
-    "EDU_SUSPENSIONS": "who is suspended?",
-    "EDU_PERM_EXCL": "who is permanently excluded?",
-    "YJS_FTE": "who enters the youth justice system?",
-    "POL_EXPLOITATION": "who is flagged at risk of exploitation?",
-    "POL_ARRESTS": "who is arrested?",
-}
-
-
-def question_text(family: str) -> str:
-    """The question a false-discovery family answers, in words ('who is referred?')."""
-    from .statistics import QUESTIONS
-
-    if family in QUESTIONS:
-        return QUESTIONS[family]
-    return PARTNER_QUESTIONS.get(family, f"who is counted in {PARTNER_NOUNS.get(family, family)}?")
 
 
 def _question_text(family: str) -> str:

@@ -80,7 +80,7 @@ def _check(table: pd.DataFrame, counts: list[str], derived: dict, threshold: int
 
 def _question(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The question each comparison answers (its false-discovery family) and how many comparisons it holds."""
-    from .findings import question_text
+    from .statistics import question_text
 
     if "family" not in df.columns:
         return np.full(len(df), "", dtype=object), np.full(len(df), "", dtype=object)

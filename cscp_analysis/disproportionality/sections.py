@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..sections import Section
 from . import cohorts, publish, readable
-from .findings import findings, question_text, twelve_months_to
+from .findings import findings, twelve_months_to
 from .full_tables import (
     age_standardised,
     decisions,
@@ -43,7 +43,7 @@ from .full_tables import (
     trend_table,
 )
 from .page import LENS, SOURCE, Blocked, new_section, question_of_finding, run, skip_if_blocked
-from .statistics import QUESTIONS
+from .statistics import QUESTIONS, question_text
 
 __all__ = [
     "Blocked", "run", "methods_box", "data_quality", "who_is_referred", "who_reaches_each_stage", "who_goes_on",
@@ -398,7 +398,7 @@ def partners_returns(res) -> Section:
         sec = new_section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex")
         sec.unavailable = "no partner returns with breakdowns for these quarters"
         return sec
-    from .findings import PARTNER_QUESTIONS
+    from .statistics import PARTNER_QUESTIONS
 
     t = publish.publish_partner(res.partner, res.threshold)
     quarters_to = twelve_months_to(res.period).replace("the twelve months to ", "")

@@ -70,6 +70,8 @@ __all__ = [
     "ALPHA",
     "POWER",
     "QUESTIONS",
+    "PARTNER_QUESTIONS",
+    "question_text",
     "question_of",
     "adjust_questions",
     "detectable",
@@ -93,6 +95,23 @@ QUESTIONS = {
     "looked_after": "who becomes looked after?",
     "missing": "who is reported missing?",
 }
+
+
+#: the question each partner indicator answers (one false-discovery family each)
+PARTNER_QUESTIONS = {
+    "EDU_SUSPENSIONS": "who is suspended?",
+    "EDU_PERM_EXCL": "who is permanently excluded?",
+    "YJS_FTE": "who enters the youth justice system?",
+    "POL_EXPLOITATION": "who is flagged at risk of exploitation?",
+    "POL_ARRESTS": "who is arrested?",
+}
+
+
+def question_text(family: str) -> str:
+    """The question a false-discovery family answers, in words ('who is referred?')."""
+    if family in QUESTIONS:
+        return QUESTIONS[family]
+    return PARTNER_QUESTIONS.get(family, f"who is counted in {family}?")
 
 
 def question_of(stage, measure: str) -> np.ndarray:
