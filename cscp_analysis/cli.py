@@ -5,8 +5,9 @@
     cscp verify DIR
     cscp annual --year 2025-26 [--data DIR] [--out DIR] [--force]
     cscp benchmark --la CODE --year YYYY [--out FILE]
-    cscp demo-data --out DIR [--children N] [--seed S] [--force]
+    cscp demo-data --out DIR [--children N] [--seed S] [--force] [--format cin-census|ssda903|annex-a]
     cscp templates --out DIR
+    cscp import cin-census FILE.xml | ssda903 FILE... | annex-a FILE.xlsx --out DIR [--force]
 
 Every command returns 0 on success and a non-zero code with a one-paragraph message otherwise;
 expected failures (a wrong period, a missing folder, an existing pack) never print a traceback.
@@ -72,6 +73,8 @@ def _cmd_demo(a) -> int:
     argv = ["--out", a.out, "--children", str(a.children), "--seed", str(a.seed)]
     if a.force:
         argv.append("--force")
+    for f in a.format or []:
+        argv += ["--format", f]
     return demo_main(argv)
 
 
@@ -130,11 +133,21 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--children", type=int, default=80_000, help="children aged 0-17 in the city (default 80,000)")
     d.add_argument("--seed", type=int, default=20260930, help="random seed (default: the committed demo's)")
     d.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    d.add_argument("--format", action="append", choices=("cin-census", "ssda903", "annex-a"),
+                   help="write the children's social care extract as this statutory file (repeat for several)")
     d.set_defaults(func=_cmd_demo)
+
+    from .disclosure_audit import add_parser as add_audit_parser
+
+    add_audit_parser(sub)  # cscp audit-disclosure PACK
 
     t = sub.add_parser("templates", help="blank return templates (CSV and Excel) for partners")
     t.add_argument("--out", required=True)
     t.set_defaults(func=_cmd_templates)
+
+    from .statutory import add_import_parser
+
+    add_import_parser(sub)
     return p
 
 

@@ -27,11 +27,14 @@ __all__ = [
     "major_group",
     "SEX",
     "DISABILITY",
+    "DISABILITY_CODES",
+    "disabled_from_codes",
     "AGE_BANDS",
     "age_band",
     "REFERRAL_SOURCES",
     "CP_CATEGORIES",
     "ASSESSMENT_FACTORS",
+    "READABLE_TO_DFE",
     "CLA_LEGAL_STATUS",
     "PLACEMENT_TYPES",
     "NEED_CODES",
@@ -83,7 +86,35 @@ def major_group(codes: pd.Series) -> pd.Series:
 
 SEX = {"M": "Male", "F": "Female", "U": "Not known or not recorded"}
 
+# Whether the child is disabled, derived from the DfE disability codes below (children-in-need census
+# ``Disabilities``): Y when any code other than NONE is recorded, N when only NONE, U when none is recorded.
 DISABILITY = {"Y": "Disabled", "N": "Not disabled", "U": "Not known"}
+
+# DfE disability codes (children-in-need census, ``Disability``; Equality Act 2010 categories).
+DISABILITY_CODES = {
+    "NONE": "No disability",
+    "MOB": "Mobility",
+    "HAND": "Hand function",
+    "PC": "Personal care",
+    "INC": "Incontinence",
+    "COMM": "Communication",
+    "LD": "Learning",
+    "HEAR": "Hearing",
+    "VIS": "Vision",
+    "BEH": "Behaviour",
+    "CON": "Consciousness",
+    "AUT": "Autism or Asperger syndrome",
+    "DDA": "Other disability under the Equality Act 2010",
+}
+
+
+def disabled_from_codes(codes: pd.Series) -> pd.Series:
+    """Y, N or U from ';'-separated DfE disability codes: Y when any code other than NONE is recorded,
+    N when only NONE is, U when the value is blank (nothing recorded)."""
+    text = codes.fillna("").astype(str).str.upper().str.replace(" ", "", regex=False)
+    has_any = text != ""
+    only_none = text.str.fullmatch(r"NONE(;NONE)*")
+    return pd.Series(["Y"] * len(text), index=text.index, dtype=object).where(~only_none, "N").where(has_any, "U")
 
 # Age bands used by DfE's children-in-need and looked-after publications.
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
@@ -128,39 +159,102 @@ REFERRAL_SOURCES = {
     "10": "Unknown",
 }
 
-# Initial category of abuse of a child protection plan.
+# Initial category of abuse of a child protection plan (DfE codes; SAB was SEX here before).
 CP_CATEGORIES = {
     "NEG": "Neglect",
     "PHY": "Physical abuse",
-    "SEX": "Sexual abuse",
+    "SAB": "Sexual abuse",
     "EMO": "Emotional abuse",
     "MUL": "Multiple",
 }
 
-# Factors identified at the end of assessment (a subset of the CIN census codes, with readable keys).
+# Factors identified at the end of assessment: the children-in-need census codes (2024-25 onwards, the
+# codes still in use in 2025-26) with DfE's labels, shortened. 18A and 19A are earlier years' codes for
+# physical and sexual abuse (split into child-on-child B and adult-on-child C since).
 ASSESSMENT_FACTORS = {
-    "DA": "Domestic abuse",
-    "MH": "Mental health of a parent or carer",
-    "SUB": "Drug or alcohol misuse of a parent or carer",
-    "NEG": "Neglect",
-    "EA": "Emotional abuse",
-    "PA": "Physical abuse",
-    "SA": "Sexual abuse",
-    "CSE": "Child sexual exploitation",
-    "CCE": "Child criminal exploitation",
-    "GANG": "Gangs",
-    "MISS": "Going or being missing",
-    "SH": "Self-harm",
+    "1A": "Alcohol misuse: by the child",
+    "1B": "Alcohol misuse: by a parent or carer",
+    "1C": "Alcohol misuse: by another person in the household",
+    "2A": "Drug misuse: by the child",
+    "2B": "Drug misuse: by a parent or carer",
+    "2C": "Drug misuse: by another person in the household",
+    "3A": "Domestic abuse: the child is the subject",
+    "3B": "Domestic abuse: a parent or carer is the subject",
+    "3C": "Domestic abuse: another person in the household is the subject",
+    "4A": "Mental health: of the child",
+    "4B": "Mental health: of a parent or carer",
+    "4C": "Mental health: of another person in the household",
+    "5A": "Learning disability: of the child",
+    "5B": "Learning disability: of a parent or carer",
+    "5C": "Learning disability: of another person in the household",
+    "6A": "Physical disability or illness: of the child",
+    "6B": "Physical disability or illness: of a parent or carer",
+    "6C": "Physical disability or illness: of another person in the household",
+    "7A": "Young carer",
+    "8B": "Privately fostered: overseas children who intend to return",
+    "8C": "Privately fostered: overseas children who intend to stay",
+    "8D": "Privately fostered: UK children in educational placements",
+    "8E": "Privately fostered: UK children making alternative family arrangements",
+    "8F": "Privately fostered: other",
+    "9A": "Unaccompanied asylum-seeking child",
+    "10A": "Going or being missing",
+    "11A": "Child sexual exploitation",
+    "12A": "Trafficking",
+    "13A": "Gangs",
+    "14A": "Socially unacceptable behaviour",
+    "15A": "Self-harm",
+    "16A": "Abuse or neglect: neglect",
+    "17A": "Abuse or neglect: emotional abuse",
+    "18A": "Abuse or neglect: physical abuse (before 2024-25)",
+    "18B": "Abuse or neglect: physical abuse, child on child",
+    "18C": "Abuse or neglect: physical abuse, adult on child",
+    "19A": "Abuse or neglect: sexual abuse (before 2024-25)",
+    "19B": "Abuse or neglect: sexual abuse, child on child",
+    "19C": "Abuse or neglect: sexual abuse, adult on child",
+    "20": "Other",
+    "21": "No factors identified",
+    "22A": "Female genital mutilation",
+    "23A": "Abuse linked to faith or belief",
+    "24A": "Child criminal exploitation",
 }
 
-# SSDA903 legal status at the start of a period of care (subset).
+# The readable keys this package used before it adopted DfE's codes, and the DfE code each became
+# (docs/data_dictionary.md shows the table). Where DfE splits a theme by whose problem it is, the key
+# meant the parent's or carer's (B); physical and sexual abuse are adult on child (C).
+READABLE_TO_DFE = {
+    ("assessment factor", "DA"): "3B",
+    ("assessment factor", "MH"): "4B",
+    ("assessment factor", "SUB"): "2B",
+    ("assessment factor", "NEG"): "16A",
+    ("assessment factor", "EA"): "17A",
+    ("assessment factor", "PA"): "18C",
+    ("assessment factor", "SA"): "19C",
+    ("assessment factor", "CSE"): "11A",
+    ("assessment factor", "CCE"): "24A",
+    ("assessment factor", "GANG"): "13A",
+    ("assessment factor", "MISS"): "10A",
+    ("assessment factor", "SH"): "15A",
+    ("child protection category", "SEX"): "SAB",
+    ("disability", "Y"): "any DfE disability code other than NONE (disability Y is derived from them)",
+    ("disability", "N"): "NONE",
+    ("disability", "U"): "no code recorded",
+}
+
+# SSDA903 legal status (LS), every code of the return.
 CLA_LEGAL_STATUS = {
     "C1": "Interim care order",
     "C2": "Full care order",
-    "E1": "Placement order",
-    "V2": "Accommodated under section 20",
-    "L1": "Police protection",
-    "J2": "Remanded to local authority accommodation",
+    "D1": "Freeing order granted",
+    "E1": "Placement order granted",
+    "J1": "Remanded to local authority accommodation or youth detention accommodation",
+    "J2": "Placed in local authority accommodation under the Police and Criminal Evidence Act 1984",
+    "J3": "Sentenced to a youth rehabilitation order with residence or intensive fostering requirement",
+    "L1": "Under police protection and in local authority accommodation",
+    "L2": "Emergency protection order",
+    "L3": "Under a child assessment order and in local authority accommodation",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Accommodated under an agreed series of short-term breaks, individual episodes",
+    "V4": "Accommodated under an agreed series of short-term breaks, series of episodes",
 }
 
 PLACEMENT_TYPES = {

@@ -56,6 +56,7 @@ __all__ = [
     "publish_table",
     "check_disclosure",
     "check_section",
+    "format_p",
 ]
 
 SUPPRESSED = "c"
@@ -441,3 +442,11 @@ def check_section(section, threshold: int = DEFAULT_THRESHOLD) -> None:
     for t in section.tables:
         if t.counts and t.data is not None:
             check_disclosure(t.data, counts=list(t.counts), threshold=max(threshold, t.threshold or 0), derived={})
+
+
+def format_p(values) -> np.ndarray:
+    """p-values as readers expect them: ``<0.001`` below 0.001, otherwise three decimal places (0.042);
+    ``x`` where missing. Never ``low``: a p-value is not a count that rounds to zero."""
+    v = _numeric(values, "values", where="format_p").ravel()
+    out = np.where(np.isnan(v), NOT_AVAILABLE, np.char.mod("%.3f", np.where(np.isnan(v), 0.0, v)))
+    return np.where(v < 0.001, "<0.001", out).astype(object)

@@ -122,12 +122,16 @@ class Pack:
         source: str = "",
         number: str = "",
         threshold: int | None = None,
+        audit=None,
     ) -> Path:
         """Write a published table to ``tables/<name>.csv``.
 
         ``count_columns`` are columns holding counts of children or events: every value must already
         be disclosure-controlled (no number from 1 to the threshold); a leak raises ``ValueError``.
         ``threshold`` overrides the partnership's threshold for a stricter table (child deaths).
+        ``audit`` is the table's declaration for the intruder audit (a
+        ``cscp_analysis.disclosure_audit.Declaration``, or its ``to_dict()``, or a list of them),
+        stored in the catalogue entry as ``extra["audit"]``.
         """
         self._check_name(name)
         limit = self.threshold if threshold is None else max(int(threshold), self.threshold)
@@ -144,10 +148,12 @@ class Pack:
                 )
         path = self.root / "tables" / f"{name}.csv"
         _atomic_write(path, deterministic_csv(df))
+        extra = {"count_columns": list(count_columns), "threshold": limit} if count_columns else {}
+        if audit is not None:
+            extra["audit"] = ([a.to_dict() if hasattr(a, "to_dict") else a for a in audit] if isinstance(audit, list)
+                              else audit.to_dict() if hasattr(audit, "to_dict") else audit)
         self._catalogue(CatalogueEntry("table", name, title, lens, [f"tables/{name}.csv"], self.notebook,
-                                       source=source, number=number,
-                                       extra=({"count_columns": list(count_columns), "threshold": limit}
-                                              if count_columns else {})))
+                                       source=source, number=number, extra=extra))
         return path
 
     # --- figures --------------------------------------------------------------------------------
@@ -162,9 +168,9 @@ class Pack:
         *,
         source: str = "",
         number: str = "",
-        png_dpi: int = 150,
+        png_dpi: int | None = None,
     ) -> list[Path]:
-        """Write ``figures/<name>.svg`` and ``.png`` (deterministic) and the data behind it as a table.
+        """Write ``figures/<name>.svg`` (and ``.png`` at ``png_dpi``: the print book) and the data behind it.
 
         Every figure needs alt text and, if it plots numbers, the CSV of those numbers
         (``tables/<name>_data.csv``).

@@ -1,8 +1,12 @@
-"""``index.html``: the scrutineer's entry page, organised by the four lenses.
+"""``index.html``: the scrutineer's entry page, and a readable page for every published table.
+
+The index opens with the quarter's headline figures (the scrutiny summary's ``scrutiny_headlines``
+table, so the first numbers every reader sees are the same), points to the scrutiny summary, lists the
+reports by name, and then every table and figure by lens. Each table links to a readable HTML view
+(``html/tables/<name>.html``: headings in words, the symbols explained) with its CSV beside it.
 
 Plain HTML with inline CSS and no scripts, so the pack reads offline from any folder or a USB stick.
-Every image has its alt text; every table and figure links to the CSV of its data. Nothing here reads
-the clock, so the page is the same on every run of the same inputs.
+Nothing here reads the clock, so the pages are the same on every run of the same inputs.
 """
 
 from __future__ import annotations
@@ -11,14 +15,33 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
-from .evidence import LENSES, CatalogueEntry
+import pandas as pd
 
-__all__ = ["write_index"]
+from .evidence import LENSES, CatalogueEntry
+from .labels import for_readers
+
+__all__ = ["write_index", "write_table_views", "REPORT_TITLES"]
+
+REPORT_TITLES = {
+    "01_data_returns": "Data returns: what was received, and how far it can be trusted",
+    "02_performance_scorecard": "Performance scorecard",
+    "03_disproportionality": "Disproportionality along the child's journey",
+    "04_quality_assurance": "Quality assurance by lens",
+    "05_scrutiny_summary": "Scrutiny summary",
+    "06_benchmarking": "Benchmarking against England, the region and statistical neighbours",
+    "annual_report": "Annual report figure book",
+}
+SYMBOLS_NOTE = ("c: hidden to protect confidentiality (a count of 1 to 5, or one that would reveal it); x: not "
+                "available; z: not applicable; low: rounds to zero but is not zero.")
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#0b0c0c;line-height:1.45}
 h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:3px solid #12436D;padding-bottom:.2em;margin-top:2em}
-h3{margin-bottom:.3em}.sub{color:#505a5f;margin-top:0}a{color:#1d70b8}a:focus{outline:3px solid #fd0;background:#fd0}
+h3{margin-bottom:.3em}.sub{color:#505a5f;margin-top:0}a{color:#1d70b8;text-decoration:underline}
+a:focus{outline:3px solid #fd0;background:#fd0}
+table{border-collapse:collapse;width:100%;font-size:.95em}th,td{text-align:left;vertical-align:top;padding:.35em .5em;
+border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}thead th{background:#f3f2f1}.marking{font-weight:bold;
+letter-spacing:.05em;border:2px solid #0b0c0c;display:inline-block;padding:.1em .5em}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2em}
 figure{margin:0;border:1px solid #b1b4b6;padding:.6em;background:#fff}figure img{width:100%;height:auto}
 figcaption{font-size:.9em;color:#0b0c0c}ul.tables{columns:2;font-size:.95em}nav ul{list-style:none;padding:0}
@@ -55,15 +78,26 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         parts.append(f"<li><a href='#{lens}'>{_e(LENSES[lens].split(':')[0])}</a></li>")
     parts.append("</ul></nav><main>")
 
+    heads = pack_dir / "tables" / "scrutiny_headlines.csv"
+    if heads.exists():
+        h = pd.read_csv(heads, dtype=str, keep_default_na=False)
+        parts.append("<h2 id='headlines'>The quarter at a glance</h2><table><thead><tr><th scope='col'>Topic</th>"
+                     "<th scope='col'>Headline</th><th scope='col'>Detail</th></tr></thead><tbody>")
+        for r in h.itertuples():
+            link = f" <a href='html/{_e(r.report)}'>see the evidence</a>" if r.report else ""
+            parts.append(f"<tr><th scope='row'>{_e(r.topic)}</th><td>{_e(r.headline)}{link}</td><td>{_e(r.detail)}</td></tr>")
+        parts.append("</tbody></table>")
     if "05_scrutiny_summary.html" in reports:
         parts.append("<p><strong>Start here: <a href='html/05_scrutiny_summary.html'>the scrutiny summary</a></strong>"
-                     " — what is working well, what we are worried about and what needs to happen, by priority.</p>")
+                     " — the most serious worries, what is working well and what needs to happen, by priority.</p>")
     parts.append("<h2 id='reports'>Reports</h2><ul>")
     for r in reports:
-        label = r[:-5].replace("_", " ")
-        label = label[3:] if label[:2].isdigit() else label
-        parts.append(f"<li><a href='html/{_e(r)}'>{_e(label.capitalize())}</a> "
-                     f"<span class='files'>(<a href='notebooks/{_e(r[:-5])}.ipynb'>notebook</a>)</span></li>")
+        label = REPORT_TITLES.get(r[:-5], r[:-5].replace("_", " ").capitalize())
+        parts.append(f"<li><a href='html/{_e(r)}'>{_e(label)}</a> "
+                     f"<span class='files'>(<a href='notebooks/{_e(r[:-5])}.ipynb'>the notebook behind it</a>)</span></li>")
+    books = [e for e in catalogue if e.kind == "workbook"]
+    for b in books:
+        parts.append(f"<li><a href='{_e(b.files[0])}'>{_e(b.title)}, as an Excel workbook</a></li>")
     parts.append("</ul>")
 
     for lens in lenses:
@@ -72,24 +106,24 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         figures = [e for e in entries if e.kind == "figure"]
         tables = [e for e in entries if e.kind == "table"]
         if figures:
-            parts.append("<div class='grid'>")
+            parts.append("<h3>Figures</h3><ul class='tables'>")
             for f in figures:
                 png = next((x for x in f.files if x.endswith(".png")), None)
                 svg = next((x for x in f.files if x.endswith(".svg")), None)
                 data = next((x for x in f.files if x.endswith(".csv")), None)
                 number = f"{_e(f.number)}: " if f.number else ""
-                parts.append("<figure>")
-                if png:
-                    parts.append(f"<img src='{_e(png)}' alt='{_e(f.alt)}'>")
-                links = [f"<a href='{_e(svg)}'>SVG</a>" if svg else "", f"<a href='{_e(data)}'>data (CSV)</a>" if data else ""]
-                parts.append(f"<figcaption><strong>{number}{_e(f.title)}</strong><br>"
-                             f"<span class='files'>{' · '.join(x for x in links if x)}</span></figcaption></figure>")
-            parts.append("</div>")
+                main = png or svg
+                links = [f"<a href='{_e(svg)}'>SVG</a>" if svg and main != svg else "",
+                         f"<a href='{_e(data)}'>its data (CSV)</a>" if data else ""]
+                parts.append(f"<li><a href='{_e(main)}'>{number}{_e(f.title)}</a> "
+                             f"<span class='files'>{' · '.join(x for x in links if x)}</span></li>")
+            parts.append("</ul>")
         if tables:
             parts.append("<h3>Tables</h3><ul class='tables'>")
             for t in tables:
                 number = f"{_e(t.number)}: " if t.number else ""
-                parts.append(f"<li><a href='{_e(t.files[0])}'>{number}{_e(t.title)}</a></li>")
+                parts.append(f"<li><a href='html/tables/{_e(t.name)}.html'>{number}{_e(t.title)}</a> "
+                             f"<span class='files'>(<a href='{_e(t.files[0])}'>CSV</a>)</span></li>")
             parts.append("</ul>")
         parts.append("</section>")
 
@@ -101,6 +135,33 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         parts.append("<p>Validation of the partners' returns: <a href='validation_report.txt'>validation report</a>, "
                      "<a href='tables/reconciliation.csv'>rows received, accepted and rejected</a>.</p>")
     parts.append("</main></body></html>\n")
+    write_table_views(pack_dir, [e for e in catalogue if e.kind == "table"], title)
     path = pack_dir / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_title: str) -> list[Path]:
+    """A readable HTML page for every published table (headings in words, symbols explained, its CSV linked)."""
+    pack_dir = Path(pack_dir)
+    folder = pack_dir / "html" / "tables"
+    written = []
+    for t in tables:
+        csv = pack_dir / t.files[0]
+        if not csv.exists():
+            continue
+        df = for_readers(pd.read_csv(csv, dtype=str, keep_default_na=False))
+        body = df.to_html(index=False, border=0, escape=True)
+        number = f"{t.number}: " if t.number else ""
+        page = ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+                "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                f"<title>{_e(number + t.title)}</title><style>{_CSS}</style></head><body><main>"
+                f"<p><a href='../../index.html'>{_e(pack_title)}</a></p><h1>{_e(number + t.title)}</h1>"
+                + (f"<p class='sub'>Source: {_e(t.source)}</p>" if t.source else "")
+                + f"{body}<p class='files'>{_e(SYMBOLS_NOTE)} The same table as data: "
+                f"<a href='../../{_e(t.files[0])}'>{_e(t.files[0])}</a>.</p></main></body></html>\n")
+        path = folder / f"{t.name}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        written.append(path)
+    return written

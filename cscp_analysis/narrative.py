@@ -35,7 +35,11 @@ class Finding:
     evidence: str  # the indicator id, table name or record the sentence rests on
     priority: str = ""  # partnership priority id (P1...) when known
     rule: str = ""  # the documented rule that produced it
-    weight: float = 0.0  # for ordering: larger = more important
+    weight: float = 0.0  # for ordering within its source: larger = more important
+    severity: int = 0  # 1 children's safety and statutory timescales ... 4 data; 0: the scrutiny summary decides
+    owner: str = ""  # who is to act (what needs to happen)
+    by_when: str = ""  # by when, in words
+    level: str = ""  # the level of help the work happens at (Universal ... Statutory intervention)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -44,7 +48,8 @@ class Finding:
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
     """A tidy, deterministic table of findings (ordered by kind, priority, weight, text)."""
-    cols = ["kind", "priority", "lens", "source", "evidence", "rule", "text", "weight"]
+    cols = ["kind", "priority", "lens", "source", "evidence", "rule", "text", "weight", "severity", "owner", "by_when",
+            "level"]
     if not findings:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame([asdict(f) for f in findings])[cols]

@@ -60,6 +60,7 @@ class Table:
     written: bool = True  # False: already in the pack (written by the pipeline); shown only
     view: pd.DataFrame | None = None  # what the page shows, when it is a part of the published table
     html: str = ""  # an accessible HTML rendering to show instead of the generic table
+    audit: object = None  # how its cells add up, for the intruder audit (cscp_analysis.disclosure_audit.declare)
     unavailable: str = ""  # why the table could not be built this period
 
     def __post_init__(self) -> None:
@@ -78,7 +79,7 @@ class Figure:
     draw: Callable[[], object] | None  # returns a matplotlib Figure (None when unavailable)
     lens: str = ""
     number: str = ""  # "Figure 2" in a numbered book
-    dpi: int = 150  # PNG resolution (300 for print)
+    dpi: int | None = None  # a PNG too, at this resolution (300 for the print book); None: SVG only
     unavailable: str = ""
 
 

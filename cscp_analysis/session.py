@@ -24,6 +24,7 @@ from . import sections
 from .config import PartnershipConfig, load_partnership
 from .errors import CscpError
 from .evidence import Pack
+from .labels import for_readers
 from .narrative import KINDS, Finding, findings_table
 from .periods import Period, parse_period
 from .sections import Figure, Section, Table
@@ -47,6 +48,13 @@ class Session:
     shown: list[Section] = field(default_factory=list)  # the sections this notebook has shown, in order
     marking: str | None = None  # the security marking of the audience's pages and workbooks
     _styled: bool = False
+
+    @property
+    def words(self):
+        """How this period reads: ``ctx.words.label`` is "July to September 2026"."""
+        from .periods import PeriodWords
+
+        return PeriodWords.quarter(self.period)
 
     # --- display (notebooks show; they never compute) ---------------------------------------------
     def show(self, item, caption: str = "", max_rows: int = 60, heading: str = "What the numbers say") -> None:
@@ -86,7 +94,8 @@ class Session:
             else:
                 if item.written:
                     self.pack.table(item.data, item.name, item.title, lens, count_columns=item.counts,
-                                    source=sec.source, number=item.number, threshold=item.threshold)
+                                    source=sec.source, number=item.number, threshold=item.threshold,
+                                    audit=item.audit)
                 if item.shown:
                     self._show_published(item)
                 if item.summary:
@@ -119,25 +128,37 @@ class Session:
         """The tables and figures of every section shown so far, with their lens and the records counted."""
         self.show_table(sections.contents(self.shown), caption)
 
-    def publish_findings(self, name: str, title: str, caption: str = "", lens: str = "summary") -> pd.DataFrame:
+    def publish_findings(self, name: str, title: str, caption: str = "", lens: str = "summary") -> None:
         """Publish every finding of the sections shown so far as one tidy table (the scrutiny summary reads it)."""
         table = findings_table(sections.findings_of(self.shown))
         self.pack.table(table, name, title, lens)
         if caption:
-            self.show_table(table, caption)
-        return table
+            self.show_table(table[["kind", "text"]], caption)
+            self.method_note(table=table[["kind", "rule", "evidence", "text"]],
+                             summary="Method notes: the rule and evidence behind each finding")
 
     def show_table(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
         """Show a published table (already disclosure-controlled) without its index."""
         from IPython.display import HTML, display
 
-        t = table.head(max_rows)
+        t = for_readers(table.head(max_rows))
         html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
         if len(table) > max_rows:
             html += f"<p><em>First {max_rows} of {len(table)} rows; the full table is in the pack's tables folder.</em></p>"
         display(HTML(html))
+
+    def method_note(self, markdown: str = "", table: pd.DataFrame | None = None,
+                    summary: str = "Method notes for the analyst") -> None:
+        """Detail for the analyst (rule identifiers, evidence keys, file paths), folded away from readers."""
+        import mistune  # nbconvert's own markdown renderer
+        from IPython.display import HTML, display
+
+        body = mistune.html(markdown) if markdown else ""
+        if table is not None:
+            body += table.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
+        display(HTML(f"<details><summary>{_escape(summary)}</summary>{body}</details>"))
 
     def findings(self, findings, heading: str = "What the numbers say") -> None:
         """Findings drafted from the numbers (never typed by hand): ``Finding`` objects or sentences.
@@ -177,7 +198,7 @@ class Session:
         display(Markdown(text))
 
     def figure(self, fig, name: str, title: str, lens: str, alt: str, data: pd.DataFrame | None = None,
-               source: str = "", number: str = "", png_dpi: int = 150) -> None:
+               source: str = "", number: str = "", png_dpi: int | None = None) -> None:
         """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text.
 
         ``png_dpi=300`` gives print resolution (the annual-report figure book).
@@ -187,13 +208,15 @@ class Session:
         from IPython.display import HTML, Markdown, display
 
         files = self.pack.figure(fig, name, title, lens, alt, data, source=source, number=number, png_dpi=png_dpi)
-        png = [f for f in files if f.suffix == ".png"][0]
-        # an <img> with its alt attribute: nbconvert's lab template drops the alt of image outputs
-        b64 = base64.b64encode(png.read_bytes()).decode("ascii")
-        display(HTML(f'<img src="data:image/png;base64,{b64}" alt="{_escape(alt)}" '
-                     f'style="max-width:720px;width:100%;height:auto">'))
+        svg = [f for f in files if f.suffix == ".svg"][0]
+        # an <img> with its alt attribute (nbconvert's lab template drops the alt of image outputs); the SVG as
+        # rendered once, so the page and the pack's file are the same picture
+        b64 = base64.b64encode(svg.read_bytes()).decode("ascii")
+        display(HTML(f'<img src="data:image/svg+xml;base64,{b64}" alt="{_escape(alt)}" '
+                     f'style="max-width:820px;width:100%;height:auto">'))
         label = f"{number}: " if number else "Figure: "
-        display(Markdown(f"*{label}{title}.* {alt}" + (f" Source: {source}." if source else "")))
+        data_note = f" The numbers are in `tables/{name}_data.csv`." if data is not None else ""
+        display(Markdown(f"*{label}{title}.*" + (f" Source: {source}." if source else "") + data_note))
 
 
 #: The reader pages' own styles, shown once at the top of each page: tables fit the page (text wraps,
@@ -203,7 +226,7 @@ table.cscp-table{width:100%;max-width:100%;table-layout:auto;border-collapse:col
 table.cscp-table th,table.cscp-table td{text-align:left !important;white-space:normal;overflow-wrap:anywhere;
   vertical-align:top;padding:4px 6px;border-bottom:1px solid #d0d4d8}
 table.cscp-table thead th{background:#eef0f2}
-.jp-RenderedHTMLCommon a, .jp-RenderedMarkdown a{text-decoration:underline}
+.jp-RenderedHTMLCommon a:not(.anchor-link), .jp-RenderedMarkdown a:not(.anchor-link){text-decoration:underline !important}
 </style>"""
 
 

@@ -88,7 +88,7 @@ def test_manifest_lists_inputs_and_outputs(tmp_path):
     json.dumps(m)  # serialisable
 
 
-def test_index_groups_by_lens_with_alt_text(tmp_path):
+def test_index_groups_by_lens_and_links_readable_tables(tmp_path):
     pack = evidence.Pack(tmp_path, notebook="02_performance_scorecard")
     pack.table(pd.DataFrame({"a": [10]}), "scorecard", "The scorecard", "independent")
     fig, ax = charts.new_figure()
@@ -99,6 +99,9 @@ def test_index_groups_by_lens_with_alt_text(tmp_path):
     page = write_index(tmp_path, evidence.read_catalogue(tmp_path), title="Pack <test>").read_text()
     assert "Pack &lt;test&gt;" in page
     assert page.index("id='independent'") < page.index("id='provider'")
-    assert "alt='Bars of allegations by employer sector.'" in page
+    assert "href='figures/lado_sector.svg'>LADO by sector</a>" in page  # no wall of thumbnails
     assert "href='tables/scorecard.csv'" in page and "html/02_performance_scorecard.html" in page
+    assert "href='html/tables/scorecard.html'" in page and ">Performance scorecard</a>" in page
+    view = (tmp_path / "html" / "tables" / "scorecard.html").read_text()
+    assert "<th>A</th>" in view and "../../tables/scorecard.csv" in view and "c: hidden" in view
     assert "http://" not in page and "https://" not in page  # reads offline

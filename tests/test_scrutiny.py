@@ -24,14 +24,41 @@ def test_gather_fills_the_source_and_drops_unknown_kinds():
     assert g["weight"].tolist() == [0.5, 0.2]
 
 
-def test_select_takes_at_most_two_per_source_and_five_per_line():
-    rows = [("worried", "P1", f"s{i}", 1 - i / 10) for i in range(4)]
-    g = scrutiny.gather({"scorecard": _findings("s", rows),
-                         "assurance": _findings("a", [("worried", "P1", f"a{i}", 0.95 - i / 10) for i in range(4)]),
-                         "data": _findings("d", [("worried", "P1", "d0", 0.01), ("context", "P1", "ctx", 9)])})
+def test_select_ranks_by_severity_then_relative_weight_two_per_source_five_in_all():
+    # rules set the tiers: REV- (1: statutory timescales), SC- (2), AUD- (3), DQ- (4)
+    def rows(source, rule, weights):
+        t = _findings(source, [("worried", "P1", f"{source}{i}", w) for i, w in enumerate(weights)])
+        return t.assign(rule=rule)
+    g = scrutiny.gather({"scorecard": rows("s", "SC-WR-3", [5, 2.5, 1]), "assurance": rows("a", "AUD-02", [0.9, 0.3]),
+                         "data": rows("d", "DQ-2", [1.0]), "reviews": rows("r", "REV-01", [0.1])})
     sel = scrutiny.select(g)
-    assert list(sel["text"]) == ["s0", "a0", "s1", "a1", "d0"]  # by weight, two per source, five in all
+    assert list(sel["text"]) == ["r0", "s0", "s1", "a0", "a1"]  # tier first; data (tier 4) falls off the five
+    assert list(sel["severity"]) == [1, 2, 2, 3, 3]
     assert list(sel["rank"]) == [1, 2, 3, 4, 5]
+
+
+def test_a_finding_that_carries_its_own_tier_keeps_it():
+    g = scrutiny.gather({"scorecard": _findings("s", [("worried", "P1", "statutory", 1)]).assign(rule="SC-WR-3",
+                                                                                             severity=1)})
+    assert g["severity"].tolist() == [1]
+    assert scrutiny.severity("SC-WR-3") == 2 and scrutiny.severity("DQ-2") == 4 and scrutiny.severity("X-1") == 3
+
+
+def test_contradictory_items_are_merged_into_the_worry():
+    g = scrutiny.gather({"scorecard": _findings("s", [("working_well", "P1", "Target met four quarters running.", 1),
+                                                      ("worried", "P1", "A special-cause concern in August.", 3)])})
+    merged = scrutiny.merge_contradictions(g)
+    assert merged["kind"].tolist() == ["worried"]
+    assert merged["text"].iloc[0] == ("A special-cause concern in August. Going well at the same time: target met "
+                                      "four quarters running.")
+
+
+def test_actions_carry_owner_by_when_and_level():
+    g = scrutiny.gather({"assurance": _findings("a", [("needs_to_happen", "", "Agree a revised date.", 0.8)]).assign(
+        rule="REV-03")})
+    a = scrutiny.actions(g).iloc[0]
+    assert a["owner"] == "the Safeguarding Partnership business unit" and a["level"] == "Statutory intervention"
+    assert a["by_when"] == "the next meeting of the Audit and Performance subgroup" and a["severity"] == 1
 
 
 def test_priority_blocks_count_what_is_left_out():
@@ -44,12 +71,13 @@ def test_priority_blocks_count_what_is_left_out():
 
 
 def test_caveats_list_what_is_blocked_and_rejected():
-    returns = SimpleNamespace(blocked={"indicator:EDU-01": "education.csv was not received"},
-                              reconciliation=pd.DataFrame({"rejected": [2, 3]}))
+    returns = SimpleNamespace(blocked={"agency:HEALTH@2024-25-Q3": "no return: no health.csv in 2024-25-Q3/"},
+                              reconciliation=pd.DataFrame({"rejected": [2, 3]}),
+                              config=SimpleNamespace(agencies={"HEALTH": "NHS Coventry"}))
     data = _findings("data", [("worried", "", "Police's return arrived 4 days late.", 1)])
     out = scrutiny.caveats(returns, data)
-    assert out == ["Not published (indicator:EDU-01): education.csv was not received.",
-                   "5 rows failed validation and were set aside; see the validation report.",
+    assert out == ["Not published: NHS Coventry's return for October to December 2024 (no health.csv in 2024-25-Q3/).",
+                   "5 rows failed validation and were set aside; the data returns page says which and why.",
                    "Police's return arrived 4 days late."]
     clean = SimpleNamespace(blocked={}, reconciliation=pd.DataFrame({"rejected": [0]}))
     assert scrutiny.caveats(clean) == ["Every expected return arrived and passed validation."]

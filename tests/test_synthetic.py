@@ -178,7 +178,7 @@ def test_population_is_sorted_complete_and_coventry_sized(t):
 def test_nothing_after_the_last_period_end(demo):
     # planned dates may lie ahead (an action or a local review due next year); partners' returns for the
     # last quarter arrive after it ends
-    planned = {("actions", "due_date"), ("reviews", "lcspr_due_date")}
+    planned = {(s.name, c.name) for s in SCHEMAS.values() for c in s.columns if c.planned}
     for rel in _files(demo):
         s = _schema_of(rel)
         if s is None or s.name == "submissions":
@@ -561,3 +561,68 @@ def test_vectorised_working_days_agree_with_periods():
     assert (D.working_days_between(start, end) == working_days_between(iso, D.iso(end))).all()
     # Easter 2025: Thursday 17 April + 1 working day is Tuesday 22 April (Good Friday and Easter Monday)
     assert D.iso(D.add_working_days(np.array([D.day("2025-04-17")]), 1))[0] == "2025-04-22"
+
+
+# --- the registers of the arrangements' other evidence, and the early help return ---------------------------
+
+
+def test_new_register_effects(demo):
+    a = _read(demo, "assurance/qa_visit_actions.csv")
+    raised, done = pd.to_datetime(a["raised_date"]), pd.to_datetime(a["completed_date"].replace("", None))
+    old = raised <= pd.Timestamp(LAST_DAY) - pd.Timedelta(days=90)
+    within = ((done - raised).dt.days <= 90) & old
+    share = within[old].groupby(a.loc[old, "agency"]).mean()
+    slow = effect("qa_actions_slow").groups[0]
+    assert share[slow] < 0.5 and share.drop(slow).min() > 0.6
+    s = _read(demo, "assurance/staff_survey.csv")
+    s = s[(s["item_id"] == "S1") & (s["response"] != "")]
+    agree = s["response"].astype(int).ge(4).groupby([s["survey_date"], s["agency"]]).mean().unstack()
+    health = agree["HEALTH"].to_numpy()
+    assert health[-1] < health[-2] - 0.2 and abs(agree["EDUCATION"].iloc[-1] - agree["EDUCATION"].iloc[-2]) < 0.1
+    c = _read(demo, "assurance/contract_monitoring.csv")
+    met = c["rating"].eq("met").groupby(c["service_type"]).mean()
+    assert met["supported_accommodation"] < 0.6 and met.drop("supported_accommodation").min() > 0.75
+    v = _read(demo, "assurance/voice_reach.csv")
+    e = v[(v["characteristic"] == "ethnicity") & (v["group"] != "Not recorded")]
+    shares = e["participants"].astype(int).groupby(e["group"]).sum()
+    assert 0.08 < shares["Asian"] / shares.sum() < 0.14  # about half the Asian share of children aged 5 to 17 (20%)
+    y = _read(demo, "assurance/you_said_we_did.csv")
+    wait = (pd.to_datetime(y["response_date"].replace("", None)) - pd.to_datetime(y["raised_date"])).dt.days
+    med = wait.groupby(y["voice_of"]).median()
+    assert med["families"] > 2 * med["children"] and med["families"] > 2 * med["practitioners"]
+    d = _read(demo, "assurance/professional_disagreements.csv")
+    recent = d[d["raised_date"] > "2025-09-30"]
+    days = working_days_between(recent["raised_date"].to_numpy(),
+                                recent["resolved_date"].replace("", LAST_DAY).to_numpy())
+    late = pd.Series(days > 20, index=recent.index).groupby(recent["raised_with"]).mean()
+    assert late["POLICE"] > 0.4 and late.drop("POLICE").max() < 0.2
+    t = _read(demo, "assurance/stag_attendance.csv")
+    assert t.loc[t["agency"] == "PROBATION", "meeting_date"].max() < "2025-09-30"
+
+
+def test_training_needs_and_funding_effects(demo):
+    needs = _read(demo, "assurance/training_needs.csv")
+    latest = needs[needs["round"] == "2026-27"]
+    att = _read(demo, "assurance/training_attendance.csv")
+    year = att[(att["session_date"] > "2025-09-30") & (att["attended"] == "Y")]
+    ratio = latest["staff_to_train"].astype(int).groupby(latest["course"]).sum() / year.groupby("course").size()
+    assert ratio["Child criminal exploitation and county lines"] > 2.0
+    assert ratio.drop(["Child criminal exploitation and county lines", ""], errors="ignore").median() < 1.4
+    assert (latest["course"] == "").any()  # a topic no course meets
+    con = _read(demo, "assurance/funding_contributions.csv")
+    spend = _read(demo, "assurance/funding_spend.csv")
+    year = effect("funding_deficit").periods[0]
+    assert spend.loc[spend["year"] == year, "spent"].astype(int).sum() > \
+        con.loc[con["year"] == year, "contribution"].astype(int).sum()
+    police = con[con["agency"] == "POLICE"]["contribution"].unique()
+    assert len(police) == 1
+
+
+def test_early_help_return_and_its_step_down_shift(demo):
+    rise = effect("early_help_step_down_rise")
+    rows = pd.concat([_read(demo, f"{q}/early_help.csv") for q in QUARTERS])
+    down = rows[rows["indicator"] == "EH_STEP_DOWN"].set_index("period")["numerator"].astype(int)
+    after, before = down[list(rise.periods)], down.drop(list(rise.periods))
+    assert after.min() > before.max() and 1.3 < after.mean() / before.mean() < 1.7
+    subs = pd.concat([_read(demo, f"{q}/submissions.csv") for q in QUARTERS])
+    assert (subs["agency"] == "EARLY_HELP").sum() == len(QUARTERS)

@@ -104,7 +104,7 @@ class Book:
                     sec.add_figure(n.name, title, "", None, None, lens=e.lens, number=n.number, unavailable=reason)
             elif e.kind == "table":
                 sec.add_table(n.name, title, part.data, part.counts, threshold=part.threshold, display=part.display,
-                              summary=part.summary, lens=e.lens, number=n.number)
+                              summary=part.summary, lens=e.lens, number=n.number, view=part.view)
             else:
                 sec.add_figure(n.name, title, part.alt, part.data, part.draw, lens=e.lens, number=n.number,
                                dpi=PNG_DPI)

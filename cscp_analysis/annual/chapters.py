@@ -20,7 +20,8 @@ from ..scorecard import year as scorecard_year
 from .contents import CONTENTS_BY_KEY, fill
 
 __all__ = ["Part", "scorecard", "disproportionality", "audits", "reviews", "training", "voice", "lado", "cdop",
-           "self_assessment", "actions"]
+           "self_assessment", "actions", "qa_visits", "practitioners", "training_needs", "contracts", "voice_reach",
+           "you_said_we_did", "disagreements", "funding"]
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Part:
     counts: tuple[str, ...] = ()
     threshold: int | None = None
     display: tuple[str, ...] = ()
+    view: pd.DataFrame | None = None  # tables: what the page shows (columns in words), when not the data itself
 
     @property
     def summary(self) -> str:
@@ -343,3 +345,72 @@ def actions(book):
         parts["actions_ageing"] = _figure_of(sec, "assurance_actions_ageing_chart")
     return parts, sec.findings, {"actions_ageing": "no action was open at the year end"}
 
+
+
+# --- 11 to 18. the arrangements' other evidence: each chapter is its register's section at Q4 ---------------
+
+
+def _from_section(book, area: str, items: dict[str, str]):
+    """The chapter of an assurance area whose section, built at the year's Q4 in the year's words, already holds
+    every item: ``items`` maps each key of the contents to the name of the section's table or figure."""
+    sec = book.section(area)
+    if sec.unavailable and not sec.tables:
+        return {}, sec.findings, {"*": sec.unavailable}
+    figures = {f.name for f in sec.figures}
+    parts: dict[str, Part] = {}
+    missing: dict[str, str] = {}
+    for key, name in items.items():
+        if name in figures:
+            parts[key] = _figure_of(sec, name)
+        elif name in sec and sec.table(name).data is not None and len(sec[name]):
+            t = sec.table(name)
+            parts[key] = Part(t.data, t.summary, counts=t.counts, threshold=t.threshold, view=t.view)
+        else:
+            missing[key] = f"nothing was recorded for it in {book.year}"
+    return parts, sec.findings, missing
+
+
+def qa_visits(book):
+    return _from_section(book, "qa_visits", {"qa_visits_by_agency": "assurance_qa_visits_by_agency",
+                                             "qa_actions_closed": "assurance_qa_actions_chart",
+                                             "qa_actions_by_agency": "assurance_qa_actions_closure"})
+
+
+def practitioners(book):
+    return _from_section(book, "practitioners", {"stag_attendance": "assurance_stag_attendance",
+                                                 "stag_issues": "assurance_stag_issues",
+                                                 "staff_survey": "assurance_staff_survey_chart",
+                                                 "staff_survey_change": "assurance_staff_survey_change",
+                                                 "staff_survey_agreement": "assurance_staff_survey_agreement"})
+
+
+def training_needs(book):
+    return _from_section(book, "training_needs", {"training_needs_chart": "assurance_training_needs_chart",
+                                                  "training_needs_by_topic": "assurance_training_needs_by_topic"})
+
+
+def contracts(book):
+    return _from_section(book, "contract_monitoring", {"contracts_chart": "assurance_contracts_chart",
+                                                       "contracts_by_service": "assurance_contracts_by_service"})
+
+
+def voice_reach(book):
+    return _from_section(book, "voice_reach", {"voice_reach_chart": "assurance_voice_reach_chart",
+                                               "voice_reach_table": "assurance_voice_reach"})
+
+
+def you_said_we_did(book):
+    return _from_section(book, "you_said_we_did", {"you_said_chart": "assurance_you_said_chart",
+                                                   "you_said_by_voice": "assurance_you_said_by_voice",
+                                                   "you_said_list": "assurance_you_said_list"})
+
+
+def disagreements(book):
+    return _from_section(book, "disagreements", {"disagreements_chart": "assurance_disagreements_chart",
+                                                 "disagreements_by_agency": "assurance_disagreements_by_agency"})
+
+
+def funding(book):
+    return _from_section(book, "funding", {"funding_contributions": "assurance_funding_contributions",
+                                           "funding_spend": "assurance_funding_spend",
+                                           "funding_chart": "assurance_funding_chart"})

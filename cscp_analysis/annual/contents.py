@@ -55,6 +55,30 @@ CHAPTERS: dict[str, tuple[str, str]] = {
     "actions": ("The partnership action plan",
                 "The SMART actions raised from every lens, their progress at the year end, and how far past their due "
                 "date the open ones were."),
+    "qa_visits": ("Quality-assurance visits",
+                  "The visits the partnership planned to partners' services in the year, whether they were held and how "
+                  "the services were graded, and how quickly each agency closed the actions agreed."),
+    "practitioners": ("Practitioners' views: the Safeguarding Together Action Group and the staff survey",
+                      "Which agencies' practitioners came to STAG, the issues they raised and escalated, and how "
+                      "practitioners answered the staff survey, with the change since the survey before."),
+    "training_needs": ("The training needs analysis",
+                       "The staff the agencies need trained on each topic against the places attended in the year, "
+                       "with the gaps named."),
+    "contracts": ("Contract monitoring of commissioned services",
+                  "The safeguarding standards commissioned providers met at their contract-monitoring reviews in the "
+                  "year, by type of service, and the concerns raised."),
+    "voice_reach": ("Whose voices were heard",
+                    "Who took part in the partnership's engagement in the year, by protected characteristic, against "
+                    "the city's children."),
+    "you_said_we_did": ("You said, we did",
+                        "The themes children, families and practitioners raised in the year, what was done and how "
+                        "quickly."),
+    "disagreements": ("Professional disagreements",
+                      "Disagreements between agencies escalated under the partnership's protocol in the year: the stage "
+                      "they reached, how they ended and how long they took."),
+    "funding": ("The partnership's funding",
+                "What each partner contributed and what the partnership spent on each function, in the latest year "
+                "whose outturn was known at the year end."),
 }
 
 SOURCES = {
@@ -71,6 +95,14 @@ SOURCES = {
     "cdop": "Child Death Overview Panel, reviews completed in {year}",
     "self_assessment": "Section 11 and Section 175/157 self-assessment register, rounds as they stood at {end}",
     "actions": "partnership action plan register as it stood at {end}",
+    "qa_visits": "quality-assurance visits and their actions, visits planned in {year}",
+    "practitioners": "STAG attendance and issues, {year}; the multi-agency staff survey",
+    "training_needs": "training needs analysis and training attendance register, {year}",
+    "contracts": "commissioners' contract-monitoring register, reviews held in {year}",
+    "voice_reach": "record of who took part in engagement, {year}; ONS-based mid-year population",
+    "you_said_we_did": "the \"you said, we did\" tracker, themes raised in {year}",
+    "disagreements": "professional disagreements register, disagreements raised in {year}",
+    "funding": "the partnership's budget: contributions and outturn as recorded at {end}",
 }
 
 
@@ -151,6 +183,58 @@ CONTENTS: tuple[Entry, ...] = (
     Entry("actions", "table", "actions_by_source", "The partnership action plan at {end}: actions by source and progress",
           "professional"),
     Entry("actions", "figure", "actions_ageing", "Open actions by time past their due date at {end}", "professional"),
+    # the arrangements' other evidence (appended so that no earlier number moves)
+    Entry("qa_visits", "table", "qa_visits_by_agency",
+          "Quality-assurance visits planned in {year} by agency: held, cancelled and the grades given", "professional"),
+    Entry("qa_visits", "figure", "qa_actions_closed",
+          "Actions from quality-assurance visits closed within 90 days, by agency, at {end}", "professional"),
+    Entry("qa_visits", "table", "qa_actions_by_agency",
+          "Actions from quality-assurance visits closed within 90 days by agency, and actions open at {end}",
+          "professional"),
+    Entry("practitioners", "table", "stag_attendance", "STAG meetings attended by each agency, {year}", "professional"),
+    Entry("practitioners", "table", "stag_issues", "Issues practitioners raised at STAG in {year}, escalated and answered",
+          "professional"),
+    Entry("practitioners", "figure", "staff_survey",
+          "Practitioners agreeing with each statement: the latest staff survey of {year} against the one before",
+          "professional"),
+    Entry("practitioners", "table", "staff_survey_change",
+          "Staff survey: agreement with each statement, the latest survey of {year} against the one before, with the "
+          "change and its interval", "professional"),
+    Entry("practitioners", "table", "staff_survey_agreement",
+          "Staff survey: agreement across all statements by agency, the latest survey of {year}", "professional"),
+    Entry("training_needs", "figure", "training_needs_chart",
+          "Staff to train and places attended by topic, {year}", "professional"),
+    Entry("training_needs", "table", "training_needs_by_topic",
+          "Training needs analysis for {year}: staff to train and places attended by topic, with the gaps",
+          "professional"),
+    Entry("contracts", "figure", "contracts_chart",
+          "Safeguarding standards met, partly met and not met by type of commissioned service, {year}", "provider"),
+    Entry("contracts", "table", "contracts_by_service",
+          "Contract monitoring in {year}: safeguarding standards met by type of service, and concerns raised",
+          "provider"),
+    Entry("voice_reach", "figure", "voice_reach_chart",
+          "Who was heard in {year} against the city's children aged 5 to 17", "citizen"),
+    Entry("voice_reach", "table", "voice_reach_table",
+          "Participations in engagement in {year} by protected characteristic, against the city's children",
+          "citizen"),
+    Entry("you_said_we_did", "figure", "you_said_chart",
+          "Themes raised in {year} by children, families and practitioners, and how quickly they were answered",
+          "citizen"),
+    Entry("you_said_we_did", "table", "you_said_by_voice",
+          "You said, we did: themes raised in {year} by who raised them, answered within three months", "citizen"),
+    Entry("you_said_we_did", "table", "you_said_list", "You said, we did: each theme raised in {year} and what was done",
+          "citizen"),
+    Entry("disagreements", "figure", "disagreements_chart",
+          "Professional disagreements raised in {year} by agency and highest stage reached", "professional"),
+    Entry("disagreements", "table", "disagreements_by_agency",
+          "Professional disagreements raised in {year}: stage, outcome and time to settle, by agency", "professional"),
+    Entry("funding", "table", "funding_contributions",
+          "Contributions to the partnership's budget by partner, the latest year with its outturn at {end}",
+          "independent"),
+    Entry("funding", "table", "funding_spend",
+          "The partnership's budget and spend by function, the latest year with its outturn at {end}", "independent"),
+    Entry("funding", "figure", "funding_chart",
+          "Budget and spend by function, the latest year with its outturn at {end}", "independent"),
 )
 
 

@@ -134,3 +134,78 @@ def priority_for(text: str, config=None) -> str:
         if words & title_words:
             return pid
     return ""
+
+
+# --- helpers of the registers added for the arrangements' other evidence -------------------------------
+
+
+def register(returns_or_tables, name: str) -> pd.DataFrame | None:
+    """A register as the section may use it, or None when it was not supplied or validation blocked it.
+
+    The loader keeps an empty table for a register that was not received and records why a register
+    cannot be used (``Returns.blocked_reason``); both mean the section must say the register is missing.
+    """
+    tables = tables_of(returns_or_tables)
+    df = tables.get(name)
+    reason = getattr(returns_or_tables, "blocked_reason", None)
+    if df is None or (callable(reason) and reason(table=name)):
+        return None
+    return df
+
+
+def agency_label(code, config=None) -> str:
+    """An agency as a reader knows it: the configured name, else the code in words (``EARLY_YEARS`` -> Early years)."""
+    names = getattr(config, "agencies", None) or {}
+    if code in names:
+        return str(names[code])
+    return str(code).replace("_", " ").capitalize() if str(code).isupper() else str(code)
+
+
+def agency_labels(codes: pd.Series, config=None) -> pd.Series:
+    """:func:`agency_label` for a column (vectorised over the distinct codes)."""
+    uniq = pd.unique(codes.astype("string").fillna(""))
+    return codes.astype("string").fillna("").map({c: agency_label(c, config) for c in uniq})
+
+
+def worded(df: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The page's view of a published table: the columns in ``labels`` only, headed in words."""
+    return df[[c for c in labels if c in df.columns]].rename(columns=dict(labels))
+
+
+def missing_part(sec, *names: str) -> None:
+    """Say in a section that some of its registers were not available (the rest of it is shown)."""
+    from ..narrative import Finding
+
+    which = ", ".join(register_words(n) for n in names)
+    were = "s were" if len(names) > 1 else " was"
+    sec.findings.append(Finding(
+        "needs_to_happen", f"The {which} register{were} not available for {sec.period or 'this period'} (not received, "
+        "or blocked by validation: see the data returns section), so this part of the evidence is missing.", sec.lens,
+        "assurance", f"register {which}", rule="QA-00", weight=0.9))
+
+
+REGISTER_WORDS = {
+    "qa_visits": "quality-assurance visits", "qa_visit_actions": "quality-assurance visit actions",
+    "stag_attendance": "STAG attendance", "stag_issues": "STAG issues", "staff_survey": "staff survey",
+    "training_needs": "training needs analysis", "training_attendance": "training attendance",
+    "contract_monitoring": "contract monitoring", "voice_reach": "engagement reach",
+    "you_said_we_did": "\"you said, we did\"", "professional_disagreements": "professional disagreements",
+    "funding_contributions": "funding contributions", "funding_spend": "funding spend", "population": "population",
+}
+
+
+def register_words(name: str) -> str:
+    """A register as a reader names it (``qa_visits`` -> "quality-assurance visits")."""
+    return REGISTER_WORDS.get(name, name.replace("_", " "))
+
+
+def missing_section(sec, *names: str):
+    """``Section.missing`` with the registers named in words."""
+    return sec.missing(*(register_words(n) for n in names))
+
+
+def dates_words(a: pd.Timestamp, b: pd.Timestamp) -> str:
+    """``1 July 2025 to 2 July 2026``."""
+    from ..periods import day_words
+
+    return f"{day_words(a.date())} to {day_words(b.date())}"

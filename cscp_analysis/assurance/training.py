@@ -209,11 +209,15 @@ def published_reach(attendance: pd.DataFrame, period: str | Period, config=None,
 
 def published_evaluation(ev: pd.DataFrame, period: str | Period, config=None, by: str = "course") -> pd.DataFrame:
     """Confidence before and after by course, as published: statistics hidden where the pairs are suppressed."""
+    from .. import disclosure
     from .publish import publish
 
     t = evaluation(ev, period, by=by)[[by, *_EVAL_COLUMNS]]
-    return publish(t, ["pairs", "improved", "unchanged", "worse"], config, derived=_EVAL_DERIVED,
-                   total_row=(by, "All"), total_column="pairs", decimals=_EVAL_DECIMALS).table
+    out = publish(t, ["pairs", "improved", "unchanged", "worse"], config, derived=_EVAL_DERIVED,
+                  total_row=(by, "All"), total_column="pairs", decimals=_EVAL_DECIMALS).table
+    shown = ~out["p_value"].isin([disclosure.SUPPRESSED])
+    out.loc[shown, "p_value"] = disclosure.format_p(t.loc[shown, "p_value"].to_numpy(dtype=float))
+    return out
 
 
 def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: str | None = "course") -> pd.DataFrame:
@@ -283,10 +287,10 @@ def _findings(sec, tables, p: Period, config, w: PeriodWords) -> list[Finding]:
             out.append(Finding("context", f"No training evaluations were recorded for sessions in "
                                f"{w.twelve_months}.", "professional", "assurance",
                                "table assurance_training_evaluation", priority="P4", rule="TRN-01"))
-        elif pd.notna(pval) or allrow["p_value"] == "low":
-            sig = allrow["p_value"] == "low" or pval < ALPHA
+        elif pd.notna(pval) or allrow["p_value"] == "<0.001":
+            sig = allrow["p_value"] == "<0.001" or pval < ALPHA
             kind = ("working_well" if rb > 0 else "worried") if sig else "context"
-            ptxt = "p < 0.001" if allrow["p_value"] == "low" or pval < 0.001 else f"p = {pval:.3f}"
+            ptxt = "p < 0.001" if allrow["p_value"] == "<0.001" or pval < 0.001 else f"p = {pval:.3f}"
             out.append(Finding(
                 kind,
                 f"Across {pairs:.0f} learners in {w.twelve_months}, median confidence went from "
@@ -330,7 +334,8 @@ def _findings(sec, tables, p: Period, config, w: PeriodWords) -> list[Finding]:
         if missing and int(raw.iloc[-1]["booked"]):
             out.append(Finding(
                 "needs_to_happen",
-                f"No learners from {', '.join(missing)} attended multi-agency training in {w.label}: the partnership "
+                f"No learners from {', '.join(config.agencies.get(a, a) for a in missing)} attended multi-agency "
+                f"training in {w.label}: the partnership "
                 "should check these agencies' access to the programme.",
                 "professional", "assurance", "table assurance_training_reach_agency", priority="P4", rule="TRN-04",
                 weight=0.4,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -397,10 +398,46 @@ def _all_england_cached(rd: str, stamp: tuple) -> _England:
     return _England(authorities, la, areas, sn_med, neighbours, years, la_by, sn_by)
 
 
+#: A run's shared cache folder (set by the pipeline for the notebooks of one run: private, deleted with the
+#: run's staging): the England computation is done once per run, not once per notebook.
+RUN_CACHE_ENV = "CSCP_RUN_CACHE"
+
+
 def all_england(reference_dir: str | Path | None = None) -> _England:
-    """Every measure for every authority, region, England and neighbour median, every year (cached)."""
+    """Every measure for every authority, region, England and neighbour median, every year (cached in the
+    process, and across the notebooks of one run when :data:`RUN_CACHE_ENV` names a folder)."""
     rd = ref.reference_dir(reference_dir)
-    return _all_england_cached(str(rd), _stamp(rd))
+    stamp = _stamp(rd)
+    folder = os.environ.get(RUN_CACHE_ENV)
+    if not folder or _all_england_cached.cache_info().currsize:
+        return _all_england_cached(str(rd), stamp)
+    return _shared(Path(folder), str(rd), stamp)
+
+
+def _shared(folder: Path, rd: str, stamp: tuple) -> _England:
+    """The England computation through the run's cache folder: the first notebook computes it under a file
+    lock and leaves a pickle; the others wait for the lock and read it (a fraction of the time)."""
+    import fcntl
+    import hashlib
+    import pickle
+
+    key = hashlib.sha256(repr((rd, stamp)).encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"england-{key}.pkl"
+    with open(folder / f"england-{key}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists():
+                with open(path, "rb") as fh:
+                    return pickle.load(fh)  # noqa: S301 - written by this run moments before
+            value = _all_england_cached(rd, stamp)
+            tmp = path.with_suffix(".part")
+            with open(tmp, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            return value
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _stamp(rd: Path) -> tuple:

@@ -4,7 +4,9 @@ Each :class:`Schema` names its file (relative to the partnership's data folder),
 their types and allowed codes, its key, its parent tables and the dates that must be in order.
 The synthetic generator writes to these schemas, validation checks against them, and the data
 dictionary (``docs/data_dictionary.md``) and the partners' blank templates are generated from them,
-so they cannot drift apart.
+so they cannot drift apart. The building blocks (:class:`Column`, :class:`Schema`, ...) are in
+``schema_types``; the registers of the arrangements' other evidence (quality-assurance visits to funding) in
+``schemas_assurance``, added here after the other registers.
 
 Data folder layout (``data_raw/<partnership>/``)::
 
@@ -26,104 +28,12 @@ Column types:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .. import codes as C
+from .schema_types import GRADES, TYPES, Column, Pending, Relation, Schema
+from .schema_types import yes_no as _yn
+from .schemas_assurance import REGISTER_SCHEMAS
 
-__all__ = ["Column", "Relation", "Pending", "Schema", "SCHEMAS", "schema", "CSC_TABLES", "ASSURANCE_TABLES", "PERIOD_TABLES"]
-
-TYPES = ("id", "text", "code", "date", "integer", "period")
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
-    description: str
-    required: bool = True  # the column must be present in the file
-    nullable: bool = False  # a blank value is allowed
-    codes: tuple[str, ...] | None = None  # allowed values
-    codes_from: str | None = None  # allowed values taken from the partnership configuration
-    min: float | None = None
-    max: float | None = None
-    example: str = ""
-    planned: bool = False  # a date planned ahead (a due date): it may lie after the extract date
-
-    def __post_init__(self) -> None:
-        if self.type not in TYPES:
-            raise ValueError(f"column {self.name}: unknown type {self.type!r}")
-
-
-@dataclass(frozen=True)
-class Relation:
-    """``column`` of this table must match ``parent_column`` of ``parent`` (a row that exists)."""
-
-    column: str
-    parent: str
-    parent_column: str
-
-
-@dataclass(frozen=True)
-class Pending:
-    """As at a period end, a ``date`` after it has not happened yet.
-
-    The date is blanked, the ``blank`` columns (known only once it has happened) are blanked too, and
-    each ``(column, value)`` of ``reset`` is set to the value it had before, e.g. an LADO allegation
-    concluded after the period end is ``ongoing`` as at the period end.
-    """
-
-    date: str
-    blank: tuple[str, ...] = ()
-    reset: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Schema:
-    name: str
-    file: str  # relative path; "{period}" stands for the period folder, "{agency}" for the agency code
-    title: str
-    description: str
-    scope: str  # "population", "extract", "register" or "period"
-    columns: tuple[Column, ...]
-    key: tuple[str, ...] = ()
-    relations: tuple[Relation, ...] = ()
-    date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) pairs within a row
-    owner: str = ""  # the agency that supplies it
-    period_date: str | None = None  # the date column that places a row in a period (if any)
-    # As at a period end (cscp_analysis.returns.asat): rows whose ``starts`` date is after the period end
-    # have not happened yet and are left out; each ``Pending`` date after the period end is blanked.
-    starts: str | None = None
-    pending: tuple[Pending, ...] = ()
-    as_at_note: str = ""  # an as-at rule that is not a simple start/pending date, in words
-
-    @property
-    def record_level(self) -> bool:
-        """Rows about individual children, cases or people: their values never go into an evidence pack."""
-        return self.scope in ("extract", "register")
-
-    @property
-    def sheet(self) -> str:
-        """Name of the worksheet in the Excel template (the loader also accepts the first sheet)."""
-        return self.name[:31]
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def required_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"{self.name} has no column {name!r}")
-
-
-def _yn(name: str, description: str, **kw) -> Column:
-    return Column(name, "code", description, codes=("Y", "N"), **kw)
-
+__all__ = ["TYPES", "Column", "Relation", "Pending", "Schema", "SCHEMAS", "schema", "CSC_TABLES", "ASSURANCE_TABLES", "PERIOD_TABLES"]
 
 CHILD_ID = Column("child_id", "id", "Pseudonymised child identifier, the same in every table of the extract", example="CH0001234")
 
@@ -165,7 +75,12 @@ _add(Schema(
         Column("date_of_birth", "date", "Date of birth", example="2014-05-03"),
         Column("sex", "code", "Sex (U: not known or not recorded)", codes=tuple(C.SEX), example="M"),
         Column("ethnicity", "code", "DfE ethnicity code (REFU refused, NOBT not yet obtained)", codes=C.ETHNICITY_CODES, example="BAFR"),
-        Column("disability", "code", "Disabled under the Equality Act 2010 (U: not known)", codes=tuple(C.DISABILITY), example="N"),
+        Column("disability", "code", "Disabled under the Equality Act 2010 (U: not known); derived from disability_codes "
+               "where they are given (Y: any code other than NONE, N: NONE only, U: no code)", codes=tuple(C.DISABILITY),
+               example="N"),
+        Column("disability_codes", "text", "DfE disability codes of the children-in-need census, separated by ';' ("
+               + ", ".join(C.DISABILITY_CODES) + "; NONE: no disability; blank: none recorded)", required=False,
+               nullable=True, example="LD;AUT"),
         _yn("uasc", "Unaccompanied asylum-seeking child", required=False, nullable=True, example="N"),
     ),
     key=("child_id",),
@@ -210,7 +125,7 @@ _add(Schema(
         Column("assessment_authorised", "date", "Date the assessment was completed and authorised (blank while open)",
                nullable=True, example="2026-08-20"),
         Column("factors", "text", "Factors identified at the end of assessment, codes separated by ';' ("
-               + ", ".join(C.ASSESSMENT_FACTORS) + ")", nullable=True, example="DA;MH"),
+               + ", ".join(C.ASSESSMENT_FACTORS) + ": the children-in-need census codes)", nullable=True, example="3B;4B"),
         Column("assessment_outcome", "code", "Outcome: child in need plan, section 47 enquiry, no further action, step down",
                codes=("CIN_PLAN", "S47", "NFA", "STEP_DOWN"), nullable=True, example="CIN_PLAN"),
     ),
@@ -231,8 +146,11 @@ _add(Schema(
         Column("s47_id", "id", "Section 47 enquiry identifier", example="S0001234"),
         Column("referral_id", "id", "The referral the enquiry belongs to", example="R0004567"),
         CHILD_ID,
-        Column("strategy_discussion_date", "date", "Date of the strategy discussion", example="2026-07-16"),
-        Column("s47_start", "date", "Date the section 47 enquiry started", example="2026-07-16"),
+        Column("strategy_discussion_date", "date", "Date of the strategy discussion (blank when the source does not "
+               "record it: the children-in-need census does not, Ofsted's Annex A List 5 does)", nullable=True,
+               example="2026-07-16"),
+        Column("s47_start", "date", "Date the section 47 enquiry started (blank when the source does not record it: "
+               "Annex A alone does not)", nullable=True, example="2026-07-16"),
         Column("s47_end", "date", "Date the enquiry concluded (blank while open)", nullable=True, example="2026-07-30"),
         _yn("icpc_required", "Whether the enquiry concluded that an initial child protection conference was needed "
             "(blank while open)", nullable=True, example="Y"),
@@ -252,7 +170,9 @@ _add(Schema(
     "extract",
     (
         Column("icpc_id", "id", "Conference identifier", example="I0000456"),
-        Column("s47_id", "id", "The section 47 enquiry that led to it", example="S0001234"),
+        Column("s47_id", "id", "The section 47 enquiry that led to it (blank when the source records the conference without "
+               "an enquiry of its own: the CIN census's conference date at episode level, e.g. after another "
+               "authority's enquiry)", nullable=True, example="S0001234"),
         CHILD_ID,
         Column("icpc_date", "date", "Date of the conference", example="2026-08-05"),
         _yn("plan_made", "Whether the child was made subject to a child protection plan", example="Y"),
@@ -340,7 +260,8 @@ _add(Schema(
         Column("missing_start", "date", "Date the child was reported missing", example="2026-08-12"),
         Column("missing_end", "date", "Date the child was found or returned (blank while missing)", nullable=True),
         _yn("looked_after", "Whether the child was looked after at the time", example="N"),
-        _yn("rhi_offered", "Whether a return home interview was offered", example="Y"),
+        _yn("rhi_offered", "Whether a return home interview was offered (blank when the source does not record it: "
+            "the SSDA903 return does not)", nullable=True, example="Y"),
         Column("rhi_date", "date", "Date the return home interview took place (blank if none)", nullable=True),
     ),
     key=("missing_id",),
@@ -406,7 +327,7 @@ _add(Schema(
 
 # --- the partnership's assurance registers -----------------------------------------------------
 
-_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+_GRADES = GRADES
 
 _add(Schema(
     "audits", "assurance/audits.csv", "Multi-agency case-file audit grades",
@@ -631,6 +552,10 @@ _add(Schema(
     starts="review_date",
 ))
 
+# --- registers of the arrangements' other evidence (returns/schemas_assurance.py) ----------------------------
+
+for _s in REGISTER_SCHEMAS:
+    _add(_s)
 
 SCHEMAS: dict[str, Schema] = {s.name: s for s in _SCHEMAS}
 CSC_TABLES = tuple(s.name for s in _SCHEMAS if s.scope == "extract")

@@ -153,8 +153,14 @@ def data_dictionary_markdown() -> str:
     for title, mapping in (("Sex", C.SEX), ("Disability", C.DISABILITY), ("Source of referral", C.REFERRAL_SOURCES),
                            ("Primary need and category of need", C.NEED_CODES),
                            ("Child protection category", C.CP_CATEGORIES), ("Legal status", C.CLA_LEGAL_STATUS),
-                           ("Placement type", C.PLACEMENT_TYPES), ("Assessment factors", C.ASSESSMENT_FACTORS)):
+                           ("Placement type", C.PLACEMENT_TYPES), ("Assessment factors", C.ASSESSMENT_FACTORS),
+                           ("Disability codes (DfE)", C.DISABILITY_CODES)):
         out += ["", f"### {title}", ""] + _md_table(pd.DataFrame(list(mapping.items()), columns=["code", "meaning"]))
+    out += ["", "### Codes that changed to DfE's", "",
+            "Earlier versions of this package used readable codes of its own in three places. A file written with them "
+            "must be recoded as below (`cscp import` reads the statutory returns with DfE's codes directly).", ""]
+    out += _md_table(pd.DataFrame([(what, old, new) for (what, old), new in C.READABLE_TO_DFE.items()],
+                                  columns=["field", "earlier code", "DfE code now"]))
     return "\n".join(out) + "\n"
 
 

@@ -421,12 +421,21 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
     tables: dict[str, Table] = {}
     rejected_mask: dict[str, np.ndarray] = {}
 
+    # statutory files in csc/ (CIN census, SSDA903, Annex A) are imported into a private temporary data folder
+    # first, and the extract is read from there (cscp_analysis.statutory.loader)
+    from ..statutory.loader import stage
+
+    staged = stage(data_dir)
+    for rel, what in staged.problems:
+        col.add(rel, None, "", "RET-001", what, "")
+
     # 1. the cumulative files, in schema order (parents before children)
     for schema in SCHEMAS.values():
         if schema.scope == "period":
             continue
         folder, name = schema.file.rsplit("/", 1)
-        src = _read(schema, data_dir / folder, Path(name).stem, data_dir, col, expected_rel=schema.file)
+        base = staged.base(schema, data_dir)
+        src = _read(schema, base / folder, Path(name).stem, base, col, expected_rel=schema.file)
         sources.append(src)
         usable = [src.raw] if src.unusable is None and src.raw is not None else []
         t = build_table(schema, usable)
@@ -442,6 +451,8 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
             r["_where"] = src.rel.rsplit("/", 1)[-1] + ":" + r["_row"].astype(str) + " " + first[rej].astype(str)
             ctx.rejected[schema.name] = r
         ctx.tables[schema.name] = t
+
+    staged.cleanup()
 
     # 2. the quarters' folders up to the one being run
     quarters = [p for p in folders if p <= period]
@@ -524,11 +535,14 @@ def load_returns(data_dir: str | Path, period: str | Period, config: Partnership
         [{"path": s.rel, "sha256": s.raw.sha256, "bytes": s.raw.bytes} for s in sources
          if s.raw is not None and s.raw.sha256],
         columns=["path", "sha256", "bytes"]).drop_duplicates("path").sort_values("path").reset_index(drop=True)
+    inputs = staged.inputs(inputs, data_dir)
     public_issues = issues.sort_values(["file", "row", "rule_id", "column"], na_position="first", kind="stable")
     report = ValidationReport(public_issues[ISSUE_COLUMNS].reset_index(drop=True), str(period), reconciliation)
-    return Returns(period=period, data_dir=data_dir, config=config, tables=final, report=report,
-                   rejected=dict(sorted(rejected.items())), reconciliation=reconciliation, blocked=blocked,
-                   inputs=inputs, extract_date=extract_date)
+    out = Returns(period=period, data_dir=data_dir, config=config, tables=final, report=report,
+                  rejected=dict(sorted(rejected.items())), reconciliation=reconciliation, blocked=blocked,
+                  inputs=inputs, extract_date=extract_date)
+    out.statutory_gaps = staged.gaps  # what the statutory sources could not supply (statutory.missing_fields)
+    return out
 
 
 def _reconcile(sources: list[_Source], tables: dict[str, Table], rejected_mask: dict[str, np.ndarray],

@@ -99,10 +99,10 @@ def assessment_working_days(data: MeasureData) -> Events:
 @measure("csc.assessments_exploitation", kind="events", tables=("assessments",), agency="CSC")
 def assessments_exploitation(data: MeasureData) -> Events:
     """Authorised assessments whose factors at the end of assessment include child sexual exploitation
-    (CSE) or child criminal exploitation (CCE), dated by the authorisation date (CIN census factors)."""
+    (CIN census code 11A) or child criminal exploitation (24A), dated by the authorisation date."""
     a = _assessments(data)
     f = pd.Series(a["factors"], dtype="string").fillna("")
-    hit = f.str.contains(r"(?:^|;)\s*(?:CSE|CCE)\s*(?:;|$)", regex=True).to_numpy(dtype=bool)
+    hit = f.str.contains(r"(?:^|;)\s*(?:11A|24A)\s*(?:;|$)", regex=True).to_numpy(dtype=bool)
     return Events.build(a.loc[hit, "authorised"], since=a["authorised"].min())
 
 

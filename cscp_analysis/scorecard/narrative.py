@@ -10,22 +10,30 @@ What is working well
   SC-WW-2  significantly better than England *and* than the statistical-neighbour median (95%).
   SC-WW-3  the target has been met in each of the last four quarters.
 
-What are we worried about
-  SC-WR-1  a point of the latest quarter is a special-cause concern on the SPC chart.
+What are we worried about (the same decision as the RAG rating: docs/scorecard.md §7)
+  SC-WR-1  a point of the latest quarter is a special-cause concern on the SPC chart, and the target is not
+           met with certainty (when it is, the concern is a *watch*: SC-CX-3).
   SC-WR-2  significantly worse than England (95%; weighted more at 99.8%).
-  SC-WR-3  the target was missed in the latest quarter.
+  SC-WR-3  the target was missed in the latest quarter by the whole 95% interval (when the interval holds the
+           target, we cannot tell: SC-CX-2).
   SC-WR-4  an earlier point of the last twelve months was a special-cause concern (the latest quarter
            is not), so the A&P subgroup can check that it has been understood.
 
-What needs to happen
-  SC-NH-1  for every indicator with a worry: the owning agency explains it and agrees what will
-           change with the A&P subgroup (its commentary is quoted where it gave one).
+What needs to happen (each with its owner, by when and the level of help it happens at)
+  SC-NH-1  for every indicator with a worry, one ask of the owning agency that names the worry: how it will
+           return to its target, why it is worse than England, or what changed in the months of the concern;
+           by the next quarter's scorecard.
   SC-NH-2  an agency's commentary on an indicator is missing for the quarter.
   SC-NH-3  an indicator could not be published because its data were rejected or blocked.
 
 Context
   SC-CX-1  an indicator without a preferred direction shows special-cause variation in the latest
            quarter (unusually high or low), for the subgroup to understand.
+  SC-CX-2  the quarter's interval holds the target: at this number of children we cannot tell.
+  SC-CX-3  a watch: a special-cause concern while the target is met with certainty.
+
+Severity (for the scrutiny summary's ranking): 1 for an indicator that measures a statutory timescale or
+duty (``statutory:`` in ``indicators.yaml``), 2 otherwise; 4 for a missing commentary.
 """
 
 from __future__ import annotations
@@ -52,6 +60,8 @@ RULES = {
     "SC-NH-2": "commentary missing",
     "SC-NH-3": "indicator not published (data blocked)",
     "SC-CX-1": "special-cause variation without a preferred direction",
+    "SC-CX-2": "the interval holds the target: cannot tell",
+    "SC-CX-3": "a watch: special-cause concern while the target is met",
 }
 
 
@@ -77,8 +87,10 @@ def _ci(res, row, level: str = "95") -> str:
 
 
 def _now(res) -> str:
+    from ..periods import PeriodWords
+
     cur = res.current
-    return f"{fmt_value(res.indicator, float(cur['value']))} in {res.period.short_label}"
+    return f"{fmt_value(res.indicator, float(cur['value']))} in {PeriodWords.quarter(res.period).label}"
 
 
 _RULE_WORDS = {
@@ -87,6 +99,8 @@ _RULE_WORDS = {
     "two_of_three": ("two of three points close to the upper limit", "two of three points close to the lower limit"),
     "shift": ("part of a run of seven or more points above the mean", "part of a run of seven or more points below "
               "the mean"),
+    "long_run": ("part of a run above the median longer than chance allows",
+                 "part of a run below the median longer than chance allows"),
 }
 
 
@@ -138,12 +152,37 @@ def _bench_words(res, which: str) -> str:
             f"({fmt_value(ind, b['england'], d)}, {b['year_label']})")
 
 
+def _severity(ind) -> int:
+    return 1 if ind.statutory else 2
+
+
 def _finding(kind, res, texts, rules, weight) -> Finding:
     ind = res.indicator
     text = f"{ind.title}: " + "; ".join(texts) + "."
     return Finding(kind=kind, text=text[:1].upper() + text[1:], lens=ind.lens, source="scorecard",
-                   evidence=f"{ind.id} (scorecard table and SPC chart)",
-                   priority=ind.priority, rule=", ".join(rules), weight=float(weight))
+                   evidence=ind.id, priority=ind.priority_at(res.period), rule=", ".join(rules), weight=float(weight),
+                   severity=_severity(ind) if kind in ("worried", "needs_to_happen") else 0, level=ind.level)
+
+
+def _next_scorecard(res) -> str:
+    from ..periods import PeriodWords
+
+    return f"the {PeriodWords.quarter(res.period.next()).label} scorecard"
+
+
+def _ask(res, wr_rules: list[str]) -> str:
+    """What the owning agency is asked for, naming what is specific to this worry."""
+    ind, cur, b = res.indicator, res.current, res.benchmark or {}
+    title = _lower_first(ind.title)
+    if "SC-WR-3" in wr_rules:
+        return (f"{_agency(res)} to set out how {title} ({ind.id}) will come back to the target of "
+                f"{fmt_value(ind, ind.target)} from {fmt_value(ind, float(cur['value']))}, with the steps and their dates")
+    if "SC-WR-2" in wr_rules:
+        return (f"{_agency(res)} to explain why {title} ({ind.id}) is worse than England "
+                f"({fmt_value(ind, b.get('england'), b.get('decimals'))}) and what its better-performing statistical "
+                "neighbours do differently")
+    months = describe_special_causes(_special(res, "special_cause_concern", "SC-WR-1" in wr_rules)) or "the quarter"
+    return (f"{_agency(res)} to explain what changed in {title} ({ind.id}) at {months}, and whether it is lasting")
 
 
 def _indicator_findings(res, threshold: int) -> list[Finding]:
@@ -151,8 +190,9 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
     out: list[Finding] = []
     if res.status != "ok":
         out.append(Finding(
-            kind="needs_to_happen", lens=ind.lens, source="scorecard", evidence=ind.id, priority=ind.priority,
-            rule="SC-NH-3", weight=2.0,
+            kind="needs_to_happen", lens=ind.lens, source="scorecard", evidence=ind.id,
+            priority=ind.priority_at(res.period), rule="SC-NH-3", weight=2.0, severity=4, owner=_agency(res),
+            by_when=_next_scorecard(res), level=ind.level,
             text=f"{_agency(res)} to correct and resubmit the data behind {ind.title} ({ind.id}), which could not be "
                  f"published for {res.period.label} because {res.reason}."))
         return out
@@ -188,45 +228,64 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
                     ww_rules.append("SC-WW-3")
                     ww_w += 1
         # worried
+        from ..periods import PeriodWords
+        from .rag import target_position
+
+        position = (target_position(ind, float(cur["value"]), float(cur["lower_ci"]), float(cur["upper_ci"]))
+                    if ind.target is not None else None)
+        watch = []
         if res.spc is not None and s.get("concern_in_period"):
-            wr.append(f"{_now(res)}; {_spc_words(res, 'special_cause_concern')}")
-            wr_rules.append("SC-WR-1")
-            wr_w += 3
+            if position == "met":
+                watch.append(f"{_now(res)} meets its target, but {_spc_words(res, 'special_cause_concern')}: a "
+                             "watch for the next quarter")
+            else:
+                wr.append(f"{_now(res)}; {_spc_words(res, 'special_cause_concern')}")
+                wr_rules.append("SC-WR-1")
+                wr_w += 3
         if bench_ok and b.get("status") == "ok" and b.get("vs_england_95_polarity") == "worse":
             strong = b.get("vs_england_998_polarity") == "worse"
             wr.append(_bench_words(res, "worse") + (" at 99.8%" if strong else " at 95%")
                       + _ci(res, res.comparable, "998" if strong else "95"))
             wr_rules.append("SC-WR-2")
             wr_w += 3 if strong else 2
-        if res.target_status == "missed":
-            wr.append(f"{_now(res)} misses the target of {fmt_value(ind, ind.target)}" + _ci(res, cur))
+        if position == "missed":
+            lead = "it" if wr else _now(res)  # the value is said once
+            wr.append(f"{lead} misses the target of {fmt_value(ind, ind.target)}" + _ci(res, cur))
             wr_rules.append("SC-WR-3")
             wr_w += 2
+        elif position == "uncertain":
+            out.append(_finding("context", res, [f"{_now(res)} against a target of {fmt_value(ind, ind.target)}"
+                                                 + _ci(res, cur) + ": at this number we cannot tell whether the "
+                                                 "target is met"], ["SC-CX-2"], 1))
         if res.spc is not None and s.get("recent_concerns") and not s.get("concern_in_period"):
             detail = describe_special_causes(_special(res, "special_cause_concern", False))
             wr.append(f"earlier in the year the SPC chart showed special-cause concern: {detail}; "
-                      f"{res.period.short_label} is back within common-cause variation")
+                      f"{PeriodWords.quarter(res.period).label} is back within common-cause variation")
             wr_rules.append("SC-WR-4")
             wr_w += 1
         if ww:
             out.append(_finding("working_well", res, ww, ww_rules, ww_w))
+        if watch:
+            out.append(_finding("context", res, watch, ["SC-CX-3"], 1))
         if wr:
             out.append(_finding("worried", res, wr, wr_rules, wr_w))
-            ask = (f"{_agency(res)} to explain {_lower_first(ind.title)} ({ind.id}) and agree with the Audit and Performance "
-                   f"subgroup what will change and how the next quarter's scorecard will show it")
-            if res.commentary_status == "provided":
-                ask += "; its commentary for the quarter is to be tested against the figures"
-            out.append(Finding("needs_to_happen", ask + ".", ind.lens, "scorecard", ind.id, ind.priority, "SC-NH-1",
-                               wr_w))
+            out.append(Finding("needs_to_happen", _ask(res, wr_rules) + ".", ind.lens, "scorecard", ind.id,
+                               ind.priority_at(res.period), "SC-NH-1", wr_w, severity=_severity(ind),
+                               owner=_agency(res), by_when=_next_scorecard(res), level=ind.level))
         if res.spc is not None and s.get("neutral_in_period") and ind.improvement == "neutral":
             out.append(_finding("context", res, [f"{_now(res)}; the SPC chart shows special-cause variation "
                                                  f"({s['neutral_in_period']}) in {res.period.label}, which is neither good "
                                                  "nor bad in itself and needs explaining"], ["SC-CX-1"], 1))
     if res.commentary_status == "missing":
+        from ..periods import PeriodWords
+
         out.append(Finding(
             "needs_to_happen",
-            f"{_agency(res)} to send its commentary on {ind.title} ({ind.id}) for {res.period.label}, which is missing.",
-            ind.lens, "scorecard", ind.id, ind.priority, "SC-NH-2", 0.5))
+            f"{_agency(res)} to send its commentary on {ind.title} ({ind.id}) for "
+            f"{PeriodWords.quarter(res.period).label}, which is missing.",
+            ind.lens, "scorecard", ind.id, ind.priority_at(res.period), "SC-NH-2", 0.5, severity=4,
+            owner=_agency(res), by_when="before the next meeting of the Audit and Performance subgroup",
+            level=ind.level))
     return out
 
 

@@ -247,7 +247,7 @@ def _reconcile(out: pd.DataFrame, i: int, r, f: pd.DataFrame, decimals: int, thr
     """The partnership's own figure for DfE's year beside DfE's published figure, and a sentence on why they
     differ (blank where there is no benchmark)."""
     from .. import disclosure
-    from .report import reconciliation_sentence
+    from .reconcile import reconciliation_sentence
 
     b = r.benchmark or {}
     if b.get("status") != "ok":

@@ -61,7 +61,8 @@ RAG_OPTIONS = {
 
 _REQUIRED = ("id", "title", "agency", "priority", "lens", "statistic", "numerator", "polarity", "definition", "source")
 _OPTIONAL = ("denominator", "per", "target", "benchmark", "spc", "rag", "decimals", "commentary", "unit", "short_title",
-             "benchmark_note", "spc_chart", "spc_baseline", "spc_changes", "in_force")
+             "benchmark_note", "spc_chart", "spc_baseline", "spc_changes", "in_force", "level", "statutory")
+LEVELS = ("Universal", "Early help", "Multi-agency early help", "Statutory intervention", "Across all levels")
 SPC_CHARTS = ("xmr", "run")
 
 
@@ -99,6 +100,8 @@ class Indicator:
     spc_changes: tuple[tuple[str, str], ...] = ()  # (first month or quarter of the new process, why)
     priorities: tuple[tuple[str, str | None, str | None], ...] = ()  # (priority, from period, to period)
     in_force: tuple[str | None, str | None] = (None, None)  # the quarters the indicator is on the scorecard
+    level: str = ""  # the level of help the work happens at (LEVELS)
+    statutory: str = ""  # the statutory timescale or duty it measures, in words ("" when none)
 
     def priority_at(self, period) -> str:
         """The partnership priority the indicator evidences in ``period`` ("" when none is in force)."""
@@ -349,6 +352,9 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
         for key in ("from", "to"):
             if in_force.get(key) not in (None, ""):
                 _period_or_err(where, ind, f"in_force {key}", in_force[key])
+        level = str(raw.get("level") or "").strip()
+        if level and level not in LEVELS:
+            raise _err(where, ind, f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         rag = raw.get("rag") or {}
         if not isinstance(rag, dict):
             raise _err(where, ind, "rag must be a mapping of options")
@@ -364,7 +370,7 @@ def parse_indicators(items: list, *, where: str = "indicators", config=None, mea
             unit=str(raw.get("unit") or _default_unit(stat, per, den, measures)),
             short_title=str(raw.get("short_title") or ""), benchmark_note=str(raw.get("benchmark_note") or ""),
             spc_chart=spc_chart or None, spc_baseline=spc_baseline, spc_changes=tuple(changes),
-            priorities=priority_periods,
+            priorities=priority_periods, level=level, statutory=" ".join(str(raw.get("statutory") or "").split()),
             in_force=(_text(in_force.get("from")), _text(in_force.get("to"))),
         ))
     return out

@@ -20,6 +20,7 @@ take minutes, not hours.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import shutil
 import sys
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..config import load_partnership
 from ..periods import parse_period
@@ -35,6 +37,8 @@ from ._readme import README_TITLE, write_readme
 from ._write import write_table
 from .assurance import generate_registers
 from .csc import generate_extract
+from .early_help import AGENCY as EARLY_HELP
+from .early_help import generate_early_help
 from .effects import EFFECTS, effects_for
 from .partners import generate_returns
 from .population import build_population
@@ -61,7 +65,8 @@ def generate(out_dir, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED
     p_first, p_last = parse_period(first), parse_period(last)
     config = load_partnership()
     effects = effects_for(p_first, p_last)
-    ss_csc, ss_assurance, ss_partners = np.random.SeedSequence(int(seed)).spawn(3)
+    # one stream per part; a part added later takes the next stream, so the earlier parts keep their bytes
+    ss_csc, ss_assurance, ss_partners, ss_early_help = np.random.SeedSequence(int(seed)).spawn(4)
     summary: dict[str, int] = {}
 
     def put(table, name: str, rel: str | None = None) -> None:
@@ -84,8 +89,11 @@ def generate(out_dir, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED
         put(df, name)
 
     say("partners' quarterly returns")
-    returns = generate_returns(np.random.default_rng(ss_partners), config, pop, extract, registers["lado"],
+    others = dataclasses.replace(config, returns={a: r for a, r in config.returns.items() if a != EARLY_HELP})
+    returns = generate_returns(np.random.default_rng(ss_partners), others, pop, extract, registers["lado"],
                                p_first, p_last, effects)
+    _add_early_help(returns, generate_early_help(np.random.default_rng(ss_early_help), config, pop, p_first, p_last,
+                                                 effects))
     for period, files in returns.items():
         for fname, df in files.items():
             name = {"commentary.csv": "commentary", "submissions.csv": "submissions"}.get(fname, "partner_return")
@@ -95,6 +103,19 @@ def generate(out_dir, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED
     say("README")
     write_readme(out, summary, int(children), int(seed), str(p_first), str(p_last), effects)
     return summary
+
+
+def _add_early_help(returns: dict, early_help: dict) -> None:
+    """Put the early help return, its submission and its commentary into each quarter's files."""
+    for period, part in early_help.items():
+        files = returns[period]
+        files[part["submission"][2]] = part["return"]  # the file named in partnership.yaml
+        subs = files["submissions.csv"]
+        files["submissions.csv"] = pd.concat([subs, pd.DataFrame([part["submission"]], columns=subs.columns)]).sort_values(
+            ["period", "agency", "return_name"], kind="stable").reset_index(drop=True)
+        com = files["commentary.csv"]
+        files["commentary.csv"] = pd.concat([com, pd.DataFrame(part["commentary"], columns=com.columns)]).sort_values(
+            ["period", "agency", "indicator"], kind="stable").reset_index(drop=True)
 
 
 def _owned(path: Path) -> bool:
@@ -121,6 +142,9 @@ def main(argv=None) -> int:
     ap.add_argument("--force", action="store_true",
                     help="write into a non-empty folder, replacing the files the generator writes (nothing else is touched)")
     ap.add_argument("--quiet", action="store_true", help="no progress messages")
+    ap.add_argument("--format", action="append", default=None, choices=("cin-census", "ssda903", "annex-a"),
+                    help="write the children's social care extract as these statutory files in csc/ instead of its "
+                         "CSVs (repeat for several); cscp run imports them")
     a = ap.parse_args(argv)
     out = Path(a.out)
     if a.children < 1:
@@ -149,6 +173,11 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     say = None if a.quiet else (lambda msg: print(f"  {msg}", file=sys.stderr))
     summary = generate(out, children=a.children, seed=a.seed, first=a.first, last=a.last, progress=say)
+    if a.format:
+        from ..statutory.writers import write_formats
+
+        files = write_formats(out / "csc", a.format)
+        print(f"the children's social care extract written as {', '.join(p.name for p in files)} in {out / 'csc'}")
     rows = sum(summary.values())
     print(f"wrote {len(summary)} files ({rows:,} rows) for {a.children:,} children, seed {a.seed}, into {out} "
           f"in {time.perf_counter() - t0:.1f} s")

@@ -155,6 +155,8 @@ def write_readme(out: Path, summary: dict[str, int], children: int, seed: int, f
         "- Partners' aggregate returns are drawn around plausible levels for a city of this size; only the overlaps "
         "listed in `cscp_analysis/synthetic/partners.py` are tied to the extract.",
         "- The assurance registers keep Coventry's size whatever `--children` is.",
+        "- The early help return (`<period>/early_help.csv`) is drawn on its own, not from the extract: the extract's "
+        "referrals closed to early help are a different count from the step-downs early help receives.",
         "- Ethnicity shares within each major group come from all ages (Census 2021), which over-states groups with "
         "many students or older residents among children.",
         "",

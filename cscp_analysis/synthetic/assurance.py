@@ -18,7 +18,10 @@ grow with ``--children`` (a register of a few thousand rows is small at any scal
   overdue at the last quarter's end, one due on that very day and still open;
 * a Your Voice Matters survey each quarter (80-150 respondents x 8 statements) and 2-4 voice
   sessions a quarter;
-* 250-350 LADO allegations a year by employer sector; 20-30 child deaths reviewed a year.
+* 250-350 LADO allegations a year by employer sector; 20-30 child deaths reviewed a year;
+* the registers of the arrangements' other evidence (quality-assurance visits, STAG, the staff survey,
+  training needs, contract monitoring, who was heard, "you said, we did", professional disagreements and
+  funding), written by ``synthetic.registers``.
 
 All names of schools, courses and settings are invented.
 """
@@ -30,6 +33,8 @@ import pandas as pd
 
 from ..periods import Period, period_range
 from . import _dates
+from .effects import effects_for
+from .registers import generate_more_registers
 
 __all__ = ["generate_registers"]
 
@@ -152,6 +157,8 @@ def generate_registers(rng: np.random.Generator, first: Period, last: Period) ->
     out["lado"] = _lado(rng, _dates.day(first.start), end)
     out["child_deaths"] = _child_deaths(rng, _dates.day(first.start), end)
     out["actions"] = _actions(rng, out, end)
+    # the registers of the arrangements' other evidence, each from its own stream (synthetic/registers.py)
+    out.update(generate_more_registers(rng, first, last, out["training_attendance"], effects_for(first, last)))
     return out
 
 

@@ -60,10 +60,13 @@ SOURCES = tuple(C.REFERRAL_SOURCES)
 NEEDS = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9", "N0")
 REF_OUTCOMES = ("ASSESSMENT", "NFA", "EARLY_HELP", "INFO_ADVICE")
 ASS_OUTCOMES = ("CIN_PLAN", "S47", "NFA", "STEP_DOWN")
-CATEGORIES = ("NEG", "EMO", "PHY", "SEX", "MUL")
+CATEGORIES = ("NEG", "EMO", "PHY", "SAB", "MUL")
 LEGAL = ("C1", "C2", "E1", "V2", "L1", "J2")
 PLACEMENTS = ("FOSTER", "KINSHIP", "RESID", "SUPP", "PARENT", "ADOPT", "OTHER")
-FACTORS = tuple(C.ASSESSMENT_FACTORS)
+# The twelve factors the demo draws (bit order), as children-in-need census codes: domestic abuse, mental
+# health and drug misuse of a parent or carer, neglect, emotional, physical and sexual abuse (adult on child),
+# child sexual exploitation, child criminal exploitation, gangs, going missing, self-harm.
+FACTORS = ("3B", "4B", "2B", "16A", "17A", "18C", "19C", "11A", "24A", "13A", "10A", "15A")
 SEX_CODES = ("M", "F", "U")
 DISABILITY_CODES = ("N", "Y", "U")
 ETH_ALL = ETH + ("NOBT", "REFU")
@@ -75,6 +78,10 @@ SEX_MULT = np.array([1.04, 0.96])
 MAX_REFERRAL_AGE_DAYS = int(17.5 * 365.25)  # no referral in the six months before the 18th birthday
 P_SEX_UNKNOWN_UNDER_1 = 0.03  # sex not recorded, children under 1 at their first referral
 P_DISABLED, P_DISABILITY_UNKNOWN = 0.11, 0.02
+# DfE disability codes of disabled children (weights, assumed; several codes a child in 30% of cases).
+_DISABILITY_CODE_SHARES = {"MOB": 0.06, "HAND": 0.02, "PC": 0.03, "INC": 0.02, "COMM": 0.14, "LD": 0.22, "HEAR": 0.04,
+                           "VIS": 0.03, "BEH": 0.14, "CON": 0.02, "AUT": 0.22, "DDA": 0.06}
+P_SECOND_DISABILITY_CODE = 0.30
 
 # Source of referral: CIN census-like shares (police about 30%, schools 20%, health 14%, LA 12%, ...).
 _SOURCE_SHARES = {"1A": 0.035, "1B": 0.005, "1C": 0.01, "1D": 0.01, "2A": 0.19, "2B": 0.02, "3A": 0.02, "3B": 0.02,
@@ -99,9 +106,9 @@ PLAN_DURATION = ((30, 90, 0.10), (91, 183, 0.25), (184, 365, 0.35), (366, 730, 0
 _CATEGORY_SHARES = (0.50, 0.34, 0.08, 0.04, 0.04)
 P_PRIOR_PLAN = 0.30  # children with a plan who had an earlier one before the simulation (age 2 and over)
 # Factors at the end of assessment: probability when the assessment ends in NFA / otherwise; min age.
-_FACTOR_P = {"DA": (0.25, 0.45, 0), "MH": (0.25, 0.42, 0), "SUB": (0.10, 0.22, 0), "NEG": (0.08, 0.30, 0),
-             "EA": (0.10, 0.30, 0), "PA": (0.04, 0.12, 0), "SA": (0.02, 0.06, 0), "CSE": (0.01, 0.05, 10),
-             "CCE": (0.02, 0.07, 10), "GANG": (0.01, 0.03, 11), "MISS": (0.03, 0.08, 8), "SH": (0.03, 0.07, 10)}
+_FACTOR_P = {"3B": (0.25, 0.45, 0), "4B": (0.25, 0.42, 0), "2B": (0.10, 0.22, 0), "16A": (0.08, 0.30, 0),
+             "17A": (0.10, 0.30, 0), "18C": (0.04, 0.12, 0), "19C": (0.02, 0.06, 0), "11A": (0.01, 0.05, 10),
+             "24A": (0.02, 0.07, 10), "13A": (0.01, 0.03, 11), "10A": (0.03, 0.08, 8), "15A": (0.03, 0.07, 10)}
 # Missing episodes: episodes per child-year at propensity 1; looked-after multiplier; age factors.
 MISSING_RATE = 0.41
 MISSING_SHAPE = 0.8  # gamma shape of children's propensity (a few children go missing often)
@@ -645,11 +652,30 @@ def generate_extract(rng: np.random.Generator, pop: Population, first: Period, l
     numbers, width = _child_numbers(rng, len(kc))
     child_no = np.full(kids.n, -1, dtype=np.int64)
     child_no[kc] = numbers
+    dis = dis_all[kc].astype(np.int64)
     children = {"kid": kc, "number": numbers, "width": width, "dob": dob_all[kc], "sex": sex_all[kc].astype(np.int64),
-                "eth": rec_eth, "dis": dis_all[kc].astype(np.int64)}
+                "eth": rec_eth, "dis": dis, "dis_codes": _disability_codes(rng, dis)}
     return Extract(end=ctx.end, x0=ctx.x0, children=children, referrals=kept["ref"], assessments=kept["ass"],
                    section47=kept["s47"], icpc=kept["icpc"], cp_plans=plan, cla_periods=kept["cla"],
                    cla_placements=placements, missing_episodes=missing, true_eth=eth_all[kc].astype(np.int64))
+
+
+def _disability_codes(rng, dis: np.ndarray) -> np.ndarray:
+    """The DfE disability codes of each child, consistent with ``dis`` (index in ``DISABILITY_CODES``):
+    NONE when not disabled, blank when not known, one or two codes when disabled. Drawn last, so that
+    every earlier draw (and so every other column of the demo) is unchanged by it."""
+    names = tuple(_DISABILITY_CODE_SHARES)
+    shares = tuple(_DISABILITY_CODE_SHARES.values())
+    n = len(dis)
+    first = _choice(rng, n, shares)
+    second = _choice(rng, n, shares)
+    two = (rng.random(n) < P_SECOND_DISABILITY_CODE) & (second != first)
+    lo, hi = np.minimum(first, second), np.maximum(first, second)
+    arr = np.asarray(names, dtype=object)
+    out = np.where(two, arr[lo] + ";" + arr[hi], arr[first]).astype(object)
+    out[dis == DISABILITY_CODES.index("N")] = "NONE"
+    out[dis == DISABILITY_CODES.index("U")] = ""
+    return out
 
 
 def _placements(rng, cla: dict, dob_all: np.ndarray, ctx: _Ctx) -> dict:
@@ -794,6 +820,7 @@ def _tables(x: Extract) -> dict[str, LazyTable]:
         "sex": _code_col(ch["sex"][o], SEX_CODES),
         "ethnicity": _code_col(ch["eth"][o], ETH_ALL),
         "disability": _code_col(ch["dis"][o], DISABILITY_CODES),
+        "disability_codes": lambda sl, codes=ch["dis_codes"][o]: codes[sl],
         "uasc": _code_col(np.zeros(len(o), dtype=np.int64), ("N",)),
     })
 

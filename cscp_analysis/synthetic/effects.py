@@ -54,6 +54,10 @@ def effects_for(first: str | Period = DEFAULT_FIRST, last: str | Period = DEFAUL
     # The special-cause month: the January of the financial year before the last quarter's.
     spike_month = f"{last.start_year}-01"
     missing_return_period = str(quarters[max(0, len(quarters) - 8)])
+    waves = [q for q in quarters if q.quarter in (1, 3)]  # the staff survey closes in June and December
+    survey_wave = str(waves[-1]) if waves else ""
+    outturn_year = f"{last.start_year - 1}-{last.start_year % 100:02d}"  # accounts closed in April after the year
+    step_down = [str(q) for q in quarters[-8:]]
     return [
         Effect(
             "referral_under_representation",
@@ -120,6 +124,74 @@ def effects_for(first: str | Period = DEFAULT_FIRST, last: str | Period = DEFAUL
             "commentary_missing",
             f"Health sent no commentary on HLT_RHA_ON_TIME for {last}.",
             table="commentary", stage="HLT_RHA_ON_TIME", groups=("HEALTH",), periods=(str(last),),
+        ),
+        # --- the registers of the arrangements' other evidence, and the early help return ---
+        Effect(
+            "qa_actions_slow",
+            "Actions agreed at quality-assurance visits to education services take about three times as long to "
+            "close as other agencies' (about a third closed within 90 days, against about 85%).",
+            table="qa_visit_actions", stage="closed within 90 days", groups=("EDUCATION",), factor=3.0,
+            detail={"usual_scale_days": 25, "slow_scale_days": 75},
+        ),
+        Effect(
+            "stag_absent_agency",
+            "No probation practitioner has come to the Safeguarding Together Action Group in the last twelve months.",
+            table="stag_attendance", stage="attendance", groups=("PROBATION",), detail={"months_absent": 12},
+        ),
+        Effect(
+            "survey_escalation_drop",
+            f"In the latest staff survey ({survey_wave}), health practitioners' agreement that they know how to "
+            "escalate a concern about a child falls from about 83% to about 45%; other agencies and statements are "
+            "unchanged.",
+            table="staff_survey", stage="S1", groups=("HEALTH",), periods=(survey_wave,) if survey_wave else (),
+            detail={"item": 0, "shift": 1.0},
+        ),
+        Effect(
+            "training_need_exploitation",
+            "Agencies ask for about three times as many places on child exploitation training as the programme "
+            "delivers; one topic (contextual safeguarding and harm outside the home) has no course at all.",
+            table="training_needs", stage="staff_to_train", groups=("Child exploitation",), factor=3.0,
+        ),
+        Effect(
+            "contract_supported_accommodation",
+            "Supported accommodation providers meet about half of the safeguarding standards at contract monitoring, "
+            "against about 85% for the other commissioned services.",
+            table="contract_monitoring", stage="standards met", groups=("supported_accommodation",),
+            detail={"ratings": (0.50, 0.35, 0.15)},
+        ),
+        Effect(
+            "reach_asian_children",
+            "Asian children take part in the partnership's engagement activities at about half their share of the "
+            "city's children aged 5 to 17.",
+            table="voice_reach", stage="participants by ethnicity", groups=("Asian",), factor=0.5,
+        ),
+        Effect(
+            "you_said_families_wait",
+            "Themes raised by families wait about three and a half times as long for a response as those raised by "
+            "children or practitioners (about a quarter answered within three months, against about 85%).",
+            table="you_said_we_did", stage="time to respond", groups=("families",), factor=3.6,
+            detail={"usual_scale_days": 25, "slow_scale_days": 90},
+        ),
+        Effect(
+            "disagreements_stuck",
+            "In the last twelve months about three in five professional disagreements raised with the police stuck at "
+            "stage 2 for months; the others settle within about three working days a stage.",
+            table="professional_disagreements", stage="stage 2", groups=("POLICE",),
+            detail={"months": 12, "share_stuck": 0.6},
+        ),
+        Effect(
+            "funding_deficit",
+            f"In {outturn_year}, the latest year with its outturn, practice reviews cost 1.9 times their budget and the "
+            "partnership spent more than its partners contributed; the police contribution has not risen in any year.",
+            table="funding_spend", stage="practice_reviews", groups=("POLICE",), factor=1.9,
+            periods=(outturn_year,),
+        ),
+        Effect(
+            "early_help_step_down_rise",
+            f"Step-downs from children's social care to early help are about half as high again from {step_down[0]} "
+            "as before (a sustained shift in the early help return).",
+            table="early_help.csv", stage="EH_STEP_DOWN", groups=("EARLY_HELP",), factor=1.5,
+            periods=tuple(step_down),
         ),
     ]
 

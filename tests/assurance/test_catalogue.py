@@ -21,7 +21,10 @@ AREAS = sorted(assurance.AREAS)
 # the words that head each area's method in docs/assurance.md ("### 3.n ...")
 METHOD_HEADINGS = {"audits": "Audits", "self_assessment": "Section 11", "reviews": "Rapid reviews",
                    "training": "Training", "actions": "action plan", "voice": "voice of children", "lado": "LADO",
-                   "child_deaths": "CDOP"}
+                   "child_deaths": "CDOP", "qa_visits": "Quality-assurance visits", "practitioners": "Practitioners",
+                   "training_needs": "Training needs", "contract_monitoring": "Contract monitoring",
+                   "voice_reach": "Who was heard", "you_said_we_did": "You said, we did",
+                   "disagreements": "Professional disagreements", "funding": "Funding"}
 
 
 @pytest.fixture(scope="module")

@@ -128,6 +128,83 @@ TABLES: dict[str, list[dict]] = {
         {"review_id": "CDOP-1", "review_date": "2026-05-14", "age_band": "0-27 days", "category": "7",
          "modifiable": "N", "expected": "Y"},
     ],
+    "qa_visits": [
+        {"visit_id": "QAV-1", "agency": "HEALTH", "service": "Emergency department", "planned_date": "2026-05-04",
+         "visit_date": "2026-05-06", "status": "held", "grade": "good", "focus": "Voice of the child"},
+        {"visit_id": "QAV-2", "agency": "POLICE", "service": "Public protection unit", "planned_date": "2026-11-02",
+         "visit_date": "", "status": "planned", "grade": "", "focus": ""},
+    ],
+    "qa_visit_actions": [
+        {"action_id": "QAVA-1", "visit_id": "QAV-1", "agency": "HEALTH", "raised_date": "2026-05-06",
+         "due_date": "2026-08-06", "status": "complete", "completed_date": "2026-07-01"},
+        {"action_id": "QAVA-2", "visit_id": "QAV-1", "agency": "HEALTH", "raised_date": "2026-05-06",
+         "due_date": "2026-08-06", "status": "open", "completed_date": ""},
+    ],
+    "stag_attendance": [
+        {"meeting_id": "STAG-1", "meeting_date": "2026-06-10", "agency": "EDUCATION", "attendees": "4"},
+        {"meeting_id": "STAG-1", "meeting_date": "2026-06-10", "agency": "HEALTH", "attendees": "2"},
+    ],
+    "stag_issues": [
+        {"issue_id": "STAGI-1", "meeting_id": "STAG-1", "meeting_date": "2026-06-10", "agency": "HEALTH",
+         "theme": "Delays in strategy discussions", "escalated": "Y", "escalated_to": "Audit and Performance subgroup",
+         "response": "Out-of-hours rota reviewed", "response_date": "2026-08-01"},
+        {"issue_id": "STAGI-2", "meeting_id": "STAG-1", "meeting_date": "2026-06-10", "agency": "EDUCATION",
+         "theme": "Feedback after referrals", "escalated": "N", "escalated_to": "", "response": "",
+         "response_date": ""},
+    ],
+    "staff_survey": [
+        {"response_id": "SS-1", "survey_date": "2026-06-30", "agency": "HEALTH", "item_id": "S1",
+         "item": "I know how to escalate a concern about a child", "response": "4"},
+        {"response_id": "SS-2", "survey_date": "2026-06-30", "agency": "POLICE", "item_id": "S1",
+         "item": "I know how to escalate a concern about a child", "response": "5"},
+    ],
+    "training_needs": [
+        {"round": "2026-27", "assessed_date": "2026-04-20", "agency": "EDUCATION", "topic": "Neglect",
+         "course": "Neglect", "staff_to_train": "40", "priority": "high"},
+        {"round": "2026-27", "assessed_date": "2026-04-20", "agency": "HEALTH", "topic": "Contextual safeguarding",
+         "course": "", "staff_to_train": "12", "priority": "medium"},
+    ],
+    "contract_monitoring": [
+        {"review_id": "CM-1", "review_date": "2026-06-15", "provider": "Oak Homes Ltd", "service_type": "childrens_home",
+         "standard_id": "CM-1", "standard": "Safer recruitment", "rating": "met", "concern_raised": "N"},
+        {"review_id": "CM-1", "review_date": "2026-06-15", "provider": "Oak Homes Ltd", "service_type": "childrens_home",
+         "standard_id": "CM-2", "standard": "Missing from care protocol", "rating": "partly_met",
+         "concern_raised": "Y"},
+    ],
+    "voice_reach": [
+        {"activity_id": "VR-1", "activity_date": "2026-06-05", "activity": "Youth forum", "characteristic": "sex",
+         "group": "Female", "participants": "7"},
+        {"activity_id": "VR-1", "activity_date": "2026-06-05", "activity": "Youth forum", "characteristic": "sex",
+         "group": "Male", "participants": "5"},
+        {"activity_id": "VR-1", "activity_date": "2026-06-05", "activity": "Youth forum",
+         "characteristic": "ethnicity", "group": "White", "participants": "9"},
+        {"activity_id": "VR-1", "activity_date": "2026-06-05", "activity": "Youth forum",
+         "characteristic": "ethnicity", "group": "Asian", "participants": "3"},
+    ],
+    "you_said_we_did": [
+        {"theme_id": "YS-1", "raised_date": "2026-05-01", "voice_of": "children", "forum": "Youth forum",
+         "theme": "Buses at night", "lead_agency": "PARTNERSHIP", "we_did": "Briefed bus drivers",
+         "response_date": "2026-07-01"},
+        {"theme_id": "YS-2", "raised_date": "2026-08-01", "voice_of": "families", "forum": "Parents' forum",
+         "theme": "Waiting lists", "lead_agency": "HEALTH", "we_did": "", "response_date": ""},
+    ],
+    "professional_disagreements": [
+        {"escalation_id": "ESC-1", "raised_date": "2026-05-02", "raised_by": "EDUCATION", "raised_with": "CSC",
+         "issue": "threshold_decision", "stage_reached": "2", "outcome": "resolved", "resolved_date": "2026-05-20"},
+        {"escalation_id": "ESC-2", "raised_date": "2026-09-01", "raised_by": "HEALTH", "raised_with": "POLICE",
+         "issue": "information_sharing", "stage_reached": "1", "outcome": "ongoing", "resolved_date": ""},
+    ],
+    "funding_contributions": [
+        {"year": "2025-26", "partner": "Coventry City Council", "agency": "CSC", "contribution": "250000",
+         "agreed_date": "2025-04-01"},
+        {"year": "2025-26", "partner": "West Midlands Police", "agency": "POLICE", "contribution": "90000",
+         "agreed_date": "2025-04-01"},
+    ],
+    "funding_spend": [
+        {"year": "2025-26", "function": "business_unit", "budget": "250000", "spent": "255000",
+         "recorded_date": "2026-04-30"},
+        {"year": "2025-26", "function": "training", "budget": "90000", "spent": "80000", "recorded_date": "2026-04-30"},
+    ],
 }
 
 

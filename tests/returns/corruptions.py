@@ -485,6 +485,133 @@ def pop001(root):
     return msg(rel, None, "", "POP-001", f"1 of the year-age-sex-ethnicity cells of {year} are missing")
 
 
+def reg005(root):
+    rel = "assurance/qa_visits.csv"
+    df = read(root, rel)
+    pos = _row(df, df["status"] == "held")
+    row, _ = _set(root, rel, pos, "visit_date", "")
+    df = read(root, rel)
+    df.loc[pos, "grade"] = ""  # keep REG-006 quiet: only REG-005 should speak
+    write(root, rel, df)
+    return msg(rel, row, "status", "REG-005", "held with no visit_date")
+
+
+def reg006(root):
+    rel = "assurance/qa_visits.csv"
+    df = read(root, rel)
+    pos = _row(df, df["status"] != "held")
+    row, _ = _set(root, rel, pos, "grade", "good")
+    return msg(rel, row, "grade", "REG-006", f"good for a {df.loc[pos, 'status']} visit")
+
+
+def reg007(root):
+    rel = "assurance/qa_visit_actions.csv"
+    df = read(root, rel)
+    pos = _row(df, df["status"] == "complete")
+    row, _ = _set(root, rel, pos, "completed_date", "")
+    return msg(rel, row, "status", "REG-007", "complete with no completed_date")
+
+
+def reg008(root):
+    rel = "assurance/qa_visit_actions.csv"
+    df = read(root, rel)
+    pos = 0
+    other = "POLICE" if df.loc[pos, "agency"] != "POLICE" else "HEALTH"
+    row, old = _set(root, rel, pos, "agency", other)
+    return msg(rel, row, "agency", "REG-008", f"{other} (the visit was to {old})")
+
+
+def reg009(root):
+    rel = "assurance/stag_issues.csv"
+    df = read(root, rel)
+    pos = _row(df, df["escalated"] == "Y")
+    row, _ = _set(root, rel, pos, "escalated_to", "")
+    return msg(rel, row, "escalated_to", "REG-009", "escalated with nowhere named")
+
+
+def reg010(root):
+    rel = "assurance/stag_issues.csv"
+    df = read(root, rel)
+    pos = _row(df, df["response_date"] != "")
+    row, _ = _set(root, rel, pos, "response_date", "")
+    return msg(rel, row, "response", "REG-010", "response without a response_date")
+
+
+def reg011(root):
+    rel = "assurance/staff_survey.csv"
+    df = read(root, rel)
+    same = df.index[(df["item_id"] == df["item_id"].iloc[0]) & (df["survey_date"] == df["survey_date"].iloc[0])]
+    pos = int(same[-1])  # the first row keeps the common wording
+    common = df.loc[pos, "item"]
+    row, _ = _set(root, rel, pos, "item", "A different wording")
+    return msg(rel, row, "item", "REG-011", f"A different wording (elsewhere: {common})")
+
+
+def reg012(root):
+    rel = "assurance/training_needs.csv"
+    row, _ = _set(root, rel, 0, "round", "2026/27")
+    return msg(rel, row, "round", "REG-012", "2026/27")
+
+
+def reg013(root):
+    rel = "assurance/training_needs.csv"
+    df = read(root, rel)
+    pos = _row(df, df["course"] != "")
+    row, _ = _set(root, rel, pos, "course", "A course nobody runs")
+    return msg(rel, row, "course", "REG-013", "A course nobody runs")
+
+
+def reg014(root):
+    rel = "assurance/contract_monitoring.csv"
+    df = read(root, rel)
+    first = df["review_id"].iloc[0]
+    row, _ = _set(root, rel, 0, "provider", "Another provider")
+    return msg(rel, row, "review_id", "REG-014", f"{first} has more than one date, provider or service type")
+
+
+def reg015(root):
+    rel = "assurance/voice_reach.csv"
+    df = read(root, rel)
+    pos = _row(df, df["characteristic"] == "ethnicity")
+    row, _ = _set(root, rel, pos, "group", "Pakistani")
+    return msg(rel, row, "group", "REG-015", "Pakistani (ethnicity)")
+
+
+def reg016(root):
+    rel = "assurance/voice_reach.csv"
+    df = read(root, rel)
+    pos = _row(df, df["characteristic"] == "sex")
+    activity = df.loc[pos, "activity_id"]
+    new = int(df.loc[pos, "participants"]) + 1
+    row, _ = _set(root, rel, pos, "participants", str(new))
+    total = read(root, rel)
+    part = total[(total["activity_id"] == activity) & (total["characteristic"] == "sex")]["participants"].astype(int).sum()
+    return msg(rel, row, "participants", "REG-016", f"sex adds up to {part}")
+
+
+def reg017(root):
+    rel = "assurance/you_said_we_did.csv"
+    df = read(root, rel)
+    pos = _row(df, df["response_date"] != "")
+    row, _ = _set(root, rel, pos, "we_did", "")
+    return msg(rel, row, "we_did", "REG-017", "response_date without we_did")
+
+
+def reg018(root):
+    rel = "assurance/professional_disagreements.csv"
+    df = read(root, rel)
+    pos = _row(df, df["outcome"] == "resolved")
+    row, _ = _set(root, rel, pos, "resolved_date", "")
+    return msg(rel, row, "outcome", "REG-018", "resolved with no resolved_date")
+
+
+def reg019(root):
+    rel = "assurance/professional_disagreements.csv"
+    df = read(root, rel)
+    row, _ = _set(root, rel, 0, "raised_with", df.loc[0, "raised_by"])
+    return msg(rel, row, "raised_with", "REG-019", df.loc[0, "raised_by"])
+
+
 CORRUPTIONS = {
     "RET-001": ret001, "RET-002": ret002, "RET-003": ret003, "RET-004": ret004, "RET-005": ret005,
     "RET-006": ret006, "RET-010": ret010, "RET-011": ret011, "RET-012": ret012, "RET-013": ret013,
@@ -499,6 +626,9 @@ CORRUPTIONS = {
     "CSC-001": csc001, "CSC-002": csc002, "CSC-003": csc003, "CSC-004": csc004, "CSC-005": csc005,
     "CSC-006": csc006, "CSC-007": csc007,
     "REG-001": reg001, "REG-002": reg002, "REG-003": reg003, "REG-004": reg004, "POP-001": pop001,
+    "REG-005": reg005, "REG-006": reg006, "REG-007": reg007, "REG-008": reg008, "REG-009": reg009,
+    "REG-010": reg010, "REG-011": reg011, "REG-012": reg012, "REG-013": reg013, "REG-014": reg014,
+    "REG-015": reg015, "REG-016": reg016, "REG-017": reg017, "REG-018": reg018, "REG-019": reg019,
 }
 
 

@@ -62,7 +62,7 @@ def make_returns(seed: int = 20260331, period: str = PERIOD):
         "assessment_id": [f"A{i:06d}" for i in range(na)], "referral_id": a_src["referral_id"],
         "child_id": a_src["child_id"], "assessment_start": start,
         "assessment_authorised": start + pd.to_timedelta(rng.integers(5, 90, na), unit="D"),
-        "factors": rng.choice(["DA;MH", "NEG", "CSE", "DA;CCE", "SUB", "CSE;CCE", ""], na,
+        "factors": rng.choice(["3B;4B", "16A", "11A", "3B;24A", "2B", "11A;24A", ""], na,
                               p=[0.3, 0.25, 0.05, 0.05, 0.25, 0.02, 0.08]),
         "assessment_outcome": rng.choice(["CIN_PLAN", "S47", "NFA"], na, p=[0.4, 0.3, 0.3]),
     })

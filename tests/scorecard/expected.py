@@ -73,7 +73,7 @@ def expected_values(returns, period: Period) -> dict[str, tuple[float, float, fl
     out["CSC-03"] = (int((wd <= 45).sum()), len(done), 100 * (wd <= 45).sum() / len(done))
     out["CSC-04"] = (len(done), np.nan, float(np.median(wd)))
     fac = done["factors"].fillna("").str.split(";")
-    expl = fac.map(lambda f: bool({"CSE", "CCE"} & {x.strip() for x in f}))
+    expl = fac.map(lambda f: bool({"11A", "24A"} & {x.strip() for x in f}))
     out["CSC-17"] = (int(expl.sum()), np.nan, float(expl.sum()))
 
     s47 = t["section47"]
@@ -138,6 +138,14 @@ def expected_values(returns, period: Period) -> dict[str, tuple[float, float, fl
     for ind, code in (("HLT-03", "HLT_SELF_HARM"), ("YJS-01", "YJS_FTE")):
         n, _ = pr(code)
         out[ind] = (n, pop10, n / pop10 * 100_000 * 4)
+    # early help: assessments started per 10,000 children 0-17 a year; three percentages; step-downs a count
+    n, _ = pr("EH_STARTED")
+    out["EH-01"] = (n, pop, n / pop * 10_000 * 4)
+    for ind, code in (("EH-02", "EH_CLOSED_MET"), ("EH-03", "EH_STEP_UP"), ("EH-05", "EH_REREFERRAL")):
+        n, d = pr(code)
+        out[ind] = (n, d, 100 * n / d)
+    n, _ = pr("EH_STEP_DOWN")
+    out["EH-04"] = (n, np.nan, n)
 
     tr = t["training_attendance"]
     n_att = int((inq(tr["session_date"]) & (tr["attended"] == "Y")).sum())

@@ -142,10 +142,10 @@ def test_distinct_children_are_counted_once_per_window():
 
 def test_exploitation_factors_match_whole_codes_only():
     d = data(assessments=[
-        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-20", "factors": "DA;CSE"},
-        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-21", "factors": "CCE"},
-        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-22", "factors": "CSE;CCE"},
-        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-23", "factors": "NEG"},
+        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-20", "factors": "3B;11A"},
+        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-21", "factors": "24A"},
+        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-22", "factors": "11A;24A"},
+        {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-23", "factors": "16A;1A;4A;11;124A"},
         {"assessment_start": "2026-01-02", "assessment_authorised": "2026-01-24", "factors": None},
     ])
     assert d.get("csc.assessments_exploitation").count(between("2026-01-01", "2026-03-31"))[0] == 3

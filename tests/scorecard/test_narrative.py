@@ -16,7 +16,7 @@ def test_special_cause_improvement_is_working_well():
     fs = scorecard_findings(scorecard(result(values=(95.0,), spc=spc)))
     ww = [f for f in fs if f.kind == "working_well"]
     assert len(ww) == 1 and ww[0].rule == "SC-WW-1"
-    assert "95.0% in Jan-Mar 2026" in ww[0].text and "special-cause improvement: February 2026 (above the upper process limit)" in ww[0].text
+    assert "95.0% in January to March 2026" in ww[0].text and "special-cause improvement: February 2026 (above the upper process limit)" in ww[0].text
     assert ww[0].evidence.startswith("T-01") and ww[0].priority == "P1" and ww[0].lens == "independent"
 
 
@@ -44,7 +44,9 @@ def test_worries_and_the_needs_that_follow_them():
     assert "misses the target of 90.0%" in text
     needs = [f for f in fs if f.kind == "needs_to_happen"]
     assert [f.rule for f in needs] == ["SC-NH-1"]
-    assert needs[0].text.startswith("CSC to explain assessments within 45 working days (T-01)")
+    assert needs[0].text.startswith("CSC to set out how assessments within 45 working days (T-01) will come back to "
+                                    "the target of 90.0% from 70.0%")
+    assert (needs[0].owner, needs[0].by_when) == ("CSC", "the April to June 2026 scorecard")
     assert worried[0].weight > 5
 
 
@@ -57,14 +59,14 @@ def test_an_earlier_special_cause_in_the_year_is_a_worry_in_the_past_tense():
     assert fs[0].rule == "SC-WR-4"
     assert fs[0].text == ("Assessments within 45 working days: earlier in the year the SPC chart showed special-cause "
                           "concern: October 2025 (above the upper process limit); November 2025 to December 2025 "
-                          "(part of a run of seven or more points above the mean); Jan-Mar 2026 is back within "
+                          "(part of a run of seven or more points above the mean); January to March 2026 is back within "
                           "common-cause variation.")
 
 
 def test_missing_commentary_and_blocked_data_need_to_happen():
     fs = scorecard_findings(scorecard(result(values=(95.0,), commentary_status="missing", commentary="")))
     assert [(f.kind, f.rule) for f in fs] == [("needs_to_happen", "SC-NH-2")]
-    assert "to send its commentary on Assessments within 45 working days (T-01) for 2025-26-Q4" in fs[0].text
+    assert "to send its commentary on Assessments within 45 working days (T-01) for January to March 2026" in fs[0].text
     blocked = result(status="not_published", reason="the return was rejected")
     fs = scorecard_findings(scorecard(blocked))
     assert [f.rule for f in fs] == ["SC-NH-3"] and "the return was rejected" in fs[0].text

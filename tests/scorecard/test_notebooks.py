@@ -57,8 +57,8 @@ def test_scorecard_notebook_runs_on_the_demo_and_writes_its_part_of_the_pack(tmp
     findings = pd.read_csv(out / "tables" / "scorecard_findings.csv")
     assert {"working_well", "worried", "needs_to_happen"} <= set(findings["kind"])
     html = render_html(tmp_path / "02.ipynb", tmp_path / "02.html").read_text(encoding="utf-8")
-    for words in ("What is working well", "What are we worried about", "What needs to happen", "cscp-scorecard",
-                  "commentary", "MISSING"):
+    for words in ("What is working well", "What are we worried about", "What needs to happen", "cscp-summary",
+                  "cscp-detail", "commentary", "Missing"):
         assert words in html, words
     assert "session.start" not in html  # code hidden from readers
 

@@ -114,7 +114,7 @@ def test_a_blocked_table_stops_every_indicator_reading_it(fixture_returns, confi
     r = SimpleNamespace(**{**vars(fixture_returns), "blocked": {"table:population": "population.csv: 3 rows rejected"}})
     sc = compute(r, "2025-26-Q4", config)
     stopped = {x.indicator.id for x in sc if x.status != "ok"}
-    assert stopped == {"CSC-01", "CSC-05", "CSC-07", "CSC-10", "CSC-11", "CSC-12", "HLT-03", "YJS-01"}
+    assert stopped == {"CSC-01", "CSC-05", "CSC-07", "CSC-10", "CSC-11", "CSC-12", "HLT-03", "YJS-01", "EH-01"}
 
 
 def test_an_earlier_blocked_quarter_is_a_gap_in_the_trend(fixture_returns, config):
