@@ -300,20 +300,24 @@ def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
     note = "**Caveats, read before the numbers.** " + " ".join(CAVEATS)
     sec = _section(name, "Worked example on published data", [_context(x, f"table {name}", "DISP-REAL") for x in sent],
                    note, source=_REAL_SOURCE)
-    sec.add_table(name, f"Worked example on published data: children looked after at 31 March by ethnic group, "
-                  f"{la_name} (the other five districts are in the CSV file)", t, (), view=_real_data_view(t, la_name))
+    chart = real_data_chart(example)
+    sec.figures = chart.figures
+    year = str(int(e["year"].max()))
+    sec.add_table(name, f"Worked example on published data: children looked after on 31 March {year} by ethnic group, "
+                  f"{la_name} (every year and the other five districts are in the CSV file)", t, (),
+                  view=_real_data_view(t, la_name, year))
     return sec
 
 
-def _real_data_view(t: pd.DataFrame, la_name: str) -> pd.DataFrame:
-    """The partnership's own rows of the worked example, with words for headers."""
+def _real_data_view(t: pd.DataFrame, la_name: str, year: str) -> pd.DataFrame:
+    """The partnership's own rows of the worked example's latest year, with words for headers."""
     from . import readable
 
-    v = t[t["area"] == la_name]
+    v = t[(t["area"] == la_name) & (t["year"] == year)]
     if v.empty:
-        v = t
+        v = t[t["year"] == year]
     return pd.DataFrame({
-        "Year": v["year"], "Ethnic group": v["group"],
+        "Ethnic group": v["group"],
         "Looked after on 31 March": [readable.count_cell(x) for x in v["looked_after_31_march"]],
         "Share of children looked after": [f"{x}%" if x not in ("c", "x") else readable.HIDDEN
                                            for x in v["share_of_looked_after_pct"]],
