@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from . import _stats as stats
 
@@ -179,11 +180,19 @@ def detectable(n1, a0, n0, q, families, tested, kind: str = "proportion", power:
     want = np.asarray(tested, bool) & np.isfinite(q) & (q >= alpha) & (n1 > 0) & (n0 > 0) & (a0 >= 0) \
         & np.isfinite(a0) & (a0 <= n0 if kind == "proportion" else True)
     mdr = np.full(n1.shape, np.nan)
+    below = np.full(n1.shape, np.nan)
     if want.any():
         mdr[want] = stats.minimum_detectable_ratio(n1[want], a0[want], n0[want], power=power, alpha=level[want],
                                                    kind=kind)
-    with np.errstate(divide="ignore"):
-        below = np.where(np.isfinite(mdr) | np.isinf(mdr), 1 / mdr, np.nan)
+        # below 1: exp(−(z₁₋α/₂ + z_power)·SE₀), the mirror of the MDR on the log scale. Written out because a
+        # proportion near 1 (nine in ten referred children are assessed) cannot be detected above 1 (the MDR is
+        # infinite) but can below it, where 1/MDR would say 0
+        r0 = a0[want] / n0[want]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_child = (1 - r0) / r0 if kind == "proportion" else 1 / r0
+            se0 = np.sqrt(per_child * (1 / n1[want] + 1 / n0[want]))
+        k = ndtri(1 - level[want] / 2) + ndtri(power)
+        below[want] = np.where(r0 > 0, np.exp(-k * se0), np.nan)
     return mdr, below, np.where(want, level, np.nan)
 
 

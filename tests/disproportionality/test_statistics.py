@@ -217,3 +217,18 @@ def test_unknown_ethnicity_is_left_out_of_the_ratios_but_counted():
     assert b["dr"] == pytest.approx((30 / 102) / (1000 / 6000))  # share of all 102 children at the stage
     q = row(r.latest_quality(), stage="referral")
     assert (q["children"], q["not_obtained"], q["unknown_pct"]) == (102, 40, pytest.approx(40 / 102 * 100))
+
+
+def test_a_share_near_one_can_only_be_detected_below_one():
+    # assessed after referral: White British 180 of 200 (90%), Black African 90 of 100 (90%): ratio 1, not significant.
+    # Two tests in "who goes on at each decision?" (Black, Black African), no discovery: level 0.05 / 2 = 0.025.
+    # SE0 = sqrt((1 - 0.9)/0.9 x (1/100 + 1/200)) = 0.040825; above 1, exp(3.083 x 0.040825) x 0.9 > 1: impossible;
+    # below 1: exp(-(2.241403 + 0.841621) x 0.040825) = 0.8818
+    t = cohort({"WBRI": {"referral": 200, "assessment": 180}, "BAFR": {"referral": 100, "assessment": 90}})
+    pop = population({("WBRI", "M"): 2000, ("BAFR", "M"): 1000})
+    d = row(_analyse(t, pop).latest_decisions(), stage="assessment", characteristic="ethnicity", group="BAFR")
+    assert d["label"] == "not significant" and d["family_size"] == 2
+    se0 = math.sqrt(0.1 / 0.9 * (1 / 100 + 1 / 200))
+    assert np.isinf(d["mdr"])
+    assert d["mdr_below"] == pytest.approx(math.exp(-(norm.ppf(1 - 0.025 / 2) + norm.ppf(0.8)) * se0))
+    assert d["mdr_below"] == pytest.approx(0.8818, abs=1e-4)
