@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import disclosure
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
@@ -312,9 +313,8 @@ def published_history(audits: pd.DataFrame, period: str | Period, config=None) -
     both = ["good_or_better", "ri_or_inadequate"]
     pub = publish(h[cols], _TWO_WAY, config, derived={**_TWO_WAY_PCT, "change_pp": both, "change_p": both},
                   total_column="graded", by="audit_id", decimals={"change_p": 3}).table
-    p = h["change_p"].to_numpy(float)
-    shown = pub["change_p"] != "c"
-    pub.loc[shown.to_numpy() & (p < 0.0005), "change_p"] = "<0.001"
+    shown = (pub["change_p"] != "c").to_numpy()
+    pub.loc[shown, "change_p"] = disclosure.format_p(h["change_p"].to_numpy(float))[shown]
     pct = pub["pct_good_or_better"].map(number)
     prev_hidden = pd.Series(pct.isna().to_numpy(), index=pub.index).groupby(
         _theme_key(h["theme"]).to_numpy()).shift(1, fill_value=False).astype(bool)

@@ -260,9 +260,7 @@ def published_agreement(responses: pd.DataFrame, period: str | Period, config=No
 
 def _p_text(p: float) -> str:
     """A p-value as published: three decimals, ``<0.001`` below that, ``x`` when not tested."""
-    if not np.isfinite(p):
-        return disclosure.NOT_AVAILABLE
-    return "<0.001" if p < 0.0005 else f"{p:.3f}"
+    return str(disclosure.format_p([p])[0])
 
 
 def published_change(responses: pd.DataFrame, period: str | Period, config=None, surveys: int = 4) -> pd.DataFrame:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import disclosure
 from ..narrative import Finding
 from ..periods import parse_period
 from . import cohorts
@@ -113,7 +114,7 @@ OF_INTEREST = 1.25
 
 
 def _p_text(p: float) -> str:
-    return "<0.001" if p < 0.0005 else f"{p:.3f}"
+    return str(disclosure.format_p([p])[0])
 
 
 def _question_text(family: str) -> str:

@@ -42,10 +42,8 @@ def fmt(values, decimals: int = 1) -> np.ndarray:
 
 
 def fmt_p(p) -> np.ndarray:
-    """p-values to three decimals, ``<0.001`` below that, ``x`` where not tested."""
-    p = np.asarray(p, float)
-    text = disclosure.format_numbers(p, 3)
-    return np.where(np.isfinite(p) & (p < 0.0005), "<0.001", text).astype(object)
+    """p-values to three decimals, ``<0.001`` below that, ``x`` where not tested (``disclosure.format_p``)."""
+    return disclosure.format_p(np.asarray(p, float))
 
 
 # --- the masks: decided in .suppression ------------------------------------------------------------
