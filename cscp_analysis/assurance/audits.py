@@ -11,14 +11,25 @@ lines of enquiry: outstanding, good, requires improvement or inadequate. Here:
   percentage points;
 * the **recommendations** of an audit are the actions of the action plan whose source is that audit.
 
+Gradings of one case tend to agree (the same child's file, the same practice), so an audit of 8 cases
+graded 195 times does not hold 195 independent observations. Every interval for a share of gradings
+good or better therefore allows for the clustering of gradings within cases (the case is the audit's
+``case_ref``): the Wilson interval on the effective counts, with the design effect from the intracluster
+correlation (``stats.clustered_proportion``; docs/methods.md §15). A change between two audits on a
+theme is tested on the effective counts of each (the Rao–Scott adjustment of the two-proportion test:
+each audit's counts divided by its design effect, then ``stats.two_proportion_test``), and is called a
+change (working well, or a worry) only when that test is significant at 5%.
+
 Gradings are judgements about practice on children's case files: published counts of gradings go
 through small-number suppression like any count about children; case references never leave here.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .. import disclosure
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
@@ -35,6 +46,7 @@ __all__ = [
     "published_grades",
     "published_four_grades",
     "published_history",
+    "good_or_better_intervals",
     "section",
     "findings",
 ]
@@ -131,8 +143,9 @@ def theme_history(audits: pd.DataFrame, period: str | Period, by: str | None = N
     """Every audit up to the period end on a theme audited in the quarter, oldest first.
 
     One row per audit (and per ``by`` group when given): ``theme``, ``audit_id``, ``audit_date``, grade
-    counts, ``graded``, ``good_or_better``, ``pct_good_or_better``, and ``change_pp``: the change in
-    percentage points from the previous audit on the same theme (same group).
+    counts, ``graded``, ``good_or_better``, ``pct_good_or_better``, ``change_pp``: the change in
+    percentage points from the previous audit on the same theme (same group), and ``change_p``: its
+    p-value, allowing for gradings clustered within cases (:func:`_change_tests`).
     """
     needs_columns(audits, _COLUMNS, "audits")
     now = _period_audits(audits, period)
@@ -147,10 +160,72 @@ def theme_history(audits: pd.DataFrame, period: str | Period, by: str | None = N
     group = ["_theme"] + ([by] if by else [])
     t = t.sort_values(group + ["audit_date", "audit_id"], kind="mergesort").reset_index(drop=True)
     t["change_pp"] = t.groupby(group, sort=False)["pct_good_or_better"].diff()
+    t["change_p"] = _change_tests(upto, t, group) if len(t) else np.nan
     t["current"] = t["audit_id"].isin(set(now["audit_id"]))
     order = ["theme", "audit_id", "audit_date"] + ([by] if by else []) + list(GRADES) + [
-        "graded", "good_or_better", "ri_or_inadequate", "pct_good_or_better", "change_pp", "current"]
+        "graded", "good_or_better", "ri_or_inadequate", "pct_good_or_better", "change_pp", "change_p", "current"]
     return t[order]
+
+
+def _gradings(audits: pd.DataFrame, upto: pd.DataFrame) -> pd.DataFrame:
+    """One row per grading: ``good`` (1 for outstanding or good), ``one``, and ``case`` (the audit and its
+    case reference: the cluster)."""
+    grade = upto["grade"].astype("string")
+    return upto.assign(good=grade.isin(GOOD_OR_BETTER).astype(float).to_numpy(), one=1.0,
+                       case=(upto["audit_id"].astype("string") + "|" + upto["case_ref"].astype("string")).to_numpy())
+
+
+def good_or_better_intervals(audits: pd.DataFrame, period: str | Period, by: str | None = "line_of_enquiry",
+                             confidence: float = 0.95) -> pd.DataFrame:
+    """The share of the quarter's gradings that were good or better, with an interval that allows for
+    gradings clustered within cases, for each value of ``by`` and "All" (``by=None``: the audit as a whole).
+
+    Columns: ``by`` (when given), ``graded``, ``good_or_better``, ``cases``, ``icc``, ``design_effect``,
+    ``pct_good_or_better``, ``pct_lower``, ``pct_upper`` (percent). The interval is the Wilson interval of
+    the effective counts Y/deff of N/deff, deff = 1 + (m̃ − 1)·ICC (``stats.clustered_proportion``).
+    """
+    from ..stats import clustered_proportion
+
+    g = _gradings(audits, _period_audits(audits, period))
+    cols = ["graded", "good_or_better", "cases", "icc", "design_effect", "pct_good_or_better", "pct_lower", "pct_upper"]
+    if g.empty:
+        return pd.DataFrame(columns=([by] if by else []) + cols)
+
+    def shares(group_by):
+        t = clustered_proportion(g, "good", "one", "case", group_by=group_by, confidence=confidence, multiplier=100)
+        return t.rename(columns={"numerator": "good_or_better", "denominator": "graded", "clusters": "cases",
+                                 "value": "pct_good_or_better", "lower_ci": "pct_lower", "upper_ci": "pct_upper"})
+
+    total = shares(None)
+    if by is None:
+        return total[cols]
+    body = shares(by)
+    body[by] = body[by].astype("string")
+    body = body.sort_values(by, kind="mergesort")
+    total[by] = "All"
+    return pd.concat([body[[by] + cols], total[[by] + cols]], ignore_index=True)
+
+
+def _change_tests(upto: pd.DataFrame, t: pd.DataFrame, group: list[str]) -> pd.Series:
+    """p-value of the change from the previous audit in each ``group`` (rows of ``t`` in date order): the
+    two-proportion test on each audit's effective counts (good or better / design effect of N / design
+    effect; Rao & Scott 1992)."""
+    from ..stats import clustered_proportion, two_proportion_test
+
+    g = _gradings(upto, upto)
+    keys = group + ["audit_id"]
+    deff = clustered_proportion(g, "good", "one", "case", group_by=keys)[keys + ["design_effect"]]
+    d = t[keys + ["good_or_better", "graded"]].merge(deff, on=keys, how="left")
+    y = d["good_or_better"].to_numpy(float) / d["design_effect"].to_numpy(float)
+    n = d["graded"].to_numpy(float) / d["design_effect"].to_numpy(float)
+    prev = d.groupby(group, sort=False)
+    y0 = prev["good_or_better"].shift(1).to_numpy(float) / prev["design_effect"].shift(1).to_numpy(float)
+    n0 = prev["graded"].shift(1).to_numpy(float) / prev["design_effect"].shift(1).to_numpy(float)
+    ok = np.isfinite(y0) & (n0 > 0) & (n > 0)
+    p = np.full(len(d), np.nan)
+    if ok.any():
+        p[ok] = np.asarray(two_proportion_test(y0[ok], n0[ok], y[ok], n[ok]).p_value, float)
+    return pd.Series(p, index=t.index)
 
 
 def recommendations(actions: pd.DataFrame, audits: pd.DataFrame, period: str | Period) -> pd.DataFrame:
@@ -171,6 +246,7 @@ def recommendations(actions: pd.DataFrame, audits: pd.DataFrame, period: str | P
 # --- publication and findings ------------------------------------------------------------------------
 
 CHANGE_PP = 5.0  # a change of at least this many percentage points since the last audit on the theme is reported
+ALPHA = 0.05  # ... as working well or a worry only when its test (allowing for clustering) is significant at this level
 STRONG_PCT = 75.0  # lines of enquiry at or above this share good or better are "working well"
 WEAK_PCT = 50.0  # lines below this share are a worry
 _TWO_WAY = ["good_or_better", "ri_or_inadequate", "graded"]
@@ -180,7 +256,9 @@ _TWO_WAY_PCT = {"pct_good_or_better": ["good_or_better", "ri_or_inadequate"]}
 def published_grades(audits: pd.DataFrame, period: str | Period, config=None, by="line_of_enquiry") -> pd.DataFrame:
     """Gradings by ``by`` as published: good or better / requires improvement or inadequate, their total, share.
 
-    By line of enquiry and by agency only the two-way split is published: a line has some 40 gradings,
+    ``pct_lower`` and ``pct_upper``: the 95% interval of the share, allowing for gradings clustered within
+    cases (:func:`good_or_better_intervals`). By line of enquiry and by agency only the two-way split is
+    published: a line has some 40 gradings,
     and at four grades most cells would be suppressed. The four grades are published for the audit as a
     whole (:func:`published_four_grades`), nested inside the same two groups so that the tables cannot be
     combined to work out a suppressed grade.
@@ -190,7 +268,11 @@ def published_grades(audits: pd.DataFrame, period: str | Period, config=None, by
     t = grade_distribution(audits, period, by=by)
     col = by if isinstance(by, str) else by[0]
     t = t[[col, *_TWO_WAY, "pct_good_or_better"]]
-    return publish(t, _TWO_WAY, config, derived=_TWO_WAY_PCT, total_row=(col, "All"), total_column="graded").table
+    ci = good_or_better_intervals(audits, period, by=col)[[col, "pct_lower", "pct_upper"]]
+    t = t.merge(ci.astype({col: "string"}), on=col, how="left") if len(t) else t.assign(pct_lower=[], pct_upper=[])
+    derived = {**_TWO_WAY_PCT, "pct_lower": ["good_or_better", "ri_or_inadequate"],
+               "pct_upper": ["good_or_better", "ri_or_inadequate"]}
+    return publish(t, _TWO_WAY, config, derived=derived, total_row=(col, "All"), total_column="graded").table
 
 
 def published_four_grades(audits: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
@@ -219,22 +301,26 @@ def published_four_grades(audits: pd.DataFrame, period: str | Period, config=Non
 
 
 def published_history(audits: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
-    """Every audit on the quarter's theme(s), as published (two-way split); the change is ``c`` when either
-    share is, ``z`` for the first audit on a theme."""
+    """Every audit on the quarter's theme(s), as published (two-way split); the change and its p-value
+    (allowing for gradings clustered within cases) are ``c`` when either share is, ``z`` for the first
+    audit on a theme."""
     from .publish import number, publish
 
-    cols = ["theme", "audit_id", "audit_date", *_TWO_WAY, "pct_good_or_better", "change_pp"]
+    cols = ["theme", "audit_id", "audit_date", *_TWO_WAY, "pct_good_or_better", "change_pp", "change_p"]
     h = theme_history(audits, period)
     if h.empty:
         return pd.DataFrame(columns=cols)
-    pub = publish(h[cols], _TWO_WAY, config, derived={**_TWO_WAY_PCT, "change_pp": ["good_or_better",
-                                                                                   "ri_or_inadequate"]},
-                  total_column="graded", by="audit_id").table
+    both = ["good_or_better", "ri_or_inadequate"]
+    pub = publish(h[cols], _TWO_WAY, config, derived={**_TWO_WAY_PCT, "change_pp": both, "change_p": both},
+                  total_column="graded", by="audit_id", decimals={"change_p": 3}).table
+    shown = (pub["change_p"] != "c").to_numpy()
+    pub.loc[shown, "change_p"] = disclosure.format_p(h["change_p"].to_numpy(float))[shown]
     pct = pub["pct_good_or_better"].map(number)
     prev_hidden = pd.Series(pct.isna().to_numpy(), index=pub.index).groupby(
         _theme_key(h["theme"]).to_numpy()).shift(1, fill_value=False).astype(bool)
-    pub.loc[prev_hidden.to_numpy() & h["change_pp"].notna().to_numpy(), "change_pp"] = "c"
-    pub.loc[h["change_pp"].isna().to_numpy(), "change_pp"] = "z"
+    for col in ("change_pp", "change_p"):
+        pub.loc[prev_hidden.to_numpy() & h["change_pp"].notna().to_numpy(), col] = "c"
+        pub.loc[h["change_pp"].isna().to_numpy(), col] = "z"
     return pub
 
 
@@ -319,33 +405,58 @@ def _findings(sec, tables, p: Period, config, w: PeriodWords) -> list[Finding]:
             out.append(Finding("context", f"{head}, {level}; the earlier audit's counts are too small to compare.",
                                "professional", "assurance", ev, priority=prio, rule="AUD-01"))
         else:
-            kind = "working_well" if change >= CHANGE_PP else "worried" if change <= -CHANGE_PP else "context"
+            pv = 0.0 if row["change_p"] == "<0.001" else number(row["change_p"])
+            clear = bool(pv < ALPHA)
+            kind = ("working_well" if change >= CHANGE_PP and clear else "worried" if change <= -CHANGE_PP and clear
+                    else "context")
             delta = (f"up {change:.1f} percentage points" if change > 0 else f"down {-change:.1f} percentage points"
                      if change < 0 else "unchanged")
-            out.append(Finding(kind, f"{head}, {level}, {delta} on the previous audit on this theme.", "professional",
-                               "assurance", ev, priority=prio, rule="AUD-01", weight=abs(change) / 100))
+            p_words = row["change_p"] if row["change_p"] == "<0.001" else f"= {row['change_p']}"
+            test = (f"a clear change (p {p_words}, allowing for gradings of the same case being alike)" if clear else
+                    f"no clear change (p {p_words}, allowing for gradings of the same case being alike): a change of "
+                    "this size can arise by chance in audits of a few cases")
+            out.append(Finding(kind, f"{head}, {level}, {delta} on the previous audit on this theme: {test}.",
+                               "professional", "assurance", ev, priority=prio, rule="AUD-01", weight=abs(change) / 100))
     prio = priority_for(" ".join(meta["theme"].astype(str)), config)
-    # the share is judged on unrounded counts; it is quoted only where the published table shows it
+    # the share and its interval are judged on unrounded counts; they are quoted only where the published table
+    # shows them
+    cases = int(meta["cases"].sum())
     for by, label, rule, name in (("line_of_enquiry", "these lines of enquiry", "AUD-02", "assurance_audit_grades_by_line"),
                                   ("agency", "these agencies", "AUD-03", "assurance_audit_grades_by_agency")):
-        raw = grade_distribution(audits, p, by=by)
+        raw = good_or_better_intervals(audits, p, by=by)
         raw = raw.loc[raw[by] != "All"]
-        shown = sec[name].set_index(by)["pct_good_or_better"]
+        shown = sec[name].set_index(by)
 
         def names(rows, by=by, shown=shown):
-            return "; ".join(f"{r[by]} ({shown[r[by]]}%)" if shown[r[by]] not in ("c", "x") else str(r[by])
-                             for _, r in rows.iterrows())
+            out_ = []
+            for _, r in rows.iterrows():
+                s_ = shown.loc[r[by]]
+                if s_["pct_good_or_better"] in ("c", "x"):
+                    out_.append(str(r[by]))
+                else:
+                    out_.append(f"{r[by]} ({s_['pct_good_or_better']}%, 95% interval {s_['pct_lower']}% to "
+                                f"{s_['pct_upper']}%)")
+            return "; ".join(out_)
 
-        weak = raw.loc[raw["pct_good_or_better"] < WEAK_PCT]
-        strong = raw.loc[raw["pct_good_or_better"] >= STRONG_PCT]
+        pct, lo, hi = raw["pct_good_or_better"], raw["pct_lower"], raw["pct_upper"]
+        weak = raw.loc[(pct < WEAK_PCT) & (hi < 50)]
+        strong = raw.loc[(pct >= STRONG_PCT) & (lo > 50)]
+        unclear = raw.loc[((pct < WEAK_PCT) & (hi >= 50)) | ((pct >= STRONG_PCT) & (lo <= 50))]
         if len(weak):
-            out.append(Finding("worried", f"Fewer than half of the gradings were good or better for {label}: "
-                               f"{names(weak)}.", "professional", "assurance", f"table {name}", priority=prio, rule=rule,
+            out.append(Finding("worried", f"Fewer than half of the gradings were good or better for {label}, even "
+                               f"allowing for gradings of the same case being alike: {names(weak)}.", "professional",
+                               "assurance", f"table {name}", priority=prio, rule=rule,
                                weight=float(1 - weak["pct_good_or_better"].min() / 100)))
         if len(strong):
-            out.append(Finding("working_well", f"At least three quarters of gradings were good or better for {label}: "
+            out.append(Finding("working_well", f"At least three quarters of gradings were good or better for {label}, "
+                               f"and clearly more than half even allowing for gradings of the same case being alike: "
                                f"{names(strong)}.", "professional", "assurance", f"table {name}", priority=prio,
                                rule=rule, weight=float(strong["pct_good_or_better"].max() / 100)))
+        if len(unclear):
+            out.append(Finding("context", f"For {label} the share of gradings good or better was under half or at least "
+                               f"three quarters, but with gradings from {cases} case{'s' if cases != 1 else ''} the 95% "
+                               f"interval includes one half, so it could be chance: {names(unclear)}.", "professional",
+                               "assurance", f"table {name}", priority=prio, rule=rule, weight=0.2))
     rec = sec["assurance_audit_recommendations"]
     if "actions" in tables:
         if len(rec):

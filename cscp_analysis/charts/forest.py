@@ -5,7 +5,10 @@ limits as text, ``c`` where suppressed, ``z`` for the reference group. Ratios ar
 scale (a ratio of 2 and one of 0.5 are the same distance from 1) with a reference line at 1.
 Significance is shown by the marker's fill as well as its colour (filled: significant after
 adjustment; hollow: not), so the chart does not rely on colour alone. A suppressed ratio is marked
-``c`` on the line at 1, never drawn as a value.
+``c`` on the line at 1, never drawn as a value, with the reason it is hidden when the table gives one
+(``hidden``: the published ``hidden_because`` column): a count of 1 to 5 (primary suppression), hidden
+so that another hidden count cannot be worked out from the totals (secondary suppression), or its
+comparison group's count is hidden. A note under the chart says what each means.
 """
 
 from __future__ import annotations
@@ -21,6 +24,27 @@ HIGHER, LOWER = FOCUS, PALETTE[3]
 ADJUSTMENT_NOTE = ("Lines: each ratio's own 95% interval. Filled markers: significant after "
                    "Benjamini-Hochberg adjustment for multiple comparisons.")
 SUPPRESSED_TEXT = "c"
+#: the reason a row is hidden (the start of the published words) -> the short label beside it on the chart
+SHORT_REASONS = {
+    "a count of": "c: a count of 1 to 5",
+    "hidden so that": "c: protects another hidden count",
+    "the comparison": "c: comparison group hidden",
+}
+HIDDEN_NOTE = ("c: hidden. A count of 1 to 5 is hidden (primary suppression); other counts are hidden so that "
+               "a hidden count cannot be worked out from the totals (secondary suppression).")
+
+
+def _short_reason(words: str) -> str:
+    for start, short in SHORT_REASONS.items():
+        if str(words).startswith(start):
+            return short
+    return SUPPRESSED_TEXT
+
+
+def _reason_kind(words: str) -> str:
+    w = str(words)
+    return "small" if w.startswith("a count of") else "secondary" if w.startswith("hidden so that") else \
+        "comparison" if w.startswith("the comparison") else ""
 
 
 def _wrap(text: str, width: int = 72) -> str:
@@ -34,8 +58,10 @@ def _num(s) -> np.ndarray:
 
 
 def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower", upper: str = "rri_upper",
-           panel: str = "stage", group: str = "group", title: str = "", xlabel: str = "", source: str = ""):
-    """One row per group, grouped under a heading per ``panel`` value (stages), in table order."""
+           panel: str = "stage", group: str = "group", title: str = "", xlabel: str = "", source: str = "",
+           hidden: str = "hidden_because"):
+    """One row per group, grouped under a heading per ``panel`` value (stages), in table order. ``hidden``
+    names the column saying why a hidden row is hidden (ignored when the table has none)."""
     rows = table[table[ratio] != "z"].reset_index(drop=True)
     panels = list(dict.fromkeys(rows[panel]))
     ypos, labels, heads = [], [], []
@@ -48,7 +74,9 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
             y += 1
         y += 0.4
     n_rows = y
-    fig, ax = new_figure(7.5, max(3.0, 0.22 * n_rows + 1.2))
+    any_hidden = bool((rows[ratio] == "c").any())
+    extra = 0.26 if any_hidden else 0.0  # two more lines of note: why rows are hidden
+    fig, ax = new_figure(7.5, max(3.4, 0.22 * n_rows + 1.6 + extra))
     r, lo, hi = _num(rows[ratio]), _num(rows[lower]), _num(rows[upper])
     lab = rows["label"].astype(str).to_numpy()
     ypos = np.asarray(ypos)
@@ -58,11 +86,15 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
     xmin, xmax = min(xmin, 0.5) / 1.15, max(xmax, 2.0) * 1.15
     ax.set_xscale("log")
     ax.axvline(1.0, color="#505050", linewidth=1.0, zorder=1)
+    # the label of a hidden row sits on the side of the line at 1 with more room
+    right = np.log(1 / xmin) <= 0.4 * np.log(xmax / xmin)
     for i, yi in enumerate(ypos):
         labels.append(str(rows[group].iloc[i]))
         if not finite[i]:
-            ax.annotate(SUPPRESSED_TEXT if rows[ratio].iloc[i] == "c" else "x", (1.0, yi), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=8, color=SUPPRESSED, fontstyle="italic")
+            is_c = rows[ratio].iloc[i] == "c"
+            text = (_short_reason(rows[hidden].iloc[i]) if hidden in rows.columns else SUPPRESSED_TEXT) if is_c else "x"
+            ax.annotate(text, (1.0, yi), xytext=(4 if right else -4, 0), textcoords="offset points", va="center",
+                        ha="left" if right else "right", fontsize=7.5, color=SUPPRESSED, fontstyle="italic")
             continue
         sig = lab[i] in ("significantly higher", "significantly lower")
         colour = HIGHER if lab[i] == "significantly higher" else (LOWER if lab[i] == "significantly lower" else CONTEXT)
@@ -93,18 +125,20 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
                       label="not significant / too few"),
                ]
     height = fig.get_figheight()  # the strip under the axes is laid out in inches: source, note, legend
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.36 / height), ncol=3, fontsize=8,
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, (0.36 + extra) / height), ncol=3, fontsize=8,
                frameon=False)
     # The lines are each ratio's own 95% interval; the fill is the test after adjustment for multiple
     # comparisons, so a line clear of 1 can still be hollow. Say so on the chart, not only in the methods.
-    fig.text(0.5, 0.2 / height, ADJUSTMENT_NOTE, fontsize=7.5, color="#505050", ha="center", va="bottom")
+    note = ADJUSTMENT_NOTE + ("\n" + _wrap(HIDDEN_NOTE, 110) if any_hidden else "")
+    fig.text(0.5, 0.2 / height, note, fontsize=7.5, color="#505050", ha="center", va="bottom")
     ax.set_xlabel(xlabel or "Ratio (log scale; 1 = same as the reference)")
     if title:
         fig.suptitle(_wrap(title, 80), x=0.01, ha="left", fontsize=11, fontweight="bold")
     if source:
         fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="#505050", ha="left", va="bottom")
     lines = _wrap(title, 80).count("\n") + 1 if title else 0
-    fig.tight_layout(rect=(0, 0.75 / height, 1, 1 - (0.1 + 0.22 * lines) / height))
+    strip = 0.75 + extra
+    fig.tight_layout(rect=(0, strip / height, 1, 1 - (0.1 + 0.22 * lines) / height))
     return fig
 
 
@@ -129,5 +163,14 @@ def forest_alt(table: pd.DataFrame, what: str, reference: str, *, ratio: str = "
                      f"(95% interval {row[lower]} to {row[upper]})")
     text += "."
     if n_c:
-        text += f" Suppressed (marked c) because a count behind them is small: {n_c}."
+        kinds = ([_reason_kind(x) for x in rows.loc[rows[ratio] == "c", "hidden_because"]]
+                 if "hidden_because" in rows.columns else [""] * n_c)
+        parts = [f"{kinds.count(k)} {words}" for k, words in (
+            ("small", "because a count is 1 to 5"),
+            ("secondary", "so that another hidden count cannot be worked out from the totals"),
+            ("comparison", "because the comparison group's count is hidden")) if kinds.count(k)]
+        unexplained = n_c - sum(kinds.count(k) for k in ("small", "secondary", "comparison"))
+        if unexplained:
+            parts.append(f"{unexplained} to protect small counts")
+        text += f" Hidden (marked c): {'; '.join(parts)}."
     return text

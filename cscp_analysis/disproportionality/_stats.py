@@ -11,10 +11,19 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from ..stats import bh_adjust, disproportionality_ratio, dsr, proportion, rate, rate_ratio, risk_ratio
+from ..stats import (
+    bh_adjust,
+    disproportionality_ratio,
+    dsr,
+    minimum_detectable_ratio,
+    proportion,
+    rate,
+    rate_ratio,
+    risk_ratio,
+)
 
-__all__ = ["bh_adjust", "disproportionality_ratio", "dsr", "proportion", "rate", "rate_ratio", "risk_ratio",
-           "proportion_ratio"]
+__all__ = ["bh_adjust", "disproportionality_ratio", "dsr", "minimum_detectable_ratio", "proportion", "rate",
+           "rate_ratio", "risk_ratio", "proportion_ratio"]
 
 
 def _score_z(x1, n1, x0, n0, theta):

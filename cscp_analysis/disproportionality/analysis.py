@@ -119,7 +119,9 @@ def analyse(
         decisions = pd.DataFrame(columns=["window", "stage", "previous", "characteristic", "group", "group_label",
                                           "stratum", "ref_group", "reference_label", "in_others", "is_reference",
                                           "previous_children", "children", "ref_previous_children", "ref_children",
-                                          "proportion", "ratio", "ratio_p_adjusted", "label"])
+                                          "proportion", "ratio", "ratio_p", "ratio_p_adjusted", "too_few", "label"])
+    # one false-discovery family per question, across the two tables (statistics.QUESTIONS)
+    statistics.adjust_questions(rates, decisions, min_children=min_children)
     # age-standardised rates, latest window, ethnic groups
     P = cohorts.population_array(population, pop_years[latest.label])
     asr = []
@@ -145,7 +147,9 @@ def analyse(
                             on=["window", "stage", "characteristic", "group"], how="left")
     with np.errstate(divide="ignore", invalid="ignore"):
         age_std["age_profile_differs"] = np.abs(np.log(age_std["dsr_ratio"] / age_std["rri"])) > np.log(1.1)
-    sens = quality.sensitivity(rates[rates["window"] == latest.label], min_children=min_children, confidence=confidence)
+    sens = quality.sensitivity(rates[rates["window"] == latest.label],
+                               decisions=decisions[decisions["window"] == latest.label] if len(decisions) else None,
+                               min_children=min_children, confidence=confidence)
     dq = quality.data_quality(pd.DataFrame(quality_rows), sens, missing_warning_pct)
     series, summary = _trend(rates, [w.label for w in ws], confidence=confidence)
     from .publish import masks

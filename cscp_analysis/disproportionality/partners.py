@@ -23,7 +23,10 @@ counted as ethnicity not known.
 Statistics: rate per 100 (education, as DfE publishes exclusions) or per 10,000 children aged 10-17;
 ratio to the reference with its interval and p-value, Katz (``stats.risk_ratio``) for counts of
 children and the exact conditional Poisson rate ratio (``stats.rate_ratio``) for counts of events;
-Benjamini–Hochberg within each indicator × breakdown; the same labels as the journey tables.
+Benjamini–Hochberg within each indicator (one question each: "who is arrested?", with the ethnic groups
+and boys in one family); for a comparison that is not significant, the smallest ratio these numbers
+could have detected (``mdr``, ``statistics.detectable``: children as proportions, events and
+child-quarters as Poisson rates); the same labels as the journey tables.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from .. import codes
 from ..periods import parse_period
 from . import _stats as stats
 from .cohorts import ETH_CODES, is_others, population_array, population_year
-from .statistics import adjust, label
+from .statistics import adjust, detectable, label
 
 __all__ = ["partner_breakdowns", "COUNTS", "major_group_of"]
 
@@ -69,7 +72,8 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
 
     Returns one row per indicator × breakdown × group: ``indicator, title, counts, breakdown, group,
     quarters, numerator, denominator, denominator_source, rate, rate_lower, rate_upper, per, ratio,
-    ratio_lower, ratio_upper, ratio_p, ratio_p_adjusted, too_few, label, unknown, unknown_pct``.
+    ratio_lower, ratio_upper, ratio_p, ratio_p_adjusted, family, family_size, mdr, mdr_below, mdr_alpha,
+    too_few, label, unknown, unknown_pct``.
     """
     per = parse_period(period)
     quarters = [str(q) for q in per.rolling_quarters(4)]
@@ -153,7 +157,14 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
     too_few = (x < min_children) | (x0 < min_children)
     agg["too_few"] = too_few
     agg.loc[too_few, "ratio_p"] = np.nan
-    adjust(agg, "ratio_p", "ratio_p_adjusted", family=["indicator", "breakdown"])
+    # one question per indicator ("who is suspended?", "who is arrested?"): ethnic groups and boys together
+    agg["family"] = agg["indicator"]
+    adjust(agg, "ratio_p", "ratio_p_adjusted", family=["family"])
+    tested = np.isfinite(agg["ratio_p_adjusted"].to_numpy(float))
+    mdr_c = detectable(n, x0, n0, agg["ratio_p_adjusted"], agg["family"], tested & children, kind="proportion")
+    mdr_e = detectable(n, x0, n0, agg["ratio_p_adjusted"], agg["family"], tested & ~children, kind="rate")
+    for i, col in enumerate(["mdr", "mdr_below", "mdr_alpha"]):
+        agg[col] = np.where(children, mdr_c[i], mdr_e[i])
     agg["label"] = label(agg["ratio"], agg["ratio_p_adjusted"], too_few, ok | agg["is_reference"].to_numpy(bool),
                          agg["is_reference"])
     agg.loc[~known, "label"] = "not available"

@@ -4,18 +4,12 @@
 The tables are linked: the children at a stage (data-quality table) are the sum of the ethnic
 groups and the children of unknown ethnicity; the major ethnic groups are sums of detailed groups;
 each sex or age band is a sum over ethnic groups; a decision point's denominator is the previous
-stage's count. A suppressed cell must not be recoverable from any of them, so suppression is decided
-once, for every window and stage, over all these additive lines together (:func:`masks`), and every
-published table, chart and sentence reads the same masks:
+stage's count and its numerator is at most the group's count at the next stage. A suppressed cell
+must not be recoverable from any of them, so suppression is decided once, for every window and stage,
+over all these relations together (:func:`.suppression.masks`: primary, ties and secondary
+suppression, with the reason each cell is hidden), and every published table, chart and sentence
+reads the same masks:
 
-* **primary**: a count of 1 to the threshold (5) is shown as ``c``;
-* **secondary** (``disclosure.secondary_suppression`` on each line, repeated until no line changes):
-  for each characteristic, the groups with a population add up to *A* (the children the rates and
-  ratios are about) and *A* plus the not-known categories (ethnicity not known, sex not recorded,
-  unborn or 18) add up to the children at the stage; detailed ethnic groups add up to their major
-  group; refused and not obtained add up to ethnicity not known; ethnicity × sex and ethnicity × age
-  band are grids whose margins are the published ethnic groups and sexes or age bands (treated as
-  exact sums, which protects against a stronger attacker than the tables allow);
 * **derived figures**: a rate or interval is ``c`` when its count is; a relative rate index when the
   group's count or its reference's count is (for "all other children" the reference is *A* minus the
   group, so when either is); a disproportionality ratio when the count or the children at the stage
@@ -30,19 +24,16 @@ half away from zero (``disclosure.format_numbers``). Every published table is ch
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pandas as pd
 
 from .. import disclosure
 from . import cohorts
+from .suppression import COMPARISON, PRIMARY, SECONDARY, masks, reason_words
 
 __all__ = ["masks", "publish_rates", "publish_decisions", "publish_quality", "publish_trend",
            "publish_age_standardised", "publish_sensitivity", "publish_partner", "fmt", "fmt_p"]
 
-SIMPLE = ("ethnicity_major", "sex", "age_band", "disability")
-_NOT_COUNTED = {"sex": {"U"}, "age_band": {"Unborn", "18 and over"}, "disability": {"U"}}
 
 
 def fmt(values, decimals: int = 1) -> np.ndarray:
@@ -51,189 +42,18 @@ def fmt(values, decimals: int = 1) -> np.ndarray:
 
 
 def fmt_p(p) -> np.ndarray:
-    """p-values to three decimals, ``<0.001`` below that, ``x`` where not tested."""
-    p = np.asarray(p, float)
-    text = disclosure.format_numbers(p, 3)
-    return np.where(np.isfinite(p) & (p < 0.0005), "<0.001", text).astype(object)
+    """p-values to three decimals, ``<0.001`` below that, ``x`` where not tested (``disclosure.format_p``)."""
+    return disclosure.format_p(np.asarray(p, float))
 
 
-# --- the masks ------------------------------------------------------------------------------------
+# --- the masks: decided in .suppression ------------------------------------------------------------
 
 
-def _line(values: list[float], mask: list[bool]) -> list[bool]:
-    """Secondary suppression of parts whose last element is their total."""
+def _line(values: list[float], mask: list[bool], threshold: int) -> list[bool]:
+    """Primary and secondary suppression of parts whose last element is their total."""
     v = np.asarray(values, float).reshape(-1, 1)
-    m = disclosure.primary_suppression(v, _line.threshold) | np.asarray(mask, bool).reshape(-1, 1)
+    m = disclosure.primary_suppression(v, threshold) | np.asarray(mask, bool).reshape(-1, 1)
     return list(disclosure.secondary_suppression(v, m, total_row=len(values) - 1).ravel())
-
-
-_line.threshold = 5
-
-
-def _grid(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Secondary suppression of a grid whose last row and column are totals."""
-    m = disclosure.primary_suppression(values, _line.threshold) | mask
-    return disclosure.secondary_suppression(values, m, total_row=values.shape[0] - 1, total_col=values.shape[1] - 1)
-
-
-def _block_masks(rows: pd.DataFrame, dq: pd.Series, threshold: int) -> tuple[dict, dict]:
-    """Masks for one window and stage: ``{(characteristic, group): bool}`` and ``{name: bool}`` for the
-    virtual totals (``T`` children, ``U`` unknown ethnicity, ``REFU``, ``NOBT``, ``A:<characteristic>``)."""
-    _line.threshold = threshold
-    val: dict = {}
-    m: dict = defaultdict(bool)
-    by_char = {c: g for c, g in rows.groupby("characteristic", sort=False)}
-    val["T"], val["U"] = float(dq["children"]), float(dq["refused"] + dq["not_obtained"])
-    val["REFU"], val["NOBT"] = float(dq["refused"]), float(dq["not_obtained"])
-    for c, g in by_char.items():
-        for grp, n in zip(g["group"], g["children"], strict=True):
-            val[(c, grp)] = float(n)
-    for key, v in val.items():
-        m[key] = bool(disclosure.primary_suppression([v], threshold)[0])
-    lines: list[tuple[list, object]] = []  # (parts, total) of keys
-    for c in SIMPLE:
-        if c not in by_char:
-            continue
-        g = by_char[c]
-        counted = [(c, x) for x in g["group"] if x not in _NOT_COUNTED.get(c, set())]
-        extras = [(c, x) for x in g["group"] if x in _NOT_COUNTED.get(c, set())]
-        if c == "ethnicity_major":
-            extras = ["U"]
-        a_key = f"A:{c}"
-        val[a_key] = sum(val[k] for k in counted)
-        m[a_key] = m[a_key] or bool(disclosure.primary_suppression([val[a_key]], threshold)[0])
-        lines.append((counted, a_key))
-        lines.append(([a_key] + extras, "T"))
-    lines.append((["REFU", "NOBT"], "U"))
-    if "ethnicity" in by_char and "ethnicity_major" in by_char:
-        det = by_char["ethnicity"]
-        emap_major = _detailed_to_major(by_char["ethnicity_major"]["group"].tolist())
-        for major, codes in emap_major.items():
-            parts = [("ethnicity", x) for x in codes if ("ethnicity", x) in val]
-            if parts:
-                lines.append((parts, ("ethnicity_major", major)))
-        del det
-    grids = []
-    for c, axis in (("ethnicity_major_x_sex", "sex"), ("ethnicity_major_x_age_band", "age_band")):
-        if c in by_char and "ethnicity_major" in by_char and axis in by_char:
-            g = by_char[c]
-            strata = list(dict.fromkeys(g["stratum"]))
-            eth = [x.split(" | ")[0] for x in g["group"][: len(g) // len(strata)]]
-            cells = [[(c, f"{e} | {s}") for s in strata] for e in eth]
-            grids.append((cells, [("ethnicity_major", e) for e in eth], [(axis, s) for s in strata]))
-    for _ in range(50):
-        before = dict(m)
-        for parts, total in lines:
-            keys = parts + [total]
-            new = _line([val[k] for k in keys], [m[k] for k in keys])
-            for k, b in zip(keys, new, strict=True):
-                m[k] = m[k] or bool(b)
-        for cells, row_tot, col_tot in grids:
-            v = np.array([[val[k] for k in r] + [val[rt]] for r, rt in zip(cells, row_tot, strict=True)]
-                         + [[val[k] for k in col_tot] + [val["T"]]])
-            mk = np.array([[m[k] for k in r] + [m[rt]] for r, rt in zip(cells, row_tot, strict=True)]
-                          + [[m[k] for k in col_tot] + [m["T"]]])
-            new = _grid(v, mk)
-            for i, r in enumerate(cells):
-                for j, k in enumerate(r):
-                    m[k] = m[k] or bool(new[i, j])
-                m[row_tot[i]] = m[row_tot[i]] or bool(new[i, -1])
-            for j, k in enumerate(col_tot):
-                m[k] = m[k] or bool(new[-1, j])
-            m["T"] = m["T"] or bool(new[-1, -1])
-        if m == before:
-            break
-    return m, val
-
-
-def _detailed_to_major(major_groups: list[str]) -> dict[str, list[str]]:
-    """Which DfE codes make up each major-level group of the table (the reference's own major group is
-    split into the reference and the rest, see ``cohorts.groupings``)."""
-    major_of = {e.code: e.major_group for e in cohorts.C.ETHNICITY if e.code not in cohorts.C.UNKNOWN_ETHNICITY}
-    out: dict[str, list[str]] = {g: [] for g in major_groups}
-    for code, maj in major_of.items():
-        if code in out:
-            out[code].append(code)
-        elif maj in out:
-            out[maj].append(code)
-        else:  # the rest of the reference's major group
-            rest = [g for g in major_groups if g not in major_of and g not in cohorts.C.MAJOR_GROUPS]
-            out[rest[0]].append(code)
-    return out
-
-
-def masks(rates: pd.DataFrame, decisions: pd.DataFrame, quality: pd.DataFrame, threshold: int = 5) -> None:
-    """Decide suppression once for every window and stage; adds boolean columns in place.
-
-    ``rates``: ``suppressed`` (the group's count), ``a_suppressed`` (*A*, the children the ratios are
-    about), ``t_suppressed`` (the DR's total), ``ref_suppressed`` (the reference count), ``rri_hidden``,
-    ``dr_hidden``.
-    ``decisions``: ``previous_suppressed``, ``suppressed``, ``ratio_hidden``.
-    ``quality``: ``children_suppressed``, ``refused_suppressed``, ``not_obtained_suppressed``,
-    ``unknown_suppressed``.
-    """
-    qidx = quality.set_index(["window", "stage"])
-    for col in ("children_suppressed", "refused_suppressed", "not_obtained_suppressed", "unknown_suppressed"):
-        quality[col] = False
-    sup_col = np.zeros(len(rates), bool)
-    a_col = np.zeros(len(rates), bool)
-    t_col = np.zeros(len(rates), bool)
-    q_cols = {c: quality[c].to_numpy(bool).copy() for c in ("children_suppressed", "refused_suppressed",
-                                                             "not_obtained_suppressed", "unknown_suppressed")}
-    q_pos = {k: i for i, k in enumerate(zip(quality["window"], quality["stage"], strict=True))}
-    chars, groups, strata = rates["characteristic"].to_numpy(), rates["group"].to_numpy(), rates["stratum"].to_numpy()
-    for (w, s), pos in rates.groupby(["window", "stage"], sort=False).indices.items():
-        rows = rates.iloc[pos]
-        m, val = _block_masks(rows, qidx.loc[(w, s)], threshold)
-        sup_col[pos] = [m[(c, g)] for c, g in zip(chars[pos], groups[pos], strict=True)]
-        stratum_any: dict = defaultdict(bool)
-        for c, g, st in zip(chars[pos], groups[pos], strata[pos], strict=True):
-            stratum_any[(c, st)] = stratum_any[(c, st)] or m[(c, g)]
-        for j, c, st in zip(pos, chars[pos], strata[pos], strict=True):
-            if c in SIMPLE or c == "ethnicity":
-                a_col[j] = m[f"A:{'ethnicity_major' if c == 'ethnicity' else c}"]
-                t_col[j] = m["T"]
-            else:  # intersections: A of a stratum is shown only if every cell of the stratum is
-                a_col[j] = stratum_any[(c, st)]
-                axis = "sex" if c.endswith("sex") else "age_band"
-                t_col[j] = m[(axis, st)] if (axis, st) in val else True
-        i = q_pos[(w, s)]
-        q_cols["children_suppressed"][i] = m["T"]
-        q_cols["refused_suppressed"][i] = m["REFU"]
-        q_cols["not_obtained_suppressed"][i] = m["NOBT"]
-        q_cols["unknown_suppressed"][i] = m["U"]
-    rates["suppressed"], rates["a_suppressed"], rates["t_suppressed"] = sup_col, a_col, t_col
-    for c, v in q_cols.items():
-        quality[c] = v
-    # reference counts
-    key = rates["window"] + "\x1f" + rates["stage"] + "\x1f" + rates["characteristic"] + "\x1f"
-    sup = pd.Series(rates["suppressed"].to_numpy(bool), index=key + rates["group"])
-    ref_group = rates["ref_group"] if "ref_group" in rates.columns else pd.Series("", index=rates.index)
-    named = ref_group.astype(str) != ""
-    ref_sup = np.where(named, (key + ref_group.astype(str)).map(sup).fillna(True).to_numpy(bool),
-                       rates["suppressed"].to_numpy(bool) | rates["a_suppressed"].to_numpy(bool))
-    rates["ref_suppressed"] = ref_sup
-    rates["rri_hidden"] = rates["suppressed"] | rates["ref_suppressed"]
-    rates["dr_hidden"] = rates["suppressed"] | rates["t_suppressed"].astype(bool)
-    # decisions: the previous stage's cohort is the previous stage's row of the rates table
-    decisions["previous_suppressed"] = True
-    decisions["suppressed"] = disclosure.primary_suppression(decisions["children"].to_numpy(float), threshold)
-    if len(decisions):
-        pkey = decisions["window"] + "\x1f" + decisions["previous"] + "\x1f" + decisions["characteristic"] + "\x1f"
-        decisions["previous_suppressed"] = (pkey + decisions["group"]).map(sup).fillna(True).to_numpy(bool)
-        either = decisions["previous_suppressed"] | decisions["suppressed"]
-        dkey = decisions["window"] + "\x1f" + decisions["stage"] + "\x1f" + decisions["characteristic"] + "\x1f"
-        either_by = pd.Series(either.to_numpy(bool), index=dkey + decisions["group"])
-        dref = decisions["ref_group"] if "ref_group" in decisions.columns else pd.Series("", index=decisions.index)
-        dnamed = dref.astype(str) != ""
-        in_others = decisions["in_others"].to_numpy(bool) if "in_others" in decisions.columns else np.ones(len(decisions), bool)
-        strat = dkey + decisions["stratum"].astype(str)
-        any_in_stratum = pd.Series(either.to_numpy(bool) & in_others, index=decisions.index).groupby(strat.to_numpy()).transform("any")
-        ref_hidden = np.where(dnamed, (dkey + dref.astype(str)).map(either_by).fillna(True).to_numpy(bool),
-                              any_in_stratum.to_numpy(bool))
-        decisions["ratio_hidden"] = either.to_numpy(bool) | ref_hidden
-    else:
-        decisions["ratio_hidden"] = True
 
 
 # --- published tables ------------------------------------------------------------------------------
@@ -254,6 +74,30 @@ def _check(table: pd.DataFrame, counts: list[str], derived: dict, threshold: int
     table = table.reset_index(drop=True)
     disclosure.check_disclosure(table, counts=counts, threshold=threshold, derived=derived)
     return table
+
+
+def _question(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The question each comparison answers (its false-discovery family) and how many comparisons it holds."""
+    from .statistics import question_text
+
+    if "family" not in df.columns:
+        return np.full(len(df), "", dtype=object), np.full(len(df), "", dtype=object)
+    size = df["family_size"].fillna(0).astype(int).to_numpy() if "family_size" in df.columns else np.zeros(len(df), int)
+    words = np.array([question_text(str(f)) for f in df["family"]], dtype=object)
+    tested = size > 0
+    return np.where(tested, words, ""), np.where(tested, size.astype(str), "").astype(object)
+
+
+def _detectable(values, hidden) -> np.ndarray:
+    """Minimum detectable ratios for publication: ``x`` where there is none (significant, not tested),
+    ``none`` where no ratio could have been detected, ``c`` where the ratio is hidden."""
+    v = np.asarray(values, float)
+    text = np.where(np.isinf(v), "none", fmt(np.where(np.isinf(v), np.nan, v), 2)).astype(object)
+    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, text).astype(object)
+
+
+def _why(reasons, threshold: int) -> np.ndarray:
+    return np.array([reason_words(str(x), threshold) for x in reasons], dtype=object)
 
 
 def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
@@ -281,10 +125,18 @@ def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "dr_lower": _derived(r["dr_lower"], hide_dr, 2),
         "dr_upper": _derived(r["dr_upper"], hide_dr, 2),
         "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, r["label"].to_numpy()),
+        "question": np.where(hide_rri, "", _question(r)[0]),
+        "comparisons_in_question": np.where(hide_rri, "", _question(r)[1]),
+        "detectable_ratio_above": _detectable(r["mdr"] if "mdr" in r.columns else np.nan, hide_rri),
+        "detectable_ratio_below": _detectable(r["mdr_below"] if "mdr_below" in r.columns else np.nan, hide_rri),
+        "hidden_because": _why(r["rri_hidden_reason"] if "rri_hidden_reason" in r.columns else [""] * len(r), threshold),
     })
     out.loc[r["is_reference"].to_numpy(bool) & ~hide_rate, ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
+    out.loc[r["is_reference"].to_numpy(bool), "hidden_because"] = np.where(
+        hide_rate[r["is_reference"].to_numpy(bool)], out.loc[r["is_reference"].to_numpy(bool), "hidden_because"], "")
     derived = {c: "children" for c in ("rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower", "rri_upper",
-                                       "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted")}
+                                       "disproportionality_ratio", "dr_lower", "dr_upper", "p_adjusted",
+                                       "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["children"], derived, threshold)
 
 
@@ -309,11 +161,19 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "ratio_upper": _derived(dec["ratio_upper"], hr, 2),
         "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
         "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, dec["label"].to_numpy()),
+        "question": np.where(hr, "", _question(dec)[0]),
+        "comparisons_in_question": np.where(hr, "", _question(dec)[1]),
+        "detectable_ratio_above": _detectable(dec["mdr"] if "mdr" in dec.columns else np.nan, hr),
+        "detectable_ratio_below": _detectable(dec["mdr_below"] if "mdr_below" in dec.columns else np.nan, hr),
+        "hidden_because": _why(dec["ratio_hidden_reason"] if "ratio_hidden_reason" in dec.columns else [""] * len(dec),
+                               threshold),
     })
-    out.loc[dec["is_reference"].to_numpy(bool) & ~(hp | hc), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
-        disclosure.NOT_APPLICABLE
+    ref = dec["is_reference"].to_numpy(bool)
+    out.loc[ref & ~(hp | hc), ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
+    out.loc[ref & ~(hp | hc), "hidden_because"] = ""
     derived = {c: ["children_at_previous_stage", "children_going_on"] for c in
-               ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
+               ("percent_going_on", "percent_lower", "percent_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted",
+                "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["children_at_previous_stage", "children_going_on"], derived, threshold)
 
 
@@ -400,11 +260,10 @@ def publish_sensitivity(sens: pd.DataFrame, rates: pd.DataFrame, threshold: int 
 def partner_masks(part: pd.DataFrame, threshold: int = 5) -> pd.Series:
     """Suppression of partner numerators: primary, and secondary within each indicator × breakdown
     (the groups, with ethnicity not known, add up to the indicator's total, which the scorecard shows)."""
-    _line.threshold = threshold
     hidden = pd.Series(False, index=part.index)
     for _, g in part.groupby(["indicator", "breakdown"], sort=False):
         vals = g["numerator"].to_numpy(float).tolist()
-        new = _line(vals + [float(np.nansum(vals))], [False] * (len(vals) + 1))
+        new = _line(vals + [float(np.nansum(vals))], [False] * (len(vals) + 1), threshold)
         hidden.loc[g.index] = new[:-1]
     return hidden
 
@@ -434,8 +293,17 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         "ratio_upper": _derived(part["ratio_upper"], hr, 2),
         "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
         "label": np.where(hr & ~part["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, part["label"].to_numpy()),
+        "question": np.where(hr, "", _question(part)[0]),
+        "comparisons_in_question": np.where(hr, "", _question(part)[1]),
+        "detectable_ratio_above": _detectable(part["mdr"] if "mdr" in part.columns else np.nan, hr),
+        "detectable_ratio_below": _detectable(part["mdr_below"] if "mdr_below" in part.columns else np.nan, hr),
+        "hidden_because": _why(np.where(hide, np.where(disclosure.primary_suppression(part["numerator"].to_numpy(float),
+                                                                                      threshold), PRIMARY, SECONDARY),
+                                        np.where(ref_hide, COMPARISON, "")), threshold),
     })
-    out.loc[part["is_reference"].to_numpy(bool) & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = \
-        disclosure.NOT_APPLICABLE
-    derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted")}
+    is_ref = part["is_reference"].to_numpy(bool)
+    out.loc[is_ref & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
+    out.loc[is_ref & ~hide, "hidden_because"] = ""
+    derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted",
+                                     "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["number"], derived, threshold)

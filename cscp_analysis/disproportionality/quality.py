@@ -29,20 +29,27 @@ import numpy as np
 import pandas as pd
 
 from . import _stats as stats
-from .statistics import adjust, label
+from .statistics import label, question_of
 
 __all__ = ["data_quality", "sensitivity"]
 
 
-def sensitivity(rates: pd.DataFrame, *, min_children: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+def sensitivity(rates: pd.DataFrame, *, decisions: pd.DataFrame | None = None, min_children: int = 10,
+                confidence: float = 0.95) -> pd.DataFrame:
     """The missing-ethnicity check for the ethnic-group rows of a :func:`.statistics.rates` table.
 
     Adds ``unknown`` (children of unknown ethnicity at the stage), ``rri_reallocated`` with its
     interval, adjusted p-value and ``label_reallocated`` (unknown children shared out in proportion to
     the population), ``label_changes`` (bool), and the extreme bounds ``rri_all_unknown_in_group`` and
     ``rri_all_unknown_in_reference`` (point estimates).
+
+    The re-adjustment uses the same families as the findings (one per question, ``statistics.QUESTIONS``):
+    the reallocated p-values of the ethnic groups replace theirs, every other comparison of the question
+    (other characteristics, and the decision points of ``decisions`` for "who becomes looked after?")
+    keeps its own.
     """
-    df = rates[rates["characteristic"].isin(["ethnicity_major", "ethnicity"])].copy()
+    is_eth = rates["characteristic"].isin(["ethnicity_major", "ethnicity"]).to_numpy()
+    df = rates[is_eth].copy()
     a = df["children"].to_numpy(float)
     n = df["population"].to_numpy(float)
     a0 = df["ref_children"].to_numpy(float)
@@ -60,7 +67,7 @@ def sensitivity(rates: pd.DataFrame, *, min_children: int = 10, confidence: floa
         df["rri_reallocated"] = np.asarray(rr[0])
         df["rri_reallocated_lower"], df["rri_reallocated_upper"] = np.asarray(rr[1]), np.asarray(rr[2])
         df["rri_reallocated_p"] = np.where(df["too_few"].to_numpy(bool), np.nan, np.asarray(rr.p_value, float))
-        adjust(df, "rri_reallocated_p", "rri_reallocated_p_adjusted")
+        df["rri_reallocated_p_adjusted"] = _readjust(rates, is_eth, df["rri_reallocated_p"].to_numpy(float), decisions)
         tested = df["label"].isin(["significantly higher", "significantly lower", "not significant"]).to_numpy()
         df["label_reallocated"] = np.where(
             tested, label(df["rri_reallocated"], df["rri_reallocated_p_adjusted"], df["too_few"],
@@ -73,6 +80,18 @@ def sensitivity(rates: pd.DataFrame, *, min_children: int = 10, confidence: floa
             "rri_reallocated_upper", "rri_reallocated_p_adjusted", "label_reallocated", "label_changes",
             "rri_all_unknown_in_group", "rri_all_unknown_in_reference", "too_few"]
     return df[keep].reset_index(drop=True)
+
+
+def _readjust(rates: pd.DataFrame, rows: np.ndarray, p_new: np.ndarray, decisions: pd.DataFrame | None) -> np.ndarray:
+    """Benjamini–Hochberg by question with ``p_new`` in place of the p-values of ``rows``; the adjusted
+    values of those rows."""
+    p = rates["rri_p"].to_numpy(float).copy()
+    p[rows] = p_new
+    fam = rates["window"].astype(str).to_numpy() + "\x1f" + question_of(rates["stage"], "rri")
+    if decisions is not None and len(decisions):
+        p = np.r_[p, decisions["ratio_p"].to_numpy(float)]
+        fam = np.r_[fam, decisions["window"].astype(str).to_numpy() + "\x1f" + question_of(decisions["stage"], "decision")]
+    return np.asarray(stats.bh_adjust(p, family=fam), float)[: len(rows)][rows]
 
 
 def data_quality(quality: pd.DataFrame, sens: pd.DataFrame, warning_pct: float) -> pd.DataFrame:

@@ -90,7 +90,7 @@ def cla_example(cla: pd.DataFrame, census: pd.DataFrame, *, reference: str = "Wh
     too_few = ~ok | (np.nan_to_num(a) < min_children) | (np.nan_to_num(a0) < min_children)
     df.loc[too_few, "ratio_p"] = np.nan
     df["window"], df["stage"], df["characteristic"] = df["year"].astype(str), df["area"], "ethnicity"
-    adjust(df, "ratio_p", "ratio_p_adjusted")
+    adjust(df, "ratio_p", "ratio_p_adjusted", family=["window", "stage", "characteristic"])  # each area and year
     df["label"] = label(df["ratio"], df["ratio_p_adjusted"], too_few, np.ones(len(df), bool), is_ref)
     df["reference"] = f"{reference} children"
     order = {g: i for i, g in enumerate(GROUPS)}

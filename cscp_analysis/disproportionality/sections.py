@@ -1,407 +1,479 @@
-"""What the disproportionality notebook shows, section by section: one call per section.
+"""The disproportionality page, question by question: one call per section.
 
-Each function takes the :class:`~.analysis.Results` and returns a
-:class:`~cscp_analysis.sections.Section` holding one published, disclosure-controlled table or one
-figure (drawn when shown, with its alt text and the published data behind it), and the findings
-drawn from the numbers. The notebook shows it with ``ctx.show(...)``; the annual book takes the same
-sections at the year's fourth quarter (its rolling twelve months are the financial year). Nothing here
-computes a statistic. When the analysis could not run (:class:`Blocked`), every function returns
-``None`` and the notebook says why once.
+Each section answers one question a reader brings ("Who is referred?", "Who goes on at each decision?",
+"Who becomes looked after?", ...): the finding in plain words (which groups differ, by how much, how
+sure, and what the numbers could have detected when nothing is significant), a forest plot, and one
+readable table (a few columns with words for headers, at most about twenty rows; its published,
+tidy version is written to the pack as CSV). Every full table behind the page (every characteristic,
+group and stage, intersections, age-standardised rates, the sensitivity check, the trend, partners'
+breakdowns) is written as CSV by :func:`appendix` and listed there with links. Sections are built by
+:mod:`.full_tables` where the annual book shows a full table as it is.
+
+Nothing here computes a statistic. When the analysis could not run (:class:`Blocked`), every function
+returns ``None`` and the notebook says why once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from .. import disclosure
-from ..narrative import Finding, findings_table
 from ..sections import Section
-from . import cohorts, publish
+from . import cohorts, publish, readable
 from .findings import findings, twelve_months_to
+from .full_tables import (
+    age_standardised,
+    decisions,
+    findings_section,
+    forest_decisions,
+    forest_rri,
+    journey_chart,
+    partner,
+    rates,
+    rates_detailed,
+    rates_intersections,
+    rates_major,
+    rates_other,
+    real_data,
+    real_data_chart,
+    real_data_table,
+    sensitivity,
+    trend_chart,
+    trend_summary,
+    trend_table,
+)
+from .page import LENS, SOURCE, Blocked, new_section, question_of_finding, run, skip_if_blocked
+from .statistics import QUESTIONS, question_text
 
-__all__ = ["Blocked", "run", "data_quality", "rates", "rates_major", "rates_detailed", "rates_other",
-           "rates_intersections", "decisions", "forest_rri", "forest_decisions", "journey_chart", "age_standardised",
-           "sensitivity", "trend_chart", "trend_summary", "partner", "real_data", "real_data_chart",
-           "findings_section", "methods_box", "LENS", "SOURCE"]
+__all__ = [
+    "Blocked", "run", "methods_box", "data_quality", "who_is_referred", "who_reaches_each_stage", "who_goes_on",
+    "who_becomes_looked_after", "sex_age_and_disability", "is_the_gap_changing", "partners_returns", "appendix",
+    "APPENDIX", "LENS", "SOURCE",
+    # the full tables and charts (the appendix writes them; the annual book shows some as they are)
+    "rates", "rates_major", "rates_detailed", "rates_other", "rates_intersections", "decisions", "forest_rri",
+    "forest_decisions", "journey_chart", "age_standardised", "sensitivity", "trend_chart", "trend_summary",
+    "trend_table", "partner", "real_data", "real_data_chart", "real_data_table", "findings_section",
+]
 
-LENS = "independent"
-SOURCE = "the children's social care record-level extract and the child population by ethnic group (ONS-based)"
-
-
-def _section(name: str, title: str, found: Iterable[Finding] = (), intro: str = "", source: str = SOURCE) -> Section:
-    """A section of this part of the pack, its findings most important first."""
-    sec = Section(name, title, LENS, intro=intro, source=source)
-    sec.findings = sorted(found, key=lambda f: (-f.weight, f.text))
-    return sec
-
-
-def _context(text: str, evidence: str, rule: str) -> Finding:
-    return Finding("context", text, LENS, "disproportionality", evidence, rule=rule)
-
-
-def _table_section(name, title, table, counts=(), found=(), intro="", source=SOURCE) -> Section:
-    sec = _section(name, title, found, intro, source)
-    sec.add_table(name, title, table, counts)
-    return sec
-
-
-def _figure_section(name, title, alt, data, draw, found=(), source=SOURCE) -> Section:
-    sec = _section(name, title, found, source=source)
-    sec.add_figure(name, title, alt, data, draw)
-    return sec
-
-
-@dataclass
-class Blocked:
-    """The analysis could not run: the loader blocked a table it cannot do without."""
-
-    reason: str
+SIG = ("significantly higher", "significantly lower")
+DECISIONS = ("assessment", "s47", "icpc", "cp_plan")  # the decisions of "who goes on?" (looked after has its own)
 
 
-def run(returns, config, period):
-    """The analysis of the returns for the twelve months to ``period``: a :class:`~.analysis.Results`, or
-    :class:`Blocked` when the population or children table was blocked by validation (the notebook then
-    says so once and every section is skipped, rather than the whole evidence pack failing)."""
-    from .analysis import analyse_returns
-
-    why = getattr(returns, "blocked_reason", None)
-    for table in ("population", "children"):
-        reason = why(table=table) if why else None
-        if reason:
-            return Blocked(f"The disproportionality analysis could not run: the {table} table was not usable "
-                           f"({reason}).")
-    return analyse_returns(returns, config, period)
+def _found(res, part: str) -> list:
+    return [f for f in findings(res) if question_of_finding(f) == part]
 
 
-def _skip_if_blocked(fn):
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(res, *a, **kw):
-        return None if isinstance(res, Blocked) else fn(res, *a, **kw)
-
-    return wrapper
+def _family_size(res, family: str) -> int:
+    sizes = [int(t.loc[t["family"] == family, "family_size"].max()) for t in (res.latest_rates(), res.latest_decisions())
+             if "family" in t.columns and (t["family"] == family).any()]
+    return max(sizes) if sizes else 0
 
 
-def _stage_order(df: pd.DataFrame) -> pd.DataFrame:
-    order = {s.title: i for i, s in enumerate(cohorts.STAGES)}
-    return df.assign(_o=df["stage"].map(order)).sort_values("_o", kind="mergesort").drop(columns="_o")
+def _family_sentence(res, family: str, what: str) -> str:
+    n = _family_size(res, family)
+    if not n:
+        return ""
+    return (f"The {n:,} comparisons that answer \"{question_text(family)}\" ({what}) are one family for the "
+            "false-discovery adjustment (Benjamini–Hochberg at 5%): a difference is called significant only after "
+            "allowing for all of them.")
 
 
-@_skip_if_blocked
-def data_quality(res) -> Section:
-    t = publish.publish_quality(res.latest_quality(), res.threshold)
-    f = findings(res)
-    note = ""
-    if not t["warning"].eq("yes").any():
-        note = (f"No stage carries a data-quality warning: at every stage ethnicity is known for more than "
-                f"{100 - res.missing_warning_pct:g}% of children, and sharing the unknown children out like the "
-                "population changes no finding.")
-    return _table_section("disproportionality_data_quality",
-                          f"Children with ethnicity not known at each stage, {twelve_months_to(res.latest)}", t,
-                          ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"],
-                          [x for x in f if x.rule == "DISP-DQ"], note)
-
-
-@_skip_if_blocked
-def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: tuple[str, ...] | None = None,
-          intro: str = "") -> Section:
-    r = res.latest_rates()
-    r = r[r["characteristic"].isin(characteristics)]
-    if stages:
-        r = r[r["stage"].isin(stages)]
-    t = publish.publish_rates(r, res.threshold)
-    f = [x for x in findings(res) if x.rule == "DISP-RRI"
-         and any(f", {c}, " in x.evidence for c in characteristics)
-         and (stages is None or any(f"[{st}, " in x.evidence for st in stages))]
-    return _table_section(name, title, t, ["children"], f, intro)
-
-
-@_skip_if_blocked
-def rates_major(res) -> Section:
-    return rates(res, ("ethnicity_major",), "disproportionality_rates_major",
-                 f"Rates per 10,000, relative rate indices and disproportionality ratios by major ethnic group, "
-                 f"{twelve_months_to(res.latest)}")
-
-
-@_skip_if_blocked
-def rates_detailed(res) -> Section:
-    return rates(res, ("ethnicity",), "disproportionality_rates_detailed",
-                 f"Rates and ratios by detailed ethnic group (DfE codes), {twelve_months_to(res.latest)}",
-                 intro=f"Each DfE code is shown on its own, including small groups; with fewer than {res.min_children} "
-                 "children a group is too few to say anything about, and counts of 1 to 5 are shown as c.")
-
-
-@_skip_if_blocked
-def rates_other(res) -> Section:
-    return rates(res, ("sex", "age_band", "disability"), "disproportionality_rates_sex_age_disability",
-                 f"Rates and ratios by sex, age band and disability, {twelve_months_to(res.latest)}",
-                 intro="Boys are compared with girls, each age band and disability group with all other children. The "
-                 "population table has no figures by disability, so there is no rate or relative rate index for "
-                 "disability (x); its decision points, which need no population, are in the decision-point table.")
-
-
-@_skip_if_blocked
-def rates_intersections(res) -> Section:
-    r = res.latest_rates()
-    r = r[r["characteristic"].isin(["ethnicity_major_x_sex", "ethnicity_major_x_age_band"]) & ~r["is_reference"]]
-    few = int(r["too_few"].sum())
-    return rates(res, ("ethnicity_major_x_sex", "ethnicity_major_x_age_band"), "disproportionality_rates_intersections",
-                 f"Intersections: ethnic group by sex and by age band, {twelve_months_to(res.latest)}",
-                 intro=f"Only where numbers allow: each group is compared with {res.reference_label} of the same sex or "
-                 f"age band; {few} of {len(r)} comparisons have fewer than {res.min_children} children in the group or "
-                 "its reference and are labelled too few to say (or c where a count is 5 or fewer).")
-
-
-@_skip_if_blocked
-def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethnicity", "sex", "age_band",
-                                                      "disability")) -> Section:
-    d = res.latest_decisions()
-    d = d[d["characteristic"].isin(characteristics)]
-    t = publish.publish_decisions(d, res.threshold)
-    f = [x for x in findings(res) if any(f", {c}, " in x.evidence for c in characteristics)]
-    return _table_section("disproportionality_decision_points",
-                          f"Decision points: of the children at one stage, the share who go on to the next, "
-                          f"{twelve_months_to(res.latest)}", t, ["children_at_previous_stage", "children_going_on"],
-                          [x for x in f if x.rule == "DISP-DECISION"])
-
-
-def _rri_table(res, characteristic: str) -> pd.DataFrame:
-    r = res.latest_rates()
-    r = r[(r["characteristic"] == characteristic) & r["stage"].isin(cohorts.JOURNEY)]
-    return publish.publish_rates(r, res.threshold)
-
-
-@_skip_if_blocked
-def forest_rri(res, characteristic: str = "ethnicity_major") -> Section:
+def _forest_figure(sec: Section, name: str, title: str, chart: pd.DataFrame, what: str, reference: str, xlabel: str,
+                   *, ratio="rri", lower="rri_lower", upper="rri_upper", panel="stage", panels_word="stages",
+                   source="record-level extract; population table") -> None:
+    """Add a forest plot of a published table (its reference rows left out) with alt text from its numbers."""
     from ..charts import forest
 
-    t = _rri_table(res, characteristic)
-    title = f"Relative rate index by ethnic group at each stage, {twelve_months_to(res.latest)}"
-    alt = forest.forest_alt(t, "relative rate indices", res.reference_label)
-    data = t[["stage", "group", "children", "rri", "rri_lower", "rri_upper", "label"]]
-    return _figure_section("disproportionality_forest_rri", title, alt, data, lambda: forest.forest(
-        t, title=title, xlabel=f"Relative rate index against {res.reference_label} (log scale)",
-        source="record-level extract; population table"))
+    chart = chart[chart[ratio] != "z"].reset_index(drop=True)
+    alt = forest.forest_alt(chart, what, reference, ratio=ratio, lower=lower, upper=upper, panel=panel,
+                            panels_word=panels_word)
+    keep = [c for c in (panel, "group", "children", "children_going_on", "children_at_previous_stage", "number", ratio,
+                        lower, upper, "label", "hidden_because") if c in chart.columns]
+    sec.add_figure(name, title, alt, chart[keep], lambda: forest.forest(
+        chart, ratio=ratio, lower=lower, upper=upper, panel=panel, title=title, xlabel=xlabel, source=source))
 
 
-@_skip_if_blocked
-def forest_decisions(res, characteristic: str = "ethnicity_major") -> Section:
-    from ..charts import forest
-
-    d = res.latest_decisions()
-    d = d[d["characteristic"] == characteristic]
-    t = publish.publish_decisions(d, res.threshold)
-    title = f"Decision-point ratios by ethnic group, {twelve_months_to(res.latest)}"
-    alt = forest.forest_alt(t, "decision-point ratios", res.reference_label, ratio="ratio", lower="ratio_lower",
-                            upper="ratio_upper", panel="decision", panels_word="decisions")
-    data = t[["decision", "group", "children_at_previous_stage", "children_going_on", "percent_going_on", "ratio",
-              "ratio_lower", "ratio_upper", "label"]]
-    return _figure_section("disproportionality_forest_decisions", title, alt, data, lambda: forest.forest(
-        t, ratio="ratio", lower="ratio_lower", upper="ratio_upper", panel="decision", title=title,
-        xlabel=f"Ratio of the share going on, against {res.reference_label} (log scale)",
-        source="record-level extract"))
-
-
-@_skip_if_blocked
-def journey_chart(res, characteristic: str = "ethnicity_major") -> Section:
-    from ..charts import journey
-
-    t = _rri_table(res, characteristic)
-    title = f"Rate per 10,000 children at each stage of the journey, {twelve_months_to(res.latest)}"
-    data = t[["stage", "group", "children", "population", "rate_per_10000", "rate_lower", "rate_upper"]]
-    return _figure_section("disproportionality_journey", title, journey.journey_alt(t), data,
-                           lambda: journey.journey(t, title=title, source="record-level extract; population table"))
-
-
-@_skip_if_blocked
-def age_standardised(res) -> Section:
-    t = publish.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
-    changed = t[t["age_profile_changes_the_ratio"] == "yes"]
-    name = "disproportionality_age_standardised"
-    sent = []
-    if len(changed):
-        for r in changed.itertuples():
-            sent.append(f"For {r.group} children at the stage '{r.stage}', the age-standardised ratio ({r.age_standardised_rri}) "
-                        f"differs from the crude ratio ({r.crude_rri}) by more than 10%: their age profile explains part "
-                        "of the difference.")
-    else:
-        sent.append("Age standardisation changes no group's ratio by more than 10%: the groups' different age "
-                    "profiles do not explain the differences above.")
-    return _table_section(name, f"Age-standardised rates per 10,000 by ethnic group (Dobson), "
-                          f"{twelve_months_to(res.latest)}", t, ["children"],
-                          [_context(x, f"table {name}", "DISP-ASR") for x in sent])
-
-
-@_skip_if_blocked
-def sensitivity(res) -> Section:
-    t = publish.publish_sensitivity(res.sensitivity, res.latest_rates(), res.threshold)
-    n = int((t["label"] != t["label_unknown_shared_like_population"]).sum())
-    sent = [f"Sharing the children whose ethnicity is not known out like the population changes "
-            f"{'no finding' if n == 0 else f'{n} finding' + ('s' if n > 1 else '')} in this table."]
-    name = "disproportionality_sensitivity"
-    return _table_section(name, "How much the children with ethnicity not known could change each relative rate index",
-                          t, ["children"], [_context(x, f"table {name}", "DISP-SENS") for x in sent])
-
-
-@_skip_if_blocked
-def trend_chart(res, characteristic: str = "ethnicity_major") -> Section:
-    from ..charts import journey
-
-    t = publish.publish_trend(res.trend_series, res.rates, res.threshold)
-    t = t[(t["characteristic"] == characteristic) & t["stage"].isin([cohorts.stage(k).title for k in cohorts.JOURNEY])]
-    title = "Relative rate index by ethnic group over the last eight quarters (rolling twelve months)"
-    summ = res.trend_summary[res.trend_summary["characteristic"] == characteristic]
-    alt = journey.trend_alt(t, summ, reference=res.reference_label)
-    return _figure_section("disproportionality_trend_chart", title, alt, t,
-                           lambda: journey.trend(t, title=title, source="record-level extract; population table"))
-
-
-@_skip_if_blocked
-def trend_summary(res) -> Section:
-    s = res.trend_summary
-    keys = ["stage", "characteristic", "group"]
-    now = res.rates[res.rates["window"] == res.latest].set_index(keys)["rri_hidden"]
-    hidden_now = [bool(now.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
-    then_w = s["window_then"].iloc[0] if len(s) and "window_then" in s.columns else None
-    then = res.rates[res.rates["window"] == then_w].set_index(keys)["rri_hidden"] if then_w else pd.Series(dtype=bool)
-    hidden_then = [bool(then.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
-    hide = np.array(hidden_now) | np.array(hidden_then)
-    t = pd.DataFrame({
-        "stage": s["stage"].map(lambda k: cohorts.stage(k).title), "characteristic": s["characteristic"],
-        "group": s["group_label"],
-        "rri_year_earlier": np.where(np.array(hidden_then), disclosure.SUPPRESSED, publish.fmt(s.get("rri_then", np.nan), 2)),
-        "rri_latest": np.where(np.array(hidden_now), disclosure.SUPPRESSED, publish.fmt(s["rri_now"], 2)),
-        "change": np.where(hide, disclosure.SUPPRESSED, publish.fmt(s.get("change_ratio", np.nan), 2)),
-        "p_adjusted": np.where(hide, disclosure.SUPPRESSED, publish.fmt_p(s.get("change_p_adjusted", np.nan))),
-        "direction": np.where(hide & ~s["direction"].isin(["reference"]), disclosure.SUPPRESSED, s["direction"]),
-    })
-    t = t[t["direction"] != "reference"].reset_index(drop=True)
-    f = findings(res)
-    return _table_section("disproportionality_trend_summary",
-                          "Is each gap narrowing? The latest twelve months against the twelve months a year earlier", t,
-                          (), [x for x in f if x.rule == "DISP-TREND"])
-
-
-@_skip_if_blocked
-def partner(res) -> Section:
-    if res.partner is None or len(res.partner) == 0:
-        sec = _section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex")
-        sec.unavailable = "no partner returns with breakdowns for these quarters"
-        return sec
-    t = publish.publish_partner(res.partner, res.threshold)
-    f = findings(res)
-    return _table_section("disproportionality_partner_breakdowns",
-                          f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t, ["number"],
-                          [x for x in f if x.rule == "DISP-PARTNER"], source="the partners' quarterly returns")
-
-
-_REAL_SOURCE = "DfE, children looked after in England by ethnicity (published); ONS, Census 2021"
-
-
-def real_data_table(example: pd.DataFrame) -> pd.DataFrame:
-    """The published example as a table (DfE and Census counts are published figures, shown as published)."""
-
-    e = example
-    shown = np.isfinite(e["looked_after"].to_numpy(float))
-    t = pd.DataFrame({
-        "year": e["year"].astype(str), "area": e["area"], "group": e["group"],
-        "looked_after_31_march": np.where(shown, e["looked_after"].map(lambda v: f"{v:.0f}" if np.isfinite(v) else ""),
-                                          e["looked_after_status"]),
-        "looked_after_total": e["looked_after_total"].map(lambda v: f"{v:.0f}"),
-        "census_2021_aged_10_17": e["population_10_17"].map(lambda v: f"{v:.0f}"),
-        "share_of_looked_after_pct": np.where(shown, publish.fmt(e["share_looked_after_pct"], 1), disclosure.SUPPRESSED),
-        "share_of_population_pct": publish.fmt(e["share_population_pct"], 1),
-        "disproportionality_ratio": np.where(shown, publish.fmt(e["dr"], 2), disclosure.SUPPRESSED),
-        "dr_lower": np.where(shown, publish.fmt(e["dr_lower"], 2), disclosure.SUPPRESSED),
-        "dr_upper": np.where(shown, publish.fmt(e["dr_upper"], 2), disclosure.SUPPRESSED),
-        "ratio_to_white": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE, np.where(shown, publish.fmt(e["ratio"], 2), disclosure.SUPPRESSED)),
-        "ratio_lower": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE,
-                                np.where(shown, publish.fmt(e["ratio_lower"], 2), disclosure.SUPPRESSED)),
-        "ratio_upper": np.where(e["group"] == "White", disclosure.NOT_APPLICABLE,
-                                np.where(shown, publish.fmt(e["ratio_upper"], 2), disclosure.SUPPRESSED)),
-        "label": np.where(shown, e["label"], disclosure.SUPPRESSED),
-    })
-    disclosure.check_disclosure(t, counts=["looked_after_31_march"], derived={"disproportionality_ratio": "looked_after_31_march"})
-    return t
-
-
-def real_data(example: pd.DataFrame, la_name: str = "Coventry") -> Section:
-    """The worked example on published data, with its caveats first."""
-    from .real_data import CAVEATS
-
-    e = example
-    t = real_data_table(example)
-    name = "disproportionality_real_data_cla"
-    la = e[e["area"] == la_name]
-    sent = []
-    if len(la):
-        latest = la["year"].max()
-        for r in la[(la["year"] == latest) & la["label"].isin(["significantly higher", "significantly lower"])].itertuples():
-            sent.append(f"In DfE's published figures, {r.group} children were {r.share_looked_after_pct:.1f}% of children looked "
-                        f"after by {la_name} on 31 March {latest} ({r.looked_after:.0f} of {r.looked_after_total:.0f}) and "
-                        f"{r.share_population_pct:.1f}% of its children aged 10 to 17 in the 2021 Census, a "
-                        f"disproportionality ratio of {r.dr:.2f} (95% CI {r.dr_lower:.2f} to {r.dr_upper:.2f}); the years and "
-                        "ages differ, so this is an illustration of the method, not a current finding.")
-    note = "**Caveats, read before the numbers.** " + " ".join(CAVEATS)
-    return _table_section(name, f"Worked example on published data: children looked after at 31 March by ethnic group, "
-                          f"{la_name} and five other West Midlands districts", t, (),
-                          [_context(x, f"table {name}", "DISP-REAL") for x in sent], note, source=_REAL_SOURCE)
-
-
-def real_data_chart(example: pd.DataFrame, year: int | None = None) -> Section:
-    from ..charts import forest
-
-    e = example
-    year = year or int(e["year"].max())
-    t = real_data_table(e)
-    t = t[t["year"] == str(year)].rename(columns={"area": "stage"})
-    t = t.assign(rri=t["ratio_to_white"], rri_lower=t["ratio_lower"], rri_upper=t["ratio_upper"])
-    title = (f"Children looked after on 31 March {year} per child aged 10-17, each ethnic group against White children "
-             "(published DfE figures; Census 2021)")
-    alt = forest.forest_alt(t, "ratios of looked-after children per child aged 10-17", "White children",
-                            panels_word="areas") + \
-        " Years and ages differ between numerator and denominator: an illustration of the method."
-    data = t[["year", "stage", "group", "rri", "rri_lower", "rri_upper", "label"]].rename(
-        columns={"stage": "area", "rri": "ratio_to_white", "rri_lower": "ratio_lower", "rri_upper": "ratio_upper"})
-    return _figure_section("disproportionality_real_data_chart", title, alt, data, lambda: forest.forest(
-        t, title=title, xlabel="Ratio to White children (log scale)",
-        source="DfE SFR looked-after children by ethnicity; ONS Census 2021"), source=_REAL_SOURCE)
-
-
-@_skip_if_blocked
-def findings_section(res) -> Section:
-    t = findings_table(findings(res))
-    return _table_section("disproportionality_findings",
-                          "Every disproportionality finding, with the rule that produced it", t)
+# --- how to read the page, and data quality first ------------------------------------------------------
 
 
 def methods_box(res) -> str:
-    """The methods box (markdown), with the run's reference group and thresholds (or why nothing follows)."""
+    """How to read the page (markdown), with the run's reference group, thresholds and false-discovery
+    families (or why nothing follows)."""
     if isinstance(res, Blocked):
         return f"**{res.reason}**"
-    return f"""**Methods: what the ratios mean and what they cannot show**
+    families = "; ".join(f"*{q}*" for q in QUESTIONS.values())
+    return f"""**How to read this page**
 
 * **Rate per 10,000**: children in a group reaching a stage in the twelve months, per 10,000 children of that group
   living in the area (population table, mid-year {res.population_years[res.latest]}). Children are counted once,
   however many referrals or enquiries they had.
-* **Relative rate index (RRI)**: a group's rate divided by the rate of {res.reference_label}. 2.0 means twice as
-  likely; 0.5 half as likely. Its 95% interval is Katz's; a ratio is *significantly* higher or lower when the
-  Benjamini–Hochberg adjusted p-value (within one stage and one characteristic) is below 0.05.
-* **Disproportionality ratio**: a group's share of the children at a stage over its share of the child population.
-* **Decision-point ratio**: of the children at one stage (for example assessed), the share of a group who went on
-  to the next (a section 47 enquiry), divided by the same share for {res.reference_label}. Because its denominator
-  is the previous stage, it shows *where* a difference arises: a group can be over-represented at a plan only
-  because it was over-represented at referral, with every later decision the same.
-* **Fewer than {res.min_children} children**: "too few to say". Counts of 1 to {res.threshold} are shown as `c`,
-  with everything derived from them.
+* **Relative rate index**: a group's rate divided by the rate of {res.reference_label}. 2.0 means twice as likely;
+  0.5 half as likely. Its 95% interval (Katz) is the range the true ratio plausibly lies in.
+* **Decision-point ratio**: of the children at one stage (for example assessed), the share of a group who went on to
+  the next (a section 47 enquiry), divided by the same share for {res.reference_label}. Because it starts from the
+  previous stage, it shows *where* a difference arises.
+* **Significant**: the adjusted p-value is below 0.05. Many groups are compared at once, so p-values are adjusted
+  (Benjamini–Hochberg) within one family per question the page answers: {families} (and, for the trend and each
+  partner's return, one family each). A wider family is stricter: a difference must stand out among every comparison
+  that could have answered the same question.
+* **Not significant is not the same as no difference.** Where a ratio is not significant, the tables give the
+  smallest ratio these numbers could have detected (with 80% power): a group of a few dozen children can differ by
+  half again and still not be detected.
+* **Fewer than {res.min_children} children**: "too few to say".
+* **Hidden figures (c)**: a count of 1 to {res.threshold} is hidden (primary suppression), and so is any count from
+  which a hidden count could be worked out from the totals or from the decision points (secondary suppression); no
+  rate or ratio is shown from a hidden count. Charts and tables say which.
 * **What these numbers cannot show**: why a difference exists. The data carry no measure of deprivation, need or
-  family circumstances, so nothing here is adjusted for them, and a difference is not by itself evidence of bias
-  (nor is its absence evidence of fairness). Children whose ethnicity is not recorded are left out of the ratios;
-  the data-quality table says whether that could change a finding. Ethnic groups are compared one by one, never as
-  a combined "BME" group, and small groups are often too small to say anything.
+  family circumstances, so nothing here is adjusted for them, and a difference is not by itself evidence of bias (nor
+  is its absence evidence of fairness). Children whose ethnicity is not recorded are left out of the ratios (data
+  quality first, below). Ethnic groups are compared one by one, never as a combined "BME" group.
 * Full method, formulas and sources: `docs/disproportionality.md`."""
+
+
+@skip_if_blocked
+def data_quality(res) -> Section:
+    """Children whose ethnicity is not recorded at each stage, and whether that could change a finding."""
+    q = res.latest_quality()
+    t = publish.publish_quality(q, res.threshold)
+    view = pd.DataFrame({
+        "Stage": t["stage"],
+        "Children": [readable.count_cell(v) for v in t["children"]],
+        "Ethnicity not recorded": [readable.count_cell(v) for v in t["ethnicity_not_known"]],
+        "Share not recorded": [f"{v}%" if v not in ("c", "x") else readable.HIDDEN for v in t["percent_not_known"]],
+        "Findings that would change": t["findings_that_would_change"],
+        "Warning": [f"Yes: {w}" if flag == "yes" else "No" for flag, w in zip(t["warning"], t["why"], strict=True)],
+    })
+    found = _found(res, "quality")
+    sens = publish.publish_sensitivity(res.sensitivity, res.latest_rates(), res.threshold)
+    n = int((sens["label"] != sens["label_unknown_shared_like_population"]).sum())
+    note = (f"Before any finding: at each stage, how many children have no recorded ethnicity (refused, or not yet "
+            f"obtained), and whether sharing them out like the population would change a finding. A stage carries a "
+            f"warning when more than {res.missing_warning_pct:g}% are not recorded or a finding would change. "
+            f"Sharing them out changes {'no finding' if n == 0 else f'{n} finding' + ('s' if n > 1 else '')}.")
+    sec = new_section("disproportionality_data_quality", "Data quality first: children whose ethnicity is not recorded",
+                      found, intro=note)
+    sec.add_table("disproportionality_data_quality",
+                  f"Children with ethnicity not recorded at each stage, {twelve_months_to(res.latest)}", t,
+                  ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"], view=view)
+    return sec
+
+
+# --- the questions ---------------------------------------------------------------------------------------
+
+
+@skip_if_blocked
+def who_is_referred(res) -> Section:
+    """Each ethnic group's rate of referral against the reference group's (major and detailed groups)."""
+    when = twelve_months_to(res.latest)
+    r = res.latest_rates()
+    r = r[(r["stage"] == "referral") & r["characteristic"].isin(["ethnicity_major", "ethnicity"])]
+    major = (r["characteristic"] == "ethnicity_major").to_numpy()
+    t = publish.publish_rates(r, res.threshold)
+    chart = t.assign(level=np.where(major, "Ethnic groups", "Detailed ethnic groups (DfE codes)"))
+    sec = new_section("disproportionality_who_is_referred", "Who is referred?", _found(res, "referred"),
+                      intro=(f"Each ethnic group's rate of referral to children's social care in {when}, against "
+                             f"{res.reference_label}. " + _family_sentence(
+                                 res, "referred", "every group of every characteristic at referral")))
+    title = f"Who is referred? Relative rate index of referral by ethnic group, {when}"
+    _forest_figure(sec, "disproportionality_referred_forest", title, chart, "relative rate indices of referral",
+                   res.reference_label, f"Relative rate index against {res.reference_label} (log scale)", panel="level",
+                   panels_word="levels")
+    shown = pd.concat([t[major], t[~major & t["label"].isin(SIG).to_numpy()]], ignore_index=True)
+    sec.add_table("disproportionality_who_is_referred",
+                  f"Referrals by ethnic group (and any detailed group that differs significantly), {when}", shown,
+                  ["children"], view=readable.rates_view(shown, "Ethnic group", "Children referred"))
+    return sec
+
+
+@skip_if_blocked
+def who_reaches_each_stage(res) -> Section:
+    """Each major ethnic group's relative rate index at every stage of the journey: where gaps open."""
+    when = twelve_months_to(res.latest)
+    r = res.latest_rates()
+    r = r[(r["characteristic"] == "ethnicity_major") & r["stage"].isin(cohorts.JOURNEY)]
+    t = publish.publish_rates(r, res.threshold)
+    stages = [cohorts.stage(k).title for k in cohorts.JOURNEY]
+    found = _found(res, "reached") + _age_standardised_context(res)
+    sec = new_section("disproportionality_who_reaches_each_stage", "Who reaches each stage of the journey?", found,
+                      intro=(f"Each major ethnic group's rate at each stage, from referral to starting to be looked "
+                             f"after, against {res.reference_label}. Where a gap appears at one stage and not the one "
+                             "before, the decision between them is where it arises (next question). " + _family_sentence(
+                                 res, "reached", "every group of every characteristic at assessment, section 47 "
+                                                 "enquiry, conference and plan")))
+    title = f"Relative rate index by ethnic group at each stage, {when}"
+    _forest_figure(sec, "disproportionality_forest_rri", title, t, "relative rate indices", res.reference_label,
+                   f"Relative rate index against {res.reference_label} (log scale)")
+    body = t[t["rri"] != "z"]
+    groups = list(dict.fromkeys(body["group"]))
+    view = pd.DataFrame({"Ethnic group": groups})
+    for st in stages:
+        sub = body[body["stage"] == st].set_index("group")
+        view[st] = [readable.pivot_cell(sub.loc[g, "rri"], sub.loc[g, "label"]) if g in sub.index else "" for g in groups]
+    sec.add_table("disproportionality_who_reaches_each_stage",
+                  f"Relative rate index against {res.reference_label} at each stage ('higher' or 'lower': "
+                  f"statistically significant), {when}", t, ["children"], view=view)
+    return sec
+
+
+def _age_standardised_context(res) -> list:
+    from .page import context
+
+    t = publish.publish_age_standardised(res.age_standardised, res.latest_rates(), res.threshold)
+    journey = [cohorts.stage(k).title for k in cohorts.JOURNEY]
+    changed = t[(t["age_profile_changes_the_ratio"] == "yes") & (t["characteristic"] == "ethnicity_major")
+                & t["stage"].isin(journey)]
+    if not len(changed):
+        return [context("Age standardisation changes no major ethnic group's ratio by more than 10%: the groups' "
+                        "different age profiles do not explain the differences.", "table disproportionality_age_standardised",
+                        "DISP-ASR")]
+    return [context(f"For {r.group} children at the stage '{r.stage}', the age-standardised ratio ({r.age_standardised_rri}) "
+                    f"differs from the crude ratio ({r.crude_rri}) by more than 10%: their age profile explains part of "
+                    "the difference.", "table disproportionality_age_standardised", "DISP-ASR")
+            for r in changed.itertuples()]
+
+
+@skip_if_blocked
+def who_goes_on(res) -> Section:
+    """Decision points from referral to plan: of the children at one stage, the share of each group who go on."""
+    when = twelve_months_to(res.latest)
+    d = res.latest_decisions()
+    d = d[d["stage"].isin(DECISIONS)]
+    major = d[d["characteristic"] == "ethnicity_major"]
+    t = publish.publish_decisions(major, res.threshold)
+    detailed = publish.publish_decisions(d[d["characteristic"] == "ethnicity"], res.threshold)
+    sec = new_section("disproportionality_who_goes_on", "Who goes on at each decision?", _found(res, "decisions"),
+                      intro=(f"Of the children at one stage in {when}, the share of each group who went on to the "
+                             f"next: assessed after referral, a section 47 enquiry after assessment, a conference after "
+                             f"an enquiry, a plan after a conference; each against {res.reference_label}. "
+                             + _family_sentence(res, "decisions", "every group of every characteristic at these four "
+                                                                  "decisions")))
+    title = f"Who goes on at each decision? Ratio of the share going on, by ethnic group, {when}"
+    _forest_figure(sec, "disproportionality_decisions_forest", title, t, "decision-point ratios", res.reference_label,
+                   f"Ratio of the share going on, against {res.reference_label} (log scale)", ratio="ratio",
+                   lower="ratio_lower", upper="ratio_upper", panel="decision", panels_word="decisions",
+                   source="record-level extract")
+    ref = t[t["ratio"] == "z"]
+    shown = pd.concat([t[t["label"] != "reference"], detailed[detailed["label"].isin(SIG)]], ignore_index=True)
+    sec.add_table("disproportionality_who_goes_on",
+                  f"Decision points by ethnic group (and any detailed group that differs significantly), {when}", shown,
+                  ["children_at_previous_stage", "children_going_on"],
+                  view=readable.decisions_view(shown, ref, res.reference_label))
+    return sec
+
+
+@skip_if_blocked
+def who_becomes_looked_after(res) -> Section:
+    """Starting to be looked after: each group's rate, and of the children referred the share who started."""
+    when = twelve_months_to(res.latest)
+    r = res.latest_rates()
+    r = r[(r["stage"] == "cla") & (r["characteristic"] == "ethnicity_major")]
+    d = res.latest_decisions()
+    d = d[(d["stage"] == "cla") & (d["characteristic"] == "ethnicity_major")]
+    tr = publish.publish_rates(r, res.threshold)
+    td = publish.publish_decisions(d, res.threshold)
+    rate_words = "Rate per child of starting to be looked after"
+    share_words = "Share of the children referred who started to be looked after"
+    both = pd.concat([
+        pd.DataFrame({"measure": rate_words, "group": tr["group"], "children": tr["children"],
+                      "children_at_previous_stage": "z", "ratio": tr["rri"], "ratio_lower": tr["rri_lower"],
+                      "ratio_upper": tr["rri_upper"], "p_adjusted": tr["p_adjusted"], "label": tr["label"],
+                      "detectable_ratio_above": tr["detectable_ratio_above"],
+                      "detectable_ratio_below": tr["detectable_ratio_below"], "hidden_because": tr["hidden_because"]}),
+        pd.DataFrame({"measure": share_words, "group": td["group"], "children": td["children_going_on"],
+                      "children_at_previous_stage": td["children_at_previous_stage"], "ratio": td["ratio"],
+                      "ratio_lower": td["ratio_lower"], "ratio_upper": td["ratio_upper"], "p_adjusted": td["p_adjusted"],
+                      "label": td["label"], "detectable_ratio_above": td["detectable_ratio_above"],
+                      "detectable_ratio_below": td["detectable_ratio_below"], "hidden_because": td["hidden_because"]}),
+    ], ignore_index=True)
+    sec = new_section("disproportionality_who_becomes_looked_after", "Who becomes looked after?",
+                      _found(res, "looked_after"),
+                      intro=(f"Children who started to be looked after in {when}: each group's rate against "
+                             f"{res.reference_label}, and, of the children referred, the share who started to be "
+                             "looked after (children enter care by several routes, so the decision is counted from "
+                             "referral). " + _family_sentence(res, "looked_after", "every group of every "
+                                                              "characteristic, both measures")))
+    title = f"Who becomes looked after? Ratios by ethnic group, {when}"
+    _forest_figure(sec, "disproportionality_looked_after_forest", title, both, "ratios of starting to be looked after",
+                   res.reference_label, f"Ratio against {res.reference_label} (log scale)", ratio="ratio",
+                   lower="ratio_lower", upper="ratio_upper", panel="measure", panels_word="measures")
+    body = both[both["label"] != "reference"].reset_index(drop=True)
+    view = pd.DataFrame({
+        "Measure": np.where(body["measure"] == rate_words, "Rate per child", "Share of those referred"),
+        "Ethnic group": body["group"],
+        "Children": [readable.count_cell(c) if p == "z" else readable.went_on_cell(c, p, "")
+                     for c, p in zip(body["children"], body["children_at_previous_stage"], strict=True)],
+        "Ratio (95% interval)": [readable.ratio_cell(*x) for x in zip(body["ratio"], body["ratio_lower"],
+                                                                      body["ratio_upper"], strict=True)],
+        "Adjusted p-value": [readable.p_cell(v) for v in body["p_adjusted"]],
+        "What it means": [readable.meaning(*x) for x in zip(body["label"], body["hidden_because"], body["ratio"],
+                                                            body["detectable_ratio_above"],
+                                                            body["detectable_ratio_below"], strict=True)],
+    })
+    sec.add_table("disproportionality_who_becomes_looked_after",
+                  f"Starting to be looked after by ethnic group, {when}", both, ["children", "children_at_previous_stage"],
+                  view=view)
+    return sec
+
+
+@skip_if_blocked
+def sex_age_and_disability(res) -> Section:
+    """Boys against girls and each age band against all other children, at every stage."""
+    when = twelve_months_to(res.latest)
+    r = res.latest_rates()
+    r = r[r["characteristic"].isin(["sex", "age_band"]) & r["stage"].isin(cohorts.JOURNEY) & ~r["is_reference"]
+          & r["label"].ne("not available")]
+    t = publish.publish_rates(r, res.threshold)
+    t["group"] = np.where(t["group"] == "Boys", "Boys (against girls)", t["group"])
+    sec = new_section("disproportionality_sex_age_disability", "Boys and girls, age and disability",
+                      _found(res, "characteristics"),
+                      intro=(f"Boys against girls, and each age band against all other children, at each stage in "
+                             f"{when}. Needs differ with age and between boys and girls in well-known ways, so these "
+                             "are context rather than concerns. The population figures have no breakdown by "
+                             "disability, so disabled children have no rate; their decision points are in the table "
+                             "of every decision point (below, in the appendix), and any significant difference is "
+                             "listed here. These comparisons belong to the same false-discovery families as the ethnic "
+                             "groups (one per question)."))
+    title = f"Relative rate index by sex and age band at each stage, {when}"
+    _forest_figure(sec, "disproportionality_sex_age_forest", title, t, "relative rate indices by sex and age band",
+                   "girls (for boys) and all other children (for age bands)",
+                   "Relative rate index (log scale; boys against girls, each age band against all other children)")
+    stages = [cohorts.stage(k).title for k in cohorts.JOURNEY]
+    groups = list(dict.fromkeys(t["group"]))
+    view = pd.DataFrame({"Group": groups})
+    for st in stages:
+        sub = t[t["stage"] == st].set_index("group")
+        view[st] = [readable.pivot_cell(sub.loc[g, "rri"], sub.loc[g, "label"]) if g in sub.index else "" for g in groups]
+    sec.add_table("disproportionality_sex_and_age",
+                  f"Relative rate index by sex and age band at each stage ('higher' or 'lower': statistically "
+                  f"significant), {when}", t, ["children"], view=view)
+    return sec
+
+
+@skip_if_blocked
+def is_the_gap_changing(res) -> Section:
+    """Each major group's relative rate index over eight quarters, and whether the gap narrowed or widened."""
+    from ..charts import journey
+
+    t = publish.publish_trend(res.trend_series, res.rates, res.threshold)
+    t = t[(t["characteristic"] == "ethnicity_major") & t["stage"].isin([cohorts.stage(k).title for k in cohorts.JOURNEY])]
+    summ = res.trend_summary[res.trend_summary["characteristic"] == "ethnicity_major"]
+    n = int(res.trend_summary["family_size"].max()) if "family_size" in res.trend_summary.columns and len(summ) else 0
+    sec = new_section("disproportionality_is_the_gap_changing", "Is any gap changing?", _found(res, "trend"),
+                      intro=("Each major group's relative rate index for the rolling twelve months ending each of the "
+                             "last eight quarters. Neighbouring points share nine months of children, so the test "
+                             "compares the latest twelve months with the twelve months a year earlier" +
+                             (f"; the {n} comparisons (every stage, ethnic group and level) are one false-discovery "
+                              "family." if n else ".")))
+    title = "Relative rate index by ethnic group over the last eight quarters (rolling twelve months)"
+    sec.add_figure("disproportionality_trend_chart", title, journey.trend_alt(t, summ, reference=res.reference_label), t,
+                   lambda: journey.trend(t, title=title, source="record-level extract; population table"))
+    change = trend_table(res)
+    change = change[change["characteristic"] == "ethnicity_major"].reset_index(drop=True)
+    stages = [cohorts.stage(k).title for k in cohorts.JOURNEY]
+    groups = list(dict.fromkeys(change["group"]))
+    view = pd.DataFrame({"Ethnic group": groups})
+    for st in stages:
+        sub = change[change["stage"] == st].set_index("group")
+        view[st] = [_change_cell(sub.loc[g]) if g in sub.index else "" for g in groups]
+    sec.add_table("disproportionality_gap_changes",
+                  "Relative rate index a year earlier and now, by ethnic group and stage (narrowing or widening: "
+                  "statistically significant)", change, view=view)
+    return sec
+
+
+def _change_cell(row) -> str:
+    then, now, direction = str(row["rri_year_earlier"]), str(row["rri_latest"]), str(row["direction"])
+    if "c" in (then, now) or direction == "c":
+        return readable.HIDDEN
+    if direction == "too few to say":
+        return "too few"
+    text = f"{then} → {now}"
+    return f"{text}, {direction}" if direction in ("narrowing", "widening") else text
+
+
+@skip_if_blocked
+def partners_returns(res) -> Section:
+    """Partners' returns by ethnic group and sex: exclusions, youth justice, exploitation, arrests."""
+    if res.partner is None or len(res.partner) == 0:
+        sec = new_section("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex")
+        sec.unavailable = "no partner returns with breakdowns for these quarters"
+        return sec
+    from .statistics import PARTNER_QUESTIONS
+
+    t = publish.publish_partner(res.partner, res.threshold)
+    quarters_to = twelve_months_to(res.period).replace("the twelve months to ", "")
+    known = t[~t["group"].isin(["Unknown"])].copy()
+    known["who"] = np.where(known["breakdown"] == "sex", known["group"].map({"M": "Boys", "F": "Girls"}), known["group"])
+    chart = known[known["ratio"] != "z"].assign(panel=known["title"])
+    sec = new_section("disproportionality_partner_breakdowns",
+                      "Who is excluded, enters the youth justice system, is flagged at risk of exploitation or is "
+                      "arrested?", _found(res, "partners"),
+                      intro=(f"The partners' returns for the four quarters to {quarters_to}: each ethnic group against "
+                             f"White children (the returns carry major groups only) and boys against girls. Each "
+                             f"indicator answers its own question ({'; '.join(PARTNER_QUESTIONS.values())}), and its "
+                             "comparisons are one false-discovery family."),
+                      source="the partners' quarterly returns")
+    _forest_figure(sec, "disproportionality_partner_forest",
+                   f"Partners' returns: ratios by ethnic group and sex, the four quarters to {quarters_to}",
+                   chart.rename(columns={"group": "code"}).rename(columns={"who": "group"}),
+                   "rate ratios in partners' returns", "White children (ethnic groups) and girls (boys)",
+                   "Rate ratio (log scale)", ratio="ratio",
+                   lower="ratio_lower", upper="ratio_upper", panel="panel", panels_word="indicators",
+                   source="partners' quarterly returns")
+    columns = [g for g in dict.fromkeys(chart["who"])]
+    view = pd.DataFrame({"Indicator": list(dict.fromkeys(chart["title"]))})
+    for g in columns:
+        sub = chart[chart["who"] == g].set_index("title")
+        view[g if g == "Boys" else f"{g} (against White)"] = [
+            readable.pivot_cell(sub.loc[i, "ratio"], sub.loc[i, "label"]) if i in sub.index else ""
+            for i in view["Indicator"]]
+    view = view.rename(columns={"Boys": "Boys (against girls)"})
+    sec.add_table("disproportionality_partner_breakdowns",
+                  f"Partners' returns: rate ratios by ethnic group and sex ('higher' or 'lower': statistically "
+                  f"significant), the four quarters to {quarters_to}", t, ["number"], view=view)
+    return sec
+
+
+# --- every table behind the page -------------------------------------------------------------------------
+
+#: the CSV files the page writes, in the order the appendix lists them: (name, what it holds)
+APPENDIX = (
+    ("disproportionality_data_quality", "Children with ethnicity not recorded at each stage"),
+    ("disproportionality_who_is_referred", "Who is referred: the table shown"),
+    ("disproportionality_who_reaches_each_stage", "Relative rate index by ethnic group at each stage"),
+    ("disproportionality_who_goes_on", "Decision points by ethnic group: the table shown"),
+    ("disproportionality_who_becomes_looked_after", "Starting to be looked after: the table shown"),
+    ("disproportionality_sex_and_age", "Relative rate index by sex and age band at each stage"),
+    ("disproportionality_gap_changes", "Relative rate index a year earlier and now, major ethnic groups"),
+    ("disproportionality_partner_breakdowns", "Partners' returns by ethnicity and sex, every indicator"),
+    ("disproportionality_rates_major", "Rates, relative rate indices and disproportionality ratios by major ethnic "
+                                       "group, every stage"),
+    ("disproportionality_rates_detailed", "The same by detailed ethnic group (DfE codes)"),
+    ("disproportionality_rates_sex_age_disability", "The same by sex, age band and disability"),
+    ("disproportionality_rates_intersections", "The same by ethnic group and sex, and ethnic group and age band"),
+    ("disproportionality_decision_points", "Every decision point: every characteristic and group"),
+    ("disproportionality_age_standardised", "Age-standardised rates by ethnic group (Dobson)"),
+    ("disproportionality_sensitivity", "How much the children with ethnicity not recorded could change each ratio"),
+    ("disproportionality_trend", "Each group's relative rate index for each of the last eight quarters"),
+    ("disproportionality_trend_summary", "Is each gap changing: every stage and ethnic group"),
+    ("disproportionality_findings", "Every finding on this page, with the rule that drafted it"),
+    ("disproportionality_real_data_cla", "The worked example on published data"),
+)
+
+
+@skip_if_blocked
+def appendix(res) -> Section:
+    """Every table behind the page, written to the pack as CSV (not shown), and a list of them with links."""
+    sec = new_section("disproportionality_appendix", "Every table behind this page, as CSV")
+    for part in (rates_major(res), rates_detailed(res), rates_other(res), rates_intersections(res), decisions(res),
+                 age_standardised(res), sensitivity(res), trend_summary(res), findings_section(res)):
+        for table in part.tables:
+            sec.add_table(table.name, table.title, table.data, table.counts, shown=False)
+    series = publish.publish_trend(res.trend_series, res.rates, res.threshold)
+    sec.add_table("disproportionality_trend", "Each group's relative rate index for each of the last eight quarters",
+                  series, ["children"], shown=False)
+    lines = [f"- [{what}](../tables/{name}.csv)" for name, what in APPENDIX]
+    sec.intro = ("The tables the page draws on, in full and tidy (one row per window, stage, characteristic and group; "
+                 "hidden figures as c), for anyone who wants to check or reuse a number. Each chart's data is also "
+                 "written beside it (the figure's name with `_data.csv`).\n\n" + "\n".join(lines))
+    return sec

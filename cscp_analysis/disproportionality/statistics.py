@@ -25,10 +25,32 @@ other children) with *a₀* out of *n₀*:
   DfE age bands, the standard being the area's whole child population; the age-standardised RRI is
   the ratio of the two standardised rates.
 
-*Families* for the Benjamini–Hochberg adjustment (``stats.bh_adjust``): one measure (RRI or
-decision-point ratio) × one window × one stage × one characteristic. Groups too small to say
-anything (fewer than ``min_children`` children in the group or its reference; for a decision point,
-at the previous stage) are not tested, so they do not count in the family.
+*Families* for the Benjamini–Hochberg adjustment (``stats.bh_adjust`` with ``family=``): **one family
+per question the page answers**, in each window (:data:`QUESTIONS`, :func:`question_of`):
+
+* *who is referred?*: every group of every characteristic (major and detailed ethnic groups, sex,
+  age band, disability, the intersections) at referral;
+* *who reaches the later stages?*: the same at assessment, section 47 enquiry, conference and plan
+  (rates per child in the population);
+* *who goes on at each decision?*: every group at every decision point from referral to plan;
+* *who becomes looked after?*: every group's rate of starting to be looked after and its decision
+  point from referral (:func:`adjust_questions` adjusts the two tables together);
+* *who is reported missing?*: every group at that stage.
+
+A wider family is stricter than one stage × one characteristic, and it is the family of the question a
+finding answers: a worry in the summary has had its false-discovery control across everything that
+could have produced it (docs/methods.md §7). Groups too small to say anything (fewer than
+``min_children`` children in the group or its reference; for a decision point, at the previous stage)
+are not tested, so they do not count in the family. ``family_size`` is each row's m.
+
+*What could have been detected* (``stats.minimum_detectable_ratio``, docs/methods.md §16): for every
+comparison that was tested and is not significant, the smallest ratio above 1 (``mdr``) and the
+largest below 1 (``mdr_below``) that a test at the level the family's adjustment asked of it would
+have detected with 80% power: the group's children (population, or children at the previous stage) as
+n₁, the reference's count and children as a₀ and n₀. The level: Benjamini–Hochberg declares the R
+smallest of m p-values significant when p₍R₎ ≤ R·α/m, so one more comparison would have had to reach
+(R + 1)·α/m (``mdr_alpha``; α at most). "Not significant" then reads "not significant, and these
+numbers could only have detected a ratio of ``mdr`` or more".
 
 *Label* (after adjustment, at 5%): ``significantly higher`` / ``significantly lower`` when the
 adjusted p-value is below 0.05 and the ratio is above / below 1; ``not significant`` otherwise;
@@ -40,12 +62,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from . import _stats as stats
 
 __all__ = [
     "LABELS",
     "ALPHA",
+    "POWER",
+    "QUESTIONS",
+    "PARTNER_QUESTIONS",
+    "question_text",
+    "question_of",
+    "adjust_questions",
+    "detectable",
     "rates",
     "decision_points",
     "age_standardised",
@@ -54,9 +84,47 @@ __all__ = [
 ]
 
 ALPHA = 0.05
+POWER = 0.8
 LABELS = ("significantly higher", "significantly lower", "not significant", "too few to say", "not available",
           "reference")
-FAMILY = ["window", "stage", "characteristic"]
+FAMILY = ["window", "family"]
+#: the questions the disproportionality page answers: one false-discovery family each (in each window)
+QUESTIONS = {
+    "referred": "who is referred?",
+    "reached": "who reaches the later stages of the journey?",
+    "decisions": "who goes on at each decision?",
+    "looked_after": "who becomes looked after?",
+    "missing": "who is reported missing?",
+}
+
+
+#: the question each partner indicator answers (one false-discovery family each)
+PARTNER_QUESTIONS = {
+    "EDU_SUSPENSIONS": "who is suspended?",
+    "EDU_PERM_EXCL": "who is permanently excluded?",
+    "YJS_FTE": "who enters the youth justice system?",
+    "POL_EXPLOITATION": "who is flagged at risk of exploitation?",
+    "POL_ARRESTS": "who is arrested?",
+}
+
+
+def question_text(family: str) -> str:
+    """The question a false-discovery family answers, in words ('who is referred?')."""
+    if family in QUESTIONS:
+        return QUESTIONS[family]
+    return PARTNER_QUESTIONS.get(family, f"who is counted in {family}?")
+
+
+def question_of(stage, measure: str) -> np.ndarray:
+    """The question (a key of :data:`QUESTIONS`) each comparison answers: ``measure`` is ``"rri"`` (a rate
+    against the reference's) or ``"decision"`` (a decision-point ratio); ``stage`` the stage reached."""
+    st = np.asarray(stage, dtype=object)
+    if measure == "decision":
+        return np.where(st == "cla", "looked_after", "decisions").astype(object)
+    out = np.full(st.shape, "reached", dtype=object)
+    for key, q in (("referral", "referred"), ("cla", "looked_after"), ("missing", "missing")):
+        out[st == key] = q
+    return out
 
 
 def _nan_if(values, mask) -> np.ndarray:
@@ -75,22 +143,89 @@ def label(ratio, p_adjusted, too_few, available, is_reference, alpha: float = AL
 
 
 def adjust(df: pd.DataFrame, p_col: str, out_col: str, family: list[str] | None = None) -> pd.DataFrame:
-    """Benjamini–Hochberg adjusted p-values within each family (``stats.bh_adjust``); NaN p-values
-    (groups not tested) stay NaN and do not count."""
+    """Benjamini–Hochberg adjusted p-values within each family (``stats.bh_adjust`` with ``family=``);
+    NaN p-values (groups not tested) stay NaN and do not count. Adds ``family_size`` (the m of each
+    row's family; 0 where not tested) unless ``out_col`` already has a different family's size column."""
     family = family or FAMILY
     df[out_col] = np.nan
     if len(df) == 0:
+        df["family_size"] = 0
         return df
-    codes = df.groupby(family, sort=False, dropna=False).ngroup().to_numpy()
+    labels = df[family].astype(str).agg("\x1f".join, axis=1).to_numpy()
     p = df[p_col].to_numpy(float)
-    adj = np.full(len(df), np.nan)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    for idx in np.split(order, bounds):  # one call per family (tens to hundreds), not per row
-        if np.isfinite(p[idx]).any():
-            adj[idx] = stats.bh_adjust(p[idx])
-    df[out_col] = adj
+    df[out_col] = stats.bh_adjust(p, family=labels)
+    tested = pd.Series(np.isfinite(p), index=df.index)
+    df["family_size"] = tested.groupby(labels).transform("sum").where(tested, 0).astype(int).to_numpy()
     return df
+
+
+def _effective_alpha(q: np.ndarray, families: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
+    """The level one more comparison of each family would have had to reach: (R + 1)·α/m, at most α
+    (R discoveries among the m tested comparisons of the family)."""
+    tested = np.isfinite(q)
+    s = pd.DataFrame({"f": families, "t": tested, "d": tested & (np.nan_to_num(q, nan=1.0) < alpha)})
+    m = s.groupby("f")["t"].transform("sum").to_numpy(float)
+    r = s.groupby("f")["d"].transform("sum").to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(m > 0, np.minimum(alpha, (r + 1) * alpha / np.maximum(m, 1)), alpha)
+
+
+def detectable(n1, a0, n0, q, families, tested, kind: str = "proportion", power: float = POWER,
+               alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(mdr, mdr_below, mdr_alpha)``: the minimum detectable ratios (above and below 1) of each tested,
+    not significant comparison at the level its family's adjustment asked of it (see module docstring);
+    NaN elsewhere. ``kind``: ``"proportion"`` (children) or ``"rate"`` (events)."""
+    n1, a0, n0, q = (np.asarray(v, float) for v in (n1, a0, n0, q))
+    level = _effective_alpha(q, np.asarray(families, dtype=object), alpha)
+    want = np.asarray(tested, bool) & np.isfinite(q) & (q >= alpha) & (n1 > 0) & (n0 > 0) & (a0 >= 0) \
+        & np.isfinite(a0) & (a0 <= n0 if kind == "proportion" else True)
+    mdr = np.full(n1.shape, np.nan)
+    below = np.full(n1.shape, np.nan)
+    if want.any():
+        mdr[want] = stats.minimum_detectable_ratio(n1[want], a0[want], n0[want], power=power, alpha=level[want],
+                                                   kind=kind)
+        # below 1: exp(−(z₁₋α/₂ + z_power)·SE₀), the mirror of the MDR on the log scale. Written out because a
+        # proportion near 1 (nine in ten referred children are assessed) cannot be detected above 1 (the MDR is
+        # infinite) but can below it, where 1/MDR would say 0
+        r0 = a0[want] / n0[want]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_child = (1 - r0) / r0 if kind == "proportion" else 1 / r0
+            se0 = np.sqrt(per_child * (1 / n1[want] + 1 / n0[want]))
+        k = ndtri(1 - level[want] / 2) + ndtri(power)
+        below[want] = np.where(r0 > 0, np.exp(-k * se0), np.nan)
+    return mdr, below, np.where(want, level, np.nan)
+
+
+def adjust_questions(rates: pd.DataFrame, decisions: pd.DataFrame, *, min_children: int = 10,
+                     alpha: float = ALPHA) -> None:
+    """One Benjamini–Hochberg family per question and window across the two tables (in place): the
+    relative rate indices (``rri_p_adjusted``) and decision-point ratios (``ratio_p_adjusted``) of each
+    question adjusted together, ``family``, ``family_size``, the labels and what could have been detected
+    (``mdr``, ``mdr_below``, ``mdr_alpha``) recomputed."""
+    rq = pd.DataFrame({"window": rates["window"].to_numpy(), "family": question_of(rates["stage"], "rri"),
+                       "p": rates["rri_p"].to_numpy(float)})
+    dq = pd.DataFrame({"window": decisions["window"].to_numpy(), "family": question_of(decisions["stage"], "decision"),
+                       "p": decisions["ratio_p"].to_numpy(float)}) if len(decisions) else rq.iloc[0:0]
+    both = adjust(pd.concat([rq, dq], ignore_index=True), "p", "q")
+    n = len(rq)
+    fam = (both["window"] + "\x1f" + both["family"]).to_numpy()
+    for df, part, p_adj, ratio, measure in ((rates, slice(0, n), "rri_p_adjusted", "rri", "rri"),
+                                            (decisions, slice(n, None), "ratio_p_adjusted", "ratio", "decision")):
+        if not len(df):
+            continue
+        df["family"] = both["family"].to_numpy()[part]
+        df["family_size"] = both["family_size"].to_numpy()[part]
+        df[p_adj] = both["q"].to_numpy()[part]
+        available = np.isfinite(df[ratio].to_numpy(float)) | df["is_reference"].to_numpy(bool) \
+            if measure == "decision" else ~df["label"].eq("not available").to_numpy()
+        df["label"] = label(df[ratio], df[p_adj], df["too_few"], available, df["is_reference"], alpha)
+        if measure == "rri":
+            n1, a0, n0 = df["population"], df["ref_children"], df["ref_population"]
+        else:
+            n1, a0, n0 = df["previous_children"], df["ref_children"], df["ref_previous_children"]
+        tested = np.isfinite(df[p_adj].to_numpy(float))
+        df["mdr"], df["mdr_below"], df["mdr_alpha"] = detectable(n1, a0, n0, df[p_adj], fam[part], tested,
+                                                                 alpha=alpha)
 
 
 def rates(counts: pd.DataFrame, *, min_children: int = 10, confidence: float = 0.95) -> pd.DataFrame:
@@ -118,6 +253,7 @@ def rates(counts: pd.DataFrame, *, min_children: int = 10, confidence: float = 0
     too_few = (a < min_children) | (a0 < min_children) | (ok & ~np.isfinite(df["rri_p"].to_numpy(float)))
     df["too_few"] = too_few
     df.loc[too_few, "rri_p"] = np.nan
+    df["family"] = question_of(df["stage"], "rri") if "stage" in df.columns else "rri"
     adjust(df, "rri_p", "rri_p_adjusted")
     # disproportionality ratio: share of the cohort (children with a known value and a population) over
     # share of the population
@@ -154,6 +290,7 @@ def decision_points(counts: pd.DataFrame, *, min_children: int = 10, confidence:
     too_few = (a < min_children) | (a0 < min_children) | (ok & ~np.isfinite(df["ratio_p"].to_numpy(float)))
     df["too_few"] = too_few
     df.loc[too_few, "ratio_p"] = np.nan
+    df["family"] = question_of(df["stage"], "decision") if "stage" in df.columns else "decision"
     adjust(df, "ratio_p", "ratio_p_adjusted")
     df["label"] = label(df["ratio"], df["ratio_p_adjusted"], too_few, np.ones(len(df), bool), df["is_reference"])
     return df

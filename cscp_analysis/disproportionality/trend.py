@@ -15,8 +15,8 @@ difference between two estimates. BMJ 326:219):
 guide, not a proof). The *gap* is the distance of the RRI from 1 on the log scale, |ln RRI|:
 
 * ``narrowing``: the RRI a year earlier was significantly different from 1 (there was a gap), the
-  change is significant (p < 0.05 after Benjamini–Hochberg adjustment within each stage ×
-  characteristic) and |ln RRI_now| < |ln RRI_then|;
+  change is significant (p < 0.05 after Benjamini–Hochberg adjustment, one family for the question
+  "is any gap changing?": every stage, ethnic characteristic and group) and |ln RRI_now| < |ln RRI_then|;
 * ``widening``: the latest RRI is significantly different from 1, the change is significant after
   adjustment and |ln RRI_now| > |ln RRI_then|;
 * ``no clear change``: otherwise;
@@ -89,7 +89,8 @@ def trend(rates: pd.DataFrame, windows: list[str], *, characteristics=("ethnicit
     unusable = (summary["label_now"].isin(["too few to say", "not available"])
                 | summary["label_then"].isin(["too few to say", "not available"]) | ~np.isfinite(p)).to_numpy()
     summary.loc[unusable, "change_p"] = np.nan
-    adjust(summary, "change_p", "change_p_adjusted", family=["stage", "characteristic"])
+    summary["family"] = "trend"  # one question: is any gap changing? (every stage, characteristic and group)
+    adjust(summary, "change_p", "change_p_adjusted", family=["family"])
     pa = summary["change_p_adjusted"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap_now = np.abs(np.log(summary["rri_now"].to_numpy(float)))

@@ -1,5 +1,6 @@
 """Thematic audits: grade distributions, comparison with earlier audits, recommendations."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -118,7 +119,65 @@ def test_findings_from_a_larger_audit(config):
     assert "68.8% of 48 gradings were good or outstanding, up 31.3 percentage points" in f["AUD-01"].text
     # Voice of the child: 12 of 24 good or better (50%) is not "fewer than half"; Risk assessment 21 of 24 = 87.5%.
     # 21 of 24 is above three quarters, but the 3 weaker gradings are a small count: the line is named, no share.
-    assert f["AUD-02"].kind == "working_well" and f["AUD-02"].text.endswith("lines of enquiry: Risk assessment.")
+    # (and 21 of 24 from 12 cases is clearly more than half: its interval allowing for the cases lies above one half)
+    assert f["AUD-02"].kind == "working_well" and f["AUD-02"].text.endswith("being alike: Risk assessment.")
+    # the change: 18 of 48 then 33 of 48, tested allowing for gradings of the same case being alike
+    assert "a clear change (p" in f["AUD-01"].text
+
+
+def _anova_icc(y, m):
+    """The one-way ANOVA intracluster correlation written out (Donner & Klar 2000), for the tests."""
+    import numpy as np
+
+    y, m = np.asarray(y, float), np.asarray(m, float)
+    k, n, total = len(y), m.sum(), y.sum()
+    msb = ((y ** 2 / m).sum() - total ** 2 / n) / (k - 1)
+    msw = (total - (y ** 2 / m).sum()) / (n - k)
+    m0 = (n - (m ** 2).sum() / n) / (k - 1)
+    return (msb - msw) / (msb + (m0 - 1) * msw)
+
+
+def test_the_share_good_or_better_allows_for_gradings_clustered_within_cases():
+    import math
+
+    from scipy.stats import norm
+
+    # Four cases graded four times each (by four agencies on one line): case 1 all good, case 2 all good, case 3
+    # all inadequate, case 4 two good and two requires improvement: 10 of 16 good, strongly clustered by case.
+    spec = {("CSC", "Risk"): [G, G, IN, G], ("HEALTH", "Risk"): [G, G, IN, G], ("POLICE", "Risk"): [G, G, IN, R],
+            ("EDUCATION", "Risk"): [G, G, IN, R]}
+    a = make("audits", grades("MACA-2026-Q2", "2026-08-12", "Neglect", spec))
+    t = AU.good_or_better_intervals(a, PERIOD, by=None).iloc[0]
+    y, m = [4, 4, 0, 2], [4, 4, 4, 4]
+    icc = _anova_icc(y, m)
+    # MSB = (9 - 6.25)/3 = 0.916667, MSW = (10 - 9)/12 = 0.083333, m0 = 4: ICC = 0.833333/1.166667 = 5/7
+    assert icc == pytest.approx(5 / 7)
+    deff = 1 + (4 - 1) * icc  # equal clusters of 4: Kish 1 + (m - 1) ICC = 22/7
+    assert (t["cases"], t["icc"], t["design_effect"]) == (4, pytest.approx(icc), pytest.approx(deff))
+    # Wilson on the effective counts 10/deff of 16/deff, written out
+    z, x, n = norm.ppf(0.975), 10 / deff, 16 / deff
+    p = x / n
+    centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert (t["pct_lower"], t["pct_upper"]) == (pytest.approx(100 * (centre - half)), pytest.approx(100 * (centre + half)))
+    # wider than the Wilson interval that treats the 16 gradings as independent
+    p16 = 10 / 16
+    half16 = z * math.sqrt(p16 * (1 - p16) / 16 + z * z / (4 * 256)) / (1 + z * z / 16)
+    assert t["pct_upper"] - t["pct_lower"] > 2 * 100 * half16
+
+
+def test_a_change_between_audits_is_tested_on_effective_counts():
+    from scipy.stats import norm
+
+    # 2025: four cases, each graded twice, both grades the same: 2 cases good, 2 not (4 of 8); 2026: four cases graded
+    # twice, 3 cases good (6 of 8). Each audit: ICC 1 (perfectly alike within cases), deff = 1 + (2 - 1) x 1 = 2.
+    before = grades("MACA-2025-Q2", "2025-08-10", "Neglect", {("CSC", "Risk"): [G, G, R, R], ("HEALTH", "Risk"): [G, G, R, R]})
+    now = grades("MACA-2026-Q2", "2026-08-12", "Neglect", {("CSC", "Risk"): [G, G, G, R], ("HEALTH", "Risk"): [G, G, G, R]})
+    h = AU.theme_history(make("audits", before + now), PERIOD)
+    assert h["change_pp"].iloc[1] == pytest.approx(25.0)
+    # effective counts 2 of 4 then 3 of 4; pooled z-test: p = 5/8, z = 0.25 / sqrt(5/8 x 3/8 x (1/4 + 1/4))
+    z = 0.25 / (5 / 8 * 3 / 8 * 0.5) ** 0.5
+    assert h["change_p"].iloc[1] == pytest.approx(2 * norm.sf(z))
+    assert np.isnan(h["change_p"].iloc[0])
 
 
 def test_no_audit_in_the_quarter(config):

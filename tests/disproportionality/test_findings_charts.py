@@ -32,10 +32,12 @@ def res():
 def test_sentence_for_a_significant_rri(res):
     r = row(res.latest_rates(), stage="referral", characteristic="ethnicity", group="BCRB")
     assert r["label"] == "significantly higher" and r["rri"] == pytest.approx(3.0)
+    p = "<0.001" if r["rri_p_adjusted"] < 0.0005 else f"{r['rri_p_adjusted']:.3f}"
     expected = (f"Children of Black Caribbean ethnicity were {r['rri']:.1f} times as likely as White British children "
                 f"to be referred to children's social care in the twelve months to September 2026 (95% CI "
                 f"{r['rri_lower']:.1f} to {r['rri_upper']:.1f}); this is statistically significant after adjustment "
-                "for multiple comparisons.")
+                f"for multiple comparisons (adjusted p {p}; one of {int(r['family_size'])} comparisons asking who is "
+                "referred?).")
     assert expected in [f.text for f in findings(res)]
 
 
@@ -88,14 +90,17 @@ def test_forest_plot_says_its_lines_are_unadjusted_and_its_fill_is_adjusted(res)
 
 
 def test_every_chart_has_alt_text_and_published_data(res):
-    for sec in (S.forest_rri(res), S.forest_decisions(res), S.journey_chart(res), S.trend_chart(res)):
-        c = sec.figures[0]
-        data = sec.figure_data(c)
-        assert len(c.alt) > 40 and len(data)
-        # the data behind a chart is published data: no count from 1 to 5
-        for col in [x for x in data.columns if x.startswith("children")]:
-            assert not data[col].astype(str).isin([str(i) for i in range(1, 6)]).any()
-        matplotlib.pyplot.close(c.draw())
+    for sec in (S.forest_rri(res), S.forest_decisions(res), S.journey_chart(res), S.trend_chart(res),
+                S.who_is_referred(res), S.who_reaches_each_stage(res), S.who_goes_on(res),
+                S.who_becomes_looked_after(res), S.sex_age_and_disability(res)):
+        for fig in sec.figures:
+            assert 40 < len(fig.alt) and len(fig.alt.split()) <= 125, fig.name
+            data = sec.figure_data(fig)
+            assert len(data)
+            # the data behind a chart is published data: no count from 1 to 5
+            for col in [x for x in data.columns if x.startswith("children")]:
+                assert not data[col].astype(str).isin([str(i) for i in range(1, 6)]).any()
+            matplotlib.pyplot.close(fig.draw())
     t = pb.publish_rates(res.latest_rates())
     fig = J.journey(t[t["characteristic"] == "ethnicity_major"])
     assert fig.axes[0].get_yscale() == "log"
@@ -104,13 +109,88 @@ def test_every_chart_has_alt_text_and_published_data(res):
     matplotlib.pyplot.close(fig)
 
 
+def test_forest_says_why_each_row_is_hidden(res):
+    # Mixed is hidden because its only group (White and Black Caribbean, 3 children) is a count of 1 to 5; Black African
+    # (4) likewise, and any other Black background (30) is hidden so that the 4 cannot be worked out from the total
+    t = pb.publish_rates(res.latest_rates())
+    t = t[(t["stage"] == "Referred") & t["characteristic"].isin(["ethnicity_major", "ethnicity"])]
+    why = dict(zip(t["group"], t["hidden_because"], strict=True))
+    assert why["Black African"] == "a count of 1 to 5"
+    assert why["Any other Black background"] == ("hidden so that another hidden count cannot be worked out from the "
+                                                 "totals")
+    fig = F.forest(t, title="RRI", source="test")
+    texts = [x.get_text() for x in fig.axes[0].texts]
+    assert "c: a count of 1 to 5" in texts and "c: protects another hidden count" in texts
+    assert any("secondary suppression" in x.get_text() for x in fig.texts)  # the note says what each means
+    matplotlib.pyplot.close(fig)
+    alt = F.forest_alt(t, "relative rate indices", "White British children")
+    assert "because a count is 1 to 5" in alt and "so that another hidden count cannot be worked out" in alt
+    assert "small" not in alt
+
+
+def test_readable_tables_have_words_for_headers_and_numbers_for_p_values(res):
+    import re
+
+    for sec in (S.data_quality(res), S.who_is_referred(res), S.who_reaches_each_stage(res), S.who_goes_on(res),
+                S.who_becomes_looked_after(res), S.sex_age_and_disability(res), S.is_the_gap_changing(res)):
+        for t in sec.tables:
+            view = t.view if t.view is not None else t.data
+            assert t.view is not None, t.name  # every table on the page is a readable view
+            assert len(view) <= 40 and len(view.columns) <= 8, t.name
+            for col in view.columns:
+                assert not re.search(r"[a-z]_[a-z]", col), (t.name, col)
+            for col in [c for c in view.columns if "p-value" in c]:
+                assert not view[col].isin(["low"]).any()
+                assert view[col].map(lambda v: v in ("", "hidden", "not tested") or v == "<0.001"
+                                     or re.fullmatch(r"[01]\.\d{3}", v) is not None).all(), (t.name, col)
+
+
 def test_a_blocked_population_table_skips_every_section_instead_of_failing():
     class Returns:
         def blocked_reason(self, table=None, **kw):
             return "population.csv:3: population: RET-021 not a whole number" if table == "population" else None
 
-    res = S.run(Returns(), None, "2026-27-Q2")
+    res = S.run(Returns(), None, PERIOD)
     assert isinstance(res, S.Blocked) and "population table was not usable" in res.reason
-    assert S.data_quality(res) is None and S.forest_rri(res) is None and S.rates_major(res) is None
-    assert S.decisions(res) is None  # nothing to publish: ctx.show(None) shows nothing
+    for fn in (S.data_quality, S.who_is_referred, S.who_reaches_each_stage, S.who_goes_on, S.who_becomes_looked_after,
+               S.sex_age_and_disability, S.is_the_gap_changing, S.partners_returns, S.appendix, S.forest_rri,
+               S.rates_major, S.decisions):
+        assert fn(res) is None
     assert "could not run" in S.methods_box(res)
+
+
+def test_appendix_writes_every_full_table_without_showing_it_and_links_each(res):
+    sec = S.appendix(res)
+    assert sec.tables and not any(t.shown for t in sec.tables)
+    names = {t.name for t in sec.tables}
+    assert {"disproportionality_rates_major", "disproportionality_decision_points", "disproportionality_findings",
+            "disproportionality_trend_summary", "disproportionality_sensitivity"} <= names
+    for name in names:
+        assert f"(../tables/{name}.csv)" in sec.intro, name
+
+
+def test_not_significant_is_never_read_as_no_difference():
+    # 13 permanent exclusions among 5,000 Black pupils against 40 among 20,000 White pupils: 1.3 times, not
+    # significant; the sentence says what these numbers could have detected (2.69, worked out in test_partners)
+    rows = []
+    for q in ("2025-26-Q3", "2025-26-Q4", "2026-27-Q1", "2026-27-Q2"):
+        rows += [(q, "EDUCATION", "EDU_PERM_EXCL", "ethnicity", "White", 10, 20_000),
+                 (q, "EDUCATION", "EDU_PERM_EXCL", "ethnicity", "Black", 3 + (q == "2025-26-Q3"), 5_000),
+                 (q, "EDUCATION", "EDU_PERM_EXCL", "sex", "M", 11, 11_000),
+                 (q, "EDUCATION", "EDU_PERM_EXCL", "sex", "F", 3, 11_000)]
+    import pandas as pd
+
+    partner = pd.DataFrame(rows, columns=["period", "agency", "indicator", "breakdown", "group", "numerator",
+                                          "denominator"])
+    t = cohort({"WBRI": {"referral": 200}, "BCRB": {"referral": 60}})
+    res = analyse(t, POP, PERIOD, data_start=date(2023, 4, 1), quarters=1, partner=partner,
+                  partner_indicators={"EDU_PERM_EXCL": {"title": "Permanent exclusions",
+                                                        "breakdowns": ["sex", "ethnicity"]}})
+    b = row(res.partner, indicator="EDU_PERM_EXCL", breakdown="ethnicity", group="Black")
+    power = [f for f in findings(res) if f.rule == "DISP-POWER"]
+    assert len(power) == 1 and power[0].kind == "context"
+    assert power[0].text == (
+        "Pupils of Black ethnicity had a rate of permanent exclusion 1.30 times that of White pupils in the four quarters "
+        f"to September 2026 (13 permanent exclusions); this is not statistically significant (adjusted p "
+        f"{b['ratio_p_adjusted']:.3f}), and these numbers could only have detected a ratio of 2.7 or more (with 80% "
+        "power), so a real difference of this size could easily be missed.")

@@ -30,11 +30,15 @@ def test_notebook_runs_on_the_demo(tmp_path):
                         parameters={"output_dir": str(out), "data_dir": str(ROOT / "data_raw" / "demo")},
                         progress_bar=False)
     tables = {p.name for p in (out / "tables").glob("*.csv")}
-    for name in ("disproportionality_data_quality", "disproportionality_rates_major", "disproportionality_decision_points",
-                 "disproportionality_trend_summary", "disproportionality_partner_breakdowns",
-                 "disproportionality_real_data_cla", "disproportionality_forest_rri_data"):
-        assert f"{name}.csv" in tables
-    assert (out / "figures" / "disproportionality_forest_rri.svg").exists()
+    from cscp_analysis.disproportionality.sections import APPENDIX
+
+    for name, _ in APPENDIX:  # every table the appendix lists is in the pack
+        assert f"{name}.csv" in tables, name
+    for name in ("disproportionality_referred_forest", "disproportionality_forest_rri", "disproportionality_decisions_forest",
+                 "disproportionality_looked_after_forest", "disproportionality_sex_age_forest",
+                 "disproportionality_trend_chart", "disproportionality_partner_forest"):
+        assert (out / "figures" / f"{name}.svg").exists(), name
+        assert f"{name}_data.csv" in tables, name
     # no child identifier or date of birth in any output
     ids = re.compile(r"\bCH\d{5,}\b")
     for p in list((out / "tables").glob("*.csv")) + [tmp_path / "03.ipynb"]:

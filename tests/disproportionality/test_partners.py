@@ -70,3 +70,33 @@ def test_children_against_the_10_to_17_population_with_katz():
     assert b["ratio"] == pytest.approx(8.0)
     assert b["ratio_lower"] == pytest.approx(8 * math.exp(-Z * se)) and b["ratio_upper"] == pytest.approx(8 * math.exp(Z * se))
     assert "population aged 10 to 17" in b["denominator_source"]
+
+
+def test_one_family_per_indicator_and_what_a_non_significant_ratio_could_have_detected():
+    rows = []
+    for q in QUARTERS:  # permanent exclusions (events): Black 3 or 4 a quarter among 5,000 pupils, White 10 among 20,000
+        rows += [(q, "EDUCATION", "EDU_PERM_EXCL", "ethnicity", "White", 10, 20_000),
+                 (q, "EDUCATION", "EDU_PERM_EXCL", "ethnicity", "Black", 3 + (q == QUARTERS[0]), 5_000),
+                 (q, "EDUCATION", "EDU_PERM_EXCL", "sex", "M", 11, 11_000),
+                 (q, "EDUCATION", "EDU_PERM_EXCL", "sex", "F", 3, 11_000)]
+    ret = pd.DataFrame(rows, columns=["period", "agency", "indicator", "breakdown", "group", "numerator", "denominator"])
+    t = partner_breakdowns(ret, POP, "2026-27-Q2",
+                           indicators={"EDU_PERM_EXCL": {"title": "Permanent exclusions", "breakdowns": ["sex", "ethnicity"]}})
+    b = row(t, indicator="EDU_PERM_EXCL", breakdown="ethnicity", group="Black")
+    m = row(t, indicator="EDU_PERM_EXCL", breakdown="sex", group="M")
+    # one question, "who is permanently excluded?": Black pupils and boys are adjusted together (m = 2)
+    assert b["family"] == m["family"] == "EDU_PERM_EXCL" and b["family_size"] == m["family_size"] == 2
+    p = np.array([b["ratio_p"], m["ratio_p"]])
+    order = np.argsort(p)
+    q_sorted = np.minimum.accumulate((p[order] * 2 / np.array([1, 2]))[::-1])[::-1]
+    assert b["ratio_p_adjusted"] == pytest.approx(q_sorted[list(order).index(0)])
+    # 13 exclusions among 5,000 Black pupils against 40 among 20,000 White pupils: 1.3 times, not significant
+    assert b["numerator"] == 13 and b["ratio"] == pytest.approx((13 / 5000) / (40 / 20000))
+    assert b["label"] == "not significant" and m["label"] == "significantly higher"
+    # one discovery (boys) of two: one more would have needed p <= (1 + 1) x 0.05 / 2 = 0.05
+    # events: Poisson SE0 = sqrt((1/r0)(1/n1 + 1/n0)), r0 = 40/20,000: sqrt(500 x (1/5000 + 1/20000)) = 0.353553;
+    # MDR = exp((1.959964 + 0.841621) x 0.353553) = exp(0.990509) = 2.6926
+    se0 = math.sqrt((20000 / 40) * (1 / 5000 + 1 / 20000))
+    assert b["mdr_alpha"] == pytest.approx(0.05)
+    assert b["mdr"] == pytest.approx(math.exp((norm.ppf(0.975) + norm.ppf(0.8)) * se0))
+    assert b["mdr"] == pytest.approx(2.6926, abs=1e-3)

@@ -57,28 +57,79 @@ def test_rate_rri_and_dr_against_hand_calculation():
     assert w["label"] == "reference" and np.isnan(w["rri"])
 
 
-def test_bh_within_each_stage_and_characteristic():
+def _bh_by_hand(p):
+    """Benjamini-Hochberg written out: sorted ascending, q_i = min over j >= i of m p_j / j (capped at 1)."""
+    p = np.asarray(p, float)
+    order = np.argsort(p)
+    m = len(p)
+    q_sorted = np.minimum(np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1], 1)
+    out = np.empty(m)
+    out[order] = q_sorted
+    return out
+
+
+def test_bh_within_each_question():
     t, pop = _hand_case()
     r = _analyse(t, pop).latest_rates()
-    fam = r[(r["stage"] == "referral") & (r["characteristic"] == "ethnicity") & r["rri_p"].notna()]
-    # two groups tested in this family (BCRB, APKN): BH by hand, p sorted ascending, q_i = min_{j>=i} m p_j / j
-    p = np.sort(fam["rri_p"].to_numpy())
-    q_hand = np.minimum.accumulate((p * 2 / np.array([1, 2]))[::-1])[::-1]
-    assert np.sort(fam["rri_p_adjusted"].to_numpy()) == pytest.approx(np.minimum(q_hand, 1))
-    # another family (assessment) is adjusted on its own
-    fam2 = r[(r["stage"] == "assessment") & (r["characteristic"] == "ethnicity") & r["rri_p"].notna()]
-    p2 = np.sort(fam2["rri_p"].to_numpy())
-    assert np.sort(fam2["rri_p_adjusted"].to_numpy()) == pytest.approx(
-        np.minimum(np.minimum.accumulate((p2 * len(p2) / np.arange(1, len(p2) + 1))[::-1])[::-1], 1))
+    # "who is referred?": every tested comparison at referral, whatever the characteristic (here the major and
+    # detailed ethnic groups: the other characteristics have no reference with 10 children)
+    fam = r[(r["stage"] == "referral") & r["rri_p"].notna()]
+    assert set(fam["characteristic"]) == {"ethnicity_major", "ethnicity"} and len(fam) == 4
+    assert fam["rri_p_adjusted"].to_numpy() == pytest.approx(_bh_by_hand(fam["rri_p"]))
+    assert (fam["family"] == "referred").all() and (fam["family_size"] == 4).all()
+    # "who reaches the later stages?": assessment and section 47 together, referral not in it
+    later = r[r["stage"].isin(["assessment", "s47"]) & r["rri_p"].notna()]
+    assert (later["family"] == "reached").all() and (later["family_size"] == len(later)).all()
+    assert later["rri_p_adjusted"].to_numpy() == pytest.approx(_bh_by_hand(later["rri_p"]))
+
+
+def test_looked_after_is_one_question_across_the_rates_and_the_decision_points():
+    # the rate of starting to be looked after and the decision from referral are adjusted together
+    t = cohort({"WBRI": {"referral": 200, "cla": 40}, "BCRB": {"referral": 60, "cla": 25},
+                "APKN": {"referral": 40, "cla": 8}})
+    pop = population({("WBRI", "M"): 2000, ("BCRB", "M"): 1000, ("APKN", "M"): 3000})
+    res = _analyse(t, pop)
+    r, d = res.latest_rates(), res.latest_decisions()
+    rr = r[(r["stage"] == "cla") & r["rri_p"].notna()]
+    dd = d[(d["stage"] == "cla") & d["ratio_p"].notna()]
+    assert len(rr) and len(dd)
+    q = _bh_by_hand(np.r_[rr["rri_p"], dd["ratio_p"]])
+    assert rr["rri_p_adjusted"].to_numpy() == pytest.approx(q[: len(rr)])
+    assert dd["ratio_p_adjusted"].to_numpy() == pytest.approx(q[len(rr):])
+    assert (rr["family_size"] == len(rr) + len(dd)).all() and (dd["family"] == "looked_after").all()
+
+
+def test_what_could_have_been_detected_by_hand():
+    # White British 20 of 2,000 referred, Black African 12 of 1,000: a ratio of 1.2, not significant
+    t = cohort({"WBRI": {"referral": 20}, "BAFR": {"referral": 12}})
+    pop = population({("WBRI", "M"): 2000, ("BAFR", "M"): 1000})
+    r = _analyse(t, pop).latest_rates()
+    a = row(r, stage="referral", characteristic="ethnicity", group="BAFR")
+    assert a["label"] == "not significant" and a["rri"] == pytest.approx(1.2)
+    # the family "who is referred?" holds two tests (Black, Black African), no discovery: the next discovery would
+    # have needed p <= (0 + 1) x 0.05 / 2 = 0.025
+    assert a["family_size"] == 2 and a["mdr_alpha"] == pytest.approx(0.025)
+    # SE0 = sqrt((1 - r0)/r0 (1/n1 + 1/n0)) at r0 = 20/2,000: sqrt(99 x (1/1000 + 1/2000)) = 0.385357
+    # MDR = exp((z_0.9875 + z_0.8) x SE0) = exp((2.241403 + 0.841621) x 0.385357) = exp(1.188078) = 3.2807
+    se0 = math.sqrt(99 * (1 / 1000 + 1 / 2000))
+    assert se0 == pytest.approx(0.385357, abs=1e-6)
+    assert a["mdr"] == pytest.approx(math.exp((norm.ppf(1 - 0.025 / 2) + norm.ppf(0.8)) * se0))
+    assert a["mdr"] == pytest.approx(3.2807, abs=1e-3)
+    assert a["mdr_below"] == pytest.approx(1 / a["mdr"])
+    # a significant comparison has none
+    t, pop = _hand_case()
+    b = row(_analyse(t, pop).latest_rates(), stage="referral", characteristic="ethnicity", group="BCRB")
+    assert b["label"] == "significantly higher" and np.isnan(b["mdr"])
 
 
 def test_adjust_by_hand_with_an_untested_group():
     df = pd.DataFrame({"window": "w", "stage": ["s"] * 4 + ["t"], "characteristic": "c",
                        "p": [0.01, 0.04, 0.03, np.nan, 0.02]})
-    S.adjust(df, "p", "q")
+    S.adjust(df, "p", "q", family=["window", "stage"])
     # family s: m = 3 (NaN not counted): sorted 0.01, 0.03, 0.04 -> 0.03, min(0.045, 0.04) = 0.04, 0.04
     assert df["q"].tolist()[:3] == pytest.approx([0.03, 0.04, 0.04])
     assert np.isnan(df["q"].iloc[3]) and df["q"].iloc[4] == pytest.approx(0.02)
+    assert df["family_size"].tolist() == [3, 3, 3, 0, 1]
 
 
 def test_labels():
@@ -166,3 +217,18 @@ def test_unknown_ethnicity_is_left_out_of_the_ratios_but_counted():
     assert b["dr"] == pytest.approx((30 / 102) / (1000 / 6000))  # share of all 102 children at the stage
     q = row(r.latest_quality(), stage="referral")
     assert (q["children"], q["not_obtained"], q["unknown_pct"]) == (102, 40, pytest.approx(40 / 102 * 100))
+
+
+def test_a_share_near_one_can_only_be_detected_below_one():
+    # assessed after referral: White British 180 of 200 (90%), Black African 90 of 100 (90%): ratio 1, not significant.
+    # Two tests in "who goes on at each decision?" (Black, Black African), no discovery: level 0.05 / 2 = 0.025.
+    # SE0 = sqrt((1 - 0.9)/0.9 x (1/100 + 1/200)) = 0.040825; above 1, exp(3.083 x 0.040825) x 0.9 > 1: impossible;
+    # below 1: exp(-(2.241403 + 0.841621) x 0.040825) = 0.8818
+    t = cohort({"WBRI": {"referral": 200, "assessment": 180}, "BAFR": {"referral": 100, "assessment": 90}})
+    pop = population({("WBRI", "M"): 2000, ("BAFR", "M"): 1000})
+    d = row(_analyse(t, pop).latest_decisions(), stage="assessment", characteristic="ethnicity", group="BAFR")
+    assert d["label"] == "not significant" and d["family_size"] == 2
+    se0 = math.sqrt(0.1 / 0.9 * (1 / 100 + 1 / 200))
+    assert np.isinf(d["mdr"])
+    assert d["mdr_below"] == pytest.approx(math.exp(-(norm.ppf(1 - 0.025 / 2) + norm.ppf(0.8)) * se0))
+    assert d["mdr_below"] == pytest.approx(0.8818, abs=1e-4)
