@@ -252,9 +252,9 @@ def start(period: str = "", data_dir: str = "../data_raw/demo", output_dir: str 
 
     ``audience`` is ``board`` (the partnership's internal pack, marked OFFICIAL-SENSITIVE, showing counts
     of its own work as they are) or ``public`` (DfE-style control on every count); ``docs/disclosure.md``."""
-    from .disclosure import AUDIENCES, BOARD, BOARD_MARKING
     from . import charts  # noqa: F401  (applies the house style)
     from . import returns as R
+    from .disclosure import AUDIENCES, BOARD, BOARD_MARKING
 
     data = _resolve(data_dir, "data_dir", must_exist=True)
     out = _resolve(output_dir, "output_dir", must_exist=False)

@@ -401,8 +401,9 @@ def test_notebook_is_committed_clean_with_its_parameters():
     params = nb.cells[1]
     assert params.metadata.get("tags") == ["parameters"]
     names = re.findall(r"^(\w+) = ", params.source, flags=re.M)
-    assert names == ["period", "year", "data_dir", "output_dir", "config_dir", "returns_cache", "notebook"]
+    assert names == ["period", "year", "data_dir", "output_dir", "config_dir", "returns_cache", "notebook", "audience"]
     assert 'year = "2025-26"' in params.source and 'notebook = "annual_report"' in params.source
+    assert 'audience = "public"' in params.source  # the annual report is published
     assert nb.cells[2].metadata.get("tags") == ["remove-cell"] and "parse_year(year)" in nb.cells[2].source
     for c in nb.cells:
         if c.cell_type == "code":

@@ -199,7 +199,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
     decimals = np.array([r.indicator.decimals for r in results])
     as_they_are = np.array([r.counts_as_they_are for r in results], dtype=bool)
     parts = []
-    for d, own in sorted(set(zip(decimals.tolist(), as_they_are.tolist()))):  # blocks by decimal places
+    for d, own in sorted(set(zip(decimals.tolist(), as_they_are.tolist(), strict=True))):  # blocks by decimal places
         block = f[(decimals == d) & (as_they_are == own)]
         na = pd.DataFrame(False, index=block.index, columns=block.columns)
         for c in _COUNT_COLUMNS:
