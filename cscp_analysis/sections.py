@@ -120,6 +120,8 @@ class Section:
     def add_table(self, name: str, title: str, data: pd.DataFrame, counts: Sequence[str] = (), **kw) -> pd.DataFrame:
         """Add a published table; returns it (index reset) so the caller can quote its cells."""
         data = data.reset_index(drop=True) if data is not None else None
+        if data is not None and data.attrs.get("own_work"):  # published as the partnership's own work
+            kw.setdefault("own_work", True)
         self.tables.append(Table(name, title, data, tuple(counts), **kw))
         self._order.append(name)
         return data

@@ -102,12 +102,15 @@ class Session:
                     more = " (with more columns)" if item.display else ""
                     source = f" Source: {sec.source}." if sec.source else ""
                     label = f"*{item.number}.* " if item.number else ""
-                    self.note(f"{label}{item.summary}{source} Data{more}: `tables/{item.name}.csv`.")
+                    self.note(f"{label}{item.summary}{source} [The table as data{more}, CSV](../tables/{item.name}.csv).")
         for wb in sec.workbooks:
             self.pack.workbook(wb.name, wb.title, sec.lens, wb.sheets, created=wb.created, marking=self.marking,
                                source=sec.source)
             self.note(f"The same tables as an Excel workbook for the board: [{wb.name}.xlsx](../{wb.name}.xlsx) "
                       f"({len(wb.sheets)} sheets: {', '.join(sh.name for sh in wb.sheets)}).")
+        shows_numbers = bool(sec.figures) or any(t.shown or t.summary for t in sec.tables)
+        if not sec.findings and not shows_numbers:
+            return  # a section that only writes tables (an appendix) has nothing to say about them
         if sec.findings_by_line:
             self.findings_by_line(sec.findings)
         else:
@@ -215,7 +218,7 @@ class Session:
         display(HTML(f'<img src="data:image/svg+xml;base64,{b64}" alt="{_escape(alt)}" '
                      f'style="max-width:820px;width:100%;height:auto">'))
         label = f"{number}: " if number else "Figure: "
-        data_note = f" The numbers are in `tables/{name}_data.csv`." if data is not None else ""
+        data_note = f" [The numbers behind the chart, CSV](../tables/{name}_data.csv)." if data is not None else ""
         display(Markdown(f"*{label}{title}.*" + (f" Source: {source}." if source else "") + data_note))
 
 

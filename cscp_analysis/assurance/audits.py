@@ -272,7 +272,7 @@ def published_grades(audits: pd.DataFrame, period: str | Period, config=None, by
     t = t.merge(ci.astype({col: "string"}), on=col, how="left") if len(t) else t.assign(pct_lower=[], pct_upper=[])
     derived = {**_TWO_WAY_PCT, "pct_lower": ["good_or_better", "ri_or_inadequate"],
                "pct_upper": ["good_or_better", "ri_or_inadequate"]}
-    return publish(t, _TWO_WAY, config, derived=derived, total_row=(col, "All"), total_column="graded").table
+    return publish(t, _TWO_WAY, config, derived=derived, total_row=(col, "All"), total_column="graded", own_work=True).table
 
 
 def published_four_grades(audits: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
@@ -296,7 +296,7 @@ def published_four_grades(audits: pd.DataFrame, period: str | Period, config=Non
         return t
     t["_block"] = t["audit_id"] + "|" + t["group"]
     pub = publish(t, ["gradings"], config, derived={"pct": ["gradings"]}, total_row=("grade", "all in group"),
-                  by="_block").table
+                  by="_block", own_work=True).table
     return pub.drop(columns="_block")
 
 
@@ -312,7 +312,7 @@ def published_history(audits: pd.DataFrame, period: str | Period, config=None) -
         return pd.DataFrame(columns=cols)
     both = ["good_or_better", "ri_or_inadequate"]
     pub = publish(h[cols], _TWO_WAY, config, derived={**_TWO_WAY_PCT, "change_pp": both, "change_p": both},
-                  total_column="graded", by="audit_id", decimals={"change_p": 3}).table
+                  total_column="graded", by="audit_id", decimals={"change_p": 3}, own_work=True).table
     shown = (pub["change_p"] != "c").to_numpy()
     pub.loc[shown, "change_p"] = disclosure.format_p(h["change_p"].to_numpy(float))[shown]
     pct = pub["pct_good_or_better"].map(number)
@@ -339,7 +339,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         return sec.missing("audits")
     meta = audits_in_period(audits, p)
     sec.add_table("assurance_audits_held", f"Multi-agency audits held in {w.label}",
-            publish(meta, ["cases", "gradings"], config).table, counts=["cases", "gradings"])
+            publish(meta, ["cases", "gradings"], config, own_work=True).table, counts=["cases", "gradings"])
     sec.add_table("assurance_audit_grades", f"Audit gradings by grade, {w.label}", published_four_grades(audits, p, config),
             counts=["gradings"])
     by_line = sec.add_table("assurance_audit_grades_by_line", f"Audit gradings by key line of enquiry, {w.label}",

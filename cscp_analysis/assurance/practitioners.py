@@ -234,7 +234,7 @@ def _publish_wave(t: pd.DataFrame, answered: str, agree: str, config) -> pd.Data
                          "answered": t[answered].to_numpy(), "agree": t[agree].to_numpy(),
                          "not_agree": (t[answered] - t[agree]).to_numpy()})
     return publish(part, ["answered", "agree", "not_agree"], config, total_column="answered", by="item_id",
-                   total_row=("agency", ALL)).table
+                   total_row=("agency", ALL), own_work=True).table
 
 
 def published_agreement(table: pd.DataFrame, config=None) -> pd.DataFrame:
@@ -245,7 +245,7 @@ def published_agreement(table: pd.DataFrame, config=None) -> pd.DataFrame:
     stats = ["pct", "lower_ci", "upper_ci", "icc", "design_effect"]
     t = publish(table[["agency", "respondents", *stats]], ["respondents"], config,
                 derived={c: ["respondents"] for c in stats}, total_row=("agency", ALL),
-                decimals={"pct": 1, "lower_ci": 1, "upper_ci": 1, "icc": 3, "design_effect": 2}).table
+                decimals={"pct": 1, "lower_ci": 1, "upper_ci": 1, "icc": 3, "design_effect": 2}, own_work=True).table
     hidden = (t["respondents"] == "c").to_numpy()
     t.insert(2, "answers", np.where(hidden, "c", table["answers"].astype(int).astype(str).to_numpy()))
     return t
@@ -324,13 +324,13 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             is_all = (full["agency"] == ALL).to_numpy()
             overall = sec.add_table(
                 "assurance_staff_survey_change", f"Staff survey: practitioners agreeing with each statement, {waves}",
-                full.loc[is_all].drop(columns="agency"), counts=["answered_previous", "answered"],
+                full.loc[is_all].drop(columns="agency"), counts=["answered_previous", "answered"], own_work=True,
                 summary=f"Agreement with each statement in the survey closing in {_wave_words(latest)}, against the "
                         f"one closing in {_wave_words(before)}, with the change and its 95% interval.")
             sec.tables[-1].view = worded(overall, _CHANGE_WORDS)
             agencies = sec.add_table(
                 "assurance_staff_survey_change_by_agency", f"Staff survey by statement and agency, {waves}", full,
-                counts=["answered_previous", "answered"],
+                counts=["answered_previous", "answered"], own_work=True,
                 summary="The same comparison for each agency and statement; p-values are adjusted for the number of "
                         "comparisons (c: too few answers to publish).")
             sec.tables[-1].view = worded(full, _CHANGE_WORDS)
@@ -338,7 +338,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             ag = sec.add_table(
                 "assurance_staff_survey_agreement", f"Staff survey: agreement across all statements by agency, "
                 f"{_wave_words(latest)}, with intervals allowing for answers of one respondent being alike",
-                published_agreement(agreement_by_agency(survey, p, config), config), counts=["respondents"],
+                published_agreement(agreement_by_agency(survey, p, config), config), counts=["respondents"], own_work=True,
                 summary=f"Across all statements, {agreement_sentence(latest)}; the interval allows for the answers of "
                         "one practitioner being alike (the design effect is how much wider that makes it).")
             sec.tables[-1].view = worded(ag, _AGREE_WORDS)

@@ -60,9 +60,11 @@ def publish(df: pd.DataFrame, counts: Sequence[str], config=None, *, derived: Ma
     responses, LADO and CDOP totals): the board's internal pack shows them as they are, the public pack
     applies the rule (``docs/disclosure.md``)."""
     t = threshold_value if threshold_value is not None else threshold(config, cdop)
-    return disclosure.publish_table(dates_as_text(df), counts, derived, threshold=t, total_row=total_row,
-                                    total_column=total_column, by=by, decimals=decimals,
-                                    suppress=not (own_work and disclosure.shows_own_work(config)))
+    as_they_are = own_work and disclosure.shows_own_work(config)
+    pub = disclosure.publish_table(dates_as_text(df), counts, derived, threshold=t, total_row=total_row,
+                                   total_column=total_column, by=by, decimals=decimals, suppress=not as_they_are)
+    pub.table.attrs["own_work"] = as_they_are  # Section.add_table reads it: the pack records the table as such
+    return pub
 
 
 def own_work(config) -> bool:

@@ -113,7 +113,7 @@ def published_needs(table: pd.DataFrame, config=None, by_agency: bool = False) -
                    derived={"coverage_pct": ["staff_to_train", "places_attended"],
                             "gap": ["staff_to_train", "places_attended"]},
                    total_row=("topic", "All topics"), by="agency" if by_agency else None,
-                   decimals={"coverage_pct": 1, "gap": 0}).table
+                   decimals={"coverage_pct": 1, "gap": 0}, own_work=True).table
 
 
 # --- the section ------------------------------------------------------------------------------------

@@ -227,7 +227,7 @@ def published_likert(responses: pd.DataFrame, period: str | Period, config=None)
     return publish(t, _LIKERT_COUNTS, config, total_column="answered",
                    derived={"pct_disagree": ["disagree", "answered"], "pct_neither": ["neither", "answered"],
                             "pct_agree": ["agree", "answered"], "agree_lower": ["agree", "answered"],
-                            "agree_upper": ["agree", "answered"]}).table
+                            "agree_upper": ["agree", "answered"]}, own_work=True).table
 
 
 def published_agreement(responses: pd.DataFrame, period: str | Period, config=None) -> pd.DataFrame:
@@ -251,7 +251,7 @@ def published_agreement(responses: pd.DataFrame, period: str | Period, config=No
                        "design_effect": total["design_effect"]}])
     out = publish(t, ["answers", "respondents", "agree"], config,
                   derived={c: ["agree", "answers"] for c in ("pct_agree", "agree_lower", "agree_upper", "design_effect")},
-                  decimals={"design_effect": 2}).table
+                  decimals={"design_effect": 2}, own_work=True).table
     if (published_likert(responses, period, config)["agree"] == disclosure.SUPPRESSED).any():
         out.loc[:, ["agree", "pct_agree", "agree_lower", "agree_upper", "design_effect"]] = disclosure.SUPPRESSED
     out["statements"] = out["statements"].astype(str)
@@ -316,7 +316,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
     resp = tables.get("voice_responses")
     if resp is not None:
         sec.add_table("assurance_voice_respondents", f"Your Voice Matters respondents by setting, {w.label}",
-                publish(survey_overview(resp, p), ["respondents"], config, total_row=("setting", "All")).table,
+                publish(survey_overview(resp, p), ["respondents"], config, total_row=("setting", "All"), own_work=True).table,
                 counts=["respondents"])
         lik = sec.add_table("assurance_voice_likert", f"Your Voice Matters: how children answered each statement, {w.label}",
                       published_likert(resp, p, config), counts=_LIKERT_COUNTS)
