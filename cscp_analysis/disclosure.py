@@ -17,6 +17,15 @@ Follows the DfE children-in-need and children-looked-after publications (docs/ar
   rounds to zero is shown as ``low``;
 * symbols: ``c`` suppressed, ``x`` not available (missing), ``z`` not applicable, ``low``.
 
+Inside the package a hidden cell is the letter ``c``, whatever hid it. Every cell this module hides
+is a :class:`Hidden`: a string equal to ``"c"`` (so every comparison with ``"c"`` holds) that also
+knows *why* it is hidden (``kind``: ``"primary"``, a count from 1 to the threshold or a figure
+worked out from one; ``"secondary"``, hidden so that another hidden count cannot be worked out) and
+the unrounded value it hides. The output boundary (:mod:`cscp_analysis.symbols`) writes ``[c]`` or
+``[s]`` from the kind; the value never reaches a reader (``str()`` of a :class:`Hidden` is ``"c"``) and
+is there for the run's own checks (a sentence must never state it). Use :func:`hide` to hide cells in
+a module that suppresses by hand.
+
 Everything upstream works on unrounded numbers; suppression and rounding happen once, here. The
 result is a table of strings plus a boolean mask of what was suppressed (for charts), and
 :func:`check_disclosure` guards a published table before it is written.
@@ -46,6 +55,11 @@ __all__ = [
     "NOT_APPLICABLE",
     "LOW",
     "SYMBOLS",
+    "PRIMARY",
+    "SECONDARY",
+    "Hidden",
+    "hide",
+    "hidden_like",
     "DisclosureError",
     "Published",
     "primary_suppression",
@@ -73,6 +87,71 @@ SYMBOLS = {SUPPRESSED: "suppressed to protect confidentiality", NOT_AVAILABLE: "
            NOT_APPLICABLE: "not applicable", LOW: "rounds to zero, but is not zero"}
 DEFAULT_THRESHOLD = 5
 _EPS = float(np.sqrt(np.finfo(float).eps))
+
+
+PRIMARY, SECONDARY = "primary", "secondary"
+
+
+class Hidden(str):
+    """A hidden cell: the letter ``c`` to every comparison, knowing why it is hidden and what it hides.
+
+    ``kind`` is :data:`PRIMARY` (a count from 1 to the threshold, or a figure worked out from one) or
+    :data:`SECONDARY` (hidden so that another hidden count cannot be worked out); ``value`` is the
+    unrounded number the cell hides (NaN when not known). ``Hidden(PRIMARY, 3) == "c"``; ``str()``,
+    ``repr()`` and formatting give ``"c"``, so the value is never printed. pandas keeps the object
+    through copies, filters, sorting, ``concat``, ``merge`` and ``reset_index``; an operation that
+    builds new strings (``.str`` methods, ``astype(str)``) gives a plain ``"c"``, which the output
+    boundary writes as ``[c]``.
+    """
+
+    def __new__(cls, kind: str = PRIMARY, value: float = float("nan")):
+        if kind not in (PRIMARY, SECONDARY):
+            raise ValueError(f"Hidden: kind must be {PRIMARY!r} or {SECONDARY!r}, not {kind!r}")
+        cell = super().__new__(cls, SUPPRESSED)
+        cell.kind = kind
+        cell.value = float(value) if value is not None else float("nan")
+        return cell
+
+    def __reduce__(self):  # pickling and copying keep the kind and the value
+        return (Hidden, (self.kind, self.value))
+
+    def __repr__(self) -> str:
+        return repr(SUPPRESSED)
+
+
+def _kinds(values: np.ndarray, threshold: int | None, kind) -> np.ndarray:
+    if kind is not None:
+        return np.broadcast_to(np.asarray(kind, dtype=object), values.shape)
+    if threshold is None:
+        raise ValueError("hide: give 'threshold' (to tell primary from secondary cells) or 'kind'")
+    return np.where(primary_suppression(values, threshold), PRIMARY, SECONDARY).astype(object)
+
+
+def hide(values, hidden, text=None, *, threshold: int | None = None, kind=None) -> np.ndarray:
+    """``text`` (an array of published strings, one per value) with every ``hidden`` cell a :class:`Hidden`.
+
+    ``values`` are the unrounded numbers; ``kind`` (one for all, or one per cell) says why the cells
+    are hidden; without it a hidden count from 1 to ``threshold`` is primary and any other secondary
+    (a count, not a derived figure: give ``kind`` for rates and percentages). ``text`` defaults to
+    empty strings (every hidden cell is replaced anyway). Returns an object array.
+    """
+    v = np.asarray(_numeric(values, "values", where="hide"), dtype=float).ravel()
+    mask = np.broadcast_to(np.asarray(hidden, dtype=bool), v.shape)
+    out = (np.full(v.shape, "", dtype=object) if text is None
+           else np.array(np.broadcast_to(np.asarray(text, dtype=object), v.shape), dtype=object))
+    kinds = _kinds(v, threshold, kind)
+    at = np.flatnonzero(mask)
+    out[at] = [Hidden(k, x) for k, x in zip(kinds[at], v[at], strict=True)]  # one object per hidden cell
+    return out
+
+
+def hidden_like(cells, values, text) -> np.ndarray:
+    """``text`` hidden wherever ``cells`` (published cells of the count a figure is worked out from) are,
+    with the same kind (primary where a cell is a plain ``c``) and the figure's own unrounded ``values``."""
+    cells = np.asarray(cells, dtype=object).ravel()
+    hidden = np.array([c == SUPPRESSED for c in cells], dtype=bool)
+    kinds = np.array([getattr(c, "kind", PRIMARY) for c in cells], dtype=object)
+    return hide(values, hidden, text, kind=kinds)
 
 
 class DisclosureError(CscpError, ValueError):
@@ -342,6 +421,9 @@ def publish_table(df: pd.DataFrame, counts: Sequence[str], derived: Mapping[str,
 
     Other columns pass through unchanged. Missing values are shown as ``x``. The table's
     ``attrs`` record the counts, the derived map and the threshold for :func:`check_disclosure`.
+    Every hidden cell is a :class:`Hidden` ``c``: primary where the count (or a count the figure is
+    worked out from) is from 1 to the threshold, secondary otherwise; the output boundary writes
+    ``[c]`` and ``[s]``.
     """
     where = "publish_table"
     t = _threshold(threshold)
@@ -379,20 +461,25 @@ def publish_table(df: pd.DataFrame, counts: Sequence[str], derived: Mapping[str,
 
     out = df.copy()
     shown_mask = pd.DataFrame(False, index=df.index, columns=df.columns)
+    primary = mask & primary_suppression(values, t) if suppress else np.zeros(values.shape, dtype=bool)
     round_mask = _row_mask(df, round_rows, "round_rows") if round_rows is not None else np.ones(len(df), dtype=bool)
     for j, c in enumerate(counts):
         text = _format_counts(values[:, j], None)
         if round_counts:
             text = np.where(round_mask, _format_counts(values[:, j], round_counts), text)
-        out[c] = np.where(mask[:, j], SUPPRESSED, text).astype(object)
+        out[c] = pd.Series(hide(values[:, j], mask[:, j], text, kind=np.where(primary[:, j], PRIMARY, SECONDARY)),
+                           index=out.index, dtype=object)
         shown_mask[c] = mask[:, j]
     for d, src in sources.items():
         places = decimals.get(d, 1) if isinstance(decimals, Mapping) else decimals
         blank = np.zeros(len(df), dtype=bool)
+        from_primary = np.zeros(len(df), dtype=bool)
         for s in src:
             blank |= mask[:, counts.index(s)]
-        text = format_numbers(_numeric(df[d], d, where=where), places)
-        out[d] = np.where(blank, SUPPRESSED, text).astype(object)
+            from_primary |= primary[:, counts.index(s)]
+        number = _numeric(df[d], d, where=where)
+        out[d] = pd.Series(hide(number, blank, format_numbers(number, places),
+                                kind=np.where(from_primary, PRIMARY, SECONDARY)), index=out.index, dtype=object)
         shown_mask[d] = blank
     if not_applicable is not None:
         na = not_applicable if isinstance(not_applicable, pd.DataFrame) else pd.DataFrame(

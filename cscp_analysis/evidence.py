@@ -10,6 +10,12 @@ writes them deterministically (same data, same bytes) and records a catalogue en
 lens, alt text, source notebook) so that the index and the manifest can list them. Only published,
 disclosure-controlled tables may be written; :meth:`Pack.table` refuses a table with an unsuppressed
 small count in a column declared as a count.
+
+Tables are written with the GSS symbols (``[c]``, ``[s]``, ``[x]``, ``[z]``, ``[low]``) in place of the
+letters used inside the package (:func:`cscp_analysis.symbols.published`). When the environment names a
+folder in :data:`HIDDEN_VALUES_ENV` (the run's own checks do; never inside a pack), the value each
+hidden cell hides is written there too, one CSV per table, so that a test can check that no sentence
+of the pack states it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from . import spreadsheet_safety
+from .disclosure_audit import symbols as gss
+from .symbols import hidden_cells, published, used
 
 __all__ = [
     "LENSES",
@@ -43,7 +51,12 @@ __all__ = [
     "deterministic_csv",
     "read_catalogue",
     "read_table",
+    "HIDDEN_VALUES_ENV",
 ]
+
+#: Environment variable naming a folder (outside any pack) where the values of hidden cells are written,
+#: for the run's own checks; unset, nothing is written.
+HIDDEN_VALUES_ENV = "CSCP_HIDDEN_VALUES"
 
 # The four lenses of the partnership's Quality Assurance Framework (docs/architecture.md §1), in the order the index shows them.
 LENSES: dict[str, str] = {
@@ -74,10 +87,21 @@ class CatalogueEntry:
 
 
 def deterministic_csv(df: pd.DataFrame) -> bytes:
-    """CSV bytes that depend only on the data: UTF-8, ``\\n`` line endings, no index, fixed float format."""
+    """CSV bytes that depend only on the data: UTF-8, ``\\n`` line endings, no index, fixed float format,
+    and the GSS symbols where the package holds its letters."""
     buf = io.StringIO()
-    spreadsheet_safety.neutralise(df).to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    spreadsheet_safety.neutralise(published(df)).to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
     return buf.getvalue().encode("utf-8")
+
+
+def _record_hidden(df: pd.DataFrame, file_name: str) -> None:
+    """Write the values hidden in ``df`` to the folder named by :data:`HIDDEN_VALUES_ENV`, if any."""
+    folder = os.environ.get(HIDDEN_VALUES_ENV)
+    if not folder:
+        return
+    cells = hidden_cells(df)
+    if len(cells):
+        _atomic_write(Path(folder) / file_name, cells.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -167,7 +191,10 @@ class Pack:
                 )
         path = self.root / "tables" / f"{name}.csv"
         _atomic_write(path, deterministic_csv(df))
+        _record_hidden(df, f"{name}.csv")
         extra = {"count_columns": list(count_columns), "threshold": limit} if count_columns else {}
+        if not count_columns and any(s in used(df) for s in (gss.PRIMARY, gss.SECONDARY)):
+            extra["threshold"] = limit  # what [c] means in this table (its footnote says it)
         if as_they_are:
             extra["own_work"] = True if own_rows is None else own_rows
         if audit is not None:
@@ -206,6 +233,7 @@ class Pack:
         if data is not None:
             data_path = self.root / "tables" / f"{name}_data.csv"
             _atomic_write(data_path, deterministic_csv(data))
+            _record_hidden(data, f"{name}_data.csv")
             rel.append(f"tables/{name}_data.csv")
         self._catalogue(CatalogueEntry("figure", name, title, lens, rel, self.notebook, alt=alt, source=source,
                                        number=number))
@@ -218,7 +246,7 @@ class Pack:
 
         self._check_name(name)
         path = write(self.root / f"{name}.xlsx", sheets, created=created, marking=marking,
-                     properties={"title": title, "author": "cscp-analysis"})
+                     properties={"title": title, "author": "cscp-analysis"}, threshold=self.threshold)
         self._catalogue(CatalogueEntry("workbook", name, title, lens, [f"{name}.xlsx"], self.notebook, source=source))
         return path
 

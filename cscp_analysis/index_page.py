@@ -19,6 +19,7 @@ import pandas as pd
 
 from .evidence import LENSES, CatalogueEntry
 from .labels import for_readers
+from .symbols import footnote
 
 __all__ = ["write_index", "write_table_views", "REPORT_TITLES"]
 
@@ -31,8 +32,6 @@ REPORT_TITLES = {
     "06_benchmarking": "Benchmarking against England, the region and statistical neighbours",
     "annual_report": "Annual report figure book",
 }
-SYMBOLS_NOTE = ("c: hidden to protect confidentiality (a count of 1 to 5, or one that would reveal it); x: not "
-                "available; z: not applicable; low: rounds to zero but is not zero.")
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#0b0c0c;line-height:1.45}
@@ -163,7 +162,9 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
         csv = pack_dir / t.files[0]
         if not csv.exists():
             continue
-        df = for_readers(pd.read_csv(csv, dtype=str, keep_default_na=False))
+        raw = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        note = footnote(raw, (t.extra or {}).get("threshold"))  # only the symbols this table uses
+        df = for_readers(raw)
         body = df.to_html(index=False, border=0, escape=True)
         number = f"{t.number}: " if t.number else ""
         page = ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -172,7 +173,8 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
                 + (f"<header>{marking_banner(marking)}</header>" if marking else "") + "<main>"
                 f"<p><a href='../../index.html'>{_e(pack_title)}</a></p><h1>{_e(number + t.title)}</h1>"
                 + (f"<p class='sub'>Source: {_e(t.source)}</p>" if t.source else "")
-                + f"{body}<p class='files'>{_e(SYMBOLS_NOTE)} The same table as data: "
+                + body + (f"<p class='symbols'>{_e(note)}</p>" if note else "")
+                + "<p class='files'>The same table as data: "
                 f"<a href='../../{_e(t.files[0])}'>{_e(t.files[0])}</a>.</p></main></body></html>\n")
         path = folder / f"{t.name}.html"
         path.parent.mkdir(parents=True, exist_ok=True)

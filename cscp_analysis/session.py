@@ -28,6 +28,7 @@ from .labels import for_readers
 from .narrative import KINDS, Finding, findings_table
 from .periods import Period, parse_period
 from .sections import Figure, Section, Table
+from .symbols import footnote, published
 
 __all__ = ["Session", "start", "save_cache", "load_cache", "ParameterError"]
 
@@ -125,7 +126,8 @@ class Session:
         shown = table.view if table.view is not None else table.data
         if table.display:
             shown = shown[list(table.display)]
-        self.show_table(shown, caption=f"{table.number}: {table.title}" if table.number else table.title)
+        self.show_table(shown, caption=f"{table.number}: {table.title}" if table.number else table.title,
+                        threshold=table.threshold)
 
     def show_contents(self, caption: str) -> None:
         """The tables and figures of every section shown so far, with their lens and the records counted."""
@@ -140,14 +142,21 @@ class Session:
             self.method_note(table=table[["kind", "rule", "evidence", "text"]],
                              summary="Method notes: the rule and evidence behind each finding")
 
-    def show_table(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60) -> None:
-        """Show a published table (already disclosure-controlled) without its index."""
+    def show_table(self, table: pd.DataFrame, caption: str = "", max_rows: int = 60,
+                   threshold: int | None = None) -> None:
+        """Show a published table (already disclosure-controlled) without its index, with the GSS symbols
+        and a footnote explaining the ones it uses (``threshold``: a stricter table's, else the partnership's)."""
         from IPython.display import HTML, display
 
-        t = for_readers(table.head(max_rows))
+        head = published(table.head(max_rows))
+        t = for_readers(head)
         html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
+        limit = max(int(threshold or 0), self.config.suppression_threshold)
+        note = footnote(head, limit)
+        if note:
+            html += f"<p class='symbols'><small>{_escape(note)}</small></p>"
         if len(table) > max_rows:
             html += f"<p><em>First {max_rows} of {len(table)} rows; the full table is in the pack's tables folder.</em></p>"
         display(HTML(html))

@@ -12,18 +12,19 @@ which columns to show and how, optional notes) and :func:`write` lays it out the
                                 workbook.Column("This quarter", key="value", number_format="0.0"),
                                 workbook.Column("RAG", key="rag"),
                                 workbook.Column("Why", key="rag_reason", width=60, wrap=True)],
-                       rag_column="RAG", notes=["c = suppressed (fewer than 6)."])])
+                       rag_column="RAG", notes=["Method: docs/scorecard.md."])])
 
 Layout of every sheet, top to bottom: the security marking (when given), the title, the header row
 (frozen, with an autofilter, repeated on every printed page), the rows of the table, a blank row and
-the notes. Print setup: A4, landscape (or portrait), one page wide, the print area set to exactly
+the notes, the first of them (when the sheet shows any symbol) saying what each symbol it shows means. Print setup: A4, landscape (or portrait), one page wide, the print area set to exactly
 that block, and a page header and footer carrying the marking, the title and "Page n of m".
 
 What each cell holds, decided by the value, never guessed from text:
 
 - text is written as a text cell, always (``write_string``): a commentary beginning ``=HYPERLINK(``
-  stays the words a partner typed and never becomes a formula (formula injection); the symbols
-  ``c``, ``[c]``, ``x``, ``z``, ``low`` are text too;
+  stays the words a partner typed and never becomes a formula (formula injection); the symbols are
+  text too, written as GSS recommends (``[c]``, ``[s]``, ``[x]``, ``[z]``, ``[low]``; the package's
+  letters ``c``, ``x``, ``z``, ``low`` are turned into them, :func:`cscp_analysis.symbols.published`);
 - numbers (Python or numpy) are numbers, in the column's number format; blanks (None, NaN, NaT)
   are blank cells; dates are dates; ``True``/``False`` are the words "Yes"/"No";
 - a column holding numbers (and only the disclosure symbols besides) is right-aligned, symbols
@@ -50,6 +51,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .symbols import footnote, published
+
 __all__ = ["Column", "Sheet", "write", "WorkbookError", "RAG_COLOURS", "SYMBOLS"]
 
 
@@ -66,7 +69,7 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 #: Disclosure and availability symbols (GSS): text, but aligned with the numbers around them.
-SYMBOLS = frozenset({"c", "[c]", "x", "[x]", "z", "[z]", "u", "[u]", "low", "[low]", ":", ".."})
+SYMBOLS = frozenset({"c", "[c]", "[s]", "x", "[x]", "z", "[z]", "u", "[u]", "low", "[low]", ":", ".."})
 
 _PAPER_A4 = 9  # Excel's paper size code for A4
 _MAX_SHEET_NAME = 31
@@ -121,8 +124,11 @@ class Sheet:
 
 
 def write(path: str | Path, sheets: Sequence[Sheet], *, created: dt.date | dt.datetime,
-          marking: str | None = None, properties: Mapping[str, str] | None = None) -> Path:
+          marking: str | None = None, properties: Mapping[str, str] | None = None,
+          threshold: int | None = None) -> Path:
     """Write ``sheets`` to the workbook ``path`` (see the module docstring) and return the path.
+
+    ``threshold`` is the largest count hidden as ``[c]`` (5 unless given), for the symbols' note.
 
     ``created`` is the creation date written into the document properties (a date is taken as
     midnight UTC; an aware datetime is converted to UTC). ``properties`` may give ``title``,
@@ -134,6 +140,7 @@ def write(path: str | Path, sheets: Sequence[Sheet], *, created: dt.date | dt.da
     if not sheets:
         raise WorkbookError("a workbook needs at least one sheet")
     _check_names([s.name for s in sheets])
+    sheets = [_with_symbols(s, threshold) for s in sheets]
     plans = [_plan(s) for s in sheets]  # every check before the file is opened
     props = _properties(properties or {}, created)
 
@@ -155,6 +162,17 @@ def write(path: str | Path, sheets: Sequence[Sheet], *, created: dt.date | dt.da
 
 
 # --- checking and planning -------------------------------------------------------------------------
+
+
+def _with_symbols(sheet: Sheet, threshold: int | None) -> Sheet:
+    """The sheet with GSS symbols in its cells and, first among its notes, what the symbols it shows mean."""
+    if not isinstance(sheet.table, pd.DataFrame):
+        return sheet  # _plan names the problem
+    table = published(sheet.table)
+    keys = [c.source for c in sheet.columns] if sheet.columns is not None else list(table.columns)
+    note = footnote(table[[k for k in dict.fromkeys(keys) if k in table.columns]], threshold)
+    notes = ([note] if note else []) + list(sheet.notes)
+    return Sheet(sheet.name, sheet.title, table, sheet.columns, sheet.rag_column, notes, sheet.landscape)
 
 
 @dataclass(frozen=True)

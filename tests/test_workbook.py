@@ -52,8 +52,7 @@ def build(path, created=dt.date(2026, 10, 15), marking="OFFICIAL-SENSITIVE"):
                            "Date": [dt.date(2026, 9, 30)], "Stock measure": [True]})
     return workbook.write(path, [
         Sheet("Summary", "Multi-agency performance scorecard, July to September 2026", summary, columns,
-              rag_column="RAG", notes=["c = suppressed (fewer than 6); x = not available.",
-                                       "Ratings are given in words as well as colours."]),
+              rag_column="RAG", notes=["Ratings are given in words as well as colours."]),
         Sheet("Detail", "Numerators & denominators", detail, landscape=False),
     ], created=created, marking=marking,
         properties={"title": "Performance scorecard", "author": "Coventry Safeguarding Children Partnership"})
@@ -91,7 +90,10 @@ def test_layout_marking_title_header_rows(book):
                                         "Agency's commentary"]
     assert ws["A4"].value == "Re-referrals within 12 months" and ws["A7"].value == "Missing episodes"
     assert all(c.value is None for c in ws[8])  # a blank row between the table and its notes
-    assert ws["A9"].value.startswith("c = suppressed") and ws["A10"].value.startswith("Ratings")
+    # the writer's own first note explains the symbols the sheet shows (c and x, as GSS writes them), and only those
+    assert ws["A9"].value == ("Symbols: [c] a count from 1 to 5, or a figure worked out from one, hidden to protect "
+                              "confidentiality; [x] not available.")
+    assert ws["A10"].value.startswith("Ratings")
 
 
 def test_without_marking_the_title_is_first(tmp_path):
@@ -116,7 +118,7 @@ def test_text_is_text_never_a_formula(book, summary):
 
 def test_numbers_blanks_and_symbols(summary):
     assert summary["B4"].value == 21.3 and summary["B4"].data_type == "n" and summary["B4"].number_format == "0.0"
-    assert summary["B5"].value == "c" and summary["B5"].data_type == "s"
+    assert summary["B5"].value == "[c]" and summary["B5"].data_type == "s"  # the package's c, as GSS writes it
     assert summary["B6"].value is None  # NaN is a blank cell, not "nan"
     assert summary["B7"].value == 14 and summary["B7"].data_type == "n"
     assert summary["E7"].value is None and summary["E6"].value is None  # None and "" are blank
@@ -126,8 +128,8 @@ def test_numbers_published_as_text_become_numbers_when_asked(summary):
     # "21.30" is 21.3 shown with two decimal places, as published; symbols stay text.
     assert summary["C4"].value == 21.3 and summary["C4"].number_format == "0.00"
     assert summary["C7"].value == -3 and summary["C7"].number_format == "0"
-    assert (summary["C5"].value, summary["C5"].data_type) == ("c", "s")
-    assert (summary["C6"].value, summary["C6"].data_type) == ("x", "s")
+    assert (summary["C5"].value, summary["C5"].data_type) == ("[c]", "s")
+    assert (summary["C6"].value, summary["C6"].data_type) == ("[x]", "s")
 
 
 def test_dates_and_yes_no(book):

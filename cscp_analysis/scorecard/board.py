@@ -257,8 +257,7 @@ def workbook_sheets(sc, table: pd.DataFrame, benchmarks: pd.DataFrame, commentar
         variation=[(by_id[i].spc_summary or {}).get("variation", "") for i in table["indicator_id"]],
         assurance=[(by_id[i].spc_summary or {}).get("assurance", "") for i in table["indicator_id"]],
         rag_word=table["rag"].str.capitalize())
-    notes = ["c = hidden to protect confidentiality (fewer than 6 children or events); x = not available; "
-             "z = not applicable.", "Method: docs/scorecard.md in the cscp-analysis package."]
+    notes = ["Method: docs/scorecard.md in the cscp-analysis package."]  # the writer explains the symbols shown
     sheets = [
         Sheet(name="Summary", title=f"Multi-agency performance scorecard, {words.label}", table=summary,
               columns=[Column("Priority", key="priority", width=9), Column("Indicator", key="title", width=42, wrap=True),
