@@ -143,8 +143,11 @@ def findings(returns) -> list[Finding]:
         out.append(Finding("needs_to_happen", "Partners whose rows were rejected correct and resend them before "
                            "the next quarter's run.", "data", "data", "validation_report", rule="DQ-3"))
     comp = completeness(returns, quarters=1)
-    eth = comp[comp["measure"] == "ethnicity_recorded"]
-    if len(eth) and pd.notna(eth["percent"].iloc[0]):
+    limit = getattr(returns.config, "suppression_threshold", disclosure.DEFAULT_THRESHOLD)
+    shown = publish_completeness(comp, limit).table  # never quote a hidden share
+    eth = comp.assign(shown=pd.to_numeric(shown["percent"], errors="coerce"))
+    eth = eth[eth["measure"] == "ethnicity_recorded"]
+    if len(eth) and pd.notna(eth["shown"].iloc[0]):
         pct = float(eth["percent"].iloc[0])
         if pct < 95:
             out.append(Finding("worried", f"Ethnicity was recorded for only {pct:.1f}% of children referred in "
@@ -198,7 +201,7 @@ def completeness_section(returns, threshold: int) -> Section:
     title = "Children referred with each characteristic recorded"
     sec = Section("data_completeness", title, "data", source="the children's social care record-level extract")
     sec.add_table("data_completeness", title, published.table, counts=["denominator", "not_recorded"], shown=False)
-    sec.add_figure("data_completeness", title, charts.completeness_alt(complete), published.table,
+    sec.add_figure("data_completeness", title, charts.completeness_alt(published.table), published.table,
                    lambda: charts.completeness_chart(complete, published.table))
     return sec
 

@@ -32,7 +32,8 @@ import pandas as pd
 from .disclosure import DEFAULT_THRESHOLD, LOW, NOT_APPLICABLE, NOT_AVAILABLE, SECONDARY, SUPPRESSED
 from .disclosure_audit import symbols as gss
 
-__all__ = ["LETTERS", "ORDER", "WORDS", "symbol", "published", "used", "footnote", "hidden_cells"]
+__all__ = ["LETTERS", "ORDER", "WORDS", "SHORT_WORDS", "symbol", "published", "used", "footnote", "hidden_words",
+           "hidden_cells"]
 
 #: The internal letters and the GSS symbol each is written as (a secondary ``c`` is :data:`gss.SECONDARY`).
 LETTERS: dict[str, str] = {SUPPRESSED: gss.PRIMARY, NOT_AVAILABLE: gss.NOT_AVAILABLE,
@@ -47,6 +48,12 @@ WORDS: dict[str, str] = {
     gss.NOT_AVAILABLE: "not available",
     gss.NOT_APPLICABLE: "not applicable",
     gss.LOW: "rounds to zero, but is not zero",
+}
+
+#: The same, shorter, for alt text and chart labels.
+SHORT_WORDS: dict[str, str] = {
+    gss.PRIMARY: "a count from 1 to {threshold}, or worked out from one",
+    gss.SECONDARY: "hidden so that another hidden count cannot be worked out",
 }
 
 
@@ -102,6 +109,23 @@ def footnote(table_or_symbols, threshold: int | None = None) -> str:
         return ""
     t = DEFAULT_THRESHOLD if threshold is None else int(threshold)
     return "Symbols: " + "; ".join(f"{s} {WORDS[s].format(threshold=t)}" for s in symbols) + "."
+
+
+def hidden_words(cells, what: str = "values", threshold: int | None = None) -> str:
+    """How many of ``cells`` are hidden and what their symbols mean, for alt text and sentences (``""`` if none).
+
+    "3 values are hidden: 2 marked [c] (a count from 1 to 5, or worked out from one) and 1 marked [s]
+    (hidden so that another hidden count cannot be worked out)." ``what`` names the things counted.
+    """
+    marks = [symbol(c) for c in cells if isinstance(c, str) and symbol(c) in (gss.PRIMARY, gss.SECONDARY)]
+    if not marks:
+        return ""
+    t = DEFAULT_THRESHOLD if threshold is None else int(threshold)
+    parts = [f"{marks.count(m)} marked {m} ({SHORT_WORDS[m].format(threshold=t)})"
+             for m in (gss.PRIMARY, gss.SECONDARY) if marks.count(m)]
+    are = "is" if len(marks) == 1 else "are"
+    name = what[:-1] if len(marks) == 1 and what.endswith("s") else what
+    return f"{len(marks)} {name} {are} hidden: {' and '.join(parts)}."
 
 
 def hidden_cells(table: pd.DataFrame) -> pd.DataFrame:

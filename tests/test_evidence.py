@@ -103,5 +103,6 @@ def test_index_groups_by_lens_and_links_readable_tables(tmp_path):
     assert "href='tables/scorecard.csv'" in page and "html/02_performance_scorecard.html" in page
     assert "href='html/tables/scorecard.html'" in page and ">Performance scorecard</a>" in page
     view = (tmp_path / "html" / "tables" / "scorecard.html").read_text()
-    assert "<th>A</th>" in view and "../../tables/scorecard.csv" in view and "c: hidden" in view
+    assert "<th>A</th>" in view and "../../tables/scorecard.csv" in view
+    assert "Symbols:" not in view  # a table without symbols has no note about them (tests/test_symbols.py)
     assert "http://" not in page and "https://" not in page  # reads offline

@@ -52,9 +52,14 @@ def test_rows_by_source_balances():
     assert (row["received"], row["accepted"], row["rejected"], row["balances"]) == (70, 67, 3, "yes")
 
 
+def _completeness(recorded: int, referred: int) -> pd.DataFrame:
+    """One quarter of ethnicity recording, as :func:`intake.completeness` gives it."""
+    return pd.DataFrame({"period": ["2026-27-Q2"], "measure": ["ethnicity_recorded"], "label": ["Ethnicity recorded"],
+                         "numerator": [recorded], "denominator": [referred], "percent": [100 * recorded / referred]})
+
+
 def test_findings_name_the_late_and_missing_returns_and_the_rejected_rows(monkeypatch):
-    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: pd.DataFrame(
-        {"measure": ["ethnicity_recorded"], "percent": [93.0]}))
+    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: _completeness(930, 1000))
     found = intake.findings(_returns(rejected=3))
     by_rule = {}
     for f in found:
@@ -66,8 +71,7 @@ def test_findings_name_the_late_and_missing_returns_and_the_rejected_rows(monkey
 
 
 def test_all_on_time_is_working_well(monkeypatch):
-    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: pd.DataFrame(
-        {"measure": ["ethnicity_recorded"], "percent": [99.2]}))
+    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: _completeness(992, 1000))
     r = _returns(received_police="2026-10-10")
     r.submissions.loc[2, "received_date"] = pd.Timestamp("2026-10-01")
     r.reconciliation = pd.concat([r.reconciliation, pd.DataFrame({
@@ -75,3 +79,11 @@ def test_all_on_time_is_working_well(monkeypatch):
         "received": [10], "accepted": [10], "rejected": [0]})], ignore_index=True)
     found = intake.findings(r)
     assert [(f.rule, f.kind) for f in found] == [("DQ-1", "working_well"), ("DQ-4", "context")]
+
+
+def test_the_ethnicity_finding_never_quotes_a_hidden_share(monkeypatch):
+    # 997 of 1,000 recorded: 3 not recorded is a count from 1 to 5, so the share (99.7%) is hidden in the
+    # published table, and the finding must not state it (one truth per cell)
+    monkeypatch.setattr(intake, "completeness", lambda returns, quarters=8: _completeness(997, 1000))
+    found = intake.findings(_returns(received_police="2026-10-10"))
+    assert not any("99.7" in f.text for f in found) and not any(f.rule == "DQ-4" for f in found)

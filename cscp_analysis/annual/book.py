@@ -133,6 +133,8 @@ def introduction(book: Book) -> str:
             f"registers as they stood at the end of {book.q4} (the previous year, {book.previous}, from the same "
             f"returns). {figs} figures and {tabs} tables, numbered in reading order; each figure is in the pack as "
             f"SVG and as PNG at {PNG_DPI} dpi (`figures/`), with the CSV of its data (`tables/<name>_data.csv`), and "
-            "each table as CSV (`tables/`). Symbols: `c` suppressed (a count from 1 to "
-            f"{book.threshold}, or one that would reveal it), `x` not available, `z` not applicable, `low` rounds "
-            "to zero.")
+            "each table as CSV (`tables/`). Symbols, as the Government Analysis Function recommends: "
+            f"`[c]` a count from 1 to {book.threshold}, or a figure worked out from one, hidden to protect "
+            "confidentiality; `[s]` hidden so that another hidden count cannot be worked out from the figures shown; "
+            "`[x]` not available; `[z]` not applicable; `[low]` rounds to zero, but is not zero. Under each table "
+            "a note explains the symbols it uses.")

@@ -138,8 +138,7 @@ def audits(book):
     parts = {
         "audits_held": Part(held, assurance_year.held_summary(held, book.year), counts=("cases", "gradings")),
         "audit_four_grades": Part(four, f"The four grades of each of the {len(held)} audits of {book.year}, grouped "
-                                  "into good or better and requires improvement or inadequate (c: too small to "
-                                  "publish).", counts=("gradings",)),
+                                  "into good or better and requires improvement or inadequate.", counts=("gradings",)),
     }
     if len(held):
         parts["audit_grades"] = Part(
@@ -163,8 +162,8 @@ def reviews(book):
     n = summ.loc[summ["group"] == "timeliness", "reviews"].iloc[0]
     parts = {
         "rapid_reviews": Part(summ, f"{n} serious incidents were notified in {book.year}; the table gives whether each "
-                              "rapid review was completed within 15 working days and the decision taken (c: too small "
-                              "to publish).", counts=("reviews",)),
+                              "rapid review was completed within 15 working days and the decision taken.",
+                              counts=("reviews",)),
         "rapid_reviews_trend": _figure_of(sec, "assurance_reviews_chart"),
         "practice_reviews": Part(lcspr, f"Local child safeguarding practice reviews commissioned, published and in "
                                  f"progress as they stood at 31 March {book.year.end.year}.", counts=("reviews",)),
@@ -278,8 +277,8 @@ def lado(book):
     parts = {
         "lado_sectors": fig,
         "lado_sector_outcome": Part(sector, f"{sector.iloc[-1]['total']} allegations received in {book.year} by the "
-                                    "sector of the person's employer and the outcome as at the year end (c: too small "
-                                    "to publish).", counts=tuple(sector.columns[1:])),
+                                    "sector of the person's employer and the outcome as at the year end.",
+                                    counts=tuple(sector.columns[1:])),
         "lado_timeliness": Part(tl, "Allegations received in the year by whether the LADO's initial consideration was "
                                 "within one working day, and by time to conclusion (or how long open at the year end).",
                                 counts=("allegations",)),
@@ -307,7 +306,7 @@ def cdop(book):
         "cdop_category": fig,
         "cdop_reviews": Part(table, f"{total} child death reviews were completed in {book.year}; each breakdown is "
                              "published only when the total allows, and every count from 1 to "
-                             f"{t} is hidden (c) with any count that would reveal it.", counts=("reviews",),
+                             f"{t} is hidden ([c]), with any count that would reveal it ([s]).", counts=("reviews",),
                              threshold=t),
     }
     return parts, sec.findings, {}

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import disclosure
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
+from ..symbols import hidden_words, symbol
 from ._common import ROLLING, in_window, needs_columns, tables_of
 
 __all__ = [
@@ -126,7 +128,7 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
         return pd.DataFrame({
             "group": ["All"],
             "reviews": [shown],
-            "pct": ["c" if shown == "c" else "z"],
+            "pct": [disclosure.Hidden(disclosure.PRIMARY, 100.0) if shown == "c" else "z"],
             "note": [f"No breakdown is published when there are fewer than {min_total(config)} reviews in the period"],
         })
     raw["pct"] = 100 * raw["reviews"] / total
@@ -158,16 +160,17 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
                 own_work=by in OWN_WORK_BREAKDOWNS)
     cat = sec["assurance_cdop_by_category"]
     total = cat.iloc[-1]["reviews"]
-    shown = int((cat.iloc[:-1]["reviews"] != "c").sum()) if len(cat) > 1 else 0
     sec.add_figure(
         "assurance_cdop_chart", f"Child death reviews by category, {w.twelve_months}",
-        (f"Horizontal bar chart of the {total} child death reviews completed in "
-         f"{w.twelve_months} by category of death; {len(cat) - 1 - shown} of the {len(cat) - 1} categories are too small to "
-         "publish and are marked c." if len(cat) > 1 else
+        (f"Horizontal bar chart of the {symbol(total)} child death reviews completed in "
+         f"{w.twelve_months} by category of death. "
+         + (hidden_words(cat.iloc[:-1]["reviews"], "categories", _threshold(config)) or
+            f"All {len(cat) - 1} categories are shown.") if len(cat) > 1 else
          f"No breakdown of the child death reviews of {w.twelve_months} is published: there "
          "were too few."),
         "assurance_cdop_by_category",
-        lambda: assurance_charts.category_bars(cat, title="Child death reviews by category", source="CDOP"),
+        lambda: assurance_charts.category_bars(cat, title="Child death reviews by category", source="CDOP",
+                                               threshold=_threshold(config)),
     )
     sec.findings = _findings(sec, p, w)
     return sec

@@ -35,6 +35,7 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period, working_days_between
 from ..sections import Section
+from ..symbols import hidden_words, symbol
 from ._common import ROLLING, TO_DATE, happened, in_window, needs_columns, percent, period_end, tables_of
 
 __all__ = [
@@ -217,8 +218,9 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
     sec.add_figure(
         "assurance_lado_chart", f"LADO allegations by employer sector, {w.twelve_months}",
         f"Horizontal bar chart of the {total} allegations referred to the LADO in "
-        f"{w.twelve_months}, one bar per employer sector; the largest is {top['employer_sector']} with {top['total']} "
-        "(c marks a number too small to publish).",
+        f"{w.twelve_months}, one bar per employer sector; the largest is {top['employer_sector']} with "
+        f"{symbol(top['total'])}."
+        + (f" {hidden_words(sector['total'].iloc[:-1], 'sectors')}" if hidden_words(sector['total'].iloc[:-1]) else ""),
         "assurance_lado_by_sector",
         lambda: assurance_charts.sector_bars(sector, title="LADO allegations by employer sector", source="LADO register"),
         lens="provider",

@@ -101,4 +101,4 @@ def cell(table: pd.DataFrame, key_column: str, key, column: str) -> float:
 
 def suppressed_total(n: int, threshold_value: int) -> str:
     """A lone total as published: ``c`` from 1 to the threshold, the number otherwise."""
-    return disclosure.SUPPRESSED if 1 <= n <= threshold_value else str(int(n))
+    return disclosure.Hidden(disclosure.PRIMARY, n) if 1 <= n <= threshold_value else str(int(n))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import disclosure
 from ..codes import major_group
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
@@ -160,8 +161,11 @@ def published_reach(table: pd.DataFrame, config=None) -> pd.DataFrame:
     out.loc[out["group"] != ALL, "pct_not_recorded"] = "z"
     not_compared = ~out["characteristic"].isin(list(COMPARED)) & ~out["group"].isin([ALL, NOT_RECORDED])
     out.loc[not_compared, ["population_share", "ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = "x"
-    # a hidden count hides every figure of its row, whatever else applies; so does the share not recorded
-    out.loc[hidden, [*stats, "p_adjusted"]] = "c"
+    # a hidden count hides every figure of its row, whatever else applies (as the count is hidden: [c] or [s]);
+    # so does the share not recorded
+    for col in [*stats, "p_adjusted"]:
+        values = pd.to_numeric(table[col], errors="coerce").to_numpy(float)
+        out[col] = np.where(hidden, disclosure.hidden_like(out["participants"], values, out[col]), out[col])
     out.loc[out["characteristic"].isin(blocks) & (out["group"] == ALL), "pct_not_recorded"] = "c"
     out.insert(0, "characteristic_words", out["characteristic"].map(lambda c: CHARACTERISTIC_WORDS.get(c, c)))
     return out

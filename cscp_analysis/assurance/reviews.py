@@ -32,6 +32,7 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, add_working_days, parse_period, working_days_between
 from ..sections import Section
+from ..symbols import hidden_words, symbol
 from ._common import ROLLING, happened, in_window, needs_columns, period_end, split_list, tables_of
 
 __all__ = [
@@ -214,7 +215,9 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         "twelve months",
         f"Line chart of the rolling twelve-month number of serious incidents notified and of rapid reviews completed "
         f"within 15 working days, at each of the last {len(rolling)} quarter ends; at {w.end} the figures "
-        f"were {last['notified']} and {last['within_15']} (c marks a number too small to publish).",
+        f"were {symbol(last['notified'])} and {symbol(last['within_15'])}."
+        + (f" {hidden_words([*rolling['notified'], *rolling['within_15']], 'figures', _limit(config))}"
+           if hidden_words([*rolling['notified'], *rolling['within_15']]) else ""),
         "assurance_reviews_rolling",
         lambda: assurance_charts.review_timeliness(rolling, title="Rapid reviews, rolling twelve months",
                                      source="rapid review register"),
@@ -293,3 +296,8 @@ def _findings(sec, reviews: pd.DataFrame, p: Period, config, w: PeriodWords) -> 
             "professional", "assurance", "table assurance_reviews_themes", priority="P4", rule="REV-04",
         ))
     return out
+
+
+def _limit(config=None) -> int:
+    """The largest count hidden as ``[c]`` (the partnership's threshold)."""
+    return int(getattr(config, "suppression_threshold", 5))

@@ -158,8 +158,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
     sec.add_table("assurance_training_needs_by_agency", f"Training needs analysis {rnd} by agency and topic, against "
                   f"places attended in {w.twelve_months}", agencies, counts=["staff_to_train", "places_attended"],
                   view=worded(agencies, _WORDS),
-                  summary="Each agency's needs by topic and the places its staff attended on the matching course "
-                          "(c: too small to publish).")
+                  summary="Each agency's needs by topic and the places its staff attended on the matching course.")
     body = topics.iloc[:-1]
     sec.add_figure(
         "assurance_training_needs_chart", f"Staff to train ({rnd}) and places attended ({w.twelve_months}), by topic",

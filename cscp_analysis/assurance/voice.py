@@ -253,7 +253,9 @@ def published_agreement(responses: pd.DataFrame, period: str | Period, config=No
                   derived={c: ["agree", "answers"] for c in ("pct_agree", "agree_lower", "agree_upper", "design_effect")},
                   decimals={"design_effect": 2}, own_work=True).table
     if (published_likert(responses, period, config)["agree"] == disclosure.SUPPRESSED).any():
-        out.loc[:, ["agree", "pct_agree", "agree_lower", "agree_upper", "design_effect"]] = disclosure.SUPPRESSED
+        for col in ("agree", "pct_agree", "agree_lower", "agree_upper", "design_effect"):  # hidden for another's sake
+            out[col] = disclosure.hide(t[col].to_numpy(float), True, out[col].to_numpy(dtype=object),
+                                       kind=disclosure.SECONDARY)
     out["statements"] = out["statements"].astype(str)
     return out
 

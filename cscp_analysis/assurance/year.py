@@ -227,7 +227,7 @@ def voice_summary(t: pd.DataFrame, label: str) -> str:
     surveys = [s for s in dict.fromkeys(t["survey"]) if s != label]
     return (f"{t['item_id'].nunique()} statements in {len(surveys)} surveys ({', '.join(surveys)}) and all surveys "
             "together: children answering, and the number and share who disagreed, neither agreed nor disagreed, or "
-            "agreed (c: too small to publish).")
+            "agreed.")
 
 
 def voice_year_alt(year_rows: pd.DataFrame, fy) -> str:
@@ -279,4 +279,4 @@ def lado_years_summary(t: pd.DataFrame) -> str:
     return ("Allegations received in each financial year from " + t["financial_year"].iloc[0] + " to "
             + t["financial_year"].iloc[-1] + ", as they stood at each year's end, with the share whose initial "
             "consideration was within one working day and the shares of concluded allegations concluded within one, "
-            "three and twelve months (c where a count behind the share is too small to publish).")
+            "three and twelve months (hidden where a count behind the share is).")

@@ -8,6 +8,11 @@ saves it with its alt text and the data behind it.
 Determinism (docs/architecture.md §3.2): SVGs are written with a fixed ``svg.hashsalt`` and without a date, PNGs
 without software or date metadata, so the same figure gives the same bytes on every run.
 
+A value hidden by disclosure control is never drawn as a value: the chart writes its symbol where the
+bar or point would be (``[c]`` or ``[s]``, :func:`mark_suppressed`, the same symbols as the tables) and
+a note under the chart, above the source line, says what each symbol on it means (:func:`hidden_note`,
+in the words of the tables' footnotes; ``finish(note=...)``).
+
 Chart families live in submodules (``charts.spc``, ``charts.benchmark``, ``charts.forest``, ...), all
 built on the helpers here.
 """
@@ -33,6 +38,8 @@ __all__ = [
     "save_figure",
     "finish",
     "mark_suppressed",
+    "mark_of",
+    "hidden_note",
 ]
 
 # Analysis Function categorical palette (https://analysisfunction.civilservice.gov.uk/policy-store/
@@ -91,8 +98,19 @@ def new_figure(width: float = 7.5, height: float = 4.2, nrows: int = 1, ncols: i
     return fig, ax
 
 
-def finish(fig, ax=None, *, title: str = "", xlabel: str = "", ylabel: str = "", source: str = ""):
-    """Titles, axis labels with units, and a source note under the chart."""
+_SOURCE_INCHES = 0.2  # the source line's strip at the foot of a figure
+_NOTE_LINE_INCHES = 0.14  # one line of a note at 7.5 points, with its leading
+
+
+def finish(fig, ax=None, *, title: str = "", xlabel: str = "", ylabel: str = "", source: str = "",
+           note: str = ""):
+    """Titles, axis labels with units, a note (what the symbols on the chart mean) and the source under it.
+
+    The note and the source line sit in a strip at the foot of the figure, laid out in inches, and the
+    axes with their labels are fitted above it, so neither overlaps the axis nor each other.
+    """
+    import textwrap
+
     if ax is not None:
         if title:
             ax.set_title(title)
@@ -100,15 +118,46 @@ def finish(fig, ax=None, *, title: str = "", xlabel: str = "", ylabel: str = "",
             ax.set_xlabel(xlabel)
         if ylabel:
             ax.set_ylabel(ylabel)
+    height = fig.get_figheight()
+    strip = 0.0
     if source:
         fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="#505050", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.03 if source else 0, 1, 1))
+        strip = _SOURCE_INCHES
+    if note:
+        wrapped = textwrap.fill(note, int(fig.get_figwidth() * 16))
+        fig.text(0.01, (strip + 0.04) / height, wrapped, fontsize=7.5, color="#505050", ha="left", va="bottom")
+        strip += 0.08 + _NOTE_LINE_INCHES * (wrapped.count("\n") + 1)
+    fig.tight_layout(rect=(0, strip / height, 1, 1))
     return fig
 
 
-def mark_suppressed(ax, x, y=0.0, label: str = "c", **kw):
-    """Write the suppression symbol where a bar or point would be, so a gap is never mistaken for zero."""
-    ax.annotate(label, (x, y), ha="center", va="bottom", fontsize=9, color=SUPPRESSED,
+def mark_of(cell) -> str:
+    """The symbol a chart writes for a hidden or missing cell: ``[c]``, ``[s]``, ``[x]`` as in the tables."""
+    from ..symbols import symbol
+
+    mark = symbol(cell)
+    return mark if isinstance(mark, str) and mark.startswith("[") else "[c]"
+
+
+def hidden_note(*cells, threshold: int | None = None) -> str:
+    """The note under a chart: what each hidden-value symbol marked on it means (``""`` when none is).
+
+    ``cells``: published cells, or columns of them; only hidden ones (``c``, ``[c]``, ``[s]``) count."""
+    from ..symbols import footnote
+
+    marks = []
+    for c in cells:
+        values = list(c) if hasattr(c, "__iter__") and not isinstance(c, str) else [c]
+        marks += [mark_of(v) for v in values if isinstance(v, str) and v in ("c", "[c]", "[s]")]
+    return footnote(marks, threshold)
+
+
+def mark_suppressed(ax, x, y=0.0, label: str | None = None, cell=None, **kw):
+    """Write the symbol of a hidden cell where its bar or point would be, so a gap is never mistaken for zero.
+
+    ``cell`` is the published cell (its symbol is written: ``[c]`` or ``[s]``); ``label`` overrides it."""
+    text = label if label is not None else mark_of(cell if cell is not None else "c")
+    ax.annotate(text, (x, y), ha="center", va="bottom", fontsize=9, color=SUPPRESSED,
                 fontstyle="italic", **kw)
 
 

@@ -20,7 +20,18 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from . import BENCHMARK, CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, mark_suppressed, new_figure
+from . import (
+    BENCHMARK,
+    CONTEXT,
+    FOCUS,
+    PALETTE,
+    SUPPRESSED,
+    finish,
+    hidden_note,
+    mark_of,
+    mark_suppressed,
+    new_figure,
+)
 
 __all__ = ["year_on_year", "quarterly_trend", "agreement_by_survey", "SURVEY_MARKERS"]
 
@@ -40,19 +51,19 @@ def year_on_year(table: pd.DataFrame, *, label: str = "label", previous: str = "
                  current_name: str = "this year", title: str = "", source: str = ""):
     """Dumbbell chart on a 0–100% axis: one row per indicator, an arrow from ``previous`` to ``current``.
 
-    A value shown in one year only is labelled with the other year's symbol (``c`` suppressed, ``x`` not
-    available) beside it."""
+    A value shown in one year only is labelled with the other year's symbol (``[c]`` or ``[s]`` hidden, ``[x]``
+    not available) beside it; a note under the chart says what the symbols mean."""
     t = table.reset_index(drop=True)
     fig, ax = new_figure(7.5, 0.5 * len(t) + 2.0)
     ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     p, c, e = _num(t[previous]), _num(t[current]), _num(t[england]) if england in t.columns else np.full(len(t), np.nan)
-    for yi, pi, ci in zip(y, p, c, strict=True):
+    for yi, pi, ci, cell in zip(y, p, c, t[current], strict=True):
         if np.isfinite(pi) and np.isfinite(ci) and abs(ci - pi) >= 2.5:
             ax.annotate("", xy=(ci, yi), xytext=(pi, yi),
                         arrowprops={"arrowstyle": "->", "color": FOCUS, "lw": 1.6, "shrinkA": 3, "shrinkB": 3})
         if not np.isfinite(pi) and not np.isfinite(ci):
-            mark_suppressed(ax, 50, yi - 0.2)
+            mark_suppressed(ax, 50, yi - 0.2, cell=cell)
     ok_p, ok_c = np.isfinite(p), np.isfinite(c)
     ax.scatter(p[ok_p], y[ok_p], s=38, color=CONTEXT, edgecolor="#505050", zorder=3, label=previous_name)
     ax.scatter(c[ok_c], y[ok_c], s=38, color=FOCUS, zorder=4, label=current_name)
@@ -60,10 +71,10 @@ def year_on_year(table: pd.DataFrame, *, label: str = "label", previous: str = "
     if ok_e.any():
         ax.scatter(e[ok_e], y[ok_e], s=140, marker="|", color=BENCHMARK, linewidths=2.2, zorder=2,
                    label="England (latest published)")
-    texts = zip(y, p, c, t[previous].astype(str), t[current].astype(str), strict=True)
-    for yi, pi, ci, pt, ct in texts:  # a value suppressed (c) or not available (x) in one year only
+    texts = zip(y, p, c, t[previous], t[current], strict=True)
+    for yi, pi, ci, pt, ct in texts:  # a value hidden ([c], [s]) or not available ([x]) in one year only
         if np.isfinite(pi) != np.isfinite(ci):
-            shown, symbol = (pi, ct) if np.isfinite(pi) else (ci, pt)
+            shown, symbol = (pi, mark_of(ct)) if np.isfinite(pi) else (ci, mark_of(pt))
             ax.annotate(f"{previous_name if np.isfinite(ci) else current_name}: {symbol}",
                         (shown + (3 if shown < 75 else -3), yi), ha="left" if shown < 75 else "right", va="center",
                         fontsize=7.5, color=SUPPRESSED, fontstyle="italic")
@@ -72,7 +83,7 @@ def year_on_year(table: pd.DataFrame, *, label: str = "label", previous: str = "
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
-    return finish(fig, ax, title=title, xlabel="Percentage (%)", source=source)
+    return finish(fig, ax, title=title, xlabel="Percentage (%)", source=source, note=hidden_note(t[previous], t[current]))
 
 
 def quarterly_trend(data: pd.DataFrame, *, ncols: int = 3, title: str = "", source: str = ""):
@@ -105,8 +116,8 @@ def quarterly_trend(data: pd.DataFrame, *, ncols: int = 3, title: str = "", sour
             ax.axvline(b + 0.5, color="#7B7D7D", linestyle=":", linewidth=0.9)
         lows = np.r_[v[ok], eng[np.isfinite(eng)]]
         base = float(np.nanmin(lows)) if lows.size else 0.0
-        for xi in x[(s["value"].astype(str) == "c").to_numpy()]:
-            mark_suppressed(ax, xi, base)
+        for xi in x[(s["value"] == "c").to_numpy()]:
+            mark_suppressed(ax, xi, base, cell=s["value"].iloc[xi])
         ax.set_title(textwrap.fill(f"{ids[k]} {s['label'].iloc[0]}", 28), fontsize=8, loc="left")
         starts = np.r_[True, fy[1:] != fy[:-1]]
         ax.set_xticks(x, [f"Q{str(q)[-1]}" + (f"\n{y}" if st else "") for q, y, st in zip(s["quarter"], fy, starts,
@@ -136,7 +147,7 @@ def quarterly_trend(data: pd.DataFrame, *, ncols: int = 3, title: str = "", sour
 
 def agreement_by_survey(table: pd.DataFrame, *, item: str = "item", survey: str = "survey",
                         value: str = "pct_agree", title: str = "", source: str = ""):
-    """Dot plot: one row per statement, one marker (shape and colour) per survey; ``c`` where suppressed."""
+    """Dot plot: one row per statement, one marker (shape and colour) per survey; the symbol where hidden."""
     items = list(dict.fromkeys(table[item].astype(str)))
     surveys = list(dict.fromkeys(table[survey].astype(str)))
     fig, ax = new_figure(7.5, 0.55 * len(items) + 1.9)
@@ -150,8 +161,8 @@ def agreement_by_survey(table: pd.DataFrame, *, item: str = "item", survey: str 
         ok = np.isfinite(v)
         ax.scatter(v[ok], yy[ok], marker=SURVEY_MARKERS[j % len(SURVEY_MARKERS)], color=PALETTE[j % len(PALETTE)],
                    s=34, zorder=3, label=sv, edgecolor="white", linewidth=0.4)
-        for yi in yy[~ok]:
-            mark_suppressed(ax, 2, yi - 0.12)
+        for yi, cell in zip(yy[~ok], sub[value].to_numpy(dtype=object)[~ok], strict=True):
+            mark_suppressed(ax, 2, yi - 0.12, cell=cell)
     ax.set_yticks(list(y.values()), [_wrap(i, 40) for i in y])
     ax.set_xlim(0, 100)
     ax.grid(axis="x", color="#E5E5E5")
@@ -159,4 +170,4 @@ def agreement_by_survey(table: pd.DataFrame, *, item: str = "item", survey: str 
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(surveys), 4), fontsize=8,
               title="Survey", title_fontsize=8)
     return finish(fig, ax, title=title, xlabel="Children agreeing or strongly agreeing (% of those answering)",
-                  source=source)
+                  source=source, note=hidden_note(table[value]))

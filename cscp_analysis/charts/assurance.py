@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, mark_suppressed, new_figure
+from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, hidden_note, mark_of, mark_suppressed, new_figure
 
 __all__ = [
     "diverging_positions",
@@ -70,18 +70,29 @@ def _stacked_shares(ax, labels, table: pd.DataFrame, parts: list[str], total_col
         left = left + share
     rest = np.where(total > 0, 100 - left, 0.0)
     has_rest = rest > 0.05
+    marks = _row_marks(table, parts)
     if has_rest.any():
         ax.barh(y[has_rest], rest[has_rest], left=left[has_rest], color="white", edgecolor=SUPPRESSED, hatch=_HATCH,
-                height=0.7, linewidth=0.5, label="suppressed (c)")
-        for yi, li, ri in zip(y[has_rest], left[has_rest], rest[has_rest], strict=True):
-            mark_suppressed(ax, li + ri / 2, yi - 0.15)
-    for yi, t in zip(y, total, strict=True):
+                height=0.7, linewidth=0.5, label="hidden (see the note)")
+        for yi, li, ri, mark in zip(y[has_rest], left[has_rest], rest[has_rest], marks[has_rest], strict=True):
+            mark_suppressed(ax, li + ri / 2, yi - 0.15, label=mark or "[c]")
+    for yi, t, cell in zip(y, total, table[total_col], strict=True):
         if np.isnan(t):
-            mark_suppressed(ax, 50, yi - 0.15)
+            mark_suppressed(ax, 50, yi - 0.15, cell=cell)
+
     ax.set_yticks(y, [_wrap(lab) for lab in labels])
     ax.set_xlim(0, 100)
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
+
+
+def _row_marks(table: pd.DataFrame, columns) -> np.ndarray:
+    """For each row, the symbols of its hidden cells among ``columns`` ("[c]", "[c] [s]", or "")."""
+    out = []
+    for _, row in table[list(columns)].iterrows():  # a handful of rows per chart
+        found = {mark_of(v) for v in row if isinstance(v, str) and v in ("c", "[c]", "[s]")}
+        out.append(" ".join(m for m in ("[c]", "[s]") if m in found))
+    return np.array(out, dtype=object)
 
 
 def grade_bars(table: pd.DataFrame, by: str, title: str = "", source: str = ""):
@@ -98,7 +109,9 @@ def grade_bars(table: pd.DataFrame, by: str, title: str = "", source: str = ""):
         names = {"good_or_better": "Good or outstanding", "ri_or_inadequate": "Requires improvement or inadequate"}
         _stacked_shares(ax, table[by].tolist(), table, list(colours), "graded", colours, names)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    return finish(fig, ax, title=title, xlabel="Share of gradings (%)", source=source)
+    shown = [c for c in (*grades, "good_or_better", "ri_or_inadequate", "graded") if c in table.columns]
+    return finish(fig, ax, title=title, xlabel="Share of gradings (%)", source=source,
+                  note=hidden_note(*(table[c] for c in shown)))
 
 
 def rating_bars(table: pd.DataFrame, label: str, title: str = "", source: str = ""):
@@ -108,7 +121,8 @@ def rating_bars(table: pd.DataFrame, label: str, title: str = "", source: str = 
     fig, ax = new_figure(7.5, 0.38 * len(table) + 1.6)
     _stacked_shares(ax, labels, table, ratings, "rated", RATING_COLOURS, _labels(ratings))
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    return finish(fig, ax, title=title, xlabel="Share of ratings (%)", source=source)
+    return finish(fig, ax, title=title, xlabel="Share of ratings (%)", source=source,
+                  note=hidden_note(*(table[c] for c in (*ratings, "rated") if c in table.columns)))
 
 
 def review_timeliness(series: pd.DataFrame, title: str = "", source: str = ""):
@@ -120,16 +134,18 @@ def review_timeliness(series: pd.DataFrame, title: str = "", source: str = ""):
                                           ("within_15", FOCUS, "Rapid reviews within 15 working days", "s", 0.12)):
         v = _num(series[col])
         ax.plot(x, v, color=colour, marker=marker, label=name, linewidth=2)
-        for xi in x[np.isnan(v)]:
-            ax.annotate("c", (xi + dx, 0), ha="center", va="bottom", fontsize=9, color=colour, fontstyle="italic")
+        for xi, cell in zip(x[np.isnan(v)], series[col].to_numpy(dtype=object)[np.isnan(v)], strict=True):
+            ax.annotate(mark_of(cell), (xi + dx, 0), ha="center", va="bottom", fontsize=9, color=colour,
+                        fontstyle="italic")
     ax.set_xticks(x, series["period"].tolist(), rotation=0, fontsize=8)
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left")
-    ax.text(0.99, 0.02, "c: too small to publish (grey: notified; blue: on time)", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=8, color=SUPPRESSED)
+    note = hidden_note(series["notified"], series["within_15"])
+    if note:
+        note = f"{note} Marked at 0 in grey for notifications and in blue for reviews on time."
     return finish(fig, ax, title=title, xlabel="Twelve months to the end of quarter",
-                  ylabel="Number (rolling twelve months)", source=source)
+                  ylabel="Number (rolling twelve months)", source=source, note=note)
 
 
 def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: str = ""):
@@ -139,9 +155,9 @@ def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: 
     ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     b, a = _num(t["mean_before"]), _num(t["mean_after"])
-    for yi, bi, ai, lab in zip(y, b, a, t[label], strict=True):
+    for yi, bi, ai, lab, cb, ca in zip(y, b, a, t[label], t["mean_before"], t["mean_after"], strict=True):
         if np.isnan(bi) or np.isnan(ai):
-            mark_suppressed(ax, 5.5, yi - 0.15)
+            mark_suppressed(ax, 5.5, yi - 0.15, cell=cb if np.isnan(bi) else ca)
             continue
         ax.annotate("", xy=(ai, yi), xytext=(bi, yi),
                     arrowprops={"arrowstyle": "->", "color": FOCUS if lab != "All" else PALETTE[2], "lw": 1.8})
@@ -152,7 +168,8 @@ def paired_confidence(table: pd.DataFrame, label: str, title: str = "", source: 
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    return finish(fig, ax, title=title, xlabel="Mean self-rated confidence (1 to 10)", source=source)
+    return finish(fig, ax, title=title, xlabel="Mean self-rated confidence (1 to 10)", source=source,
+                  note=hidden_note(t["mean_before"], t["mean_after"]))
 
 
 def action_ageing(table: pd.DataFrame, title: str = "", source: str = ""):
@@ -217,9 +234,11 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
             if wi >= 16:
                 ax.text(le + wi / 2, yi, f"{wi:.0f}%", ha="center", va="center", fontsize=8,
                         color="black" if seg == "neither" else "white")
+    pct = [f"pct_{k}" for k in ("disagree", "neither", "agree")]
+    marks = dict(zip(table["item_id"], _row_marks(table, pct), strict=True))
     missing = pos.loc[pos["width"].isna(), "item_id"].unique()
     for item in missing:
-        mark_suppressed(ax, 0, ymap[item] - 0.2, label="c (part suppressed)")
+        mark_suppressed(ax, 0, ymap[item] - 0.2, label=f"{marks.get(item) or '[c]'} (part hidden)")
     ax.axvline(0, color="#3D3D3D", linewidth=0.8)
     ax.set_yticks(y, [_wrap(v, 38) for v in items])
     ax.set_xlim(-100, 100)
@@ -228,30 +247,31 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
     ax.grid(axis="y", visible=False)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return finish(fig, ax, title=title, xlabel="Share of children answering (%), disagreement to the left",
-                  source=source)
+                  source=source, note=hidden_note(*(table[c] for c in pct)))
 
 
 def sector_bars(table: pd.DataFrame, label: str = "employer_sector", value: str = "total", title: str = "",
-                source: str = ""):
-    """Horizontal bars of a published count by group (last "All" row left out), ``c`` where suppressed."""
+                source: str = "", threshold: int | None = None):
+    """Horizontal bars of a published count by group (last "All" row left out), its symbol where hidden
+    (``threshold``: the largest count hidden as ``[c]``, for the note; 5 unless given)."""
     t = table.loc[table[label] != "All"].reset_index(drop=True)
     fig, ax = new_figure(7.5, 0.38 * len(t) + 1.4)
     ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     v = _num(t[value])
     ax.barh(y, np.nan_to_num(v), color=FOCUS, height=0.65)
-    for yi, vi in zip(y, v, strict=True):
+    for yi, vi, cell in zip(y, v, t[value], strict=True):
         if np.isnan(vi):
-            mark_suppressed(ax, 0.5, yi - 0.2)
+            mark_suppressed(ax, 0.5, yi - 0.2, cell=cell)
         else:
             ax.text(vi, yi, f" {vi:.0f}", va="center", fontsize=8)
     ax.set_yticks(y, [_wrap(s, 40) for s in t[label]])
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return finish(fig, ax, title=title, xlabel="Number", source=source)
+    return finish(fig, ax, title=title, xlabel="Number", source=source, note=hidden_note(t[value], threshold=threshold))
 
 
-def category_bars(table: pd.DataFrame, title: str = "", source: str = ""):
-    """CDOP reviews by category: published counts only, ``c`` where suppressed (see :func:`sector_bars`)."""
-    return sector_bars(table, label="group", value="reviews", title=title, source=source)
+def category_bars(table: pd.DataFrame, title: str = "", source: str = "", threshold: int | None = None):
+    """CDOP reviews by category: published counts only, the symbol where hidden (see :func:`sector_bars`)."""
+    return sector_bars(table, label="group", value="reviews", title=title, source=source, threshold=threshold)

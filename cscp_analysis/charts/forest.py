@@ -1,14 +1,16 @@
 """Forest plot of relative rate indices (or decision-point ratios) with their intervals, by stage.
 
 Takes a *published* table (from ``cscp_analysis.disproportionality.publish``): the ratio and its
-limits as text, ``c`` where suppressed, ``z`` for the reference group. Ratios are drawn on a log
+limits as text, ``c`` where suppressed (a ``disclosure.Hidden``: primary or secondary), ``z`` for the
+reference group. Ratios are drawn on a log
 scale (a ratio of 2 and one of 0.5 are the same distance from 1) with a reference line at 1.
 Significance is shown by the marker's fill as well as its colour (filled: significant after
 adjustment; hollow: not), so the chart does not rely on colour alone. A suppressed ratio is marked
-``c`` on the line at 1, never drawn as a value, with the reason it is hidden when the table gives one
-(``hidden``: the published ``hidden_because`` column): a count of 1 to 5 (primary suppression), hidden
-so that another hidden count cannot be worked out from the totals (secondary suppression), or its
-comparison group's count is hidden. A note under the chart says what each means.
+with its symbol on the line at 1 (``[c]`` or ``[s]``, as in the tables), never drawn as a value, with the
+reason it is hidden when the table gives one (``hidden``: the published ``hidden_because`` column): a
+count of 1 to 5 (primary suppression, ``[c]``), hidden so that another hidden count cannot be worked out
+from the totals (secondary suppression, ``[s]``), or its comparison group's count is hidden (``[s]``).
+A note under the chart says what each symbol means, in the words of the tables' footnotes.
 """
 
 from __future__ import annotations
@@ -16,29 +18,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, new_figure
+from ..symbols import SHORT_WORDS
+from . import CONTEXT, FOCUS, PALETTE, SUPPRESSED, hidden_note, mark_of, new_figure
 
 __all__ = ["forest", "forest_alt"]
 
 HIGHER, LOWER = FOCUS, PALETTE[3]
 ADJUSTMENT_NOTE = ("Lines: each ratio's own 95% interval. Filled markers: significant after "
                    "Benjamini-Hochberg adjustment for multiple comparisons.")
-SUPPRESSED_TEXT = "c"
-#: the reason a row is hidden (the start of the published words) -> the short label beside it on the chart
+#: the reason a row is hidden (the start of the published words) -> the short label beside its symbol on the chart
 SHORT_REASONS = {
-    "a count of": "c: a count of 1 to 5",
-    "hidden so that": "c: protects another hidden count",
-    "the comparison": "c: comparison group hidden",
+    "hidden so that": "protects another hidden count",
+    "the comparison": "comparison group hidden",
 }
-HIDDEN_NOTE = ("c: hidden. A count of 1 to 5 is hidden (primary suppression); other counts are hidden so that "
-               "a hidden count cannot be worked out from the totals (secondary suppression).")
 
 
-def _short_reason(words: str) -> str:
+def _short_reason(words: str, cell) -> str:
+    """The label of a hidden row: its symbol and, when the table says why, the reason in a few words."""
+    w = str(words)
+    if w.startswith("a count of"):
+        return f"{mark_of(cell)} {w}"  # "a count of 1 to 5", with the table's own threshold
     for start, short in SHORT_REASONS.items():
-        if str(words).startswith(start):
-            return short
-    return SUPPRESSED_TEXT
+        if w.startswith(start):
+            return f"{mark_of(cell)} {short}"
+    return mark_of(cell)
 
 
 def _reason_kind(words: str) -> str:
@@ -91,8 +94,9 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
     for i, yi in enumerate(ypos):
         labels.append(str(rows[group].iloc[i]))
         if not finite[i]:
-            is_c = rows[ratio].iloc[i] == "c"
-            text = (_short_reason(rows[hidden].iloc[i]) if hidden in rows.columns else SUPPRESSED_TEXT) if is_c else "x"
+            cell = rows[ratio].iloc[i]
+            text = _short_reason(rows[hidden].iloc[i] if hidden in rows.columns else "", cell) if cell == "c" \
+                else mark_of(cell)
             ax.annotate(text, (1.0, yi), xytext=(4 if right else -4, 0), textcoords="offset points", va="center",
                         ha="left" if right else "right", fontsize=7.5, color=SUPPRESSED, fontstyle="italic")
             continue
@@ -129,7 +133,7 @@ def forest(table: pd.DataFrame, *, ratio: str = "rri", lower: str = "rri_lower",
                frameon=False)
     # The lines are each ratio's own 95% interval; the fill is the test after adjustment for multiple
     # comparisons, so a line clear of 1 can still be hollow. Say so on the chart, not only in the methods.
-    note = ADJUSTMENT_NOTE + ("\n" + _wrap(HIDDEN_NOTE, 110) if any_hidden else "")
+    note = ADJUSTMENT_NOTE + ("\n" + _wrap(hidden_note(rows[ratio]), 110) if any_hidden else "")
     fig.text(0.5, 0.2 / height, note, fontsize=7.5, color="#505050", ha="center", va="bottom")
     ax.set_xlabel(xlabel or "Ratio (log scale; 1 = same as the reference)")
     if title:
@@ -163,14 +167,14 @@ def forest_alt(table: pd.DataFrame, what: str, reference: str, *, ratio: str = "
                      f"(95% interval {row[lower]} to {row[upper]})")
     text += "."
     if n_c:
-        kinds = ([_reason_kind(x) for x in rows.loc[rows[ratio] == "c", "hidden_because"]]
-                 if "hidden_because" in rows.columns else [""] * n_c)
+        hidden_rows = rows[rows[ratio] == "c"]
+        why = hidden_rows["hidden_because"] if "hidden_because" in rows.columns else pd.Series([""] * n_c)
+        kinds = [_reason_kind(x) or ("small" if mark_of(c) == "[c]" else "secondary")
+                 for x, c in zip(why, hidden_rows[ratio], strict=True)]
+        small = next((str(x) for x in why if str(x).startswith("a count of")), "a count of 1 to 5")
         parts = [f"{kinds.count(k)} {words}" for k, words in (
-            ("small", "because a count is 1 to 5"),
-            ("secondary", "so that another hidden count cannot be worked out from the totals"),
-            ("comparison", "because the comparison group's count is hidden")) if kinds.count(k)]
-        unexplained = n_c - sum(kinds.count(k) for k in ("small", "secondary", "comparison"))
-        if unexplained:
-            parts.append(f"{unexplained} to protect small counts")
-        text += f" Hidden (marked c): {'; '.join(parts)}."
+            ("small", f"marked [c], {small} (or worked out from one)"),
+            ("secondary", f"marked [s], {SHORT_WORDS['[s]']} from the totals"),
+            ("comparison", "marked [s], because the comparison group's count is hidden")) if kinds.count(k)]
+        text += f" Hidden: {'; '.join(parts)}."
     return text

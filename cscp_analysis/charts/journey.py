@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, SUPPRESSED, finish, new_figure
+from ..symbols import hidden_words
+from . import PALETTE, SUPPRESSED, finish, hidden_note, mark_of, new_figure
 
 __all__ = ["journey", "journey_alt", "trend", "trend_alt"]
 
@@ -51,10 +52,11 @@ def journey(table: pd.DataFrame, *, stage: str = "stage", group: str = "group", 
         v = _num(sub[value])
         colour, marker = _style(g, i)
         ax.plot(x, np.where(v > 0, v, np.nan), marker=marker, color=colour, label=str(g), linewidth=1.5, markersize=5)
-        for xi, raw in zip(x, sub[value].astype(str), strict=True):
+        for xi, raw in zip(x, sub[value], strict=True):
             if raw == "c":
-                ax.annotate("c", (xi, 1), xycoords=("data", "axes fraction"), xytext=(0, -2), textcoords="offset points",
-                            ha="center", va="top", fontsize=8, color=SUPPRESSED, fontstyle="italic")
+                ax.annotate(mark_of(raw), (xi, 1), xycoords=("data", "axes fraction"), xytext=(0, -2),
+                            textcoords="offset points", ha="center", va="top", fontsize=8, color=SUPPRESSED,
+                            fontstyle="italic")
     ax.set_yscale("log")
     from matplotlib.ticker import FuncFormatter, LogLocator
 
@@ -64,7 +66,9 @@ def journey(table: pd.DataFrame, *, stage: str = "stage", group: str = "group", 
     ax.set_xticks(x)
     ax.set_xticklabels([str(s) for s in stages], fontsize=8, rotation=15, ha="right")
     ax.legend(fontsize=8, ncol=2, loc="upper right")
-    return finish(fig, ax, title=_wrap(title), ylabel="Children per 10,000 (log scale)", source=source)
+    note = hidden_note(table[value])
+    return finish(fig, ax, title=_wrap(title), ylabel="Children per 10,000 (log scale)", source=source,
+                  note=f"{note} Marked at the top of the chart." if note else "")
 
 
 def journey_alt(table: pd.DataFrame, *, stage: str = "stage", group: str = "group",
@@ -79,9 +83,7 @@ def journey_alt(table: pd.DataFrame, *, stage: str = "stage", group: str = "grou
             hi, lo = int(np.nanargmax(v)), int(np.nanargmin(v))
             text += (f"At the {name} stage the highest rate is {sub[group].iloc[hi]} ({sub[value].iloc[hi]}) and the "
                      f"lowest {sub[group].iloc[lo]} ({sub[value].iloc[lo]}). ")
-    n_c = int((table[value].astype(str) == "c").sum())
-    if n_c:
-        text += f"{n_c} values are suppressed (c)."
+    text += hidden_words(table[value])
     return text.strip()
 
 

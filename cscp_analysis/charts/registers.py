@@ -13,7 +13,18 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from . import BENCHMARK, CONTEXT, FOCUS, PALETTE, SUPPRESSED, finish, mark_suppressed, new_figure
+from . import (
+    BENCHMARK,
+    CONTEXT,
+    FOCUS,
+    PALETTE,
+    SUPPRESSED,
+    finish,
+    hidden_note,
+    mark_of,
+    mark_suppressed,
+    new_figure,
+)
 
 __all__ = ["shares_with_intervals", "paired_bars", "stacked_counts"]
 
@@ -45,8 +56,8 @@ def shares_with_intervals(table: pd.DataFrame, label: str, value: str, lower: st
               hi[ok & ~np.isnan(lo) & ~np.isnan(hi)], color=FOCUS, linewidth=2, label="95% interval")
     ax.scatter(v[ok], y[ok], color=FOCUS, zorder=3, s=36, label=value_name or "Value")
     left = xlim[0] if xlim else np.nanmin(np.concatenate([lo, v, [0.0]]))
-    for yi in y[~ok]:
-        mark_suppressed(ax, left + 2, yi - 0.2)
+    for yi, cell in zip(y[~ok], t[value].to_numpy(dtype=object)[~ok], strict=True):
+        mark_suppressed(ax, left + 2, yi - 0.2, cell=cell)
     if isinstance(reference, str):
         r = _num(t[reference])
         has = ~np.isnan(r)
@@ -60,10 +71,7 @@ def shares_with_intervals(table: pd.DataFrame, label: str, value: str, lower: st
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    if (~ok).any():
-        ax.text(0.99, 0.01, "c: too small to publish", transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
-                color=SUPPRESSED)
-    return finish(fig, ax, title=title, xlabel=xlabel, source=source)
+    return finish(fig, ax, title=title, xlabel=xlabel, source=source, note=hidden_note(t[value]))
 
 
 def paired_bars(table: pd.DataFrame, label: str, first: str, second: str, *, first_name: str, second_name: str,
@@ -78,10 +86,10 @@ def paired_bars(table: pd.DataFrame, label: str, first: str, second: str, *, fir
     ax.barh(y + h / 2, np.nan_to_num(a), height=h, color=CONTEXT, label=first_name)
     ax.barh(y - h / 2, np.nan_to_num(b), height=h, color=FOCUS, label=second_name)
     top = np.nanmax(np.concatenate([a, b, [1.0]]))
-    for yi, ai, bi in zip(y, a, b, strict=True):
-        for off, vv in ((h / 2, ai), (-h / 2, bi)):
+    for yi, ai, bi, ca, cb in zip(y, a, b, t[first], t[second], strict=True):
+        for off, vv, cell in ((h / 2, ai, ca), (-h / 2, bi, cb)):
             if np.isnan(vv):
-                mark_suppressed(ax, top * 0.01, yi + off - 0.15)
+                mark_suppressed(ax, top * 0.01, yi + off - 0.15, cell=cell)
             else:
                 ax.text(vv + top * 0.01, yi + off, f"{vv:,.0f}", va="center", fontsize=7)
     ax.set_yticks(y, [_wrap(s) for s in t[label]])
@@ -90,26 +98,29 @@ def paired_bars(table: pd.DataFrame, label: str, first: str, second: str, *, fir
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8)
-    return finish(fig, ax, title=title, xlabel=xlabel, source=source)
+    return finish(fig, ax, title=title, xlabel=xlabel, source=source, note=hidden_note(t[first], t[second]))
 
 
 def stacked_counts(table: pd.DataFrame, label: str, parts: list[str], *, names: dict[str, str] | None = None,
                    title: str = "", xlabel: str = "", source: str = ""):
-    """Horizontal bars of counts stacked by ``parts``; a suppressed part is left out and marked ``c``."""
+    """Horizontal bars of counts stacked by ``parts``; a hidden part is left out and its symbol written."""
     t = table.reset_index(drop=True)
     fig, ax = new_figure(7.5, 0.42 * len(t) + 1.7)
     ax.set_axisbelow(True)
     y = np.arange(len(t))[::-1]
     left = np.zeros(len(t))
     hidden = np.zeros(len(t), dtype=bool)
+    marks = [set() for _ in range(len(t))]
     for i, part in enumerate(parts):
         v = _num(t[part])
         hidden |= np.isnan(v)
+        for k in np.flatnonzero(np.isnan(v)):
+            marks[k].add(mark_of(t[part].iloc[k]))
         ax.barh(y, np.nan_to_num(v), left=left, height=0.65, color=PALETTE[i % len(PALETTE)],
                 label=(names or {}).get(part, part), edgecolor="white", linewidth=0.5)
         left = left + np.nan_to_num(v)
-    for yi, tot, hid in zip(y, left, hidden, strict=True):
-        ax.text(tot, yi, f" {tot:,.0f}" + (" + c" if hid else ""), va="center", fontsize=8,
+    for yi, tot, hid, mk in zip(y, left, hidden, marks, strict=True):
+        ax.text(tot, yi, f" {tot:,.0f}" + (" + " + " + ".join(sorted(mk)) if hid else ""), va="center", fontsize=8,
                 color=SUPPRESSED if hid else "black")
     ax.set_yticks(y, [_wrap(s) for s in t[label]])
     ax.set_xlim(0, max(float(left.max()) if len(left) else 0.0, 1.0) * 1.18)
@@ -117,4 +128,4 @@ def stacked_counts(table: pd.DataFrame, label: str, parts: list[str], *, names: 
     ax.grid(axis="x", color="#E5E5E5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    return finish(fig, ax, title=title, xlabel=xlabel, source=source)
+    return finish(fig, ax, title=title, xlabel=xlabel, source=source, note=hidden_note(*(t[p] for p in parts)))

@@ -20,7 +20,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from . import BENCHMARK, SPC_COLOURS, SUPPRESSED, finish, new_figure
+from . import BENCHMARK, SPC_COLOURS, SUPPRESSED, finish, hidden_note, mark_of, new_figure
 
 __all__ = ["spc_chart", "spc_small_multiples", "MARKERS", "series_for", "axis_unit", "gaps_note"]
 
@@ -109,11 +109,13 @@ def axis_unit(ind) -> str:
 
 def gaps_note(s: pd.DataFrame) -> str:
     """What the chart leaves out, in words: hidden (suppressed) and missing points."""
-    hidden = int((s["value"].astype(str) == "c").sum())
+    marks = [mark_of(v) for v in s["value"] if isinstance(v, str) and v in ("c", "[c]", "[s]")]
     missing = int((s["value"].astype(str) == "x").sum())
     parts = []
-    if hidden:
-        parts.append(f"{hidden} point{'s' if hidden > 1 else ''} hidden (fewer than 6)")
+    for m, why in (("[c]", "a count from 1 to 5"), ("[s]", "to protect another hidden count")):
+        n = marks.count(m)
+        if n:
+            parts.append(f"{n} point{'s' if n > 1 else ''} hidden, {m}: {why}")
     if missing:
         parts.append(f"{missing} without a value")
     return "; ".join(parts)
@@ -126,9 +128,11 @@ def spc_chart(result, series: pd.DataFrame, *, source: str = ""):
     fig, ax = new_figure(8.5, 4.0)
     _draw(ax, s, ind)
     freq = "month" if result.spc_frequency == "monthly" else "quarter"
+    note = hidden_note(s["value"])
     finish(fig, ax, title=textwrap.shorten(f"{ind.id} {ind.label}", 90), xlabel=freq.capitalize(),
            ylabel=axis_unit(ind), source=source or "partnership returns; "
-           "NHS England Making Data Count XmR method")
+           "NHS England Making Data Count XmR method",
+           note=f"{note} The line is broken where a point is hidden." if note else "")
     return fig
 
 

@@ -219,20 +219,39 @@ def trend_table(res) -> pd.DataFrame:
     months a year earlier (masked as the rates tables of both windows)."""
     s = res.trend_summary
     keys = ["stage", "characteristic", "group"]
-    now = res.rates[res.rates["window"] == res.latest].set_index(keys)["rri_hidden"]
-    hidden_now = [bool(now.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
+    rows = list(zip(s["stage"], s["characteristic"], s["group"], strict=True))
+
+    def masks(window) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each row's index is hidden in ``window``, and whether because its own count is 1 to the threshold."""
+        r = res.rates[res.rates["window"] == window].set_index(keys) if window else None
+        if r is None:
+            return np.ones(len(rows), bool), np.zeros(len(rows), bool)
+        hidden = r["rri_hidden"].to_dict()
+        why = r["rri_hidden_reason"].to_dict() if "rri_hidden_reason" in r.columns else {}
+        return (np.array([bool(hidden.get(k, True)) for k in rows], bool),
+                np.array([why.get(k, "") == "primary" for k in rows], bool))
+
+    hidden_now, small_now = masks(res.latest)
     then_w = s["window_then"].iloc[0] if len(s) and "window_then" in s.columns else None
-    then = res.rates[res.rates["window"] == then_w].set_index(keys)["rri_hidden"] if then_w else pd.Series(dtype=bool)
-    hidden_then = [bool(then.get(k, True)) for k in zip(s["stage"], s["characteristic"], s["group"], strict=True)]
-    hide = np.array(hidden_now) | np.array(hidden_then)
+    hidden_then, small_then = masks(then_w)
+    hide = hidden_now | hidden_then
+    small = (small_now & hidden_now) | (small_then & hidden_then)
+    kind = np.where(small, disclosure.PRIMARY, disclosure.SECONDARY)
+    nothing = np.full(len(rows), np.nan)
     t = pd.DataFrame({
         "stage": s["stage"].map(lambda k: cohorts.stage(k).title), "characteristic": s["characteristic"],
         "group": s["group_label"],
-        "rri_year_earlier": np.where(np.array(hidden_then), disclosure.SUPPRESSED, publish.fmt(s.get("rri_then", np.nan), 2)),
-        "rri_latest": np.where(np.array(hidden_now), disclosure.SUPPRESSED, publish.fmt(s["rri_now"], 2)),
-        "change": np.where(hide, disclosure.SUPPRESSED, publish.fmt(s.get("change_ratio", np.nan), 2)),
-        "p_adjusted": np.where(hide, disclosure.SUPPRESSED, publish.fmt_p(s.get("change_p_adjusted", np.nan))),
-        "direction": np.where(hide & ~s["direction"].isin(["reference"]), disclosure.SUPPRESSED, s["direction"]),
+        "rri_year_earlier": disclosure.hide(s.get("rri_then", nothing), hidden_then,
+                                            publish.fmt(s.get("rri_then", np.nan), 2),
+                                            kind=np.where(small_then, disclosure.PRIMARY, disclosure.SECONDARY)),
+        "rri_latest": disclosure.hide(s["rri_now"], hidden_now, publish.fmt(s["rri_now"], 2),
+                                      kind=np.where(small_now, disclosure.PRIMARY, disclosure.SECONDARY)),
+        "change": disclosure.hide(s.get("change_ratio", nothing), hide, publish.fmt(s.get("change_ratio", np.nan), 2),
+                                  kind=kind),
+        "p_adjusted": disclosure.hide(s.get("change_p_adjusted", nothing), hide,
+                                      publish.fmt_p(s.get("change_p_adjusted", np.nan)), kind=kind),
+        "direction": disclosure.hide(nothing, hide & ~s["direction"].isin(["reference"]).to_numpy(),
+                                     s["direction"].to_numpy(dtype=object), kind=kind),
     })
     return t[t["direction"] != "reference"].reset_index(drop=True)
 

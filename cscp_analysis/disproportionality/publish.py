@@ -59,15 +59,37 @@ def _line(values: list[float], mask: list[bool], threshold: int) -> list[bool]:
 # --- published tables ------------------------------------------------------------------------------
 
 
-def _counts(values, hidden) -> np.ndarray:
+def _counts(values, hidden, threshold: int) -> np.ndarray:
+    """Counts as text; a hidden one is a ``disclosure.Hidden`` (primary from 1 to the threshold, else secondary)."""
     v = np.asarray(values, float)
     text = np.char.mod("%.0f", np.where(np.isfinite(v), v, 0)).astype(object)
     text = np.where(np.isfinite(v), text, disclosure.NOT_AVAILABLE)
-    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, text).astype(object)
+    return disclosure.hide(v, hidden, text, threshold=threshold)
 
 
-def _derived(values, hidden, decimals) -> np.ndarray:
-    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, fmt(values, decimals)).astype(object)
+def _primary(*cells) -> np.ndarray:
+    """Rows where any of the published count cells is hidden as a count from 1 to the threshold (or a plain ``c``)."""
+    out = np.zeros(len(cells[0]), dtype=bool)
+    for column in cells:
+        out |= np.array([c == disclosure.SUPPRESSED and getattr(c, "kind", PRIMARY) == PRIMARY for c in column], bool)
+    return out
+
+
+def _hidden(values, hidden, text, primary) -> np.ndarray:
+    """``text`` with the hidden cells hidden: primary where the row's own count is, secondary otherwise (a
+    figure hidden to protect another count: the comparison group's, or one hidden for the totals)."""
+    v = np.asarray(values, float) if np.ndim(values) else np.full(len(text), np.nan)
+    return disclosure.hide(v, hidden, text, kind=np.where(np.asarray(primary, bool), PRIMARY, SECONDARY))
+
+
+def _derived(values, hidden, decimals, primary) -> np.ndarray:
+    return _hidden(values, hidden, fmt(values, decimals), primary)
+
+
+def _words(text, hidden, primary) -> np.ndarray:
+    """A label or other words, hidden with their figure."""
+    text = np.asarray(text, dtype=object)
+    return _hidden(np.full(len(text), np.nan), hidden, text, primary)
 
 
 def _check(table: pd.DataFrame, counts: list[str], derived: dict, threshold: int) -> pd.DataFrame:
@@ -88,12 +110,12 @@ def _question(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.where(tested, words, ""), np.where(tested, size.astype(str), "").astype(object)
 
 
-def _detectable(values, hidden) -> np.ndarray:
+def _detectable(values, hidden, primary) -> np.ndarray:
     """Minimum detectable ratios for publication: ``x`` where there is none (significant, not tested),
     ``none`` where no ratio could have been detected, ``c`` where the ratio is hidden."""
-    v = np.asarray(values, float)
+    v = np.broadcast_to(np.asarray(values, float), np.shape(hidden))
     text = np.where(np.isinf(v), "none", fmt(np.where(np.isinf(v), np.nan, v), 2)).astype(object)
-    return np.where(np.asarray(hidden, bool), disclosure.SUPPRESSED, text).astype(object)
+    return _hidden(v, hidden, text, primary)
 
 
 def _why(reasons, threshold: int) -> np.ndarray:
@@ -106,29 +128,31 @@ def publish_rates(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     hide_rate = r["suppressed"].to_numpy(bool)
     hide_rri = r["rri_hidden"].to_numpy(bool)
     hide_dr = r["dr_hidden"].to_numpy(bool)
+    children = _counts(r["children"], hide_rate, threshold)
+    own = _primary(children)  # the group's own count is a count of 1 to the threshold
     out = pd.DataFrame({
         "window": r["window"].to_numpy(),
         "stage": r["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": r["characteristic"].to_numpy(),
         "group": r["group_label"].to_numpy(),
-        "children": _counts(r["children"], hide_rate),
-        "population": _counts(r["population"], np.zeros(len(r), bool)),
-        "rate_per_10000": _derived(r["rate"], hide_rate, 1),
-        "rate_lower": _derived(r["rate_lower"], hide_rate, 1),
-        "rate_upper": _derived(r["rate_upper"], hide_rate, 1),
+        "children": children,
+        "population": _counts(r["population"], np.zeros(len(r), bool), threshold),
+        "rate_per_10000": _derived(r["rate"], hide_rate, 1, own),
+        "rate_lower": _derived(r["rate_lower"], hide_rate, 1, own),
+        "rate_upper": _derived(r["rate_upper"], hide_rate, 1, own),
         "reference": r["reference_label"].to_numpy() if "reference_label" in r.columns else "",
-        "rri": _derived(r["rri"], hide_rri, 2),
-        "rri_lower": _derived(r["rri_lower"], hide_rri, 2),
-        "rri_upper": _derived(r["rri_upper"], hide_rri, 2),
-        "p_adjusted": np.where(hide_rri, disclosure.SUPPRESSED, fmt_p(r["rri_p_adjusted"])),
-        "disproportionality_ratio": _derived(r["dr"], hide_dr, 2),
-        "dr_lower": _derived(r["dr_lower"], hide_dr, 2),
-        "dr_upper": _derived(r["dr_upper"], hide_dr, 2),
-        "label": np.where(hide_rri & ~r["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, r["label"].to_numpy()),
+        "rri": _derived(r["rri"], hide_rri, 2, own),
+        "rri_lower": _derived(r["rri_lower"], hide_rri, 2, own),
+        "rri_upper": _derived(r["rri_upper"], hide_rri, 2, own),
+        "p_adjusted": _hidden(r["rri_p_adjusted"], hide_rri, fmt_p(r["rri_p_adjusted"]), own),
+        "disproportionality_ratio": _derived(r["dr"], hide_dr, 2, own),
+        "dr_lower": _derived(r["dr_lower"], hide_dr, 2, own),
+        "dr_upper": _derived(r["dr_upper"], hide_dr, 2, own),
+        "label": _words(r["label"].to_numpy(), hide_rri & ~r["is_reference"].to_numpy(bool), own),
         "question": np.where(hide_rri, "", _question(r)[0]),
         "comparisons_in_question": np.where(hide_rri, "", _question(r)[1]),
-        "detectable_ratio_above": _detectable(r["mdr"] if "mdr" in r.columns else np.nan, hide_rri),
-        "detectable_ratio_below": _detectable(r["mdr_below"] if "mdr_below" in r.columns else np.nan, hide_rri),
+        "detectable_ratio_above": _detectable(r["mdr"] if "mdr" in r.columns else np.nan, hide_rri, own),
+        "detectable_ratio_below": _detectable(r["mdr_below"] if "mdr_below" in r.columns else np.nan, hide_rri, own),
         "hidden_because": _why(r["rri_hidden_reason"] if "rri_hidden_reason" in r.columns else [""] * len(r), threshold),
     })
     out.loc[r["is_reference"].to_numpy(bool) & ~hide_rate, ["rri", "rri_lower", "rri_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
@@ -145,26 +169,29 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     hp = dec["previous_suppressed"].to_numpy(bool)
     hc = dec["suppressed"].to_numpy(bool)
     hr = dec["ratio_hidden"].to_numpy(bool)
+    previous = _counts(dec["previous_children"], hp, threshold)
+    going_on = _counts(dec["children"], hc, threshold)
+    own = _primary(previous, going_on)
     out = pd.DataFrame({
         "window": dec["window"].to_numpy(),
         "decision": [f"{cohorts.stage(p).title} → {cohorts.stage(s).title}" for p, s in zip(dec["previous"], dec["stage"], strict=True)],
         "characteristic": dec["characteristic"].to_numpy(),
         "group": dec["group_label"].to_numpy(),
-        "children_at_previous_stage": _counts(dec["previous_children"], hp),
-        "children_going_on": _counts(dec["children"], hc),
-        "percent_going_on": _derived(dec["proportion"], hp | hc, 1),
-        "percent_lower": _derived(dec["proportion_lower"], hp | hc, 1),
-        "percent_upper": _derived(dec["proportion_upper"], hp | hc, 1),
+        "children_at_previous_stage": previous,
+        "children_going_on": going_on,
+        "percent_going_on": _derived(dec["proportion"], hp | hc, 1, own),
+        "percent_lower": _derived(dec["proportion_lower"], hp | hc, 1, own),
+        "percent_upper": _derived(dec["proportion_upper"], hp | hc, 1, own),
         "reference": dec["reference_label"].to_numpy() if "reference_label" in dec.columns else "",
-        "ratio": _derived(dec["ratio"], hr, 2),
-        "ratio_lower": _derived(dec["ratio_lower"], hr, 2),
-        "ratio_upper": _derived(dec["ratio_upper"], hr, 2),
-        "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(dec["ratio_p_adjusted"])),
-        "label": np.where(hr & ~dec["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, dec["label"].to_numpy()),
+        "ratio": _derived(dec["ratio"], hr, 2, own),
+        "ratio_lower": _derived(dec["ratio_lower"], hr, 2, own),
+        "ratio_upper": _derived(dec["ratio_upper"], hr, 2, own),
+        "p_adjusted": _hidden(dec["ratio_p_adjusted"], hr, fmt_p(dec["ratio_p_adjusted"]), own),
+        "label": _words(dec["label"].to_numpy(), hr & ~dec["is_reference"].to_numpy(bool), own),
         "question": np.where(hr, "", _question(dec)[0]),
         "comparisons_in_question": np.where(hr, "", _question(dec)[1]),
-        "detectable_ratio_above": _detectable(dec["mdr"] if "mdr" in dec.columns else np.nan, hr),
-        "detectable_ratio_below": _detectable(dec["mdr_below"] if "mdr_below" in dec.columns else np.nan, hr),
+        "detectable_ratio_above": _detectable(dec["mdr"] if "mdr" in dec.columns else np.nan, hr, own),
+        "detectable_ratio_below": _detectable(dec["mdr_below"] if "mdr_below" in dec.columns else np.nan, hr, own),
         "hidden_because": _why(dec["ratio_hidden_reason"] if "ratio_hidden_reason" in dec.columns else [""] * len(dec),
                                threshold),
     })
@@ -180,14 +207,16 @@ def publish_decisions(dec: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
 def publish_quality(dq: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """Children with ethnicity not known at each stage, with the warning."""
     hu = dq["unknown_suppressed"].to_numpy(bool) | dq["children_suppressed"].to_numpy(bool)
+    children = _counts(dq["children"], dq["children_suppressed"], threshold)
+    unknown = _counts(dq["unknown"], dq["unknown_suppressed"], threshold)
     out = pd.DataFrame({
         "window": dq["window"].to_numpy(),
         "stage": dq["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
-        "children": _counts(dq["children"], dq["children_suppressed"]),
-        "ethnicity_refused": _counts(dq["refused"], dq["refused_suppressed"]),
-        "ethnicity_not_obtained": _counts(dq["not_obtained"], dq["not_obtained_suppressed"]),
-        "ethnicity_not_known": _counts(dq["unknown"], dq["unknown_suppressed"]),
-        "percent_not_known": _derived(dq["unknown_pct"], hu, 1),
+        "children": children,
+        "ethnicity_refused": _counts(dq["refused"], dq["refused_suppressed"], threshold),
+        "ethnicity_not_obtained": _counts(dq["not_obtained"], dq["not_obtained_suppressed"], threshold),
+        "ethnicity_not_known": unknown,
+        "percent_not_known": _derived(dq["unknown_pct"], hu, 1, _primary(children, unknown)),
         "findings_that_would_change": dq["labels_changed"].astype(int).astype(str).to_numpy(),
         "warning": np.where(dq["warning"], "yes", "no"),
         "why": dq["warning_reason"].to_numpy(),
@@ -200,14 +229,17 @@ def publish_trend(series: pd.DataFrame, rates: pd.DataFrame, threshold: int = 5)
     """Each group's RRI by window (for the trend chart), masked as the rates table."""
     keys = ["window", "stage", "characteristic", "group"]
     s = series.merge(rates[keys + ["suppressed", "rri_hidden"]], on=keys, how="left")
+    children = _counts(s["children"], s["suppressed"].fillna(True).to_numpy(bool), threshold)
+    own = _primary(children)
+    hr = s["rri_hidden"].fillna(True).to_numpy(bool)
     out = pd.DataFrame({
         "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": s["characteristic"].to_numpy(), "group": s["group_label"].to_numpy(),
-        "children": _counts(s["children"], s["suppressed"].fillna(True)),
-        "rri": _derived(s["rri"], s["rri_hidden"].fillna(True), 2),
-        "rri_lower": _derived(s["rri_lower"], s["rri_hidden"].fillna(True), 2),
-        "rri_upper": _derived(s["rri_upper"], s["rri_hidden"].fillna(True), 2),
-        "label": np.where(s["rri_hidden"].fillna(True) & ~s["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, s["label"]),
+        "children": children,
+        "rri": _derived(s["rri"], hr, 2, own),
+        "rri_lower": _derived(s["rri_lower"], hr, 2, own),
+        "rri_upper": _derived(s["rri_upper"], hr, 2, own),
+        "label": _words(s["label"].to_numpy(), hr & ~s["is_reference"].to_numpy(bool), own),
     })
     out.loc[s["is_reference"].to_numpy(bool) & ~s["suppressed"].fillna(True).to_numpy(bool),
             ["rri", "rri_lower", "rri_upper"]] = disclosure.NOT_APPLICABLE
@@ -219,16 +251,18 @@ def publish_age_standardised(asr: pd.DataFrame, rates: pd.DataFrame, threshold: 
     a = asr.merge(rates[keys + ["suppressed", "rri_hidden", "is_reference"]], on=keys, how="left")
     hide = a["suppressed"].fillna(True).to_numpy(bool)
     hr = a["rri_hidden"].fillna(True).to_numpy(bool)
+    children = _counts(a["children"], hide, threshold)
+    own = _primary(children)
     out = pd.DataFrame({
         "window": a["window"].to_numpy(), "stage": a["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": a["characteristic"].to_numpy(), "group": a["group_label"].to_numpy(),
-        "children": _counts(a["children"], hide),
-        "age_standardised_rate": _derived(a["dsr"], hide, 1),
-        "asr_lower": _derived(a["dsr_lower"], hide, 1),
-        "asr_upper": _derived(a["dsr_upper"], hide, 1),
-        "crude_rri": _derived(a["rri"], hr, 2),
-        "age_standardised_rri": _derived(a["dsr_ratio"], hr, 2),
-        "age_profile_changes_the_ratio": np.where(hr, disclosure.SUPPRESSED, np.where(a["age_profile_differs"], "yes", "no")),
+        "children": children,
+        "age_standardised_rate": _derived(a["dsr"], hide, 1, own),
+        "asr_lower": _derived(a["dsr_lower"], hide, 1, own),
+        "asr_upper": _derived(a["dsr_upper"], hide, 1, own),
+        "crude_rri": _derived(a["rri"], hr, 2, own),
+        "age_standardised_rri": _derived(a["dsr_ratio"], hr, 2, own),
+        "age_profile_changes_the_ratio": _words(np.where(a["age_profile_differs"], "yes", "no"), hr, own),
     })
     out.loc[a["is_reference"].fillna(False).to_numpy(bool) & ~hide, ["crude_rri", "age_standardised_rri"]] = disclosure.NOT_APPLICABLE
     derived = {c: "children" for c in ("age_standardised_rate", "asr_lower", "asr_upper", "crude_rri", "age_standardised_rri")}
@@ -239,17 +273,19 @@ def publish_sensitivity(sens: pd.DataFrame, rates: pd.DataFrame, threshold: int 
     keys = ["window", "stage", "characteristic", "group"]
     s = sens.merge(rates[keys + ["suppressed", "rri_hidden"]], on=keys, how="left")
     hr = s["rri_hidden"].fillna(True).to_numpy(bool)
+    children = _counts(s["children"], s["suppressed"].fillna(True).to_numpy(bool), threshold)
+    own = _primary(children)
+    not_ref = ~s["is_reference"].to_numpy(bool)
     out = pd.DataFrame({
         "window": s["window"].to_numpy(), "stage": s["stage"].map(lambda k: cohorts.stage(k).title).to_numpy(),
         "characteristic": s["characteristic"].to_numpy(), "group": s["group_label"].to_numpy(),
-        "children": _counts(s["children"], s["suppressed"].fillna(True)),
-        "rri": _derived(s["rri"], hr, 2),
-        "label": np.where(hr & ~s["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, s["label"]),
-        "rri_unknown_shared_like_population": _derived(s["rri_reallocated"], hr, 2),
-        "label_unknown_shared_like_population": np.where(hr & ~s["is_reference"].to_numpy(bool), disclosure.SUPPRESSED,
-                                                         s["label_reallocated"]),
-        "rri_if_every_unknown_child_in_group": _derived(s["rri_all_unknown_in_group"], hr, 2),
-        "rri_if_every_unknown_child_in_reference": _derived(s["rri_all_unknown_in_reference"], hr, 2),
+        "children": children,
+        "rri": _derived(s["rri"], hr, 2, own),
+        "label": _words(s["label"].to_numpy(), hr & not_ref, own),
+        "rri_unknown_shared_like_population": _derived(s["rri_reallocated"], hr, 2, own),
+        "label_unknown_shared_like_population": _words(s["label_reallocated"].to_numpy(), hr & not_ref, own),
+        "rri_if_every_unknown_child_in_group": _derived(s["rri_all_unknown_in_group"], hr, 2, own),
+        "rri_if_every_unknown_child_in_reference": _derived(s["rri_all_unknown_in_reference"], hr, 2, own),
     })
     ref = s["is_reference"].to_numpy(bool) & ~s["suppressed"].fillna(True).to_numpy(bool)
     out.loc[ref, [c for c in out.columns if c.startswith("rri")]] = disclosure.NOT_APPLICABLE
@@ -279,24 +315,26 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     named = ref_group != "all other"
     ref_hide = np.where(named, (key + "\x1f" + ref_group).map(sup).fillna(True).to_numpy(bool), grp_hidden)
     hr = hide | ref_hide
+    number = _counts(part["numerator"], hide, threshold)
+    own = _primary(number)
     out = pd.DataFrame({
         "window": part["window"].to_numpy(), "indicator": part["indicator"].to_numpy(), "title": part["title"].to_numpy(),
         "counts": part["counts"].to_numpy(), "breakdown": part["breakdown"].to_numpy(), "group": part["group"].to_numpy(),
         "quarters": part["quarters"].astype(int).astype(str).to_numpy(),
-        "number": _counts(part["numerator"], hide),
-        "denominator": _counts(part["denominator"], np.zeros(len(part), bool)),
+        "number": number,
+        "denominator": _counts(part["denominator"], np.zeros(len(part), bool), threshold),
         "denominator_source": part["denominator_source"].to_numpy(),
-        "rate": _derived(part["rate"], hide, 1), "rate_lower": _derived(part["rate_lower"], hide, 1),
-        "rate_upper": _derived(part["rate_upper"], hide, 1), "per": part["per"].map(lambda x: f"{x:,.0f}").to_numpy(),
+        "rate": _derived(part["rate"], hide, 1, own), "rate_lower": _derived(part["rate_lower"], hide, 1, own),
+        "rate_upper": _derived(part["rate_upper"], hide, 1, own), "per": part["per"].map(lambda x: f"{x:,.0f}").to_numpy(),
         "reference": part["reference"].to_numpy(),
-        "ratio": _derived(part["ratio"], hr, 2), "ratio_lower": _derived(part["ratio_lower"], hr, 2),
-        "ratio_upper": _derived(part["ratio_upper"], hr, 2),
-        "p_adjusted": np.where(hr, disclosure.SUPPRESSED, fmt_p(part["ratio_p_adjusted"])),
-        "label": np.where(hr & ~part["is_reference"].to_numpy(bool), disclosure.SUPPRESSED, part["label"].to_numpy()),
+        "ratio": _derived(part["ratio"], hr, 2, own), "ratio_lower": _derived(part["ratio_lower"], hr, 2, own),
+        "ratio_upper": _derived(part["ratio_upper"], hr, 2, own),
+        "p_adjusted": _hidden(part["ratio_p_adjusted"], hr, fmt_p(part["ratio_p_adjusted"]), own),
+        "label": _words(part["label"].to_numpy(), hr & ~part["is_reference"].to_numpy(bool), own),
         "question": np.where(hr, "", _question(part)[0]),
         "comparisons_in_question": np.where(hr, "", _question(part)[1]),
-        "detectable_ratio_above": _detectable(part["mdr"] if "mdr" in part.columns else np.nan, hr),
-        "detectable_ratio_below": _detectable(part["mdr_below"] if "mdr_below" in part.columns else np.nan, hr),
+        "detectable_ratio_above": _detectable(part["mdr"] if "mdr" in part.columns else np.nan, hr, own),
+        "detectable_ratio_below": _detectable(part["mdr_below"] if "mdr_below" in part.columns else np.nan, hr, own),
         "hidden_because": _why(np.where(hide, np.where(disclosure.primary_suppression(part["numerator"].to_numpy(float),
                                                                                       threshold), PRIMARY, SECONDARY),
                                         np.where(ref_hide, COMPARISON, "")), threshold),
