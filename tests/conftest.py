@@ -55,24 +55,55 @@ def faketime() -> str | None:
     return _apt_install("faketime", "faketime")
 
 
-@pytest.fixture(scope="session")
-def quarter_pack(tmp_path_factory) -> Path:
-    """The latest demo quarter's evidence pack, built once with ``cscp run``'s defaults (read-only for tests)."""
+def _shared(tmp_path_factory) -> Path:
+    """The session's shared temporary folder (under xdist each worker has its own basetemp inside it)."""
+    basetemp = tmp_path_factory.getbasetemp()
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+
+
+def _built(tmp_path_factory, name: str, audience: str) -> tuple[Path, Path]:
+    """The demo quarter's pack for ``audience``, built once per session under a file lock; and the folder
+    where the build left the true value of every hidden cell (``evidence.HIDDEN_VALUES_ENV``: outside the
+    pack, for ``tests/test_one_truth.py``)."""
     import fcntl
 
-    from cscp_analysis import pipeline
+    from cscp_analysis import evidence, pipeline
 
-    basetemp = tmp_path_factory.getbasetemp()
-    # Under xdist each worker has its own basetemp inside the session's folder; share that folder.
-    # Without xdist, the basetemp is the session's own (its parent would outlive the session).
-    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
-    out = shared / "quarter_pack_outputs"
-    with open(shared / "quarter_pack.lock", "w") as lock:
+    shared = _shared(tmp_path_factory)
+    out, hidden = shared / f"{name}_outputs", shared / f"{name}_hidden_values"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (out / PERIOD / "checksums.sha256").exists():
-                result = pipeline.run_quarter(None, DEMO, out, progress=None)
+                before = os.environ.get(evidence.HIDDEN_VALUES_ENV)
+                os.environ[evidence.HIDDEN_VALUES_ENV] = str(hidden)  # the notebooks' kernels inherit it
+                try:
+                    result = pipeline.run_quarter(None, DEMO, out, progress=None, audience=audience)
+                finally:
+                    if before is None:
+                        os.environ.pop(evidence.HIDDEN_VALUES_ENV, None)
+                    else:
+                        os.environ[evidence.HIDDEN_VALUES_ENV] = before
                 assert result.pack == out / PERIOD
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return out / PERIOD
+    return out / PERIOD, hidden
+
+
+@pytest.fixture(scope="session")
+def quarter_pack(tmp_path_factory) -> Path:
+    """The latest demo quarter's evidence pack, built once with ``cscp run``'s defaults (read-only for tests)."""
+    return _built(tmp_path_factory, "quarter_pack", "board")[0]
+
+
+@pytest.fixture(scope="session")
+def quarter_pack_hidden_values(tmp_path_factory, quarter_pack) -> Path:
+    """Where the build of :func:`quarter_pack` left the true value of each hidden cell (one CSV per table)."""
+    return _built(tmp_path_factory, "quarter_pack", "board")[1]
+
+
+@pytest.fixture(scope="session")
+def public_pack(tmp_path_factory) -> tuple[Path, Path]:
+    """The latest demo quarter's *public* pack (``cscp run --audience public``), built once, and where its build
+    left the true value of each hidden cell."""
+    return _built(tmp_path_factory, "public_pack", "public")

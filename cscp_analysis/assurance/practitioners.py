@@ -208,17 +208,38 @@ def published_survey_change(table: pd.DataFrame, config=None) -> pd.DataFrame:
     now = _publish_wave(table, "answered", "agree", config)
     out["answered_previous"], out["agree_previous"] = prev["answered"].to_numpy(), prev["agree"].to_numpy()
     out["answered"], out["agree"] = now["answered"].to_numpy(), now["agree"].to_numpy()
-    hidden_prev = ((prev[["answered", "agree", "not_agree"]] == "c").any(axis=1)).to_numpy()
-    hidden_now = ((now[["answered", "agree", "not_agree"]] == "c").any(axis=1)).to_numpy()
+    from .. import disclosure
+
+    counts = ["answered", "agree", "not_agree"]
+    hidden_prev = ((prev[counts] == "c").any(axis=1)).to_numpy()
+    hidden_now = ((now[counts] == "c").any(axis=1)).to_numpy()
+    small_prev, small_now = _small(prev[counts]), _small(now[counts])
     none_prev = (table["answered_previous"] == 0).to_numpy()
     hidden = hidden_prev | hidden_now
-    out["pct_previous"] = np.where(none_prev, "x", np.where(hidden_prev, "c", _one_decimal(table["pct_previous"])))
-    out["pct"] = np.where(hidden_now, "c", _one_decimal(table["pct"]))
+    small = (small_prev & hidden_prev) | (small_now & hidden_now)
+
+    def shown(values, text, mask, primary):
+        kind = np.where(primary, disclosure.PRIMARY, disclosure.SECONDARY)
+        number = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+        return disclosure.hide(number, mask, np.asarray(text, dtype=object), kind=kind)
+
+    out["pct_previous"] = np.where(none_prev, "x", shown(table["pct_previous"], _one_decimal(table["pct_previous"]),
+                                                         hidden_prev, small_prev))
+    out["pct"] = shown(table["pct"], _one_decimal(table["pct"]), hidden_now, small_now)
     for c in ("change_pp", "change_lower", "change_upper"):
-        out[c] = np.where(none_prev, "x", np.where(hidden, "c", _one_decimal(table[c])))
+        out[c] = np.where(none_prev, "x", shown(table[c], _one_decimal(table[c]), hidden, small))
     for c in ("p_value", "p_adjusted"):
-        out[c] = np.where(none_prev, "x", np.where(hidden, "c", p_text(table[c])))
+        out[c] = np.where(none_prev, "x", shown(table[c], p_text(table[c]), hidden, small))
     return out
+
+
+def _small(cells: pd.DataFrame) -> np.ndarray:
+    """Rows where a hidden count is a count from 1 to the threshold (or a plain ``c``)."""
+    from .. import disclosure
+
+    kinds = [[c == "c" and getattr(c, "kind", disclosure.PRIMARY) == disclosure.PRIMARY for c in cells[col]]
+             for col in cells.columns]
+    return np.array(kinds, dtype=bool).any(axis=0) if kinds else np.zeros(len(cells), dtype=bool)
 
 
 def _one_decimal(values) -> list[str]:
@@ -246,8 +267,10 @@ def published_agreement(table: pd.DataFrame, config=None) -> pd.DataFrame:
     t = publish(table[["agency", "respondents", *stats]], ["respondents"], config,
                 derived={c: ["respondents"] for c in stats}, total_row=("agency", ALL),
                 decimals={"pct": 1, "lower_ci": 1, "upper_ci": 1, "icc": 3, "design_effect": 2}, own_work=True).table
-    hidden = (t["respondents"] == "c").to_numpy()
-    t.insert(2, "answers", np.where(hidden, "c", table["answers"].astype(int).astype(str).to_numpy()))
+    from .. import disclosure
+
+    t.insert(2, "answers", disclosure.hidden_like(t["respondents"], table["answers"].to_numpy(float),
+                                                  table["answers"].astype(int).astype(str).to_numpy()))
     return t
 
 

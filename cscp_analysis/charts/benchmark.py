@@ -18,6 +18,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from ..disclosure import PRIMARY, Hidden
 from . import BENCHMARK, CONTEXT, FOCUS, PALETTE, finish, mark_suppressed, new_figure
 
 __all__ = ["benchmark_bars", "bars_data", "bars_alt", "benchmark_trend", "trend_alt"]
@@ -38,7 +39,7 @@ def bars_data(result, suppressed: bool = False) -> pd.DataFrame:
     rows = [{"area": n["area_name"], "role": "statistical neighbour", "period": b["year_label"],
              "value": _fmt(n["value"], d) if n["status"] == "ok" else n["status"]} for n in b.get("neighbours", [])]
     rows.append({"area": b.get("la_name", "partnership"), "role": "partnership", "period": b["value_label"],
-                 "value": "c" if suppressed else _fmt(b["value"], result.indicator.decimals)})
+                 "value": Hidden(PRIMARY, b["value"]) if suppressed else _fmt(b["value"], result.indicator.decimals)})
     rows.append({"area": "England", "role": "England", "period": b["year_label"], "value": _fmt(b["england"], d)})
     rows.append({"area": b.get("region_name", "region"), "role": "region", "period": b["year_label"],
                  "value": _fmt(b["region"], d)})

@@ -296,7 +296,8 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
             sup |= disclosure.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
         if r.counts_as_they_are:  # the partnership's own work, in the board's pack
             sup[:] = False
-        elif _sums_of_parts(ind) and r.spc_frequency == "monthly":
+        small = sup.copy()  # hidden for their own small count ([c]); a month added below protects one ([s])
+        if not r.counts_as_they_are and _sums_of_parts(ind) and r.spc_frequency == "monthly":
             quarter = pd.PeriodIndex(pd.to_datetime(s["end"]), freq="Q-MAR").astype(str)
             for q in pd.unique(quarter):  # tens of quarters
                 idx = np.flatnonzero(quarter == q)
@@ -310,7 +311,8 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
             "frequency": r.spc_frequency,
             "chart": "run chart" if r.spc_summary.get("chart") == "run" else "XmR chart",
             "label": s["label"].astype(str).to_numpy(),
-            "value": np.where(sup, disclosure.SUPPRESSED, val),
+            "value": disclosure.hide(s["value"].to_numpy(dtype=float), sup, val,
+                                     kind=np.where(small, disclosure.PRIMARY, disclosure.SECONDARY)),
             "centre": disclosure.format_numbers(s["mean"].to_numpy(dtype=float), d + 1),
             "lower_process_limit": _limits(s["lpl"], d, r),
             "upper_process_limit": _limits(s["upl"], d, r),
