@@ -79,7 +79,7 @@ def rates_detailed(res) -> Section:
     return rates(res, ("ethnicity",), "disproportionality_rates_detailed",
                  f"Rates and ratios by detailed ethnic group (DfE codes), {twelve_months_to(res.latest)}",
                  intro=f"Each DfE code is shown on its own, including small groups; with fewer than {res.min_children} "
-                 "children a group is too few to say anything about, and counts of 1 to 5 are shown as c.")
+                 f"children a group is too few to say anything about, and counts of 1 to {res.threshold} are shown as [c].")
 
 
 @_skip_if_blocked

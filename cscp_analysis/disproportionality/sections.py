@@ -120,9 +120,10 @@ def methods_box(res) -> str:
   smallest ratio these numbers could have detected (with 80% power): a group of a few dozen children can differ by
   half again and still not be detected.
 * **Fewer than {res.min_children} children**: "too few to say".
-* **Hidden figures (c)**: a count of 1 to {res.threshold} is hidden (primary suppression), and so is any count from
-  which a hidden count could be worked out from the totals or from the decision points (secondary suppression); no
-  rate or ratio is shown from a hidden count. Charts and tables say which.
+* **Hidden figures ([c] and [s])**: a count of 1 to {res.threshold} is hidden and marked [c] (primary suppression); any
+  count from which a hidden count could be worked out from the totals or from the decision points is hidden and
+  marked [s] (secondary suppression); no rate or ratio is shown from a hidden count (it takes its count's mark). Charts
+  and tables say which.
 * **What these numbers cannot show**: why a difference exists. The data carry no measure of deprivation, need or
   family circumstances, so nothing here is adjusted for them, and a difference is not by itself evidence of bias (nor
   is its absence evidence of fairness). Children whose ethnicity is not recorded are left out of the ratios (data
@@ -474,6 +475,6 @@ def appendix(res) -> Section:
                   series, ["children"], shown=False)
     lines = [f"- [{what}](../tables/{name}.csv)" for name, what in APPENDIX]
     sec.intro = ("The tables the page draws on, in full and tidy (one row per window, stage, characteristic and group; "
-                 "hidden figures as c), for anyone who wants to check or reuse a number. Each chart's data is also "
+                 "hidden figures as [c] or [s]), for anyone who wants to check or reuse a number. Each chart's data is also "
                  "written beside it (the figure's name with `_data.csv`).\n\n" + "\n".join(lines))
     return sec

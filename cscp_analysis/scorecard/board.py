@@ -22,13 +22,15 @@ import pandas as pd
 from ..charts import RAG_COLOURS
 from ..charts.inline import assurance_icon, sparkline, variation_icon
 from ..periods import PeriodWords, parse_period
+from ..symbols import SHORT_WORDS, footnote, symbol
 from .spc import ASSURANCE_WORDS
 
 __all__ = ["CSS", "short_reason", "priorities_in_force", "summary_html", "detail_html", "workbook_sheets",
            "value_words"]
 
 _RAG_TEXT = {"red": "#FFFFFF", "amber": "#000000", "green": "#FFFFFF", "grey": "#000000"}
-_SYMBOL_WORDS = {"c": "hidden (fewer than 6)", "x": "not available", "z": "not applicable", "": "not available"}
+_SYMBOL_WORDS = {"x": "not available", "[x]": "not available", "z": "not applicable", "[z]": "not applicable",
+                 "": "not available"}
 
 #: One stylesheet for the scorecard tables: fixed layout, wrapped left-aligned text, numbers on the right.
 CSS = """<style>
@@ -115,6 +117,9 @@ def priorities_in_force(config, period) -> list[tuple[str, str]]:
 def value_words(row: pd.Series) -> str:
     """The value with its unit, as the summary shows it: '18.5%', '578.1 per 10,000 children aged 0-17'."""
     v = str(row["value"])
+    if v in ("c", "[c]", "[s]"):  # the mark the tables use, and what it means
+        mark = symbol(row["value"])
+        return f"{mark} hidden: {SHORT_WORDS[mark].format(threshold=5)}" if mark in SHORT_WORDS else "hidden"
     if v in _SYMBOL_WORDS:
         return _SYMBOL_WORDS[v]
     unit = str(row["unit"] or "")
@@ -205,8 +210,8 @@ def detail_html(table: pd.DataFrame) -> str:
     """Every indicator in detail, wrapped to fit the page: values over time, target, benchmarks, the full
     RAG reason and the agency's commentary (with the indicator's own unit and period beside it)."""
     out = [CSS, '<table class="cscp-board cscp-detail">',
-           f"<caption>Every indicator in detail, {_e(table['period'].iloc[0]) if len(table) else ''}: c = hidden "
-           "(fewer than 6 children or events), x = not available, z = not applicable.</caption>",
+           f"<caption>Every indicator in detail, {_e(table['period'].iloc[0]) if len(table) else ''}. "
+           f"{_e(footnote(table))}</caption>",
            '<colgroup><col style="width:18%"><col style="width:14%"><col style="width:14%"><col style="width:14%">'
            '<col style="width:20%"><col style="width:20%"></colgroup>',
            "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..charts import RAG_COLOURS
 from ..narrative import KINDS, findings_table
+from ..symbols import footnote, hidden_words, symbol
 from .publish import suppression_flags
 
 __all__ = [
@@ -55,7 +56,7 @@ def scorecard_html(table: pd.DataFrame) -> str:
             ("rag_reason", "Why"), ("commentary", "Agency's commentary")]
     out = ['<table class="cscp-table cscp-scorecard"><caption>Multi-agency performance scorecard, '
            f'{_e(table["period"].iloc[0]) if len(table) else ""}. RAG ratings are given in words with their '
-           'reasons; c = suppressed (fewer than 6), x = not available, z = not applicable.</caption><thead><tr>']
+           f'reasons. {_e(footnote(table))}</caption><thead><tr>']
     out += [f'<th scope="col">{_e(h)}</th>' for _, h in cols]
     out.append("</tr></thead><tbody>")
     for _, r in table.iterrows():
@@ -231,8 +232,8 @@ def spc_alt(result, series: pd.DataFrame) -> str:
               f"mean {last['centre']}{unit}, process limits {last['lower_process_limit']}{unit} to "
               f"{last['upper_process_limit']}{unit}")
     text = (f"{ind.title}: {'run chart' if run else 'XmR chart'} of {freq} values from {when(str(s['label'].iloc[0]))} "
-            f"to {when(str(last['label']))}, {centre}. The latest value ({when(str(last['label']))}) is {last['value']}"
-            f"{unit if last['value'] != 'c' else ' (hidden: fewer than 6)'}, "
+            f"to {when(str(last['label']))}, {centre}. The latest value ({when(str(last['label']))}) is {symbol(last['value'])}"
+            f"{unit if last['value'] != 'c' else ' (hidden)'}, "
             f"{POINT_WORDS.get(str(last['point_type']), 'not charted')}.")
     special = s[s["point_type"].astype(str) != "common_cause"].copy()
     if len(special) and result.spc is not None:
@@ -243,7 +244,7 @@ def spc_alt(result, series: pd.DataFrame) -> str:
         text += " No special-cause points."
     if ind.target is not None:
         text += f" Target {ind.target:g}{'%' if ind.unit == '%' else ''}."
-    n_c = int((s["value"].astype(str) == "c").sum())
-    if n_c:
-        text += f" {n_c} point{'s are' if n_c > 1 else ' is'} hidden (fewer than 6 children or events), left as gaps."
+    hidden = hidden_words(s["value"], "points")
+    if hidden:
+        text += f" {hidden[:-1]}; the line is broken at each."
     return text

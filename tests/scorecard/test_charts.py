@@ -37,7 +37,8 @@ def test_spc_chart_leaves_suppressed_points_as_gaps_never_bridged(fixture_scorec
     alt = report.spc_alt(res, series)
     assert alt.startswith("Assessments identifying child sexual or criminal exploitation: XmR chart of monthly values "
                           "from April 2023")
-    assert f"{n_c} points are hidden (fewer than 6 children or events), left as gaps" in alt
+    assert f"{n_c} points are hidden: " in alt and "marked [c] (a count from 1 to 5, or worked out from one)" in alt
+    assert alt.endswith("the line is broken at each.")
     plt.close(fig)
 
 
