@@ -9,9 +9,13 @@ import pandas as pd
 import pytest
 
 from cscp_analysis import disclosure_audit as audit
+from cscp_analysis.disclosure import PRIMARY, SECONDARY, Hidden
 from cscp_analysis.evidence import CATALOGUE_DIR, Pack
 
 W = "2026-27-Q2"
+#: The decision numerators hidden as the fixed publication hides them: boys and girls to protect "not recorded"
+#: ([s], written as such by the pack), "not recorded" for its own small count ([c]).
+HIDDEN_GOING_ON = (Hidden(SECONDARY, 289), Hidden(SECONDARY, 221), "c")
 KEY = "children | stage={stage} | characteristic=sex | group={group} | window={window}"
 
 
@@ -19,7 +23,7 @@ def _write_pack(root, going_on=("289", "221", "c"), declare_extra=True):
     """Three tables of the issue's leak, through evidence.Pack with their declarations, and a chart quote."""
     pack = Pack(root, notebook="03_disproportionality")
     rates = pd.DataFrame({"window": W, "stage": "Child protection plan", "group": ["Boys", "Girls", "Sex not recorded"],
-                          "children": ["c", "c", "c"]})
+                          "children": [Hidden(SECONDARY, 289), Hidden(SECONDARY, 221), Hidden(PRIMARY, 1)]})
     pack.table(rates, "rates_sex", "Rates by sex", "independent", count_columns=["children"],
                audit=audit.declare(rates, "rates_sex", audit.Cells("children", KEY, label="{group} on a plan"),
                                    sums=[audit.SumOver("children", "group",
@@ -56,13 +60,13 @@ def test_a_pack_with_the_issues_leak_fails_and_names_the_tables(tmp_path):
     out = io.StringIO()
     assert audit.main_audit(tmp_path, out=out) == 1
     text = out.getvalue()
-    assert "Boys on a plan (shown as c in rates_sex): an intruder can narrow it to exactly 289" in text
+    assert "Boys on a plan (shown as [s] in rates_sex): an intruder can narrow it to exactly 289" in text
     assert "Not audited (no declaration of how their cells add up): tables/notes.csv" in text
 
 
 def test_suppressing_the_decision_numerators_too_protects_the_split(tmp_path):
-    # going on shown as c: boys ≥ 1 ... the split is free (each of boys and girls ranges over hundreds)
-    _write_pack(tmp_path, going_on=("c", "c", "c"), declare_extra=False)
+    # going on hidden too: boys ≥ 6 ... the split is free (each of boys and girls ranges over hundreds)
+    _write_pack(tmp_path, going_on=HIDDEN_GOING_ON, declare_extra=False)
     out = io.StringIO()
     assert audit.main_audit(tmp_path, out=out) == 0, out.getvalue()
     assert "No suppressed figure can be narrowed" in out.getvalue()
@@ -97,7 +101,7 @@ def test_figures_quoted_in_alt_text_are_audited_from_the_catalogue(tmp_path):
 def test_a_bad_cell_in_a_pack_names_the_file_and_line(tmp_path):
     _write_pack(tmp_path, declare_extra=False)
     path = tmp_path / "tables" / "rates_sex.csv"
-    path.write_text(path.read_text().replace("Girls,c", "Girls,?"))
+    path.write_text(path.read_text().replace("Girls,[s]", "Girls,?"))
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         assert audit.main_audit(tmp_path) == 1
@@ -113,7 +117,7 @@ def test_no_pack_is_a_clear_error(tmp_path, capsys):
 
 
 def test_the_command_line_parser(tmp_path, capsys):
-    _write_pack(tmp_path, going_on=("c", "c", "c"), declare_extra=False)
+    _write_pack(tmp_path, going_on=HIDDEN_GOING_ON, declare_extra=False)
     parser = argparse.ArgumentParser(prog="cscp")
     audit.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["audit-disclosure", str(tmp_path), "--protection", "3"])
