@@ -6,6 +6,10 @@ and scripts rely on; what a reader sees says the same thing in words ("Relative 
 :func:`for_readers`; the pack carries the list as ``tables/column_labels.csv`` (a data dictionary of
 the published tables). A name without an explicit label is turned into words token by token
 (:data:`TOKENS`), so no variable name reaches a reader.
+
+Symbols are not labels: a cell holding ``[c]``, ``[s]``, ``[x]``, ``[z]`` or ``[low]`` (or the package's
+letters, which the output boundary turns into them, :mod:`cscp_analysis.symbols`) is left as it is here,
+and the footnote under each table says what the symbols it shows mean.
 """
 
 from __future__ import annotations

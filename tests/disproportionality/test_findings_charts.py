@@ -105,7 +105,9 @@ def test_every_chart_has_alt_text_and_published_data(res):
     fig = J.journey(t[t["characteristic"] == "ethnicity_major"])
     assert fig.axes[0].get_yscale() == "log"
     texts = [x.get_text() for x in fig.axes[0].texts]
-    assert "c" in texts  # the suppressed Mixed rate is marked, not drawn
+    assert "[c]" in texts and "c" not in texts  # the suppressed Mixed rate is marked with the tables' symbol, not drawn
+    note = next(x.get_text() for x in fig.texts if x.get_text().startswith("Symbols:"))
+    assert "[c] a count from 1 to 5" in note  # and the note under the chart says what the symbol means
     matplotlib.pyplot.close(fig)
 
 
@@ -120,11 +122,14 @@ def test_forest_says_why_each_row_is_hidden(res):
                                                  "totals")
     fig = F.forest(t, title="RRI", source="test")
     texts = [x.get_text() for x in fig.axes[0].texts]
-    assert "c: a count of 1 to 5" in texts and "c: protects another hidden count" in texts
-    assert any("secondary suppression" in x.get_text() for x in fig.texts)  # the note says what each means
+    # each hidden row has the tables' symbol ([c] primary, [s] secondary) and its reason
+    assert "[c] a count of 1 to 5" in texts and "[s] protects another hidden count" in texts
+    note = next(x.get_text() for x in fig.texts if "Symbols:" in x.get_text()).replace("\n", " ")
+    assert ("[c] a count from 1 to 5, or a figure worked out from one, hidden to protect confidentiality; [s] hidden so "
+            "that another hidden count cannot be worked out from the figures shown.") in note  # the tables' words
     matplotlib.pyplot.close(fig)
     alt = F.forest_alt(t, "relative rate indices", "White British children")
-    assert "because a count is 1 to 5" in alt and "so that another hidden count cannot be worked out" in alt
+    assert "marked [c], a count of 1 to 5" in alt and "marked [s], hidden so that another hidden count cannot be" in alt
     assert "small" not in alt
 
 
