@@ -191,7 +191,7 @@ def render_html(notebook_path: str | Path, html_path: str | Path, marking: str |
     body, _ = _exporter().from_notebook_node(nb)
     body = _strip_remote_scripts(body)
     if marking:
-        banner = (f"<header style='max-width:1100px;margin:1em auto 0;padding:0 1em;font-family:Arial,sans-serif'>"
+        banner = (f"<header style='margin:0;padding:16px 28px 0;font-family:Arial,sans-serif'>"
                   f"{marking_banner(marking)}</header>")
         body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + banner, body, count=1)
     out = Path(html_path)
