@@ -161,8 +161,9 @@ def commentary_cell(row: pd.Series) -> str:
     if not flag:
         return _e(row["commentary"]) + figure
     if flag.startswith(BOARD_FLAG):
-        return (f'<strong class="flag">Flagged: read before publishing.</strong> <small>{_e(flag)}</small><br>'
-                f"{_e(row['commentary'])}{figure}")
+        why = flag[len(BOARD_FLAG):].lstrip(": ")
+        return (f'<strong class="flag">Flagged: read before publishing.</strong> <small>{_e(why[:1].upper() + why[1:])}'
+                f"</small><br>{_e(row['commentary'])}{figure}")
     return f"{_e(row['commentary'])}<br><small>{_e(flag)}</small>{figure}"
 
 

@@ -139,7 +139,8 @@ def test_the_board_sees_flagged_commentary_with_a_flag_to_read_it_before_publish
         "small enough to identify them; a child's age together with a named place). The public pack withholds it "
         "until it has been reviewed.")
     html = detail_html(published_table(sc))
-    assert "Flagged: read before publishing." in html and "Caludon Castle School" in html
+    assert "Flagged: read before publishing.</strong> <small>This commentary seems" in html and "Caludon Castle School" in html
+    assert html.count("ead before publishing") == 1  # the flag once, not its lead twice
     com = commentary_table(sc).set_index("indicator_id")
     assert com.loc["EDU-01", "commentary_flag"] == edu.commentary_flag and com.loc["EDU-02", "commentary_flag"] == ""
     assert any("flagged, for the board to read before anything is published" in f.text
