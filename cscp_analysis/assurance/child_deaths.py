@@ -26,7 +26,7 @@ from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
 from ..symbols import hidden_words, symbol
-from ._common import ROLLING, in_window, needs_columns, tables_of
+from ._common import ROLLING, in_window, needs_columns, states_set_aside, tables_of
 
 __all__ = [
     "CATEGORIES",
@@ -141,6 +141,7 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
 # --- publication and findings ------------------------------------------------------------------------
 
 
+@states_set_aside("child_deaths")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The CDOP section: reviews by category, age, modifiable factors and expectedness (lens: professional)."""
     from ..charts import assurance as assurance_charts
