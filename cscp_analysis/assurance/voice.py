@@ -339,7 +339,7 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
                 "assurance_voice_chart", f"Your Voice Matters survey, {w.label}",
                 f"Diverging bar chart, one bar per statement of the {w.label} survey: the share of children who disagreed "
                 f"extends left of the centre line, the share who agreed to the right, and those who neither agreed nor "
-                f"disagreed straddle it; {extremes}.",
+                f"disagreed straddle it; {extremes}." + _hidden_bars(lik),
                 "assurance_voice_likert",
                 lambda: assurance_charts.likert_diverging(lik, title=f"Your Voice Matters, {w.label}", source="Your Voice Matters survey"),
                 lens="citizen",
@@ -454,3 +454,20 @@ def _findings(sec, p: Period, w: PeriodWords) -> list[Finding]:
                                    "assurance", "table assurance_voice_themes", priority="P4", rule="VOI-04",
                                    weight=0.5))
     return out
+
+
+def _hidden_bars(lik: pd.DataFrame) -> str:
+    """The alt text's word on statements whose bar cannot be drawn (a part hidden): which, and what is shown."""
+    from ..symbols import symbol
+
+    parts = lik[["pct_disagree", "pct_neither", "pct_agree"]]
+    hidden = parts.isin(["c"]).any(axis=1).to_numpy()
+    if not hidden.any():
+        return ""
+    said = []
+    for (_, row), cells in zip(lik[hidden].iterrows(), parts[hidden].itertuples(index=False), strict=True):
+        marks = " ".join(dict.fromkeys(symbol(c) for c in cells if c == "c"))
+        agree = f"; {row['pct_agree']}% agreed" if row["pct_agree"] != "c" else ""
+        said.append(f"\"{row['item']}\" ({marks}{agree})")
+    return (f" The bars of {len(said)} statement{'s' if len(said) > 1 else ''} are not drawn because a part is hidden: "
+            + "; ".join(said) + ".")

@@ -236,9 +236,11 @@ def likert_diverging(table: pd.DataFrame, title: str = "", source: str = ""):
                         color="black" if seg == "neither" else "white")
     pct = [f"pct_{k}" for k in ("disagree", "neither", "agree")]
     marks = dict(zip(table["item_id"], _row_marks(table, pct), strict=True))
+    agree = dict(zip(table["item_id"], _num(table["pct_agree"]), strict=True))
     missing = pos.loc[pos["width"].isna(), "item_id"].unique()
-    for item in missing:
-        mark_suppressed(ax, 0, ymap[item] - 0.2, label=f"{marks.get(item) or '[c]'} (part hidden)")
+    for item in missing:  # a centred bar cannot be placed without every part: say what is hidden, and what is shown
+        shown = f"; {agree[item]:.0f}% agreed" if np.isfinite(agree.get(item, np.nan)) else ""
+        mark_suppressed(ax, 0, ymap[item] - 0.2, label=f"{marks.get(item) or '[c]'} (part hidden){shown}")
     ax.axvline(0, color="#3D3D3D", linewidth=0.8)
     ax.set_yticks(y, [_wrap(v, 38) for v in items])
     ax.set_xlim(-100, 100)

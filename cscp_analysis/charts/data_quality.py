@@ -40,7 +40,7 @@ def completeness_chart(table: pd.DataFrame, published: pd.DataFrame | None = Non
     ax.annotate("95%", (len(periods) - 1, 95), xytext=(4, -10), textcoords="offset points", fontsize=8, color="#505050")
     ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
     ax.set_ylim(low, 100.5)
-    ax.legend(loc="lower left", ncols=2)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)  # beside the plot, clear of the marks
     note = hidden_note(published["percent"]) if published is not None else ""
     if note:
         note += " Marked at the foot of the chart in the colour of its line."
