@@ -193,7 +193,7 @@ class Pack:
         _atomic_write(path, deterministic_csv(df))
         _record_hidden(df, f"{name}.csv")
         extra = {"count_columns": list(count_columns), "threshold": limit} if count_columns else {}
-        if not count_columns and any(s in used(df) for s in (gss.PRIMARY, gss.SECONDARY)):
+        if not count_columns and {gss.PRIMARY, gss.SECONDARY} & set(used(df)):
             extra["threshold"] = limit  # what [c] means in this table (its footnote says it)
         if as_they_are:
             extra["own_work"] = True if own_rows is None else own_rows
