@@ -95,7 +95,7 @@ def truth_of(sources: Iterable[Source]) -> dict[str, float] | None:
             keys.append(parse(c.key).fill(table, rows[keep]))
             values.append(v[keep])
             where.append(np.full(int(keep.sum()), decl.name, dtype=object))
-    if not keys:
+    if not sum(len(k) for k in keys):
         return None
     frame = pd.DataFrame({"key": np.concatenate(keys), "value": np.concatenate(values), "table": np.concatenate(where)})
     spread = frame.groupby("key")["value"].agg(["min", "max"])

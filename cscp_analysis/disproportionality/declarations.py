@@ -50,6 +50,7 @@ KNOWN = "children with ethnicity known | " + _WHERE
 NOT_KNOWN = "children with ethnicity not known | " + _WHERE
 GOING_ON = "children going on | characteristic={characteristic} | decision={decision} | group={group} | window={window}"
 _LABEL = "{group}, {stage}, twelve months to {window}"
+_LABELS = {CHILDREN: _LABEL}  # how a reader names a key's quantity (the audit's report)
 
 SIMPLE_TOTAL = ("sex", "disability")  # every child is in one group (blank codes count as not recorded)
 FIXED = ("ethnicity_major", "ethnicity", "sex", "disability")  # the same for a child at every stage
@@ -169,7 +170,8 @@ def cells_only(table: pd.DataFrame, name: str, columns: dict[str, str], title: s
             for col, key in columns.items():
                 equal.append(Equal(col, key.replace("{group}", group), where={"group": [printed]}))
     truth = _truth(table, raw, raw_columns) if raw_columns else None
-    return declare(table, name, [Cells(c, k) for c, k in columns.items()], equal=equal, title=title, truth=truth)
+    return declare(table, name, [Cells(c, k, label=_LABELS.get(k, "")) for c, k in columns.items()], equal=equal,
+                   title=title, truth=truth)
 
 
 # --- decision points ---------------------------------------------------------------------------------------
