@@ -313,6 +313,18 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def file_records(folder: str | Path, patterns: Iterable[str] = ("**/*",)) -> list[dict]:
+    """``[{path, sha256, bytes}]`` of the files under ``folder`` matching ``patterns``, paths relative to it,
+    sorted (hidden files and folders left out)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = {p for pat in patterns for p in folder.glob(pat)
+             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+    return [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+            for p in sorted(found)]
+
+
 def build_manifest(
     pack_dir: str | Path,
     *,
@@ -323,8 +335,14 @@ def build_manifest(
     finished: str,
     project_root: str | Path,
     catalogue: list[CatalogueEntry] | None = None,
+    configuration: list[dict] | None = None,
+    reference: list[dict] | None = None,
 ) -> dict:
     """The manifest of a pack: parameters, versions, every input and output with sha256 and size.
+
+    ``configuration`` and ``reference`` list the configuration files (partnership.yaml, indicators.yaml,
+    benchmark_measures.yaml) and the published reference data the run read (:func:`file_records`), so that
+    ``cscp verify`` can say which of them changed.
 
     ``started``/``finished`` are the only clock readings in a pack; they live here, never in a table
     or figure, so that tables and figures stay identical between runs.
@@ -349,6 +367,8 @@ def build_manifest(
             {"path": str(r["path"]), "sha256": str(r["sha256"]), "bytes": int(r["bytes"])}
             for r in inputs.sort_values("path").to_dict("records")
         ] if inputs is not None and len(inputs) else [],
+        "configuration": configuration or [],
+        "reference": reference or [],
         "outputs": outputs,
         "catalogue": [asdict(e) for e in (catalogue or [])],
         "started": started,

@@ -107,6 +107,9 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         label = REPORT_TITLES.get(r[:-5], r[:-5].replace("_", " ").capitalize())
         parts.append(f"<li><a href='html/{_e(r)}'>{_e(label)}</a> "
                      f"<span class='files'>(<a href='notebooks/{_e(r[:-5])}.ipynb'>the notebook behind it</a>)</span></li>")
+    for pdf, label in (("scrutiny_summary.pdf", "The scrutiny summary"), ("annual_report.pdf", "The annual report figure book")):
+        if (pack_dir / pdf).exists():
+            parts.append(f"<li><a href='{pdf}'>{label}, as a PDF to print (A4)</a></li>")
     books = [e for e in catalogue if e.kind == "workbook"]
     for b in books:
         parts.append(f"<li><a href='{_e(b.files[0])}'>{_e(b.title)}, as an Excel workbook</a></li>")

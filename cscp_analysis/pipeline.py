@@ -191,7 +191,7 @@ def render_html(notebook_path: str | Path, html_path: str | Path, marking: str |
     body, _ = _exporter().from_notebook_node(nb)
     body = _strip_remote_scripts(body)
     if marking:
-        banner = (f"<header style='max-width:1100px;margin:1em auto 0;padding:0 1em;font-family:Arial,sans-serif'>"
+        banner = (f"<header style='margin:0;padding:16px 28px 0;font-family:Arial,sans-serif'>"
                   f"{marking_banner(marking)}</header>")
         body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + banner, body, count=1)
     out = Path(html_path)
@@ -310,7 +310,8 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
                 marking=BOARD_MARKING if parameters.get("audience") == BOARD else None)
     shutil.rmtree(staging / evidence.CATALOGUE_DIR, ignore_errors=True)
     manifest = evidence.build_manifest(staging, kind=kind, parameters=parameters, inputs=returns.inputs, started=started,
-                                       finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue)
+                                       finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue,
+                                       **_settings_read(parameters))
     manifest["disclosure_audit"] = audit
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     evidence.write_checksums(staging)
@@ -338,6 +339,68 @@ def _intruder_audit(staging: Path) -> dict:
     (staging / "disclosure_audit.txt").write_text(text + "\n", encoding="utf-8")
     save_declarations(staging)
     return report.summary()
+
+
+#: The reader pages also printed as tagged PDF (A4, PDF/UA): the scrutiny summary and the annual book.
+PDF_PAGES = {"05_scrutiny_summary": "scrutiny_summary.pdf", "annual_report": "annual_report.pdf"}
+
+
+def _write_pdfs(staging: Path, period: str, audience: str | None, title: str, progress) -> list[Path]:
+    """Print the scrutiny summary (and the annual book) to tagged PDF beside ``index.html``; the creation
+    date is the period's end, so the same inputs give the same bytes; the board's copy carries its marking."""
+    from .disclosure import BOARD, BOARD_MARKING
+    from .index_page import REPORT_TITLES
+    from .pdf import html_to_pdf
+    from .periods import parse_period
+
+    written = []
+    for page, pdf in PDF_PAGES.items():
+        html = staging / "html" / f"{page}.html"
+        if not html.exists():
+            continue
+        _say(progress, f"  printing {pdf}")
+        written.append(html_to_pdf(html, staging / pdf, title=f"{title}: {REPORT_TITLES.get(page, page)}",
+                                   created=parse_period(period).end,
+                                   marking=BOARD_MARKING if audience == BOARD else None))
+    return written
+
+
+def _write_column_labels(staging: Path) -> Path:
+    """``tables/column_labels.csv``: every column of the pack's tables and its heading in words (the data
+    dictionary a reader of the CSV files needs; the pages show the headings)."""
+    import pandas as pd
+
+    from .labels import dictionary
+
+    columns = set()
+    for csv in sorted((staging / "tables").glob("*.csv")):
+        try:
+            columns.update(pd.read_csv(csv, nrows=0, encoding="utf-8").columns)
+        except pd.errors.EmptyDataError:  # a table with no columns at all
+            continue
+    path = staging / "tables" / "column_labels.csv"
+    path.write_bytes(evidence.deterministic_csv(dictionary(columns)))
+    return path
+
+
+def _check_settings(config_dir: Path, config) -> None:
+    """Read every configuration file before any notebook runs, so that a mistake in indicators.yaml or
+    benchmark_measures.yaml stops the run at once with its message (file, indicator, field), not after
+    minutes inside a notebook."""
+    from .benchmarking.measures import MEASURES_FILE, load_measures
+    from .scorecard.registry import load_indicators
+
+    load_indicators(config_dir, config)
+    own = Path(config_dir) / "benchmark_measures.yaml"
+    load_measures(own if own.exists() else MEASURES_FILE)
+
+
+def _settings_read(parameters: dict) -> dict:
+    """The configuration files and the published reference data a run read, with checksums (for the manifest)."""
+    from .reference import DEFAULT_REFERENCE_DIR
+
+    return {"configuration": evidence.file_records(_abs(parameters["config_dir"]), ("*.yaml", "*.yml")),
+            "reference": evidence.file_records(DEFAULT_REFERENCE_DIR)}
 
 
 def _check_audience(audience: str) -> None:
@@ -394,6 +457,8 @@ def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Pat
         cache.unlink(missing_ok=True)
     recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
                 "notebooks": [n for _, n in notebooks]}
+    _write_column_labels(staging)
+    _write_pdfs(staging, period, parameters.get("audience"), title, progress)
     _finalise(staging, kind=kind, parameters=recorded, returns=returns, started=started,
               title=title, subtitle=subtitle, periods=periods)
     guard.publish(dest, force)
@@ -472,6 +537,7 @@ def run_quarter(
     check_separate(data_dir, out_dir)
     label = str(parse_period(period)) if period else str(R.latest_period(data_dir))
     config = load_partnership(config_dir)
+    _check_settings(config_dir, config)
     notebooks = _available(notebooks or QUARTERLY_NOTEBOOKS, notebook_dir)
     if not notebooks:
         raise RunError(f"no quarterly notebooks found in {notebook_dir}")
@@ -507,6 +573,7 @@ def run_annual(year: str, data_dir=None, out_dir=None, *, force=False, jobs=2, c
     config_dir = _absolute(config_dir, CONFIG_DIR)
     notebook_dir = _absolute(notebook_dir, NOTEBOOK_DIR)
     config = load_partnership(config_dir)
+    _check_settings(config_dir, config)
     last = fy.quarters()[-1]
     if not (data_dir / str(last)).is_dir():
         raise RunError(f"the annual book for {fy} needs the returns of {last}, which are not in {data_dir}")
@@ -591,6 +658,16 @@ def verify_pack(pack_dir: str | Path, progress: Callable[[str], None] | None = p
             problems.append(f"input {item['path']}: missing from {data_dir}")
         elif evidence.sha256_file(f) != item["sha256"]:
             problems.append(f"input {item['path']}: changed since the pack was made")
+    from .reference import DEFAULT_REFERENCE_DIR
+
+    for key, folder, what in (("configuration", _abs(params["config_dir"]), "configuration file"),
+                              ("reference", DEFAULT_REFERENCE_DIR, "reference file")):
+        for item in manifest.get(key, []):
+            f = folder / item["path"]
+            if not f.exists():
+                problems.append(f"{what} {item['path']}: missing from {folder}")
+            elif evidence.sha256_file(f) != item["sha256"]:
+                problems.append(f"{what} {item['path']}: changed since the pack was made")
 
     # 3. re-run and compare tables and figures
     recorded = {o["path"]: o["sha256"] for o in manifest["outputs"]

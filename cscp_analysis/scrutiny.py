@@ -244,7 +244,9 @@ def headlines(card: pd.DataFrame | None, changes: pd.DataFrame | None, received:
                      f"{int(n['grey'])} not rated", f"{len(card)} scorecard indicators", REPORTS["scorecard"]))
     if changes is not None:
         if len(changes):
-            moves = "; ".join(f"{r.indicator_id} {r.previous_rag} to {r.rag}" for r in changes.itertuples())
+            word = {"grey": "not rated"}
+            moves = "; ".join(f"{r.title}: {word.get(r.previous_rag, r.previous_rag)} to {word.get(r.rag, r.rag)}"
+                              for r in changes.itertuples())
             rows.append(("Changed since last quarter", f"{len(changes)} rating{'s' if len(changes) != 1 else ''} moved",
                          moves, REPORTS["scorecard"]))
         else:

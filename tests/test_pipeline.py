@@ -6,6 +6,7 @@ folders so that each runs in seconds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -70,6 +71,13 @@ def test_manifest_records_parameters_inputs_and_outputs(quarter_pack):
     assert "index.html" in outputs and any(p.startswith("tables/") for p in outputs)
     assert m["package"]["version"] and "pandas" in m["packages"] and m["python"]["version"]
     assert m["started"] <= m["finished"]
+    assert m["parameters"]["audience"] == "board"  # the quarterly pack's default (docs/disclosure.md)
+    config = {c["path"]: c["sha256"] for c in m["configuration"]}
+    assert set(config) == {"partnership.yaml", "indicators.yaml", "benchmark_measures.yaml"}
+    assert config["indicators.yaml"] == hashlib.sha256((ROOT / "config" / "indicators.yaml").read_bytes()).hexdigest()
+    assert any(r["path"].startswith("dfe_cin_census/") for r in m["reference"])
+    labels = (quarter_pack / "tables" / "column_labels.csv").read_text(encoding="utf-8")
+    assert labels.startswith("column,heading\n") and "\nlower_ci," in labels  # the data dictionary
 
 
 def test_reader_html_hides_code_and_parameters(quarter_pack):
@@ -177,3 +185,38 @@ def test_console_script_help():
     assert r.returncode == 0
     for command in ("run", "validate", "verify", "annual", "benchmark", "demo-data"):
         assert command in r.stdout
+
+
+@pytest.mark.parametrize("broken", ["indicators", "benchmark_measures"])
+def test_a_mistake_in_the_configuration_stops_the_run_before_any_notebook(tmp_path, broken):
+    import time
+
+    from cscp_analysis.errors import CscpError
+
+    cfg = tmp_path / "config"
+    shutil.copytree(ROOT / "config", cfg)
+    path = cfg / f"{broken}.yaml"
+    text = path.read_text(encoding="utf-8")
+    if broken == "indicators":
+        path.write_text(text.replace("polarity: higher_is_better", "polarity: higher_is_best", 1), encoding="utf-8")
+    else:
+        path.write_text(text + "\n  nonsense: [\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(CscpError) as err:
+        pipeline.run_quarter(PERIOD, DEMO, tmp_path / "out", config_dir=cfg, progress=None)
+    assert time.perf_counter() - t0 < 30 and not (tmp_path / "out" / PERIOD).exists()
+    assert broken in str(err.value) or "polarity" in str(err.value)
+
+
+def test_the_scrutiny_summary_is_printed_as_a_tagged_marked_pdf(quarter_pack):
+    import pypdf
+    import pypdfium2
+
+    path = quarter_pack / "scrutiny_summary.pdf"
+    reader = pypdf.PdfReader(str(path))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+    assert "OFFICIAL-SENSITIVE" in reader.pages[1].extract_text()  # the board's marking on every later page
+    bitmap = pypdfium2.PdfDocument(str(path))[0].render(scale=0.5).to_numpy()
+    assert (bitmap < 200).mean() > 0.01  # the first page is not blank
+    assert "scrutiny_summary.pdf" in (quarter_pack / "index.html").read_text(encoding="utf-8")

@@ -88,7 +88,9 @@ def minimum_detectable_ratio(n1, a0, n0, power=0.8, alpha=0.05, kind="proportion
 
     MDR = exp((z₁₋α/₂ + z_power) · SE₀), SE₀ the standard error of ln RR under the null hypothesis at
     the reference rate r₀ = a0/n0: √((1 − r₀)/r₀ · (1/n1 + 1/n0)) for proportions (Katz),
-    √((1/r₀) · (1/n1 + 1/n0)) for rates (``kind="rate"``). The detectable ratio below 1 is 1/MDR.
+    √((1/r₀) · (1/n1 + 1/n0)) for rates (``kind="rate"``). The detectable ratio below 1 is
+    exp(−(z₁₋α/₂ + z_power) · SE₀): 1/MDR, except where a proportion caps MDR at infinity (a ratio below 1
+    can still be detected then).
 
     ``n1``: children (or child-years) in the group; ``a0`` and ``n0``: events and children in the
     reference group. Scalars or arrays; ``alpha`` and ``power`` may be arrays too (one per
@@ -157,8 +159,9 @@ def detectable_ratio(df: pd.DataFrame, n1, a0, n0, power=0.8, alpha=0.05, kind="
     out = df.copy()
     out["se_log_ratio"] = se
     out["minimum_detectable_ratio"] = mdr
-    with np.errstate(divide="ignore"):
-        out["minimum_detectable_ratio_below"] = 1 / np.asarray(mdr, dtype=float)
+    k = ndtri(1 - np.asarray(a, dtype=float) / 2) + ndtri(pw)
+    with np.errstate(over="ignore", invalid="ignore"):  # not 1/MDR: a capped MDR (infinite) would give 0
+        out["minimum_detectable_ratio_below"] = np.where(np.isnan(se), np.nan, np.exp(-k * se))
     out["mdr_power"] = pw
     out["mdr_alpha"] = a
     if ratio is not None:

@@ -27,6 +27,17 @@ def test_thirteen_events_by_hand():
     assert out["se_log_ratio"].iloc[0] == pytest.approx(0.465697, abs=1e-6)
 
 
+def test_a_ratio_below_one_is_detectable_when_one_above_is_not():
+    # A common outcome: reference 600 of 1,000 (r0 = 0.6), group of 20 children.
+    # SE0² = (1 − 0.6)/0.6 × (1/20 + 1/1000) = 0.666667 × 0.051 = 0.034; SE0 = 0.184391.
+    # Upwards: exp(2.801585 × 0.184391) = exp(0.516587) = 1.67635, and 1.67635 × 0.6 = 1.006 ≥ 1: no proportion
+    # can be that high, so nothing above 1 is detectable (infinite). Downwards: exp(−0.516587) = 0.59653,
+    # detectable all the same (the old 1/MDR gave 0).
+    out = detectable_ratio(pd.DataFrame({"n1": [20], "a0": [600], "n0": [1000]}), "n1", "a0", "n0")
+    assert np.isinf(out["minimum_detectable_ratio"].iloc[0])
+    assert out["minimum_detectable_ratio_below"].iloc[0] == pytest.approx(0.59653, abs=5e-5)
+
+
 def test_poisson_rates_by_hand():
     # missing episodes: reference 300 episodes over 1,000 children (r0 = 0.3 per child), group of 100 children.
     # SE0² = (1/0.3) × (1/100 + 1/1000) = 3.333333 × 0.011 = 0.0366667; SE0 = 0.191485;
