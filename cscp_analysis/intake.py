@@ -14,6 +14,8 @@ import pandas as pd
 from . import disclosure
 from .narrative import Finding, findings_table
 from .periods import period_range
+from .returns.page_notes import set_aside_view
+from .returns.quarantine import set_aside_table
 from .sections import Section
 
 __all__ = ["received", "rows_by_source", "completeness", "validation_summary", "findings", "received_section",
@@ -183,9 +185,19 @@ def validation_section(returns) -> Section:
 
 
 def rows_section(returns) -> Section:
-    """Rows received, accepted and rejected, by table: received always equals accepted plus rejected."""
+    """Rows received, accepted and rejected, by table: received always equals accepted plus rejected; and
+    the rows set aside (rejected, but few enough that the rest of their table was analysed), with why."""
     sec = Section("rows_by_table", "Rows received, accepted and rejected, by table", "data", source=SOURCE)
     sec.add_table("rows_by_table", "Rows received, accepted and rejected, by table", rows_by_source(returns))
+    view = set_aside_view(returns)
+    if len(view):
+        threshold = getattr(returns.config, "set_aside_threshold_pct", 0)
+        sec.intro = (f"Rows that failed validation are rejected. Where a table of the children's social care extract "
+                     f"or a register had fewer than {threshold:g}% of its rows rejected, those rows were **set aside**: "
+                     "the rest of the table was analysed, and every page computed from it says how many rows it "
+                     "leaves out and why. The second table lists them; the rows themselves are in the pack's "
+                     "rejected rows, by row number.")
+        sec.add_table("set_aside", "Rows set aside, and why", set_aside_table(returns), written=False, view=view)
     return sec
 
 

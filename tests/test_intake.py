@@ -75,3 +75,25 @@ def test_all_on_time_is_working_well(monkeypatch):
         "received": [10], "accepted": [10], "rejected": [0]})], ignore_index=True)
     found = intake.findings(r)
     assert [(f.rule, f.kind) for f in found] == [("DQ-1", "working_well"), ("DQ-4", "context")]
+
+
+def test_rows_set_aside_are_listed_with_why_beside_the_reconciliation():
+    from cscp_analysis.returns import SetAside, get_rule
+
+    r = _returns()
+    r.config.set_aside_threshold_pct = 1.0
+    r.set_aside_rows = {"children": SetAside(5, 17_620, ((get_rule("RET-022").sentence, 5),), "csc/children.csv")}
+    sec = intake.rows_section(r)
+    assert [t.name for t in sec.tables] == ["rows_by_table", "set_aside"]
+    shown = sec.table("set_aside")
+    assert not shown.written  # tables/set_aside.csv is written with the validation report
+    assert shown.data[["table", "set_aside", "rows"]].values.tolist() == [["children", 5, 17_620]]
+    assert shown.view.to_dict("records") == [{
+        "Records": "Children's records in the children's social care extract", "Set aside": "5", "Of": "17,620",
+        "Share": "0.028%", "Why": "They did not meet the rule that a date column holds a real date, written "
+                                  "YYYY-MM-DD or DD/MM/YYYY, or an Excel date"}]
+    assert "fewer than 1% of its rows rejected" in sec.intro and "**set aside**" in sec.intro
+    # nothing set aside: the reconciliation alone, and no paragraph about it
+    r.set_aside_rows = {}
+    sec = intake.rows_section(r)
+    assert [t.name for t in sec.tables] == ["rows_by_table"] and sec.intro == ""

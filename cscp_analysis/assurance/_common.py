@@ -209,3 +209,29 @@ def dates_words(a: pd.Timestamp, b: pd.Timestamp) -> str:
     from ..periods import day_words
 
     return f"{day_words(a.date())} to {day_words(b.date())}"
+
+
+def states_set_aside(*registers: str):
+    """A ``section(returns_or_tables, period, config=None, words=None)`` whose section says, once (after its
+    introduction), how many rows of ``registers`` were set aside at validation, of how many, and why
+    (``Returns.set_aside``: rejected rows few enough that the rest of the register was used).
+
+    Nothing is said when the section was given plain tables, or when nothing was set aside.
+    """
+    import functools
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def section(returns_or_tables, *args, **kw):
+            from ..returns.page_notes import set_aside_note
+
+            sec = fn(returns_or_tables, *args, **kw)
+            note = set_aside_note(returns_or_tables, registers)
+            if note:
+                sec.intro = f"{sec.intro}\n\n{note}" if sec.intro else note
+            return sec
+
+        section.registers = registers
+        return section
+
+    return wrap

@@ -25,7 +25,7 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import happened, in_window, needs_columns, percent, period_end, tables_of
+from ._common import happened, in_window, needs_columns, percent, period_end, states_set_aside, tables_of
 
 __all__ = [
     "AGEING_BANDS",
@@ -179,6 +179,7 @@ def overdue_actions(actions: pd.DataFrame, period: str | Period) -> pd.DataFrame
 _PCT = {"pct_overdue": 1, "pct_on_time": 1}
 
 
+@states_set_aside("actions")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The action plan section (lens: professional; inspection and scrutiny actions also under independent)."""
     from ..charts import assurance as assurance_charts

@@ -33,7 +33,16 @@ from .. import disclosure
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import QUARTER, happened, in_window, needs_columns, percent, priority_for, tables_of
+from ._common import (
+    QUARTER,
+    happened,
+    in_window,
+    needs_columns,
+    percent,
+    priority_for,
+    states_set_aside,
+    tables_of,
+)
 from .actions import action_status
 
 __all__ = [
@@ -324,6 +333,7 @@ def published_history(audits: pd.DataFrame, period: str | Period, config=None) -
     return pub
 
 
+@states_set_aside("audits")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The audit section of the evidence pack: tables, figure and findings (lens: professional)."""
     from ..charts import assurance as assurance_charts

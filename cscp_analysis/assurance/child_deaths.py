@@ -24,7 +24,7 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import ROLLING, in_window, needs_columns, tables_of
+from ._common import ROLLING, in_window, needs_columns, states_set_aside, tables_of
 
 __all__ = [
     "CATEGORIES",
@@ -160,6 +160,7 @@ def audit_declaration(table: pd.DataFrame, name: str, by: str, period: str | Per
 # --- publication and findings ------------------------------------------------------------------------
 
 
+@states_set_aside("child_deaths")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The CDOP section: reviews by category, age, modifiable factors and expectedness (lens: professional)."""
     from ..charts import assurance as assurance_charts

@@ -24,7 +24,7 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import ROLLING, in_window, missing_section, needs_columns, register, worded
+from ._common import ROLLING, in_window, missing_section, needs_columns, register, states_set_aside, worded
 from ._compare import ALPHA, p_of, published_comparison
 
 __all__ = ["SERVICE_LABELS", "ratings_in_period", "by_service_type", "by_provider", "section", "findings"]
@@ -134,6 +134,7 @@ _PROVIDER_WORDS = {"provider": "Provider", "service": "Service type", "review_da
                    "pct_met": "Met (%)", "concerns": "Concerns raised"}
 
 
+@states_set_aside("contract_monitoring")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The contract-monitoring section: standards met by service type and provider (lens: provider)."""
     from ..charts import assurance as assurance_charts

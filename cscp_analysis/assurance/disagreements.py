@@ -31,6 +31,7 @@ from ._common import (
     needs_columns,
     period_end,
     register,
+    states_set_aside,
     worded,
 )
 from ._compare import ALPHA, against_the_rest, p_of, published_comparison
@@ -115,6 +116,7 @@ _STUCK_WORDS = {"agency": "Raised with", "stage": "Stage reached", "ongoing": "O
                 "median_working_days": "Median working days open"}
 
 
+@states_set_aside("professional_disagreements")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """Professional disagreements by agency, stage and outcome, and those stuck (lens: professional)."""
     from ..charts import registers as charts

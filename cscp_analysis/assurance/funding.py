@@ -31,6 +31,7 @@ from ._common import (
     needs_columns,
     percent,
     register,
+    states_set_aside,
     worded,
 )
 
@@ -110,6 +111,7 @@ def _money_view(df: pd.DataFrame, money: list[str], words: dict[str, str]) -> pd
     return worded(shown, words)
 
 
+@states_set_aside("funding_contributions", "funding_spend")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The partnership's funding: contributions by partner and spend by function (lens: independent)."""
     from ..charts import registers as charts

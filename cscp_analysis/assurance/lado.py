@@ -35,7 +35,17 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period, working_days_between
 from ..sections import Section
-from ._common import ROLLING, TO_DATE, happened, in_window, needs_columns, percent, period_end, tables_of
+from ._common import (
+    ROLLING,
+    TO_DATE,
+    happened,
+    in_window,
+    needs_columns,
+    percent,
+    period_end,
+    states_set_aside,
+    tables_of,
+)
 
 __all__ = [
     "SECTORS",
@@ -183,6 +193,7 @@ TARGET_1_MONTH, TARGET_3_MONTHS = 80.0, 90.0
 _SECTOR_COUNTS = [*OUTCOMES, "total"]
 
 
+@states_set_aside("lado")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The LADO section: allegations by sector and outcome, and timeliness (lens: provider)."""
     from ..charts import assurance as assurance_charts

@@ -45,6 +45,7 @@ from ._common import (
     percent,
     period_end,
     register,
+    states_set_aside,
     worded,
 )
 from ._compare import ALPHA, p_of, p_text
@@ -276,6 +277,7 @@ def _wave_words(day) -> str:
     return f"{day:%B %Y}" if day is not None else "none"
 
 
+@states_set_aside("stag_attendance", "stag_issues", "staff_survey")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """Practitioners' views: STAG attendance and issues, and the staff survey (lens: professional)."""
     from ..charts import registers as charts

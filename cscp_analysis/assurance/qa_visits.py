@@ -38,6 +38,7 @@ from ._common import (
     percent,
     period_end,
     register,
+    states_set_aside,
     worded,
 )
 from ._compare import ALPHA, against_the_rest, p_of, published_comparison
@@ -135,6 +136,7 @@ _ACTION_WORDS = {"agency": "Agency", "agreed": "Actions agreed", "closed_in_90_d
                  "open_now": "Open at the period end", "overdue_now": "Overdue at the period end"}
 
 
+@states_set_aside("qa_visits", "qa_visit_actions")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The quality-assurance visits section: visits by agency and the closure of their actions (professional)."""
     from ..charts import registers as charts

@@ -30,7 +30,7 @@ from ..codes import major_group
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import ROLLING, in_window, missing_section, needs_columns, register, worded
+from ._common import ROLLING, in_window, missing_section, needs_columns, register, states_set_aside, worded
 from ._compare import ALPHA, p_of, p_text
 
 __all__ = ["COMPARED", "heard", "population_shares", "reach_against_population", "published_reach",
@@ -197,6 +197,7 @@ _WORDS = {"characteristic_words": "Characteristic", "group": "Group", "participa
           "ratio_lower": "Ratio interval from", "ratio_upper": "to ", "pct_not_recorded": "Not recorded (%)"}
 
 
+@states_set_aside("voice_reach")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """Who was heard, by protected characteristic, against the city's children (lens: citizen)."""
     from ..charts import registers as charts

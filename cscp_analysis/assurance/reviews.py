@@ -32,7 +32,16 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, add_working_days, parse_period, working_days_between
 from ..sections import Section
-from ._common import ROLLING, happened, in_window, needs_columns, period_end, split_list, tables_of
+from ._common import (
+    ROLLING,
+    happened,
+    in_window,
+    needs_columns,
+    period_end,
+    split_list,
+    states_set_aside,
+    tables_of,
+)
 
 __all__ = [
     "RAPID_REVIEW_WORKING_DAYS",
@@ -180,6 +189,7 @@ def rolling_series(reviews: pd.DataFrame, period: str | Period, quarters: int = 
 _SUMMARY_TOTAL = "Serious incidents notified"
 
 
+@states_set_aside("reviews")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The reviews section: timeliness, decisions, practice reviews and themes (lens: professional)."""
     from ..charts import assurance as assurance_charts

@@ -31,7 +31,7 @@ import pandas as pd
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import needs_columns, percent, period_end, tables_of
+from ._common import needs_columns, percent, period_end, states_set_aside, tables_of
 
 __all__ = [
     "FRAMEWORKS",
@@ -239,6 +239,7 @@ def rounds_overview(sa: pd.DataFrame, period: str | Period) -> pd.DataFrame:
 _PCT = {"pct_met": 1, "pct_not_met": 1}
 
 
+@states_set_aside("self_assessments")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The self-assessment section: Section 11 by agency, Section 175/157 by standard (lens: professional)."""
     from ..charts import assurance as assurance_charts

@@ -34,7 +34,16 @@ from scipy import stats as sps
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import QUARTER, ROLLING, in_window, needs_columns, percent, period_end, tables_of
+from ._common import (
+    QUARTER,
+    ROLLING,
+    in_window,
+    needs_columns,
+    percent,
+    period_end,
+    states_set_aside,
+    tables_of,
+)
 
 __all__ = [
     "MIN_PAIRS",
@@ -235,6 +244,7 @@ def published_changed(ev: pd.DataFrame, period: str | Period, config=None, by: s
                    total_row=(key, "All") if by else None, total_column="followed_up", own_work=True).table
 
 
+@states_set_aside("training_attendance", "training_evaluation")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The training section: reach in the quarter, evaluation over twelve months (lens: professional)."""
     from ..charts import assurance as assurance_charts

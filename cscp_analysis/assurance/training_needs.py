@@ -33,6 +33,7 @@ from ._common import (
     needs_columns,
     percent,
     register,
+    states_set_aside,
     worded,
 )
 
@@ -123,6 +124,7 @@ _WORDS = {"agency": "Agency", "topic": "Topic", "course": "Course that meets it"
           "gap": "Staff not reached"}
 
 
+@states_set_aside("training_needs")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The training needs section: needs by topic and agency against places delivered (lens: professional)."""
     from ..charts import registers as charts

@@ -37,7 +37,7 @@ from .. import disclosure
 from ..narrative import Finding
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
-from ._common import QUARTER, in_window, needs_columns, percent, split_list, tables_of
+from ._common import QUARTER, in_window, needs_columns, percent, split_list, states_set_aside, tables_of
 
 __all__ = [
     "LEVELS",
@@ -303,6 +303,7 @@ def published_change(responses: pd.DataFrame, period: str | Period, config=None,
     return out
 
 
+@states_set_aside("voice_responses", "voice_sessions")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """The voice section: the quarter's survey and the themes children raised (lens: citizen)."""
     from ..charts import assurance as assurance_charts

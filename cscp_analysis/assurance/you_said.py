@@ -29,6 +29,7 @@ from ._common import (
     needs_columns,
     period_end,
     register,
+    states_set_aside,
     worded,
 )
 from ._compare import ALPHA, against_the_rest, p_of, published_comparison
@@ -117,6 +118,7 @@ _LIST_WORDS = {"raised": "Raised", "voice": "Who said it", "forum": "Where", "yo
                "we_did": "We did", "when": "When", "lead": "Lead agency"}
 
 
+@states_set_aside("you_said_we_did")
 def section(returns_or_tables, period: str | Period, config=None, words: PeriodWords | None = None) -> Section:
     """"You said, we did": themes by who raised them, how quickly they were answered, and the list (citizen)."""
     from ..charts import registers as charts

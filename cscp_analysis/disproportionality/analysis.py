@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import parse_period
+from ..returns.page_notes import set_aside_of
 from . import cohorts, quality, statistics
 from .trend import trend as _trend
 
@@ -77,12 +78,15 @@ def analyse(
     partner_indicators: Mapping[str, Mapping] | None = None,
     stages: tuple[str, ...] | None = None,
     threshold: int = 5,
+    partner_suppressed: pd.DataFrame | None = None,
 ) -> Results:
     """All disproportionality tables for the rolling twelve months ending ``period`` and the
     ``quarters - 1`` quarters before it (windows starting before ``data_start`` are left out; by
     default ``data_start`` is the first day of the extract's first quarter with any event).
 
     ``reference``: a DfE ethnicity code (``WBRI``), an ONS major group, or ``"all other children"``.
+    ``partner_suppressed``: breakdown rows the partners suppressed themselves (``Returns.partner_suppressed``),
+    shown as suppressed by the partner in the partners' breakdowns, never counted as zero.
     """
     per = parse_period(period)
     ex = cohorts.prepare(tables)
@@ -156,11 +160,12 @@ def analyse(
 
     masks(rates, decisions, dq, threshold)
     part = None
-    if partner is not None and len(partner):
+    if (partner is not None and len(partner)) or (partner_suppressed is not None and len(partner_suppressed)):
         from .partners import partner_breakdowns
 
-        part = partner_breakdowns(partner, population, per, indicators=partner_indicators or {},
-                                  reference=reference, min_children=min_children, confidence=confidence)
+        part = partner_breakdowns(partner if partner is not None else partner_suppressed.iloc[0:0], population, per,
+                                  indicators=partner_indicators or {}, reference=reference, min_children=min_children,
+                                  confidence=confidence, suppressed=partner_suppressed)
     ref_label = next(g.reference_label for g in gs if g.characteristic == "ethnicity_major")
     return Results(str(per), reference, ref_label, ws, pop_years, rates, decisions, age_std, sens, dq, series, summary,
                    part, dict(ex.notes), min_children, missing_warning_pct, confidence, threshold)
@@ -183,15 +188,8 @@ def analyse_returns(returns, config, period=None, **kw) -> Results:
         if reason:
             blocked[stg.table] = reason
             tables[stg.table] = tables[stg.table].iloc[0:0] if stg.table in tables else None
-    partner = tables.get("partner_return")
-    if partner is not None and len(partner) and is_blocked:
-        keys = partner[["agency", "indicator", "period"]].drop_duplicates()
-        bad = [(a, i, p) for a, i, p in keys.itertuples(index=False)
-               if is_blocked(agency=a, indicator=i, period=str(p))]
-        if bad:
-            drop = pd.MultiIndex.from_tuples(bad)
-            idx = pd.MultiIndex.from_frame(partner[["agency", "indicator", "period"]].astype(str))
-            partner = partner[~idx.isin(drop)]
+    partner = _unblocked(tables.get("partner_return"), is_blocked)
+    suppressed = _unblocked(getattr(returns, "partner_suppressed", None), is_blocked)
     first = parse_period(config.first_period).start if getattr(config, "first_period", None) else None
     res = analyse(
         tables, tables["population"], per,
@@ -201,8 +199,24 @@ def analyse_returns(returns, config, period=None, **kw) -> Results:
         threshold=config.suppression_threshold,
         partner=partner,
         partner_indicators=config.partner_indicators,
+        partner_suppressed=suppressed,
         data_start=kw.pop("data_start", first),
         **kw,
     )
     res.notes["blocked"] = blocked
+    # the tables of the extract whose few rejected rows were set aside: every section says so (page.py)
+    res.notes["set_aside"] = set_aside_of(returns, ["children", *(stg.table for stg in cohorts.STAGES)])
     return res
+
+
+def _unblocked(partner: pd.DataFrame | None, is_blocked) -> pd.DataFrame | None:
+    """A partner's rows without those of a quarter whose return or indicator is blocked."""
+    if partner is None or not len(partner) or not is_blocked:
+        return partner
+    keys = partner[["agency", "indicator", "period"]].drop_duplicates()
+    bad = [(a, i, p) for a, i, p in keys.itertuples(index=False) if is_blocked(agency=a, indicator=i, period=str(p))]
+    if not bad:
+        return partner
+    drop = pd.MultiIndex.from_tuples(bad)
+    idx = pd.MultiIndex.from_frame(partner[["agency", "indicator", "period"]].astype(str))
+    return partner[~idx.isin(drop)]

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from ..narrative import Finding
 from ..sections import Section
+from . import cohorts
 
-__all__ = ["LENS", "SOURCE", "Blocked", "run", "skip_if_blocked", "new_section", "context", "table_section",
+__all__ = ["LENS", "SOURCE", "Blocked", "run", "skip_if_blocked", "states_set_aside", "set_aside_note", "new_section", "context", "table_section",
            "figure_section", "question_of_finding", "PAGE_QUESTIONS"]
 
 LENS = "independent"
@@ -65,6 +66,36 @@ def run(returns, config, period):
             return Blocked(f"The disproportionality analysis could not run: the {table} table was not usable "
                            f"({reason}).")
     return analyse_returns(returns, config, period)
+
+
+def set_aside_note(res, stages: Iterable[str] | None = None) -> str:
+    """What a section computed from the children table and the tables of ``stages`` (default: every stage
+    of the journey) says about rows of them set aside at validation ("" when none were)."""
+    from ..returns.page_notes import set_aside_paragraph
+
+    found = (getattr(res, "notes", None) or {}).get("set_aside") or {}
+    keys = cohorts.JOURNEY if stages is None else stages
+    tables = ["children", *(cohorts.stage(k).table for k in keys)]
+    return set_aside_paragraph({t: found[t] for t in dict.fromkeys(tables) if t in found})
+
+
+def states_set_aside(*stages: str):
+    """A section function whose section says, once (after its introduction), which rows of the tables it
+    is computed from were set aside at validation: the children table and those of ``stages`` (every stage
+    of the journey when none are named)."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def wrapper(res, *a, **kw):
+            sec = fn(res, *a, **kw)
+            note = None if sec is None or isinstance(res, Blocked) else set_aside_note(res, stages or None)
+            if note:
+                sec.intro = f"{sec.intro}\n\n{note}" if sec.intro else note
+            return sec
+
+        return wrapper
+
+    return wrap
 
 
 def skip_if_blocked(fn):

@@ -67,30 +67,56 @@ def major_group_of(groups: pd.Series) -> pd.Series:
 
 def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, *,
                        indicators: Mapping[str, Mapping] | None = None, reference: str = "WBRI",
-                       min_children: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+                       min_children: int = 10, confidence: float = 0.95,
+                       suppressed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rates and ratios by ethnicity and sex for the partner indicators with breakdowns.
 
     Returns one row per indicator × breakdown × group: ``indicator, title, counts, breakdown, group,
     quarters, numerator, denominator, denominator_source, rate, rate_lower, rate_upper, per, ratio,
     ratio_lower, ratio_upper, ratio_p, ratio_p_adjusted, family, family_size, mdr, mdr_below, mdr_alpha,
-    too_few, label, unknown, unknown_pct``.
+    too_few, label, unknown, unknown_pct, suppressed_by_partner``.
+
+    ``suppressed``: the breakdown rows a partner suppressed itself (``Returns.partner_suppressed``: ``c``,
+    ``*``, ``<5`` sent instead of a number). A group suppressed in any of the four quarters has no
+    twelve-month count: its ``numerator`` is missing (never zero), it has no rate or ratio, and
+    ``suppressed_by_partner`` says so in words. Nothing that needs its count is computed either: the
+    ratios of its breakdown when it is the comparison group (or when the comparison is all other
+    children), and the share of the indicator's ethnicity breakdown not known.
     """
     per = parse_period(period)
     quarters = [str(q) for q in per.rolling_quarters(4)]
     indicators = dict(indicators or {})
-    df = partner[partner["period"].astype(str).isin(quarters) & partner["breakdown"].isin(["ethnicity", "sex"])].copy()
-    if indicators:
-        df = df[df["indicator"].isin([k for k, v in indicators.items() if v.get("breakdowns")])]
-    if df.empty:
-        return pd.DataFrame()
+
+    def window_rows(rows: pd.DataFrame) -> pd.DataFrame:
+        rows = rows[rows["period"].astype(str).isin(quarters) & rows["breakdown"].isin(["ethnicity", "sex"])]
+        if indicators:
+            rows = rows[rows["indicator"].isin([k for k, v in indicators.items() if v.get("breakdowns")])]
+        return rows.copy()
+
+    df = window_rows(partner)
     df["numerator"] = pd.to_numeric(df["numerator"], errors="coerce").astype(float)
     df["denominator"] = pd.to_numeric(df["denominator"], errors="coerce").astype(float)
+    df["_by_partner"] = False
+    if suppressed is not None and len(suppressed):  # kept apart by validation; here as missing counts
+        sup = window_rows(suppressed)[["period", "agency", "indicator", "breakdown", "group", "denominator"]]
+        sup["numerator"] = np.nan
+        sup["denominator"] = pd.to_numeric(sup["denominator"], errors="coerce").astype(float)
+        sup["_by_partner"] = True
+        df = pd.concat([df, sup], ignore_index=True) if len(df) else sup
+    if df.empty:
+        return pd.DataFrame()
     eth = df["breakdown"] == "ethnicity"
     df.loc[eth, "group"] = major_group_of(df.loc[eth, "group"])
     sx = df["breakdown"] == "sex"
     df.loc[sx, "group"] = df.loc[sx, "group"].astype(str).str.strip().str.lower().map(_SEX).fillna("Unknown")
     agg = df.groupby(["indicator", "breakdown", "group"], as_index=False).agg(
-        numerator=("numerator", "sum"), denominator=("denominator", "mean"), quarters=("period", "nunique"))
+        numerator=("numerator", "sum"), denominator=("denominator", "mean"), quarters=("period", "nunique"),
+        by_partner=("_by_partner", "sum"))
+    by_partner = agg.pop("by_partner").to_numpy(int)
+    agg.loc[by_partner > 0, "numerator"] = np.nan  # a sum with a suppressed quarter in it is not known
+    agg["suppressed_by_partner"] = np.where(
+        by_partner > 0, np.char.add(np.char.add("suppressed by the partner in its own return (", by_partner.astype(str)),
+                                    f" of the {len(quarters)} quarters)"), "")
     # population aged 10-17 by major group and sex
     s, e = per.rolling_twelve_months()
     year = population_year(population, s, e)
@@ -107,10 +133,14 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
     agg["counts"] = agg["indicator"].map(COUNTS).fillna("events")
     agg["title"] = agg["indicator"].map(lambda k: str(indicators.get(k, {}).get("title", k)))
     agg["per"] = np.where(has_den, 100.0, 10_000.0)
-    # unknown ethnicity: share of the indicator's total
-    tot = agg[agg["breakdown"] == "ethnicity"].groupby("indicator")["numerator"].sum()
-    unk = agg[(agg["breakdown"] == "ethnicity") & (agg["group"] == "Unknown")].set_index("indicator")["numerator"]
-    agg["unknown"] = np.where(agg["breakdown"] == "ethnicity", agg["indicator"].map(unk).fillna(0), np.nan)
+    # unknown ethnicity: share of the indicator's total (not known when a group of it was suppressed)
+    eth_rows = agg[agg["breakdown"] == "ethnicity"]
+    tot = eth_rows.groupby("indicator")["numerator"].sum(min_count=1)
+    tot[eth_rows.groupby("indicator")["numerator"].apply(lambda s: s.isna().any())] = np.nan  # a few indicators
+    unk = eth_rows[eth_rows["group"] == "Unknown"].set_index("indicator")["numerator"]
+    no_unknown_row = ~agg["indicator"].isin(unk.index)
+    agg["unknown"] = np.where(agg["breakdown"] == "ethnicity",
+                              np.where(no_unknown_row, 0.0, agg["indicator"].map(unk)), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         agg["unknown_pct"] = agg["unknown"] / agg["indicator"].map(tot) * 100
     known = agg["group"] != "Unknown"
@@ -120,6 +150,8 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
     keys = ["indicator", "breakdown"]
     g_num = agg[known].groupby(keys)["numerator"].transform("sum")
     g_den = agg[known].groupby(keys)["denominator"].transform("sum")
+    # all other children: not known when a group of the breakdown was suppressed by the partner
+    g_num[agg[known].groupby(keys)["numerator"].transform(lambda s: s.isna().any()).astype(bool)] = np.nan
     agg["ref_numerator"], agg["ref_denominator"] = np.nan, np.nan
     agg.loc[known, "ref_numerator"] = g_num - agg.loc[known, "numerator"]
     agg.loc[known, "ref_denominator"] = g_den - agg.loc[known, "denominator"]
@@ -168,6 +200,7 @@ def partner_breakdowns(partner: pd.DataFrame, population: pd.DataFrame, period, 
     agg["label"] = label(agg["ratio"], agg["ratio_p_adjusted"], too_few, ok | agg["is_reference"].to_numpy(bool),
                          agg["is_reference"])
     agg.loc[~known, "label"] = "not available"
+    agg.loc[agg["suppressed_by_partner"] != "", "label"] = "suppressed by the partner"
     agg["reference"] = np.where(agg["breakdown"] == "ethnicity", f"{ref_group} children" if ref_group else
                                 "all other children", "girls")
     order = {g: i for i, g in enumerate(_MAJOR + ["M", "F", "Unknown"])}

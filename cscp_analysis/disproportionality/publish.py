@@ -257,13 +257,23 @@ def publish_sensitivity(sens: pd.DataFrame, rates: pd.DataFrame, threshold: int 
     return _check(out, ["children"], derived, threshold)
 
 
+def _by_partner(part: pd.DataFrame) -> np.ndarray:
+    """Groups the partner suppressed in its own return (``partners.partner_breakdowns``)."""
+    if "suppressed_by_partner" not in part.columns:
+        return np.zeros(len(part), dtype=bool)
+    return part["suppressed_by_partner"].fillna("").astype(str).ne("").to_numpy(bool)
+
+
 def partner_masks(part: pd.DataFrame, threshold: int = 5) -> pd.Series:
     """Suppression of partner numerators: primary, and secondary within each indicator × breakdown
-    (the groups, with ethnicity not known, add up to the indicator's total, which the scorecard shows)."""
+    (the groups, with ethnicity not known, add up to the indicator's total, which the scorecard shows).
+    A group the partner suppressed in its own return is hidden from the start, like a primary cell, so
+    that it cannot be worked out from the total and the other groups either."""
     hidden = pd.Series(False, index=part.index)
+    by_partner = pd.Series(_by_partner(part), index=part.index)
     for _, g in part.groupby(["indicator", "breakdown"], sort=False):
         vals = g["numerator"].to_numpy(float).tolist()
-        new = _line(vals + [float(np.nansum(vals))], [False] * (len(vals) + 1), threshold)
+        new = _line(vals + [float(np.nansum(vals))], by_partner.loc[g.index].tolist() + [False], threshold)
         hidden.loc[g.index] = new[:-1]
     return hidden
 
@@ -304,6 +314,9 @@ def publish_partner(part: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     is_ref = part["is_reference"].to_numpy(bool)
     out.loc[is_ref & ~hide, ["ratio", "ratio_lower", "ratio_upper", "p_adjusted"]] = disclosure.NOT_APPLICABLE
     out.loc[is_ref & ~hide, "hidden_because"] = ""
+    by_partner = _by_partner(part)
+    out["suppressed_by_partner"] = np.where(by_partner, "yes", "")
+    out.loc[by_partner, "hidden_because"] = part.loc[by_partner, "suppressed_by_partner"].to_numpy(object)
     derived = {c: "number" for c in ("rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper", "p_adjusted",
                                      "detectable_ratio_above", "detectable_ratio_below")}
     return _check(out, ["number"], derived, threshold)

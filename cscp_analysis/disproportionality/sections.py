@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..returns.page_notes import partner_suppressed_sentence
 from ..sections import Section
 from . import cohorts, publish, readable
 from . import declarations as declare
@@ -43,7 +44,16 @@ from .full_tables import (
     trend_summary,
     trend_table,
 )
-from .page import LENS, SOURCE, Blocked, new_section, question_of_finding, run, skip_if_blocked
+from .page import (
+    LENS,
+    SOURCE,
+    Blocked,
+    new_section,
+    question_of_finding,
+    run,
+    skip_if_blocked,
+    states_set_aside,
+)
 from .statistics import QUESTIONS, question_text
 
 __all__ = [
@@ -132,6 +142,7 @@ def methods_box(res) -> str:
 
 
 @skip_if_blocked
+@states_set_aside()
 def data_quality(res) -> Section:
     """Children whose ethnicity is not recorded at each stage, and whether that could change a finding."""
     q = res.latest_quality()
@@ -164,6 +175,7 @@ def data_quality(res) -> Section:
 
 
 @skip_if_blocked
+@states_set_aside("referral")
 def who_is_referred(res) -> Section:
     """Each ethnic group's rate of referral against the reference group's (major and detailed groups)."""
     when = twelve_months_to(res.latest)
@@ -192,6 +204,7 @@ def who_is_referred(res) -> Section:
 
 
 @skip_if_blocked
+@states_set_aside()
 def who_reaches_each_stage(res) -> Section:
     """Each major ethnic group's relative rate index at every stage of the journey: where gaps open."""
     when = twelve_months_to(res.latest)
@@ -241,6 +254,7 @@ def _age_standardised_context(res) -> list:
 
 
 @skip_if_blocked
+@states_set_aside("referral", "assessment", "s47", "icpc", "cp_plan")
 def who_goes_on(res) -> Section:
     """Decision points from referral to plan: of the children at one stage, the share of each group who go on."""
     when = twelve_months_to(res.latest)
@@ -274,6 +288,7 @@ def who_goes_on(res) -> Section:
 
 
 @skip_if_blocked
+@states_set_aside("referral", "cla")
 def who_becomes_looked_after(res) -> Section:
     """Starting to be looked after: each group's rate, and of the children referred the share who started."""
     when = twelve_months_to(res.latest)
@@ -329,6 +344,7 @@ def who_becomes_looked_after(res) -> Section:
 
 
 @skip_if_blocked
+@states_set_aside()
 def sex_age_and_disability(res) -> Section:
     """Boys against girls and each age band against all other children, at every stage."""
     when = twelve_months_to(res.latest)
@@ -366,6 +382,7 @@ def sex_age_and_disability(res) -> Section:
 
 
 @skip_if_blocked
+@states_set_aside()
 def is_the_gap_changing(res) -> Section:
     """Each major group's relative rate index over eight quarters, and whether the gap narrowed or widened."""
     from ..charts import journey
@@ -441,14 +458,32 @@ def partners_returns(res) -> Section:
     for g in columns:
         sub = chart[chart["who"] == g].set_index("title")
         view[g if g == "Boys" else f"{g} (against White)"] = [
-            readable.pivot_cell(sub.loc[i, "ratio"], sub.loc[i, "label"]) if i in sub.index else ""
+            (BY_PARTNER if sub.loc[i, "suppressed_by_partner"] == "yes" else
+             readable.pivot_cell(sub.loc[i, "ratio"], sub.loc[i, "label"])) if i in sub.index else ""
             for i in view["Indicator"]]
     view = view.rename(columns={"Boys": "Boys (against girls)"})
+    note = _suppressed_by_partner_note(t)
+    if note:
+        sec.intro = f"{sec.intro}\n\n{note}"
     sec.add_table("disproportionality_partner_breakdowns",
                   f"Partners' returns: rate ratios by ethnic group and sex ('higher' or 'lower': statistically "
                   f"significant), the four quarters to {quarters_to}", t, ["number"], view=view,
                   audit=declare.partner(t, "disproportionality_partner_breakdowns", res.partner))
     return sec
+
+
+BY_PARTNER = "suppressed by the partner"
+
+
+def _suppressed_by_partner_note(t: pd.DataFrame) -> str:
+    """The groups the partners suppressed in their own returns, in words, for the section's introduction."""
+    if "suppressed_by_partner" not in t.columns:
+        return ""
+    mine = t[t["suppressed_by_partner"] == "yes"]
+    words = {"M": "boys", "F": "girls", "Unknown": "ethnicity not known"}
+    groups = [f"{title[:1].lower() + title[1:]}: {words.get(g, f'{g} children')}"
+              for g, title in zip(mine["group"], mine["title"], strict=True)]
+    return partner_suppressed_sentence(groups)
 
 
 # --- every table behind the page -------------------------------------------------------------------------
@@ -479,6 +514,7 @@ APPENDIX = (
 
 
 @skip_if_blocked
+@states_set_aside(*(stage.key for stage in cohorts.STAGES))
 def appendix(res) -> Section:
     """Every table behind the page, written to the pack as CSV (not shown), and a list of them with links."""
     sec = new_section("disproportionality_appendix", "Every table behind this page, as CSV")

@@ -22,10 +22,11 @@ import pandas as pd
 from ..charts import RAG_COLOURS
 from ..charts.inline import assurance_icon, sparkline, variation_icon
 from ..periods import PeriodWords, parse_period
+from .compute import BOARD_FLAG
 from .spc import ASSURANCE_WORDS
 
 __all__ = ["CSS", "short_reason", "priorities_in_force", "summary_html", "detail_html", "workbook_sheets",
-           "value_words"]
+           "value_words", "commentary_cell"]
 
 _RAG_TEXT = {"red": "#FFFFFF", "amber": "#000000", "green": "#FFFFFF", "grey": "#000000"}
 _SYMBOL_WORDS = {"c": "hidden (fewer than 6)", "x": "not available", "z": "not applicable", "": "not available"}
@@ -133,8 +134,37 @@ def _value_cell(row: pd.Series) -> str:
     if lo not in ("z", "", "c", "x") and hi not in ("z", "", "c", "x"):
         pct = "%" if row["unit"] == "%" else ""
         extra.append(f"95% interval {lo}{pct} to {hi}{pct}")
+    if str(row.get("set_aside", "") or ""):  # rows of its tables set aside at validation (said above the table)
+        extra.append(_lower_first(str(row["set_aside"]).rstrip(".")))
     return (f'<td class="num"><strong>{_e(value_words(row))}</strong><br><small>{_e("; ".join(extra))}</small>'
             "</td>")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def commentary_cell(row: pd.Series) -> str:
+    """The agency's commentary as the detail appendix shows it (HTML): missing, not expected, withheld for
+    review (public pack), or the words, flagged to be read before publishing (board's pack) when the screen
+    found detail about individual children in them."""
+    status, flag = row["commentary_status"], str(row.get("commentary_flag", "") or "")
+    if status == "missing":
+        return "<strong>Missing</strong>: no commentary received for the quarter"
+    if status == "not expected":
+        return "<small>not expected</small>"
+    if status == "withheld":
+        return f"<strong>Withheld for review</strong>: {_e(flag)}"
+    figure = (f"<br><small>The scorecard's figure: {_e(value_words(row))} ({_e(row['period_basis'])}"
+              + (f"; {_e(row['value_in_quarter'])} in the quarter"
+                 if str(row['value_in_quarter']) not in ("z", "", "c", "x") else "") + ")</small>")
+    if not flag:
+        return _e(row["commentary"]) + figure
+    if flag.startswith(BOARD_FLAG):
+        why = flag[len(BOARD_FLAG):].lstrip(": ")
+        return (f'<strong class="flag">Flagged: read before publishing.</strong> <small>{_e(why[:1].upper() + why[1:])}'
+                f"</small><br>{_e(row['commentary'])}{figure}")
+    return f"{_e(row['commentary'])}<br><small>{_e(flag)}</small>{figure}"
 
 
 def _benchmark_cell(row: pd.Series) -> str:
@@ -220,15 +250,7 @@ def detail_html(table: pd.DataFrame) -> str:
         if row["england"]:
             bench += (f"<br>England {row['england']}{pct}, West Midlands {row['west_midlands']}{pct}, neighbours' "
                       f"median {row['sn_median']}{pct} ({row['benchmark_year']})")
-        if row["commentary_status"] == "missing":
-            comment = "<strong>Missing</strong>: no commentary received for the quarter"
-        elif row["commentary_status"] == "not expected":
-            comment = "<small>not expected</small>"
-        else:
-            comment = (f"{_e(row['commentary'])}<br><small>The scorecard's figure: {_e(value_words(row))} "
-                       f"({_e(row['period_basis'])}"
-                       + (f"; {_e(row['value_in_quarter'])} in the quarter"
-                          if str(row['value_in_quarter']) not in ("z", "", "c", "x") else "") + ")</small>")
+        comment = commentary_cell(row)
         out.append(
             "<tr>"
             f'<th scope="row">{_e(row["title"])} <span class="id">{_e(row["indicator_id"])} · {_e(row["agency"])}'
@@ -298,7 +320,8 @@ def workbook_sheets(sc, table: pd.DataFrame, benchmarks: pd.DataFrame, commentar
         Sheet(name="Commentary", title=f"Partners' commentary on their indicators, {words.label}", table=commentary,
               columns=[Column("Indicator", key="indicator_id", width=10), Column("Agency", key="agency", width=12),
                        Column("Status", key="commentary_status", width=12),
-                       Column("Commentary", key="commentary", width=90, wrap=True)],
+                       Column("Commentary", key="commentary", width=70, wrap=True),
+                       Column("Flag", key="commentary_flag", width=40, wrap=True)],
               notes=notes, landscape=True),
         Sheet(name="Definitions", title="Scorecard indicator definitions", table=definitions,
               columns=[Column("Indicator", key="indicator_id", width=10), Column("Title", key="title", width=36, wrap=True),

@@ -28,24 +28,31 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from ..disclosure import BOARD, audience_of
 from ..periods import Period, parse_period
+from ..returns.page_notes import commentary_flags_by_row, set_aside_of
 from .measures import MEASURES, MeasureData, MeasureError, Windows
 from .registry import Indicator, IndicatorError, load_indicators
 from .spc import MIN_SPC_POINTS, run_xmr
 
 __all__ = [
+    "BOARD_FLAG",
     "CONFIDENCE",
     "ESTIMATE_COLUMNS",
     "IndicatorResult",
     "Scorecard",
     "compute",
     "compute_indicator",
+    "commentary_flag_words",
+    "tables_read",
     "median_interval",
     "estimates",
     "MIN_SPC_POINTS",
 ]
 
 CONFIDENCE = (0.95, 0.998)
+#: how the board's flag on commentary that seems to give detail about individual children begins
+BOARD_FLAG = "Read before publishing"
 ESTIMATE_COLUMNS = ["label", "start", "end", "numerator", "denominator", "value", "lower_ci", "upper_ci",
                     "lower_998", "upper_998", "note"]
 
@@ -184,7 +191,12 @@ class IndicatorResult:
     rag: str = "grey"
     rag_reason: str = ""
     commentary: str = ""
-    commentary_status: str = ""  # provided | missing | not expected
+    commentary_status: str = ""  # provided | missing | not expected | withheld (public pack: all of it flagged)
+    # commentary screened as giving detail about individual children (returns.commentary_flags), in words:
+    # the board's pack shows it with this flag; the public pack withholds it and says so here
+    commentary_flag: str = ""
+    # tables this indicator read whose few rejected rows were set aside (returns.set_aside): table -> SetAside
+    set_aside: dict = field(default_factory=dict)
     population_note: str = ""
     seconds: float = 0.0
     threshold: int = 5  # disclosure threshold: counts from 1 to this are suppressed
@@ -304,15 +316,27 @@ class _Context:
             "month": Windows.monthly(self.spc_periods),
         }
         self._counts: dict = {}
-        # the quarter's commentary by (agency, indicator), read once
+        # the quarter's commentary by (agency, indicator), read once; rows screened as giving detail about
+        # individual children are withheld from the public pack and flagged in the board's
         self.commentary: dict[tuple[str, str], str] = {}
+        self.flagged: dict[tuple[str, str], list[str]] = {}  # kinds of detail found, per flagged row
+        self.withheld: dict[tuple[str, str], int] = {}  # rows withheld (public pack)
+        self.audience = audience_of(config)
         com = getattr(returns, "commentary", None)
         if com is not None and len(com):
             c = com[com["period"].astype(str) == period.label]
             key = c["indicator"].astype("string").fillna("").str.strip()
-            for a, k, t in zip(c["agency"].astype(str), key, c["commentary"], strict=False):  # tens of rows
-                if isinstance(t, str) and t.strip():
-                    self.commentary[(a, str(k))] = (self.commentary.get((a, str(k)), "") + " " + t.strip()).strip()
+            kinds = _flag_kinds(c, returns)
+            for a, k, t, found in zip(c["agency"].astype(str), key, c["commentary"], kinds, strict=False):  # tens
+                if not (isinstance(t, str) and t.strip()):
+                    continue
+                where = (a, str(k))
+                if found:
+                    self.flagged.setdefault(where, []).append(found)
+                    if self.audience != BOARD:
+                        self.withheld[where] = self.withheld.get(where, 0) + 1
+                        continue
+                self.commentary[where] = (self.commentary.get(where, "") + " " + t.strip()).strip()
 
     def counts(self, measure_id: str, kind: str) -> np.ndarray:
         key = (measure_id, kind)
@@ -336,6 +360,14 @@ def _statutory_gap(ind: Indicator, ctx: _Context) -> str:
     read = set().union(*(ctx.data.reads.get(m, set()) for m in ind.measures))
     hit = sorted(c for c in read if c in gaps)
     return "; ".join(dict.fromkeys(gaps[c] for c in hit))
+
+
+def tables_read(ind: Indicator, data: MeasureData) -> list[str]:
+    """The tables an indicator's measures read: those each measure declares and those whose columns it was
+    seen to read (``MeasureData.reads``), in a fixed order."""
+    declared = [t for m in ind.measures for t in MEASURES[m.partition(":")[0]].tables]
+    seen = sorted({c.split(".", 1)[0] for m in ind.measures for c in data.reads.get(m, set())})
+    return list(dict.fromkeys(declared + seen))
 
 
 def _blocked_reason(ind: Indicator, returns, config) -> str:
@@ -444,6 +476,7 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
         if isinstance(exc, IndicatorError) and str(exc).startswith(f"indicator {ind.id}"):
             raise
         raise IndicatorError(f"indicator {ind.id} ({ind.title}): {exc}") from exc
+    res.set_aside = set_aside_of(ctx.returns, tables_read(ind, ctx.data))
     from .benchmarks import attach_benchmark
     from .rag import rate_indicator, target_status
 
@@ -508,13 +541,46 @@ def commentary_expected(agency: str, config) -> bool:
     return agency not in set(map(str, excused))
 
 
+def _flag_kinds(commentary: pd.DataFrame, returns) -> list[str]:
+    """For each commentary row, the kinds of child-level detail the screen found in it, in words ("" when
+    none), joined on the row's file and row (``Returns.commentary_withheld``)."""
+    flags = commentary_flags_by_row(returns)
+    if not flags or "_file" not in commentary.columns or "_row" not in commentary.columns:
+        return [""] * len(commentary)
+    return [flags.get((str(f), int(r)), "") if pd.notna(r) else ""
+            for f, r in zip(commentary["_file"], commentary["_row"], strict=True)]
+
+
+def commentary_flag_words(kinds: list[str], audience: str, shown: bool = False) -> str:
+    """What the scorecard says beside commentary the screen flagged (never the words it found).
+
+    Board: the commentary is shown, with a flag to read it before anything is published. Public: it is
+    withheld for review, and the page says so in place of the words.
+    """
+    if not kinds:
+        return ""
+    found = "; ".join(dict.fromkeys("; ".join(kinds).split("; ")))
+    if audience == BOARD:
+        return (f"{BOARD_FLAG}: this commentary seems to give detail about individual children ({found}). "
+                "The public pack withholds it until it has been reviewed.")
+    part = "Part of the agency's commentary was" if shown else "The agency's commentary was"
+    return (f"{part} withheld for review: it seemed to give detail about individual children, so it is not "
+            "published until the agency has rewritten it.")
+
+
 def _attach_commentary(res: IndicatorResult, ctx: _Context) -> None:
     ind = res.indicator
-    text = " ".join(ctx.commentary.get((ind.agency, k), "") for k in sorted({ind.id} | _partner_codes(ind))).strip()
+    keys = [(ind.agency, k) for k in sorted({ind.id} | _partner_codes(ind))]
+    text = " ".join(ctx.commentary.get(k, "") for k in keys).strip()
+    kinds = [x for k in keys for x in ctx.flagged.get(k, [])]
+    withheld = sum(ctx.withheld.get(k, 0) for k in keys)
     res.commentary = text
+    res.commentary_flag = commentary_flag_words(kinds, ctx.audience, shown=bool(text))
     expected = ind.commentary if ind.commentary is not None else commentary_expected(ind.agency, ctx.config)
     if text:
         res.commentary_status = "provided"
+    elif withheld:
+        res.commentary_status = "withheld"
     elif expected:
         res.commentary_status = "missing"
     else:

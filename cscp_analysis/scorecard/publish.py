@@ -27,7 +27,7 @@ from .measures import MEASURES
 
 __all__ = [
     "rag_changes_table","scorecard_frame", "published_table", "published_series", "PUBLISHED_COLUMNS", "definitions_table",
-           "commentary_table", "fmt", "suppression_flags"]
+           "commentary_table", "fmt", "suppression_flags", "set_aside_words"]
 
 PUBLISHED_COLUMNS = [
     "period", "indicator_id", "title", "agency", "priority", "lens", "statistic", "unit", "period_basis", "polarity",
@@ -39,7 +39,7 @@ PUBLISHED_COLUMNS = [
     "sn_rank", "sn_ranked", "sn_quartile", "benchmark_note", "published_for_authority", "local_same_year",
     "reconciliation",
     "rag", "rag_reason", "spc_frequency", "spc_point_type", "spc_variation", "spc_assurance", "spc_note",
-    "commentary_status", "commentary", "status", "status_reason",
+    "commentary_status", "commentary", "commentary_flag", "status", "status_reason", "set_aside",
 ]
 
 
@@ -87,10 +87,26 @@ def scorecard_frame(sc) -> pd.DataFrame:
             "spc_point_type": s.get("latest_point_type", ""), "spc_variation": s.get("variation", ""),
             "spc_assurance": s.get("assurance", ""), "spc_note": s.get("note", ""),
             "commentary_status": r.commentary_status, "commentary": r.commentary,
+            "commentary_flag": r.commentary_flag,
             "status": "published" if r.status == "ok" else "not published", "status_reason": r.reason,
+            "set_aside": set_aside_words(r),
             "population_note": r.population_note,
         })
     return pd.DataFrame(rows)
+
+
+def set_aside_words(res, short: bool = False) -> str:
+    """What an indicator leaves out because validation set rows of its tables aside (``res.set_aside``), in
+    words: "Leaves out rows set aside at validation: 5 of 17,620 children's records, 8 of 24,160 referrals."
+    (``short``: without the lead-in). "" when nothing was set aside."""
+    from ..returns.page_notes import rows_words
+
+    parts = [f"{sa.n:,} of {sa.total:,} {rows_words(t)[0]}"
+             for t, sa in (getattr(res, "set_aside", None) or {}).items() if sa.n]
+    if not parts:
+        return ""
+    listed = ", ".join(parts)
+    return f"{listed} set aside at validation" if short else f"Leaves out rows set aside at validation: {listed}."
 
 
 def _annualised(res) -> bool:
@@ -340,14 +356,18 @@ def definitions_table(indicators) -> pd.DataFrame:
 
 
 def commentary_table(sc) -> pd.DataFrame:
-    """Each indicator's commentary from its owning agency, flagged when missing."""
+    """Each indicator's commentary from its owning agency, flagged when missing; commentary the screen found
+    giving detail about individual children is withheld in the public pack and flagged in the board's
+    (``commentary_flag``, in words; never the words the screen found)."""
     rows = []
     for r in sc:
         rows.append({"indicator_id": r.indicator.id, "title": r.indicator.title, "agency": r.indicator.agency,
                      "commentary_status": r.commentary_status,
                      "commentary": r.commentary if r.commentary else
-                     ("MISSING: no commentary received for the quarter" if r.commentary_status == "missing" else "")})
-    return pd.DataFrame(rows)
+                     ("MISSING: no commentary received for the quarter" if r.commentary_status == "missing" else ""),
+                     "commentary_flag": r.commentary_flag})
+    return pd.DataFrame(rows, columns=["indicator_id", "title", "agency", "commentary_status", "commentary",
+                                       "commentary_flag"])
 
 
 def rag_changes_table(current, previous) -> pd.DataFrame:

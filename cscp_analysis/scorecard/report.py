@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..charts import RAG_COLOURS
+from ..disclosure import BOARD, audience_of
 from ..narrative import KINDS, findings_table
 from .publish import suppression_flags
 
@@ -77,7 +78,9 @@ def scorecard_html(table: pd.DataFrame) -> str:
                 if r["commentary_status"] == "missing":
                     cells.append('<td><strong>Missing</strong>: no commentary received for the quarter</td>')
                 else:
-                    cells.append(f"<td>{_e(r['commentary'])}</td>")
+                    flag = str(r.get("commentary_flag", "") or "")
+                    cells.append(f"<td>{_e(r['commentary'])}" + (f"<br><small>{_e(flag)}</small>" if flag else "")
+                                 + "</td>")
             elif key == "indicator_id":
                 cells.append(f'<th scope="row">{_e(r[key])}</th>')
             else:
@@ -205,6 +208,18 @@ def commentary_sentences(sc) -> list[str]:
            f"{len(missing)} expected commentar{'ies are' if len(missing) != 1 else 'y is'} missing."]
     for r in missing:
         out.append(f"Missing: {r.indicator.agency}'s commentary on {r.indicator.id} {r.indicator.label}.")
+    flagged = [r for r in res if r.commentary_flag]
+    if flagged:
+        names = getattr(sc.config, "agencies", None) or {}
+        which = "; ".join(f"{names.get(r.indicator.agency, r.indicator.agency)} on {r.indicator.id} "
+                          f"{r.indicator.label}" for r in flagged)
+        if audience_of(sc.config) == BOARD:
+            out.append(f"The commentary on {len(flagged)} indicator{'s' if len(flagged) != 1 else ''} seems to give "
+                       f"detail about individual children ({which}): it is shown here, flagged, for the board to read "
+                       "before anything is published; the public pack withholds it until the agency has rewritten it.")
+        else:
+            out.append(f"Commentary on {len(flagged)} indicator{'s was' if len(flagged) != 1 else ' was'} withheld "
+                       f"for review because it seemed to give detail about individual children ({which}).")
     return out
 
 

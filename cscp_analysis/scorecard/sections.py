@@ -25,8 +25,8 @@ from .publish import (
     suppression_flags,
 )
 
-__all__ = ["LENS", "SOURCE", "overview", "detail", "findings", "spc", "benchmarks", "commentary", "not_published", "definitions",
-           "rag_changes", "published", "audit_declaration"]
+__all__ = ["LENS", "SOURCE", "set_aside_intro", "overview", "detail", "findings", "spc", "benchmarks", "commentary",
+           "not_published", "definitions", "rag_changes", "published", "audit_declaration"]
 
 LENS = "independent"
 SOURCE = "partners' returns; DfE and ONS published data"
@@ -34,6 +34,31 @@ SOURCE = "partners' returns; DfE and ONS published data"
 
 def _context(texts, evidence: str, rule: str = "") -> list[Finding]:
     return [Finding("context", t, LENS, "scorecard", evidence, rule=rule) for t in texts]
+
+
+def set_aside_intro(sc, results=None, full: bool = True) -> str:
+    """What a section of the scorecard says, once, about rows set aside at validation in the tables its
+    indicators read (``IndicatorResult.set_aside``); "" when none were.
+
+    ``full``: each table's sentence with how many rows, of how many, why, and the indicators that leave them
+    out (the scorecard on one screen); otherwise one sentence pointing to it (the other sections).
+    """
+    from ..returns.page_notes import rows_words, set_aside_sentence
+
+    by_table: dict[str, tuple] = {}
+    for r in (list(sc) if results is None else results):
+        for table, sa in (getattr(r, "set_aside", None) or {}).items():
+            by_table.setdefault(table, (sa, []))[1].append(f"{r.indicator.id} {r.indicator.label}")
+    if not by_table:
+        return ""
+    if full:
+        return "**Rows set aside.** " + " ".join(
+            set_aside_sentence(sa, table, consequence="the indicators computed from them leave them out ("
+                               + "; ".join(names) + ")") for table, (sa, names) in by_table.items())
+    listed = ", ".join(f"{sa.n:,} of {sa.total:,} {rows_words(t)[0]}"
+                       for t, (sa, _) in by_table.items())
+    return (f"**Rows set aside.** Some indicators below leave out rows set aside at validation ({listed}); the "
+            "scorecard on one screen says which indicators, and why the rows were set aside.")
 
 
 def published(sc) -> pd.DataFrame:
@@ -50,7 +75,7 @@ def overview(sc, table: pd.DataFrame) -> Section:
     words = PeriodWords.quarter(sc.period)
     title = f"Multi-agency performance scorecard, {words.label}"
     series = published_series(sc)
-    sec = Section("scorecard", title, LENS, source=SOURCE)
+    sec = Section("scorecard", title, LENS, source=SOURCE, intro=set_aside_intro(sc))
     sec.add_table("scorecard", title, table, counts=["numerator", "denominator"], html=summary_html(sc, table, series),
                   own_work=own_work_rows(sc), audit=audit_declaration(sc, table))
     sec.findings = _context(report.overview_sentences(sc), "table scorecard")
@@ -100,7 +125,8 @@ def detail(sc, table: pd.DataFrame) -> Section:
     """Every indicator in detail (the same published table, laid out to be read): the appendix."""
     from .board import detail_html
 
-    sec = Section("scorecard_detail", "Every indicator in detail", LENS, source=SOURCE)
+    sec = Section("scorecard_detail", "Every indicator in detail", LENS, source=SOURCE,
+                  intro=set_aside_intro(sc, full=False))
     sec.add_table("scorecard", f"Multi-agency performance scorecard, {PeriodWords.quarter(sc.period).label}", table,
                   counts=["numerator", "denominator"], html=detail_html(table), written=False)
     return sec
@@ -111,7 +137,8 @@ def findings(sc) -> Section:
     from ..narrative import findings_table
 
     found = sc.findings()
-    sec = Section("scorecard_findings", f"Scorecard findings, {sc.period}", LENS, findings_by_line=True)
+    sec = Section("scorecard_findings", f"Scorecard findings, {sc.period}", LENS, findings_by_line=True,
+                  intro=set_aside_intro(sc, full=False))
     sec.add_table("scorecard_findings", f"Scorecard findings, {sc.period}", findings_table(found), shown=False)
     sec.findings = list(found)
     return sec
@@ -123,7 +150,7 @@ def spc(sc) -> Section:
 
     series = published_series(sc)
     sec = Section("scorecard_spc", f"SPC charts, {sc.period}", LENS, findings_heading="Series that are not in "
-                  "common-cause variation")
+                  "common-cause variation", intro=set_aside_intro(sc, [r for r in sc if r.spc is not None], full=False))
     for name, title, results in report.spc_groups(sc):
         data = series[series["indicator_id"].isin([r.indicator.id for r in results])]
         sec.add_figure(f"scorecard_spc_{name}", f"SPC charts: {title}, {sc.period}",
@@ -142,8 +169,10 @@ def benchmarks(sc, table: pd.DataFrame) -> Section:
     """Each benchmarked indicator beside England, the region and its statistical neighbours."""
     from ..charts import benchmark as benchmark_charts
 
+    benchmarked = [r for r in sc if r.benchmark.get("status") == "ok" and r.status == "ok"]
     sec = Section("scorecard_benchmarks", f"Scorecard indicators against published benchmarks, {sc.period}", LENS,
-                  source="DfE children in need and children looked after; ONS mid-year estimates", figures_first=False)
+                  source="DfE children in need and children looked after; ONS mid-year estimates", figures_first=False,
+                  intro=set_aside_intro(sc, benchmarked, full=False))
     sec.add_table("scorecard_benchmarks", f"Scorecard indicators against published benchmarks, {sc.period}",
                   report.benchmark_summary(sc, table))
     threshold = getattr(sc.config, "suppression_threshold", 5) if sc.config is not None else 5
@@ -196,7 +225,9 @@ def rag_changes(sc, previous) -> Section:
     data do not masquerade as change)."""
     changes = rag_changes_table(sc, previous)
     before = previous.period
-    sec = Section("scrutiny_rag_changes", f"RAG ratings that changed since {before}", "summary")
+    moved = set(changes["indicator_id"])
+    sec = Section("scrutiny_rag_changes", f"RAG ratings that changed since {before}", "summary",
+                  intro=set_aside_intro(sc, [r for r in sc if r.indicator.id in moved], full=False))
     sec.add_table("scrutiny_rag_changes", f"RAG ratings that changed since {before}", changes)
     better, worse = (changes["direction"] == "better").sum(), (changes["direction"] == "worse").sum()
     sec.findings = _context([f"{len(changes)} indicators changed rating since {before}: {better} towards green, "
