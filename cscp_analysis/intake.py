@@ -19,7 +19,7 @@ from .returns.quarantine import set_aside_table
 from .sections import Section
 
 __all__ = ["received", "rows_by_source", "completeness", "validation_summary", "findings", "received_section",
-           "validation_section", "rows_section", "completeness_section", "findings_section"]
+           "validation_section", "rows_section", "completeness_section", "completeness_declaration", "findings_section"]
 
 COMPLETENESS_MEASURES = {
     "ethnicity_recorded": "Ethnicity recorded",
@@ -212,10 +212,33 @@ def completeness_section(returns, threshold: int) -> Section:
     published = publish_completeness(complete, threshold)
     title = "Children referred with each characteristic recorded"
     sec = Section("data_completeness", title, "data", source="the children's social care record-level extract")
-    sec.add_table("data_completeness", title, published.table, counts=["denominator", "not_recorded"], shown=False)
+    sec.add_table("data_completeness", title, published.table, counts=["denominator", "not_recorded"], shown=False,
+                  audit=completeness_declaration(published.table, complete))
+    # the alt text quotes only the percentages the table shows (a hidden one would give its count away)
     sec.add_figure("data_completeness", title, charts.completeness_alt(published.table), published.table,
                    lambda: charts.completeness_chart(complete, published.table))
     return sec
+
+
+def completeness_declaration(table: pd.DataFrame, complete: pd.DataFrame | None = None):
+    """How the published completeness table adds up, for the intruder audit (``docs/disclosure.md``): for each
+    measure and quarter, the children referred with it recorded plus those without it make the children
+    referred, and the percentage is of them recorded. The measures' denominators are not tied to each other
+    (each is counted by its own rule). ``complete``: :func:`completeness` (the true counts, same rows)."""
+    from .disclosure_audit import Cells, Ratio, SumAcross, declare
+
+    where = "measure={label} | quarter={period}"
+    recorded = "children referred with the characteristic recorded | " + where
+    truth = None
+    if complete is not None:
+        num, den = complete["numerator"].astype(float), complete["denominator"].astype(float)
+        truth = {"denominator": den.tolist(), "not_recorded": (den - num).tolist()}
+    return declare(table, "data_completeness",
+                   [Cells("denominator", "children referred | " + where, label="{label}: children referred in {period}"),
+                    Cells("not_recorded", "children referred without the characteristic recorded | " + where,
+                          label="{label}: not recorded, children referred in {period}")],
+                   sums=[SumAcross([recorded, "not_recorded"], "denominator")],
+                   ratios=[Ratio("percent", recorded, "denominator", decimals=1)], truth=truth)
 
 
 def findings_section(returns) -> Section:

@@ -303,6 +303,7 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
     if problems:
         listed = "\n".join(f"  {p}" for p in problems[:20])
         raise RunError(f"privacy scan failed: the pack would disclose child-level data, so it was not published\n{listed}")
+    audit = _intruder_audit(staging)
     from .disclosure import BOARD, BOARD_MARKING
 
     write_index(staging, catalogue, title=title, subtitle=subtitle,
@@ -311,8 +312,33 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
     manifest = evidence.build_manifest(staging, kind=kind, parameters=parameters, inputs=returns.inputs, started=started,
                                        finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue,
                                        **_settings_read(parameters))
+    manifest["disclosure_audit"] = audit
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     evidence.write_checksums(staging)
+
+
+def _intruder_audit(staging: Path) -> dict:
+    """The intruder audit of the staged pack (``docs/disclosure.md``): every declared table read from the
+    catalogue with the true counts it carries; a suppressed figure that the pack's tables together narrow
+    too far, or published figures that contradict each other or a declared relation, fail the run, naming
+    the figures and the tables that pin them. Writes ``disclosure_audit.txt`` (the report, without true
+    values or times, so the same inputs give the same bytes) and ``disclosure_audit.json`` (the
+    declarations, without true values, for ``cscp audit-disclosure``); returns the manifest's summary."""
+    from .disclosure_audit import AuditError, audit_pack, save_declarations
+
+    try:
+        report = audit_pack(staging)
+    except (AuditError, ValueError) as exc:
+        raise RunError(f"intruder audit failed: a published table or its declaration cannot be read, so the pack "
+                       f"was not published\n  {exc}") from None
+    if not report.ok:
+        raise RunError(f"intruder audit failed: {len(report.failures):,} suppressed figure(s) can be worked out too "
+                       f"closely by combining the pack's tables, or the published figures contradict each other, so the "
+                       f"pack was not published\n{report.format(limit=20)}")
+    text = report.format(limit=1000)
+    (staging / "disclosure_audit.txt").write_text(text + "\n", encoding="utf-8")
+    save_declarations(staging)
+    return report.summary()
 
 
 #: The reader pages also printed as tagged PDF (A4, PDF/UA): the scrutiny summary and the annual book.

@@ -36,6 +36,7 @@ __all__ = [
     "min_total",
     "deaths_reviewed",
     "published_breakdown",
+    "audit_declaration",
     "section",
     "findings",
 ]
@@ -138,6 +139,26 @@ def published_breakdown(child_deaths: pd.DataFrame, period: str | Period, by: st
     return pub[["group", "reviews", "pct", "note"]]
 
 
+def audit_declaration(table: pd.DataFrame, name: str, by: str, period: str | Period, raw: pd.DataFrame | None = None):
+    """How a published breakdown adds up, for the intruder audit (``docs/disclosure.md``): its groups add up to
+    the "All" row, which is the same number in all four breakdowns (every review completed in the twelve
+    months), and each percentage is of it. ``raw``: :func:`deaths_reviewed` (the true counts, for the run's
+    private check; a table cut to its total keeps only the total's)."""
+    from ..disclosure_audit import Cells, Equal, Ratio, SumOver, declare
+
+    window = f"twelve months to {parse_period(period)}"
+    total = f"child death reviews | window={window}"
+    truth = None
+    if raw is not None:
+        values = raw["reviews"].astype(float).tolist()
+        truth = {"reviews": values if len(raw) == len(table) else values[-1:] * len(table)}
+    return declare(table, name, Cells("reviews", f"child death reviews | breakdown={by} | group={{group}} | "
+                                                 f"window={window}", label=f"{BREAKDOWNS[by][0]}: {{group}}, {window}"),
+                   sums=[SumOver("reviews", "group", total="All")],
+                   equal=[Equal("reviews", total, where={"group": ["All"]})],
+                   ratios=[Ratio("pct", "reviews", total, decimals=1)], truth=truth)
+
+
 # --- publication and findings ------------------------------------------------------------------------
 
 
@@ -156,9 +177,11 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
     names = {"category": "assurance_cdop_by_category", "age_band": "assurance_cdop_by_age",
              "modifiable": "assurance_cdop_modifiable", "expected": "assurance_cdop_expected"}
     for by, name in names.items():
+        table = published_breakdown(cd, p, by, config)
         sec.add_table(name, f"Child death reviews completed in {w.twelve_months}: "
-                f"{BREAKDOWNS[by][0].lower()}", published_breakdown(cd, p, by, config), counts=["reviews"],
-                own_work=by in OWN_WORK_BREAKDOWNS)
+                f"{BREAKDOWNS[by][0].lower()}", table, counts=["reviews"],
+                own_work=by in OWN_WORK_BREAKDOWNS, audit=audit_declaration(table, name, by, p,
+                                                                             deaths_reviewed(cd, p, by)))
     cat = sec["assurance_cdop_by_category"]
     total = cat.iloc[-1]["reviews"]
     sec.add_figure(

@@ -34,8 +34,8 @@ from ..sections import Section
 from ._common import ROLLING, in_window, missing_section, needs_columns, register, states_set_aside, worded
 from ._compare import ALPHA, p_of, p_text
 
-__all__ = ["COMPARED", "heard", "population_shares", "reach_against_population", "published_reach", "section",
-           "findings"]
+__all__ = ["COMPARED", "heard", "population_shares", "reach_against_population", "published_reach",
+           "audit_declaration", "section", "findings"]
 
 SOURCE = "the partnership's record of who took part in engagement activities; ONS-based mid-year population"
 NOT_RECORDED = "Not recorded"
@@ -171,6 +171,28 @@ def published_reach(table: pd.DataFrame, config=None) -> pd.DataFrame:
     return out
 
 
+def audit_declaration(table: pd.DataFrame, name: str, period: str | Period, raw: pd.DataFrame | None = None):
+    """How the published reach table adds up, for the intruder audit (``docs/disclosure.md``): within each
+    characteristic the groups and "Not recorded" add up to all participations (the characteristics' totals
+    differ: an activity may record one and not another); each share is of the participations whose group was
+    recorded (the groups other than "Not recorded"), and the share not recorded is of all of them. ``raw``:
+    :func:`reach_against_population` (the true counts, same rows), for the run's private check."""
+    from ..disclosure_audit import Cells, Ratio, SumOver, declare
+
+    window = f"twelve months to {parse_period(period)}"
+    key = f"participations | characteristic={{characteristic}} | group={{group}} | window={window}"
+    recorded = f"participations with the group recorded | characteristic={{characteristic}} | window={window}"
+    groups = sorted(set(table["group"]) - {ALL, NOT_RECORDED})
+    return declare(
+        table, name, Cells("participants", key, label=f"{{characteristic_words}}: {{group}}, {window}"),
+        sums=[SumOver("participants", "group", total=ALL),
+              SumOver("participants", "group", total_key=recorded, where={"group": groups})],
+        ratios=[Ratio("share", "participants", recorded, decimals=1, where={"group": groups}),
+                Ratio("pct_not_recorded", key.replace("{group}", NOT_RECORDED), "participants", decimals=1,
+                      where={"group": [ALL]})],
+        truth=None if raw is None else {"participants": raw["participants"].astype(float).tolist()})
+
+
 # --- the section ------------------------------------------------------------------------------------
 
 _WORDS = {"characteristic_words": "Characteristic", "group": "Group", "participants": "Participations",
@@ -193,9 +215,11 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         return missing_section(sec, "voice_reach")
     population = register(returns_or_tables, "population")
     raw, year = reach_against_population(reach, population, p)
+    published = published_reach(raw, config)
     t = sec.add_table("assurance_voice_reach", f"Participations in engagement by protected characteristic, "
                       f"{w.twelve_months}, against the city's children aged 5 to 17"
-                      + (f" (mid-{year} estimate)" if year else ""), published_reach(raw, config), counts=["participants"])
+                      + (f" (mid-{year} estimate)" if year else ""), published, counts=["participants"],
+                      audit=audit_declaration(published, "assurance_voice_reach", p, raw))
     sec.tables[-1].view = worded(t, _WORDS)
     n_act = int(reach.loc[in_window(reach["activity_date"], p, ROLLING), "activity_id"].nunique())
     first_total = t.loc[t["group"] == ALL, "participants"]

@@ -19,7 +19,17 @@ from .command import add_parser, main_audit
 from .declare import AtMost, Cells, Declaration, Equal, Ratio, SumAcross, SumOver
 from .keys import AuditError
 from .model import Source, build_facts, declare
-from .pack import audit_pack, audit_tables, read_pack, truth_from
+from .pack import (
+    DECLARATIONS_FILE,
+    Declared,
+    audit_pack,
+    audit_tables,
+    read_declared,
+    read_pack,
+    save_declarations,
+    truth_from,
+    truth_of,
+)
 from .protection import DEFAULT_PROTECTION, check_protection
 from .report import AuditReport, Finding
 from .symbols import LOW, NOT_APPLICABLE, NOT_AVAILABLE, PRIMARY, SECONDARY
@@ -28,5 +38,5 @@ __all__ = [
     "AtMost", "AuditError", "AuditReport", "Cells", "DEFAULT_PROTECTION", "Declaration", "Equal", "Finding", "LOW",
     "NOT_APPLICABLE", "NOT_AVAILABLE", "PRIMARY", "Ratio", "SECONDARY", "Source", "SumAcross", "SumOver", "add_parser",
     "audit_pack", "audit_tables", "build_facts", "check_protection", "declare", "main_audit", "read_pack",
-    "solve_bounds", "truth_from",
+    "solve_bounds", "truth_from", "truth_of", "read_declared", "Declared", "save_declarations", "DECLARATIONS_FILE",
 ]

@@ -130,6 +130,12 @@ class Declaration:
     ``threshold``: counts from 1 to it are primary-suppressed (``None``: the table's threshold in the
     pack's catalogue, else 5). ``rows``: the published cells themselves, for figures quoted in text
     (alt text, narrative) that have no CSV of their own; ``None`` for a table, whose CSV is read.
+
+    ``truth``: the true (unsuppressed) count of each declared count column, row by row (``None`` where
+    not known), and ``truth_keys``: true values of quantities no table prints (a total that is never
+    published), by key. They let the run's audit apply the full protection rule and check every
+    relation and symbol against the true figures. They belong in the run's private catalogue only:
+    :meth:`public` drops them, and the pack's published copy of the declarations never has them.
     """
 
     name: str
@@ -141,6 +147,8 @@ class Declaration:
     threshold: int | None = None
     title: str = ""
     rows: list[dict] | None = None
+    truth: dict[str, list] | None = None
+    truth_keys: dict[str, float] | None = None
 
     @property
     def relations(self) -> list:
@@ -166,7 +174,18 @@ class Declaration:
             out["title"] = self.title
         if self.rows is not None:
             out["rows"] = self.rows
+        if self.truth:
+            out["truth"] = {c: [None if v is None or v != v else float(v) for v in values]
+                            for c, values in self.truth.items()}
+        if self.truth_keys:
+            out["truth_keys"] = {k: float(v) for k, v in self.truth_keys.items()}
         return out
+
+    def public(self) -> Declaration:
+        """The declaration without the true figures (what a published pack may keep)."""
+        from dataclasses import replace
+
+        return replace(self, truth=None, truth_keys=None)
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "declaration") -> Declaration:
@@ -176,7 +195,7 @@ class Declaration:
         if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
             raise AuditError(f"{where}: audit declaration format {data.get('format')!r} is not {FORMAT_VERSION}")
         unknown = set(data) - {"format", "name", "cells", "sums", "at_most", "equal", "ratios", "threshold", "title",
-                               "rows"}
+                               "rows", "truth", "truth_keys"}
         if unknown:
             raise AuditError(f"{where}: unknown field(s) in the audit declaration: {', '.join(sorted(unknown))}")
         if "name" not in data or "cells" not in data:
@@ -191,8 +210,14 @@ class Declaration:
                     raise AuditError(f"{where}: {group}: {item!r} needs a 'type', one of {', '.join(_RELATIONS)}")
                 items.append(_build(kind, {k: v for k, v in item.items() if k != "type"}, f"{where}: {group}"))
             groups[group] = items
+        truth, truth_keys = data.get("truth"), data.get("truth_keys")
+        if truth is not None and (not isinstance(truth, dict) or
+                                  not all(isinstance(v, list) for v in truth.values())):
+            raise AuditError(f"{where}: 'truth' must map count columns to lists of values")
+        if truth_keys is not None and not isinstance(truth_keys, dict):
+            raise AuditError(f"{where}: 'truth_keys' must map keys to values")
         return cls(name=data["name"], cells=cells, threshold=data.get("threshold"), title=data.get("title", ""),
-                   rows=data.get("rows"), **groups)
+                   rows=data.get("rows"), truth=truth, truth_keys=truth_keys, **groups)
 
 
 def _build(kind, values, where: str):
@@ -229,6 +254,11 @@ def check(decl: Declaration, table: pd.DataFrame, where: str | None = None) -> N
         if c.rounded_to is not None and (isinstance(c.rounded_to, bool) or not isinstance(c.rounded_to, int)
                                          or c.rounded_to < 2):
             raise AuditError(f"{where}: cells {c.column!r}: rounded_to must be a whole number of at least 2")
+    for col, values in (decl.truth or {}).items():
+        if col not in seen:
+            raise AuditError(f"{where}: true values are given for {col!r}, which is not a declared count column")
+        if len(values) != len(table):
+            raise AuditError(f"{where}: {len(values)} true values for column {col!r}, but the table has {len(table)} rows")
     for rel in decl.relations:
         kind = type(rel).__name__
         _where(rel.where, columns, where)

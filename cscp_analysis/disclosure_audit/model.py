@@ -369,16 +369,22 @@ def bounds_of(cells: pd.DataFrame, n: int):
 
 
 def declare(table: pd.DataFrame, name: str, cells: Cells | list[Cells], *, sums=(), at_most=(), equal=(), ratios=(),
-            threshold: int | None = None, title: str = "", inline: bool = False) -> Declaration:
+            threshold: int | None = None, title: str = "", inline: bool = False, truth: dict | None = None,
+            truth_keys: dict | None = None) -> Declaration:
     """Declare a published table's cells and relations, checked against the table.
 
     ``table`` is the table as published (strings, symbols). ``inline=True`` stores its rows in the
-    declaration (for figures quoted in text, which have no CSV). Returns the :class:`Declaration`
-    (``.to_dict()`` for the catalogue); raises :class:`AuditError` naming the table, row and column
-    when the declaration does not fit the table.
+    declaration (for figures quoted in text, which have no CSV). ``truth``: the true count of each
+    declared count column, row by row (``{column: values}``), and ``truth_keys`` true values of
+    quantities no table prints (``{key: value}``), for the run's audit (see :class:`Declaration`).
+    Returns the :class:`Declaration` (``.to_dict()`` for the catalogue); raises :class:`AuditError`
+    naming the table, row and column when the declaration does not fit the table.
     """
+    if truth is not None:
+        truth = {c: [None if v is None or v != v else float(v) for v in values] for c, values in truth.items()}
     decl = Declaration(name=name, cells=[cells] if isinstance(cells, Cells) else list(cells), sums=list(sums),
                        at_most=list(at_most), equal=list(equal), ratios=list(ratios), threshold=threshold, title=title,
-                       rows=table.astype(str).to_dict("records") if inline else None)
+                       rows=table.astype(str).to_dict("records") if inline else None, truth=truth,
+                       truth_keys={str(k): float(v) for k, v in truth_keys.items()} if truth_keys else None)
     build_facts([Source(table, decl, name)])  # every template filled in and every cell read, as the audit will
     return decl

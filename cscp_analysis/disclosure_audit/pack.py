@@ -3,13 +3,18 @@
 ``audit_tables([(table, declaration), ...])`` audits tables held in memory (tests, a run before it
 writes anything); ``audit_pack(pack_dir)`` reads every ``tables/*.csv`` of a pack and the
 declarations stored in its catalogue (``<pack>/.catalogue/*.json``, ``extra["audit"]``: one
-declaration or a list). A declaration with ``rows`` (figures quoted in alt text or narrative) needs
-no CSV. Tables without a declaration are listed as not audited.
+declaration or a list) while the pack is being built, or in the pack's ``disclosure_audit.json``
+once it is published (:func:`save_declarations`, without the true figures). A declaration with
+``rows`` (figures quoted in alt text or narrative) needs no CSV. Tables without a declaration are
+listed as not audited. Tables the catalogue marks as the partnership's own work (``extra["own_work"]``:
+the board's pack shows them as they are, ``docs/disclosure.md``) are not audited, and neither are
+the own-work rows of a table that marks some (the scorecard): they are meant to be seen.
 
 The true values (``truth``) are optional: a mapping from quantity key to value, or unrounded tables
-with their declarations (``[(table, declaration), ...]``, read with the same keys). With them the
-audit applies the full protection rule (:mod:`.protection`) and checks that every declared relation
-and every symbol holds for the true figures.
+with their declarations (``[(table, declaration), ...]``, read with the same keys). Declarations may
+carry their own (``Declaration.truth``, in the run's private catalogue), which ``audit_pack`` uses
+when none is given. With them the audit applies the full protection rule (:mod:`.protection`) and
+checks that every declared relation and every symbol holds for the true figures.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +36,10 @@ from .protection import DEFAULT_PROTECTION, check_protection, protection_distanc
 from .report import AuditReport, Finding
 from .symbols import MEANINGS
 
-__all__ = ["audit_tables", "audit_pack", "truth_from", "read_pack"]
+__all__ = ["audit_tables", "audit_pack", "truth_from", "truth_of", "read_pack", "read_declared", "Declared",
+           "save_declarations", "DECLARATIONS_FILE"]
+
+DECLARATIONS_FILE = "disclosure_audit.json"
 
 _PROTECTED_KINDS = sorted({m.kind for m in MEANINGS.values() if m.protected})
 
@@ -60,6 +69,41 @@ def truth_from(tables: Iterable[tuple[pd.DataFrame, Declaration]]) -> dict[str, 
     clash = spread[spread["max"] - spread["min"] > 1e-9]
     if len(clash):
         raise AuditError(f"true values: {clash.index[0]!r} has two different values in the tables given")
+    return dict(zip(spread.index, spread["min"].to_numpy(dtype=float), strict=True))
+
+
+def truth_of(sources: Iterable[Source]) -> dict[str, float] | None:
+    """The true values the declarations carry (``Declaration.truth`` and ``truth_keys``), by quantity key;
+    ``None`` when none carries any. The same key with two different values raises :class:`AuditError`
+    naming both tables (a key that names two different quantities, or true figures that disagree)."""
+    keys, values, where = [], [], []
+    for source in sources:
+        decl = source.declaration
+        if decl.truth_keys:
+            keys.append(np.array(list(decl.truth_keys), dtype=object))
+            values.append(np.array(list(decl.truth_keys.values()), dtype=float))
+            where.append(np.full(len(decl.truth_keys), decl.name, dtype=object))
+        if not decl.truth:
+            continue
+        table = Columns(source.table, source.where or source.name)
+        for c in decl.cells:
+            if c.column not in decl.truth:
+                continue
+            rows = np.flatnonzero(row_mask(table, c.where))
+            v = np.array(decl.truth[c.column], dtype=float)[rows]
+            keep = ~np.isnan(v)
+            keys.append(parse(c.key).fill(table, rows[keep]))
+            values.append(v[keep])
+            where.append(np.full(int(keep.sum()), decl.name, dtype=object))
+    if not sum(len(k) for k in keys):
+        return None
+    frame = pd.DataFrame({"key": np.concatenate(keys), "value": np.concatenate(values), "table": np.concatenate(where)})
+    spread = frame.groupby("key")["value"].agg(["min", "max"])
+    clash = spread.index[spread["max"] - spread["min"] > 1e-9]
+    if len(clash):
+        tables = sorted(set(frame.loc[frame["key"] == clash[0], "table"]))
+        raise AuditError(f"true values: {clash[0]!r} has two different values (in {', '.join(tables)}); each key must "
+                         "name one quantity")
     return dict(zip(spread.index, spread["min"].to_numpy(dtype=float), strict=True))
 
 
@@ -244,56 +288,135 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return df
 
 
-def read_pack(pack_dir: str | Path) -> tuple[list[Source], list[str]]:
-    """The declared tables of a pack (as :class:`Source` objects) and the CSVs without a declaration."""
+@dataclass
+class Declared:
+    """What a pack declares: the sources to audit, the CSVs without a declaration (``not_audited``) and
+    the tables shown as they are as the partnership's own work (``own_work``), by file."""
+
+    sources: list[Source] = field(default_factory=list)
+    not_audited: list[str] = field(default_factory=list)
+    own_work: list[str] = field(default_factory=list)
+
+
+def _entries(pack: Path) -> list[dict]:
+    """The pack's table entries (kind, name, title, files, extra): from the catalogue while it is built,
+    else from the published ``disclosure_audit.json``; an empty list when it has neither."""
     from ..evidence import CATALOGUE_DIR, read_catalogue
 
+    if (pack / CATALOGUE_DIR).is_dir():
+        try:
+            entries = read_catalogue(pack)
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise AuditError(f"{pack / CATALOGUE_DIR}: a catalogue entry cannot be read ({exc})") from None
+        return [{"kind": e.kind, "name": e.name, "title": e.title, "files": list(e.files), "extra": e.extra or {},
+                 "where": f"{CATALOGUE_DIR}/{e.kind}-{e.name}.json"} for e in entries]
+    saved = pack / DECLARATIONS_FILE
+    if not saved.is_file():
+        return []
+    try:
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        tables = data["tables"]
+        return [{**t, "kind": t.get("kind", "table"), "extra": t.get("extra", {}), "where": DECLARATIONS_FILE}
+                for t in tables]
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise AuditError(f"{saved}: the pack's declarations cannot be read ({exc})") from None
+
+
+def _drop_rows(table: pd.DataFrame, decl: Declaration, positions) -> tuple[pd.DataFrame, Declaration]:
+    """The table without the rows at ``positions`` (0-based), and its declaration's true values likewise."""
+    from dataclasses import replace
+
+    keep = ~np.isin(np.arange(len(table)), np.asarray(list(positions), dtype=int))
+    truth = {c: [v for v, k in zip(values, keep, strict=True) if k] for c, values in (decl.truth or {}).items()}
+    return table[keep], replace(decl, truth=truth or None)
+
+
+def read_declared(pack_dir: str | Path) -> Declared:
+    """The declared tables of a pack, the CSVs without a declaration and the own-work tables (see the module)."""
     pack = Path(pack_dir)
     if not pack.is_dir():
         raise AuditError(f"{pack}: there is no evidence pack here (no such folder)")
     if not (pack / "tables").is_dir():
         raise AuditError(f"{pack}: this is not an evidence pack (no tables/ folder)")
-    try:
-        entries = read_catalogue(pack)
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise AuditError(f"{pack / CATALOGUE_DIR}: a catalogue entry cannot be read ({exc})") from None
-    sources, covered = [], set()
-    for e in entries:
-        spec = (e.extra or {}).get("audit")
+    out, covered = Declared(), set()
+    for e in _entries(pack):
+        extra = e["extra"] or {}
+        own = extra.get("own_work")
+        csvs = [f for f in e["files"] if f.endswith(".csv")]
+        if own is True:
+            out.own_work += csvs
+            covered |= set(csvs)
+            continue
+        spec = extra.get("audit")
         if not spec:
             continue
-        entry_file = f"{CATALOGUE_DIR}/{e.kind}-{e.name}.json"
         for d in (spec if isinstance(spec, list) else [spec]):
-            decl = Declaration.from_dict(d, entry_file)
-            decl.title = decl.title or e.title
-            threshold = (e.extra or {}).get("threshold")
+            decl = Declaration.from_dict(d, e["where"])
+            decl.title = decl.title or e["title"]
+            threshold = extra.get("threshold")
             if decl.rows is not None:
                 table = pd.DataFrame(decl.rows, dtype=str)
                 table.index = np.arange(1, len(table) + 1)
-                sources.append(Source(table, decl, f"{entry_file} (quoted figures)", threshold))
+                out.sources.append(Source(table, decl, f"{e['where']} (quoted figures)", threshold))
                 continue
-            csvs = [f for f in e.files if f.endswith(".csv")]
             chosen = f"tables/{decl.name}.csv" if f"tables/{decl.name}.csv" in csvs else (csvs[0] if len(csvs) == 1
                                                                                            else None)
             if chosen is None or not (pack / chosen).is_file():
-                raise AuditError(f"{entry_file}: the declaration {decl.name!r} has no table file in the pack "
-                                 f"(files: {', '.join(e.files) or 'none'})")
+                raise AuditError(f"{e['where']}: the declaration {decl.name!r} has no table file in the pack "
+                                 f"(files: {', '.join(e['files']) or 'none'})")
             covered.add(chosen)
-            sources.append(Source(_read_csv(pack / chosen), decl, chosen, threshold))
+            table = _read_csv(pack / chosen)
+            if own:  # some rows are the partnership's own work, shown as they are
+                table, decl = _drop_rows(table, decl, own)
+            out.sources.append(Source(table, decl, chosen, threshold))
     every = sorted(f"tables/{p.name}" for p in (pack / "tables").glob("*.csv"))
-    return sources, [f for f in every if f not in covered]
+    out.not_audited = [f for f in every if f not in covered]
+    return out
+
+
+def read_pack(pack_dir: str | Path) -> tuple[list[Source], list[str]]:
+    """The declared tables of a pack (as :class:`Source` objects) and the CSVs without a declaration."""
+    declared = read_declared(pack_dir)
+    return declared.sources, declared.not_audited
+
+
+def save_declarations(pack_dir: str | Path) -> Path:
+    """Write the pack's table entries and their declarations, without the true figures, to
+    ``<pack>/disclosure_audit.json`` (deterministic bytes), so that ``cscp audit-disclosure`` can audit
+    the published pack once its catalogue is gone."""
+    pack = Path(pack_dir)
+    tables = []
+    for e in _entries(pack):
+        if e["kind"] != "table":
+            continue
+        extra = {k: v for k, v in (e["extra"] or {}).items() if k in ("count_columns", "threshold", "own_work", "audit")}
+        spec = extra.get("audit")
+        if spec:
+            specs = spec if isinstance(spec, list) else [spec]
+            extra["audit"] = [Declaration.from_dict(d, e["where"]).public().to_dict() for d in specs]
+        tables.append({"name": e["name"], "title": e["title"], "files": e["files"], "extra": extra})
+    path = pack / DECLARATIONS_FILE
+    text = json.dumps({"format": 1, "tables": tables}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def audit_pack(pack_dir: str | Path | None = None, truth=None, protection: int = DEFAULT_PROTECTION,
                tables: Iterable | None = None, protect_secondary: bool = False, explain: int = 50,
                exact: bool = False, strict: bool = False) -> AuditReport:
-    """Audit an evidence pack: every table with a declaration in the catalogue, plus ``tables`` given directly.
+    """Audit an evidence pack: every table with a declaration, plus ``tables`` given directly.
 
     Returns an :class:`AuditReport`; ``report.ok`` is False when a suppressed figure can be narrowed
-    too far or the published figures contradict each other.
+    too far or the published figures contradict each other. Without ``truth``, the true figures the
+    declarations carry (the run's catalogue) are used when there are any.
     """
-    sources, not_audited = read_pack(pack_dir) if pack_dir is not None else ([], [])
+    declared = read_declared(pack_dir) if pack_dir is not None else Declared()
+    sources = list(declared.sources)
     for t in tables or []:
         sources.append(t if isinstance(t, Source) else Source(t[0], t[1], t[1].name))
-    return audit_tables(sources, truth=truth, protection=protection, not_audited=not_audited,
-                        protect_secondary=protect_secondary, explain=explain, exact=exact, strict=strict)
+    if truth is None:
+        truth = truth_of(sources)
+    report = audit_tables(sources, truth=truth, protection=protection, not_audited=declared.not_audited,
+                          protect_secondary=protect_secondary, explain=explain, exact=exact, strict=strict)
+    report.own_work = sorted(declared.own_work)
+    return report

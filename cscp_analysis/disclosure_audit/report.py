@@ -62,6 +62,7 @@ class AuditReport:
     with_truth: bool = False
     stats: dict = field(default_factory=dict)
     strict: bool = False
+    own_work: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> pd.DataFrame:
@@ -107,10 +108,31 @@ class AuditReport:
                 lines.extend(f"  - {f.message}" for f in found[:limit])
                 if len(found) > limit:
                     lines.append(f"  … and {len(found) - limit} more.")
-        if self.not_audited:
-            lines.append("")
-            lines.append(f"Not audited (no declaration of how their cells add up): {', '.join(self.not_audited)}")
+        for files, heading in ((self.own_work, "Not audited, shown as they are (the partnership's own work, for "
+                                               "the board)"),
+                               (self.not_audited, "Not audited (no declaration of how their cells add up)")):
+            if files:
+                shown = ", ".join(files[:limit]) + (f" and {len(files) - limit} more" if len(files) > limit else "")
+                lines.append("")
+                lines.append(f"{heading}: {shown}")
         return "\n".join(lines)
+
+    def summary(self) -> dict:
+        """The figures a run records (the manifest): tables audited, suppressed figures checked, how many an
+        intruder can narrow too far, contradictions and false declarations, and the time taken."""
+        return {
+            "tables_audited": len(self.audited),
+            "count_cells_read": int(self.stats.get("cells", 0)),
+            "suppressed_figures_checked": int(len(self.cells)),
+            "suppressed_figures_at_risk": int(len(self.failures)),
+            "contradictions": sum(f.kind == "contradiction" for f in self.findings),
+            "false_declarations": sum(f.kind == "false fact" for f in self.findings),
+            "protection": int(self.protection),
+            "true_values_known": bool(self.with_truth),
+            "seconds": round(float(self.stats.get("seconds", 0.0)), 3),
+            "tables_not_audited": len(self.not_audited),
+            "own_work_tables": len(self.own_work),
+        }
 
     def _sentence(self, row) -> str:
         what = f"{row.label} (shown as {row.symbols} in {row.tables})"

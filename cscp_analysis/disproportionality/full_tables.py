@@ -19,6 +19,7 @@ from .. import disclosure
 from ..narrative import findings_table
 from ..sections import Section
 from . import cohorts, publish
+from . import declarations as declare
 from .findings import findings, twelve_months_to
 from .page import LENS, SOURCE, Blocked, run
 from .page import context as _context
@@ -40,7 +41,8 @@ def _stage_order(df: pd.DataFrame) -> pd.DataFrame:
 
 @_skip_if_blocked
 def data_quality(res) -> Section:
-    t = publish.publish_quality(res.latest_quality(), res.threshold)
+    q = res.latest_quality()
+    t = publish.publish_quality(q, res.threshold)
     f = findings(res)
     note = ""
     if not t["warning"].eq("yes").any():
@@ -50,7 +52,8 @@ def data_quality(res) -> Section:
     return _table_section("disproportionality_data_quality",
                           f"Children with ethnicity not known at each stage, {twelve_months_to(res.latest)}", t,
                           ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"],
-                          [x for x in f if x.rule == "DISP-DQ"], note)
+                          [x for x in f if x.rule == "DISP-DQ"], note,
+                          audit=declare.quality(t, "disproportionality_data_quality", q))
 
 
 @_skip_if_blocked
@@ -64,7 +67,7 @@ def rates(res, characteristics: tuple[str, ...], name: str, title: str, stages: 
     f = [x for x in findings(res) if x.rule == "DISP-RRI"
          and any(f", {c}, " in x.evidence for c in characteristics)
          and (stages is None or any(f"[{st}, " in x.evidence for st in stages))]
-    return _table_section(name, title, t, ["children"], f, intro)
+    return _table_section(name, title, t, ["children"], f, intro, audit=declare.rates(t, name, res, r))
 
 
 @_skip_if_blocked
@@ -113,7 +116,8 @@ def decisions(res, characteristics: tuple[str, ...] = ("ethnicity_major", "ethni
     return _table_section("disproportionality_decision_points",
                           f"Decision points: of the children at one stage, the share who go on to the next, "
                           f"{twelve_months_to(res.latest)}", t, ["children_at_previous_stage", "children_going_on"],
-                          [x for x in f if x.rule == "DISP-DECISION"])
+                          [x for x in f if x.rule == "DISP-DECISION"],
+                          audit=declare.decisions(t, "disproportionality_decision_points", res, d))
 
 
 def _rri_table(res, characteristic: str) -> pd.DataFrame:
@@ -180,7 +184,9 @@ def age_standardised(res) -> Section:
                     "profiles do not explain the differences above.")
     return _table_section(name, f"Age-standardised rates per 10,000 by ethnic group (Dobson), "
                           f"{twelve_months_to(res.latest)}", t, ["children"],
-                          [_context(x, f"table {name}", "DISP-ASR") for x in sent])
+                          [_context(x, f"table {name}", "DISP-ASR") for x in sent],
+                          audit=declare.cells_only(t, name, {"children": declare.CHILDREN}, raw=res.age_standardised,
+                                                   raw_columns={"children": "children"}))
 
 
 @_skip_if_blocked
@@ -191,7 +197,9 @@ def sensitivity(res) -> Section:
             f"{'no finding' if n == 0 else f'{n} finding' + ('s' if n > 1 else '')} in this table."]
     name = "disproportionality_sensitivity"
     return _table_section(name, "How much the children with ethnicity not known could change each relative rate index",
-                          t, ["children"], [_context(x, f"table {name}", "DISP-SENS") for x in sent])
+                          t, ["children"], [_context(x, f"table {name}", "DISP-SENS") for x in sent],
+                          audit=declare.cells_only(t, name, {"children": declare.CHILDREN}, raw=res.sensitivity,
+                                                   raw_columns={"children": "children"}))
 
 
 @_skip_if_blocked
@@ -264,9 +272,10 @@ def partner(res) -> Section:
         return sec
     t = publish.publish_partner(res.partner, res.threshold)
     f = findings(res)
-    return _table_section("disproportionality_partner_breakdowns",
-                          f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t, ["number"],
-                          [x for x in f if x.rule == "DISP-PARTNER"], source="the partners' quarterly returns")
+    name = "disproportionality_partner_breakdowns"
+    return _table_section(name, f"Partners' returns by ethnicity and sex, the four quarters to {res.period}", t,
+                          ["number"], [x for x in f if x.rule == "DISP-PARTNER"], source="the partners' quarterly returns",
+                          audit=declare.partner(t, name, res.partner))
 
 
 _REAL_SOURCE = "DfE, children looked after in England by ethnicity (published); ONS, Census 2021"

@@ -33,9 +33,10 @@ def context(text: str, evidence: str, rule: str) -> Finding:
     return Finding("context", text, LENS, "disproportionality", evidence, rule=rule)
 
 
-def table_section(name, title, table, counts=(), found=(), intro="", source=SOURCE) -> Section:
+def table_section(name, title, table, counts=(), found=(), intro="", source=SOURCE, audit=None) -> Section:
+    """A section of one table; ``audit``: how its counts add up, for the intruder audit (:mod:`.declarations`)."""
     sec = new_section(name, title, found, intro, source)
-    sec.add_table(name, title, table, counts)
+    sec.add_table(name, title, table, counts, audit=audit)
     return sec
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from ..returns.page_notes import partner_suppressed_sentence
 from ..sections import Section
 from . import cohorts, publish, readable
+from . import declarations as declare
 from .findings import findings, twelve_months_to
 from .full_tables import (
     age_standardised,
@@ -166,7 +167,8 @@ def data_quality(res) -> Section:
                       found, intro=note)
     sec.add_table("disproportionality_data_quality",
                   f"Children with ethnicity not recorded at each stage, {twelve_months_to(res.latest)}", t,
-                  ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"], view=view)
+                  ["children", "ethnicity_refused", "ethnicity_not_obtained", "ethnicity_not_known"], view=view,
+                  audit=declare.quality(t, "disproportionality_data_quality", q))
     return sec
 
 
@@ -191,10 +193,14 @@ def who_is_referred(res) -> Section:
     _forest_figure(sec, "disproportionality_referred_forest", title, chart, "relative rate indices of referral",
                    res.reference_label, f"Relative rate index against {res.reference_label} (log scale)", panel="level",
                    panels_word="levels")
-    shown = pd.concat([t[major], t[~major & t["label"].isin(SIG).to_numpy()]], ignore_index=True)
+    keep = [major, ~major & t["label"].isin(SIG).to_numpy()]
+    shown = pd.concat([t[k] for k in keep], ignore_index=True)
+    raw = pd.concat([r.reset_index(drop=True)[k] for k in keep], ignore_index=True)
     sec.add_table("disproportionality_who_is_referred",
                   f"Referrals by ethnic group (and any detailed group that differs significantly), {when}", shown,
-                  ["children"], view=readable.rates_view(shown, "Ethnic group", "Children referred"))
+                  ["children"], view=readable.rates_view(shown, "Ethnic group", "Children referred"),
+                  audit=declare.cells_only(shown, "disproportionality_who_is_referred", {"children": declare.CHILDREN},
+                                           raw=raw, raw_columns={"children": "children"}))
     return sec
 
 
@@ -225,7 +231,9 @@ def who_reaches_each_stage(res) -> Section:
         view[st] = [readable.pivot_cell(sub.loc[g, "rri"], sub.loc[g, "label"]) if g in sub.index else "" for g in groups]
     sec.add_table("disproportionality_who_reaches_each_stage",
                   f"Relative rate index against {res.reference_label} at each stage ('higher' or 'lower': "
-                  f"statistically significant), {when}", t, ["children"], view=view)
+                  f"statistically significant), {when}", t, ["children"], view=view,
+                  audit=declare.cells_only(t, "disproportionality_who_reaches_each_stage",
+                                           {"children": declare.CHILDREN}, raw=r, raw_columns={"children": "children"}))
     return sec
 
 
@@ -268,11 +276,15 @@ def who_goes_on(res) -> Section:
                    lower="ratio_lower", upper="ratio_upper", panel="decision", panels_word="decisions",
                    source="record-level extract")
     ref = t[t["ratio"] == "z"]
-    shown = pd.concat([t[t["label"] != "reference"], detailed[detailed["label"].isin(SIG)]], ignore_index=True)
+    keep_major, keep_detailed = (t["label"] != "reference").to_numpy(), detailed["label"].isin(SIG).to_numpy()
+    shown = pd.concat([t[keep_major], detailed[keep_detailed]], ignore_index=True)
+    raw = pd.concat([major.reset_index(drop=True)[keep_major],
+                     d[d["characteristic"] == "ethnicity"].reset_index(drop=True)[keep_detailed]], ignore_index=True)
     sec.add_table("disproportionality_who_goes_on",
                   f"Decision points by ethnic group (and any detailed group that differs significantly), {when}", shown,
                   ["children_at_previous_stage", "children_going_on"],
-                  view=readable.decisions_view(shown, ref, res.reference_label))
+                  view=readable.decisions_view(shown, ref, res.reference_label),
+                  audit=declare.decisions(shown, "disproportionality_who_goes_on", res, raw, full=False))
     return sec
 
 
@@ -327,7 +339,8 @@ def who_becomes_looked_after(res) -> Section:
     })
     sec.add_table("disproportionality_who_becomes_looked_after",
                   f"Starting to be looked after by ethnic group, {when}", both, ["children", "children_at_previous_stage"],
-                  view=view)
+                  view=view, audit=declare.looked_after(both, "disproportionality_who_becomes_looked_after", res,
+                                                        rate_words, share_words, raw_rates=r, raw_decisions=d))
     return sec
 
 
@@ -362,7 +375,10 @@ def sex_age_and_disability(res) -> Section:
         view[st] = [readable.pivot_cell(sub.loc[g, "rri"], sub.loc[g, "label"]) if g in sub.index else "" for g in groups]
     sec.add_table("disproportionality_sex_and_age",
                   f"Relative rate index by sex and age band at each stage ('higher' or 'lower': statistically "
-                  f"significant), {when}", t, ["children"], view=view)
+                  f"significant), {when}", t, ["children"], view=view,
+                  audit=declare.cells_only(t, "disproportionality_sex_and_age", {"children": declare.CHILDREN},
+                                           raw=r, raw_columns={"children": "children"},
+                                           relabel={"Boys (against girls)": "Boys"}))
     return sec
 
 
@@ -452,7 +468,8 @@ def partners_returns(res) -> Section:
         sec.intro = f"{sec.intro}\n\n{note}"
     sec.add_table("disproportionality_partner_breakdowns",
                   f"Partners' returns: rate ratios by ethnic group and sex ('higher' or 'lower': statistically "
-                  f"significant), the four quarters to {quarters_to}", t, ["number"], view=view)
+                  f"significant), the four quarters to {quarters_to}", t, ["number"], view=view,
+                  audit=declare.partner(t, "disproportionality_partner_breakdowns", res.partner))
     return sec
 
 
@@ -505,10 +522,11 @@ def appendix(res) -> Section:
     for part in (rates_major(res), rates_detailed(res), rates_other(res), rates_intersections(res), decisions(res),
                  age_standardised(res), sensitivity(res), trend_summary(res), findings_section(res)):
         for table in part.tables:
-            sec.add_table(table.name, table.title, table.data, table.counts, shown=False)
+            sec.add_table(table.name, table.title, table.data, table.counts, shown=False, audit=table.audit)
     series = publish.publish_trend(res.trend_series, res.rates, res.threshold)
     sec.add_table("disproportionality_trend", "Each group's relative rate index for each of the last eight quarters",
-                  series, ["children"], shown=False)
+                  series, ["children"], shown=False,
+                  audit=declare.trend(series, "disproportionality_trend", res, res.trend_series))
     lines = [f"- [{what}](../tables/{name}.csv)" for name, what in APPENDIX]
     sec.intro = ("The tables the page draws on, in full and tidy (one row per window, stage, characteristic and group; "
                  "hidden figures as [c] or [s]), for anyone who wants to check or reuse a number. Each chart's data is also "

@@ -25,8 +25,8 @@ from .publish import (
     suppression_flags,
 )
 
-__all__ = ["LENS", "SOURCE", "set_aside_intro", "overview", "detail", "findings", "spc", "benchmarks", "commentary", "not_published", "definitions",
-           "rag_changes", "published"]
+__all__ = ["LENS", "SOURCE", "set_aside_intro", "overview", "detail", "findings", "spc", "benchmarks", "commentary",
+           "not_published", "definitions", "rag_changes", "published", "audit_declaration"]
 
 LENS = "independent"
 SOURCE = "partners' returns; DfE and ONS published data"
@@ -77,12 +77,48 @@ def overview(sc, table: pd.DataFrame) -> Section:
     series = published_series(sc)
     sec = Section("scorecard", title, LENS, source=SOURCE, intro=set_aside_intro(sc))
     sec.add_table("scorecard", title, table, counts=["numerator", "denominator"], html=summary_html(sc, table, series),
-                  own_work=own_work_rows(sc))
+                  own_work=own_work_rows(sc), audit=audit_declaration(sc, table))
     sec.findings = _context(report.overview_sentences(sc), "table scorecard")
     sheets = workbook_sheets(sc, table, benchmark_summary(sc, table), commentary_table(sc),
                              definitions_table([r.indicator for r in sc]))
     sec.workbooks.append(Workbook("scorecard", title, sheets, created=sc.period.end))
     return sec
+
+
+def audit_declaration(sc, table: pd.DataFrame):
+    """How the published scorecard's counts relate, for the intruder audit (``docs/disclosure.md``): each
+    percentage is its numerator over its denominator (rounded to the indicator's decimal places), and a count
+    of the quarter is at most the same count over the rolling twelve months that contain the quarter. The
+    indicators' counts are not tied to other tables (a referral is not a child referred). The own-work rows
+    of the board's pack are left out by the audit. The true counts go with it for the run's private check."""
+    from ..disclosure_audit import AtMost, Cells, Ratio, declare
+    from .publish import scorecard_frame
+
+    results = list(sc)
+    key = "scorecard {} | indicator={{indicator_id}} | quarter={{period}}"
+    percentages: dict[int, list[str]] = {}
+    flows = []
+    for r in results:
+        if r.indicator.statistic == "percentage":
+            percentages.setdefault(int(r.indicator.decimals), []).append(r.indicator.id)
+        elif r.indicator.statistic == "count" and not r.is_stock:
+            flows.append(r.indicator.id)
+    ratios = [Ratio("value", "numerator", "denominator", decimals=d, where={"indicator_id": ids})
+              for d, ids in sorted(percentages.items())]
+    cells = [Cells("numerator", key.format("numerator"), label="{title}: the count, {period}"),
+             Cells("denominator", key.format("denominator"), label="{title}: the denominator, {period}")]
+    at_most = []
+    if flows:
+        flow = {"indicator_id": flows}
+        cells.append(Cells("rolling_12_months", key.format("count in the twelve months"), where=flow,
+                           label="{title}: the count in the twelve months to {period}"))
+        at_most.append(AtMost("numerator", "rolling_12_months", where=flow))
+    f = scorecard_frame(sc).reset_index(drop=True)
+    truth = {"numerator": f["numerator"].astype(float).tolist(), "denominator": f["denominator"].astype(float).tolist(),
+             **({"rolling_12_months": f["rolling_numerator"].astype(float).tolist()} if flows else {})}
+    if len(f) != len(table):
+        truth = None
+    return declare(table, "scorecard", cells, at_most=at_most, ratios=ratios, truth=truth)
 
 
 def detail(sc, table: pd.DataFrame) -> Section:
