@@ -137,33 +137,50 @@ def _lower(v: float, threshold: int) -> float:
 
 
 def _short(values: list[float], threshold: int) -> bool:
-    """Whether hidden counts adding up to a known total leave a count of 1 to the threshold too little room.
+    """Whether hidden counts adding up to a known total leave a hidden count too little room.
 
-    For the smallest hidden count of 1 to the threshold, p, and the others, two readers:
+    Two readers of the line (its hidden counts add up to R, known from the total and the shown parts):
 
-    * one sees only ``c`` (1 or more): if p is 1 it must be able to be 6 or more, so the others must
-      have at least 5 to give beyond their 1 each: Σ others (v − 1) ≥ 5 (a count above 1 can already be
-      1, which is 5 or less away only when it is 6 or less: the range reaches the end ``c`` allows);
-    * one is also told why each count is hidden (1 to the threshold, or more than it): p must keep at
-      least three possible values, (p − 1) + Σ others (v − least) ≥ 2, where a count's least is 1 or
-      threshold + 1 (1 Roma child hidden with 7 Irish children, the 7 known to be 6 or more, would be
-      1 or 2).
+    * one sees only ``c`` (1 or more): if the smallest count of 1 to the threshold, p, is 1 it must be
+      able to be 6 or more, so the others must have at least 5 to give beyond their 1 each:
+      Σ others (v − 1) ≥ 5;
+    * one reads the published symbols, ``[c]`` (1 to the threshold, t) and ``[s]`` (t + 1 or more), as
+      the intruder audit does (docs/disclosure.md, "When a suppressed cell is protected"): each ``[c]`` of
+      true value v must keep 1 possible (when v > 1; the others can then take all but 1, which they can
+      when one of them is an ``[s]``, unbounded above, or when R − t·(n − 1) ≤ 1) or keep t possible (when
+      v < t; R − Σ others' least ≥ t, a count's least being 1 for ``[c]`` and t + 1 for ``[s]``); and no
+      ``[s]`` may be worked out exactly (R − Σ others' least > t + 1 when it is the only unbounded one).
+      1 Roma child hidden with 7 Irish children, the 7 marked [s] and so 6 or more, would be 1 or 2.
     """
     small = sorted(v for v in values if 0.5 <= v < threshold + 0.5)
-    if not small:
-        return False
-    p = small[0]
-    others = list(values)
-    others.remove(p)
-    seen_only = p < 1.5 and sum(v - 1 for v in others) < 5
-    told = (p - 1) + sum(v - _lower(v, threshold) for v in others) < 2
-    return seen_only or told
+    if small and small[0] < 1.5:
+        others = list(values)
+        others.remove(small[0])
+        if sum(v - 1 for v in others) < 5:
+            return True
+    total = float(sum(values))
+    least = [_lower(v, threshold) for v in values]
+    most = [np.inf if v >= threshold + 0.5 else (0.0 if v < 0.5 else float(threshold)) for v in values]
+    for i, v in enumerate(values):
+        if v < 0.5:
+            continue
+        low = max(least[i], total - sum(most[:i] + most[i + 1:]))  # the others take all they can
+        high = min(most[i], total - sum(least[:i] + least[i + 1:]))  # the others take as little as they can
+        if v >= threshold + 0.5:  # an [s] must not be worked out exactly
+            if high - low < 0.5:
+                return True
+            continue
+        keeps_one = v > 1.5 and low <= 1 + 1e-9
+        keeps_top = v < threshold - 0.5 and high >= threshold - 1e-9
+        if not (keeps_one or keeps_top):
+            return True
+    return False
 
 
 def _slack(val: dict, m: dict, lines: list, grids: list, threshold: int) -> bool:
     """Room to move in every line whose total is known (:func:`_short`); when there is too little, the
-    smallest shown non-zero part is hidden too (the total when none is left). Returns whether anything
-    changed."""
+    smallest shown non-zero part that gives the room is hidden too (else the smallest, and again; the
+    total when none is left). Returns whether anything changed."""
     every = list(lines)
     for cells, row_tot, col_tot, _ in grids:
         every += [(r, rt) for r, rt in zip(cells, row_tot, strict=True)]
@@ -174,8 +191,10 @@ def _slack(val: dict, m: dict, lines: list, grids: list, threshold: int) -> bool
             continue
         hidden = [k for k in parts if m[k]]
         while _short([val[k] for k in hidden], threshold):
-            free = [k for k in parts if not m[k] and val[k] > 0]
-            pick = min(free, key=lambda k: val[k]) if free else total
+            free = sorted((k for k in parts if not m[k] and val[k] > 0), key=lambda k: val[k])
+            # the smallest part that gives the room on its own, else the smallest (and go round again)
+            enough = next((k for k in free if not _short([val[j] for j in hidden] + [val[k]], threshold)), None)
+            pick = enough if enough is not None else (free[0] if free else total)
             m[pick] = changed = True
             if pick == total:
                 break

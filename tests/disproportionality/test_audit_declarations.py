@@ -62,7 +62,7 @@ def test_the_issues_leak_put_back_fails_the_pack_audit_naming_the_cells(tmp_path
         if value is not None:
             assert row["true_value"] == value
     text = report.format()
-    assert "Boys, Child protection plan, twelve months to 2026-27-Q2 (shown as c in disproportionality_rates_sex_age_" \
+    assert "Boys, Child protection plan, twelve months to 2026-27-Q2 (shown as [s] in disproportionality_rates_sex_age_" \
            "disability" in text and "an intruder can narrow it to exactly 289" in text
 
 
