@@ -62,7 +62,10 @@ def completeness_alt(published: pd.DataFrame) -> str:
         said = f"{label.lower()} "
         said += f"{now.iloc[0]:.1f}% in {latest}" if len(now) and pd.notna(now.iloc[0]) else f"hidden in {latest}"
         if len(shown):
-            said += f" (range {value.min():.1f}% to {value.max():.1f}% in the quarters shown"
+            if value.min() == value.max():
+                said += f" ({value.min():.1f}% in {'the quarter' if len(shown) == 1 else 'every quarter'} shown"
+            else:
+                said += f" (range {value.min():.1f}% to {value.max():.1f}% in the quarters shown"
             said += f"; {hidden} quarter{'s' if hidden != 1 else ''} hidden)" if hidden else ")"
         parts.append(said)
     return "Line chart of the share of children referred each quarter with each characteristic recorded: " + \

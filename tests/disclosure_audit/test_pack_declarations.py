@@ -51,8 +51,10 @@ def test_the_completeness_alt_text_quotes_no_hidden_percentage(monkeypatch):
     table = sec["data_completeness"]
     assert table["not_recorded"].tolist() == ["36", "46", "7", "c"]
     alt = sec.figures[0].alt
-    # ethnicity 1,149 / 1,195 = 96.15% now, 1,130 / 1,166 = 96.91% before; nothing about sex, hidden now
-    assert "99.7" not in alt and "sex recorded" not in alt and "ethnicity recorded 96.2% in 2026-27-Q2" in alt
+    # ethnicity 1,149 / 1,195 = 96.15% now, 1,130 / 1,166 = 96.91% before; sex 1,159 / 1,166 = 99.40% before,
+    # hidden now and said to be hidden, never quoted
+    assert "99.7" not in alt and "ethnicity recorded 96.2% in 2026-27-Q2" in alt
+    assert "sex recorded hidden in 2026-27-Q2 (99.4% in the quarter shown; 1 quarter hidden)" in alt
     decl = sec.table("data_completeness").audit
     assert audit.audit_tables([(table, decl)], truth=audit.truth_of([audit.Source(table, decl)])).ok
     # the old alt text, declared as the figures it quoted, is caught
@@ -95,7 +97,7 @@ def _leaky_staging(root):
     window = "2026-27-Q2"
     key = "children | group={group} | stage={stage} | window={window}"
     rates = pd.DataFrame({"window": window, "stage": "Child protection plan",
-                          "group": ["Boys", "Girls", "Sex not recorded"], "children": ["c", "c", "c"]})
+                          "group": ["Boys", "Girls", "Sex not recorded"], "children": ["[s]", "[s]", "[c]"]})
     pack.table(rates, "rates_sex", "Rates by sex", "independent", count_columns=["children"], audit=audit.declare(
         rates, "rates_sex", audit.Cells("children", key, label="{group} on a plan"),
         sums=[audit.SumOver("children", "group", total_key="children | stage={stage} | window={window}")],
@@ -104,7 +106,7 @@ def _leaky_staging(root):
     pack.table(quality, "quality", "Children at each stage", "independent", count_columns=["children"],
                audit=audit.declare(quality, "quality", audit.Cells("children", "children | stage={stage} | window={window}")))
     decisions = pd.DataFrame({"window": window, "decision": "Initial conference → Child protection plan",
-                              "group": ["Boys", "Girls", "Sex not recorded"], "children_going_on": ["289", "221", "c"]})
+                              "group": ["Boys", "Girls", "Sex not recorded"], "children_going_on": ["289", "221", "[c]"]})
     pack.table(decisions, "decisions", "Decision points", "independent", count_columns=["children_going_on"],
                audit=audit.declare(decisions, "decisions", audit.Cells(
                    "children_going_on", "going on | decision={decision} | group={group} | window={window}"),
@@ -122,9 +124,9 @@ def test_a_fabricated_pack_with_a_leak_fails_the_run_with_a_clear_message(tmp_pa
     message = str(caught.value)
     assert message.startswith("intruder audit failed: 4 suppressed figure(s) can be worked out too closely by "
                               "combining the pack's tables")
-    assert ("Sex not recorded on a plan (shown as c in rates_sex): an intruder can narrow it to exactly 1 from the "
+    assert ("Sex not recorded on a plan (shown as [c] in rates_sex): an intruder can narrow it to exactly 1 from the "
             "tables “Decision points”, “Children at each stage” and “Rates by sex”") in message
-    assert "Boys on a plan (shown as c in rates_sex): an intruder can narrow it to exactly 289" in message
+    assert "Boys on a plan (shown as [s] in rates_sex): an intruder can narrow it to exactly 289" in message
     assert not (tmp_path / "disclosure_audit.txt").exists()  # nothing is recorded for a pack that is not published
 
 
@@ -133,7 +135,7 @@ def test_a_table_the_audit_cannot_read_fails_the_run_clearly(tmp_path):
 
     _leaky_staging(tmp_path)
     path = tmp_path / "tables" / "rates_sex.csv"
-    path.write_text(path.read_text().replace("Girls,c", "Girls,?"))
+    path.write_text(path.read_text().replace("Girls,[s]", "Girls,?"))
     with pytest.raises(RunError, match=r"a published table or its declaration cannot be read.*\n  tables/rates_sex.csv:3: "
                                        r"column 'children': '\?' is neither a count nor a symbol"):
         pipeline._intruder_audit(tmp_path)
