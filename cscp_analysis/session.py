@@ -237,6 +237,7 @@ PAGE_CSS = """<style>
 table.cscp-table{width:100%;max-width:100%;table-layout:auto;border-collapse:collapse;font-size:13px;margin:0 0 1em}
 table.cscp-table th,table.cscp-table td{text-align:left !important;white-space:normal;overflow-wrap:anywhere;
   vertical-align:top;padding:4px 6px;border-bottom:1px solid #d0d4d8}
+table.cscp-table tbody tr>:first-child{min-width:7.5em}
 table.cscp-table thead th{background:#eef0f2}
 .jp-RenderedHTMLCommon a:not(.anchor-link), .jp-RenderedMarkdown a:not(.anchor-link){text-decoration:underline !important}
 </style>"""

@@ -118,12 +118,12 @@ def _p_text(p: float) -> str:
 
 
 def _question_text(family: str) -> str:
-    return f"asking {question_text(family)}"
+    return f"asking {question_text(family).rstrip('?')}"
 
 
 def significance(p_adjusted: float, family: str, size: int) -> str:
     """'this is statistically significant after adjustment for multiple comparisons (adjusted p 0.003; one of
-    61 comparisons asking who is referred?)'."""
+    61 comparisons asking who is referred)'."""
     return (f"this is statistically significant after adjustment for multiple comparisons (adjusted p "
             f"{_p_text(p_adjusted)}; one of {int(size)} comparisons {_question_text(family)})")
 

@@ -224,7 +224,7 @@ def summary_html(sc, table: pd.DataFrame, series: pd.DataFrame) -> str:
                      + assurance_icon(summ.get("assurance_code"), ASSURANCE_WORDS.get(summ.get("assurance_code"), "")))
             out.append(
                 "<tr>"
-                f'<th scope="row">{_e(res.indicator.label)} <span class="id">{_e(iid)} · {_e(res.indicator.agency)}'
+                f'<th scope="row">{_e(res.indicator.label)} <span class="id">{_e(iid)} · {_e(agency_short(res.indicator.agency))}'
                 "</span></th>"
                 + _value_cell(row)
                 + f"<td>{spark}</td>"
@@ -234,6 +234,13 @@ def summary_html(sc, table: pd.DataFrame, series: pd.DataFrame) -> str:
                 + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def agency_short(code: str) -> str:
+    """The agency's code as a reader sees it beside an indicator: an acronym as it is (CSC, YJS, LADO), a
+    word in sentence case (POLICE -> Police, EARLY_HELP -> Early help)."""
+    code = str(code)
+    return code if len(code) <= 4 else code.replace("_", " ").capitalize()
 
 
 def detail_html(table: pd.DataFrame) -> str:
@@ -258,7 +265,7 @@ def detail_html(table: pd.DataFrame) -> str:
         comment = commentary_cell(row)
         out.append(
             "<tr>"
-            f'<th scope="row">{_e(row["title"])} <span class="id">{_e(row["indicator_id"])} · {_e(row["agency"])}'
+            f'<th scope="row">{_e(row["title"])} <span class="id">{_e(row["indicator_id"])} · {_e(agency_short(row["agency"]))}'
             "</span></th>"
             + _value_cell(row)
             + f'<td class="num"><small>{before}</small></td>'

@@ -91,29 +91,58 @@ def scorecard_html(table: pd.DataFrame) -> str:
     return "".join(out)
 
 
+def id_ranges(ids) -> str:
+    """Indicator identifiers with runs written as ranges: CSC-01, CSC-02, CSC-03, CSC-05 -> 'CSC-01 to CSC-03,
+    CSC-05' (a run of two stays two names)."""
+    runs: list[list[str]] = []
+    for iid in ids:
+        prefix, _, number = str(iid).rpartition("-")
+        if runs and number.isdigit():
+            last_prefix, _, last_number = runs[-1][-1].rpartition("-")
+            if last_prefix == prefix and last_number.isdigit() and int(number) == int(last_number) + 1:
+                runs[-1].append(str(iid))
+                continue
+        runs.append([str(iid)])
+    parts = []
+    for run in runs:
+        parts.append(f"{run[0]} to {run[-1]}" if len(run) > 2 else ", ".join(run))
+    return ", ".join(parts)
+
+
 def overview_sentences(sc) -> list[str]:
-    """The scorecard in a few sentences, counted from the results."""
+    """The scorecard in a few sentences, counted from the results: the ratings, the red indicators by title,
+    what is not published, and whose commentary is missing (grouped by agency)."""
+    from .board import agency_short
+
     res = list(sc)
     n = len(res)
-    by = pd.Series([r.rag for r in res]).value_counts()
-    words = ", ".join(f"{int(by.get(c, 0))} {c}" for c in ("red", "amber", "green", "grey"))
-    out = [f"{n} indicators for {sc.period.label} ({sc.period.short_label}): {words} (grey: not rated or not "
-           "published, with the reason given)."]
+    by = pd.Series([r.rag for r in res], dtype=object).value_counts()
+    words = ", ".join(f"{int(by.get(c, 0))} {c}" for c in ("red", "amber", "green"))
+    out = [f"{n} indicators for {sc.period.label} ({sc.period.short_label}): {words} and {int(by.get('grey', 0))} "
+           "grey (not rated or not published; each says why)."]
     red = [r for r in res if r.rag == "red"]
     if red:
-        out.append("Red: " + "; ".join(f"{r.indicator.id} {r.indicator.label}" for r in red) + ".")
+        out.append(f"Red ({len(red)}): " + "; ".join(f"{r.indicator.label} ({r.indicator.id})" for r in red) + ".")
     blocked = [r for r in res if r.status != "ok"]
-    out.append(f"{len(blocked)} indicator{'s are' if len(blocked) != 1 else ' is'} not published because data were "
-               "rejected or not received" + (": " + "; ".join(f"{r.indicator.id} ({r.reason})" for r in blocked)
-                                              if blocked else "") + ".")
+    if blocked:
+        out.append(f"Not published because data were rejected or not received ({len(blocked)}): "
+                   + "; ".join(f"{r.indicator.label} ({r.indicator.id}: {r.reason})" for r in blocked) + ".")
+    else:
+        out.append("Every indicator is published: no data behind them were rejected or missing.")
     missing = [r for r in res if r.commentary_status == "missing"]
-    out.append(f"Commentary is missing for {len(missing)} indicator{'s' if len(missing) != 1 else ''}"
-               + (": " + ", ".join(f"{r.indicator.id} ({r.indicator.agency})" for r in missing) if missing else "")
-               + ".")
+    if missing:
+        agencies: dict[str, list[str]] = {}
+        for r in missing:
+            agencies.setdefault(r.indicator.agency, []).append(r.indicator.id)
+        out.append(f"Commentary is missing for {len(missing)} indicator{'s' if len(missing) != 1 else ''}: "
+                   + "; ".join(f"{agency_short(a)} {len(ids)} ({id_ranges(ids)})" for a, ids in agencies.items())
+                   + ".")
+    else:
+        out.append("Every agency sent its commentary.")
     concern = [r for r in res if (r.spc_summary or {}).get("concern_in_period")]
     if concern:
         out.append("Special-cause concern on the SPC chart this quarter: "
-                   + ", ".join(f"{r.indicator.id} {r.indicator.label}" for r in concern) + ".")
+                   + "; ".join(f"{r.indicator.label} ({r.indicator.id})" for r in concern) + ".")
     return out
 
 

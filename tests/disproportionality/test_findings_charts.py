@@ -38,7 +38,7 @@ def test_sentence_for_a_significant_rri(res):
                 f"to be referred to children's social care in the twelve months to September 2026 (95% CI "
                 f"{r['rri_lower']:.1f} to {r['rri_upper']:.1f}); this is statistically significant after adjustment "
                 f"for multiple comparisons (adjusted p {p}; one of {int(r['family_size'])} comparisons asking who is "
-                "referred?).")
+                "referred).")
     assert expected in [f.text for f in findings(res)]
 
 

@@ -30,6 +30,17 @@ def test_overview_counts_the_ratings_and_names_missing_commentary(fixture_scorec
     missing = [r for r in fixture_scorecard if r.commentary_status == "missing"]
     assert "HLT-02" in {r.indicator.id for r in missing} and {r.indicator.agency for r in missing} >= {"HEALTH", "CSC"}
     assert any(x.startswith(f"Commentary is missing for {len(missing)} indicators: ") for x in s)
+    line = next(x for x in s if x.startswith("Commentary is missing"))
+    assert "(CSC)" not in line and "Health" in line and "HLT-02" in line
+
+
+def test_identifiers_in_runs_are_written_as_ranges():
+    from cscp_analysis.scorecard.report import id_ranges
+
+    assert id_ranges(["CSC-01", "CSC-02", "CSC-03", "CSC-05", "HLT-02"]) == "CSC-01 to CSC-03, CSC-05, HLT-02"
+    assert id_ranges(["CSC-01", "CSC-02"]) == "CSC-01, CSC-02"
+    assert id_ranges(["CSC-09", "CSC-10", "CSC-11", "EH-01"]) == "CSC-09 to CSC-11, EH-01"
+    assert id_ranges([]) == ""
 
 
 def test_findings_markdown_has_the_three_lists_even_when_one_is_empty():
