@@ -209,6 +209,20 @@ class Session:
 
         display(Markdown(text))
 
+    def disclosure_words(self) -> str:
+        """What disclosure control this page's tables have been through, in the words of its audience: the
+        board's pack shows the partnership's own work as it is (docs/disclosure.md, "Two audiences")."""
+        from .disclosure import BOARD
+
+        t = self.config.suppression_threshold
+        rule = (f"a count of children from 1 to {t} is hidden and marked [c], and any figure from which one "
+                "could be worked out is hidden and marked [s]")
+        if self.pack.audience == BOARD:
+            return (f"Counts of children are protected: {rule}. Counts of the partnership's own work (audits, "
+                    "reviews, training, surveys, actions, LADO and child death review totals) are shown as they "
+                    "are, because this pack is for the board and its Independent Scrutineer.")
+        return f"Every table has been through disclosure control: {rule}."
+
     def figure(self, fig, name: str, title: str, lens: str, alt: str, data: pd.DataFrame | None = None,
                source: str = "", number: str = "", png_dpi: int | None = None) -> None:
         """Save a figure to the pack (SVG, PNG and its data) and show it with its alt text.
