@@ -39,7 +39,7 @@ h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:3px solid #12436D;padding
 h3{margin-bottom:.3em}.sub{color:#505a5f;margin-top:0}a{color:#1d70b8;text-decoration:underline}
 a:focus{outline:3px solid #fd0;background:#fd0}
 table{border-collapse:collapse;width:100%;font-size:.95em}th,td{text-align:left;vertical-align:top;padding:.35em .5em;
-border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}tbody tr>:first-child{min-width:7.5em}thead th{background:#f3f2f1}.marking{font-weight:bold;
+border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}tbody tr>:first-child{min-width:7.5em}.wide{overflow-x:auto;max-width:100%}thead th{background:#f3f2f1}.marking{font-weight:bold;
 letter-spacing:.05em;border:2px solid #0b0c0c;display:inline-block;padding:.1em .5em}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2em}
 figure{margin:0;border:1px solid #b1b4b6;padding:.6em;background:#fff}figure img{width:100%;height:auto}
@@ -176,7 +176,8 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
                 + (f"<header>{marking_banner(marking)}</header>" if marking else "") + "<main>"
                 f"<p><a href='../../index.html'>{_e(pack_title)}</a></p><h1>{_e(number + t.title)}</h1>"
                 + (f"<p class='sub'>Source: {_e(t.source)}</p>" if t.source else "")
-                + body + (f"<p class='symbols'>{_e(note)}</p>" if note else "")
+                + f"<div class='wide' tabindex='0' role='region' aria-label='{_e(t.title)} (scrolls sideways when wider "
+                "than the window)'>" + body + "</div>" + (f"<p class='symbols'>{_e(note)}</p>" if note else "")
                 + "<p class='files'>The same table as data: "
                 f"<a href='../../{_e(t.files[0])}'>{_e(t.files[0])}</a>.</p></main></body></html>\n")
         path = folder / f"{t.name}.html"
