@@ -236,6 +236,23 @@ def _stop_until_done(futures, stop_kernels: Callable[[], object], timeout: float
         running = list(pending)
 
 
+def _keeps_cwd(fn):
+    """Restore the caller's working folder afterwards: papermill changes the process's working folder around
+    each notebook it runs (its ``cwd``), and two notebooks run at once in threads can leave the process in the
+    other's folder, which a later step (or a benchmark's next run) then finds deleted."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        cwd = os.getcwd()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            os.chdir(cwd)
+    return wrapper
+
+
+@_keeps_cwd
 def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
                    stop_kernels: Callable[[], object] = lambda: None):
     """Execute the notebooks stage by stage (``jobs`` at a time), then render each to HTML.

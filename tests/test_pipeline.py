@@ -220,3 +220,24 @@ def test_the_scrutiny_summary_is_printed_as_a_tagged_marked_pdf(quarter_pack):
     bitmap = pypdfium2.PdfDocument(str(path))[0].render(scale=0.5).to_numpy()
     assert (bitmap < 200).mean() > 0.01  # the first page is not blank
     assert "scrutiny_summary.pdf" in (quarter_pack / "index.html").read_text(encoding="utf-8")
+
+
+def test_running_notebooks_leaves_the_callers_working_folder_as_it_was(tmp_path, monkeypatch):
+    # papermill changes the working folder around each notebook; two at once could leave the process in a
+    # folder deleted afterwards (the pipeline benchmark's second run failed with "No such file or directory")
+    import os
+
+    from cscp_analysis import pipeline
+
+    elsewhere = tmp_path / "notebook folder"
+    elsewhere.mkdir()
+
+    def execute(name, *args):
+        os.chdir(elsewhere)  # what papermill's cwd does, left behind by a racing thread
+        return 0.0
+
+    monkeypatch.setattr(pipeline, "_execute", execute)
+    monkeypatch.setattr(pipeline, "render_html", lambda *a, **k: None)
+    before = os.getcwd()
+    pipeline._run_notebooks([(0, "a"), (0, "b")], {}, tmp_path, tmp_path / "failed", "k", 2, None, elsewhere)
+    assert os.getcwd() == before
