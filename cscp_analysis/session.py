@@ -169,7 +169,7 @@ class Session:
 
         body = mistune.html(markdown) if markdown else ""
         if table is not None:
-            body += table.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
+            body += for_readers(table).to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
         display(HTML(f"<details><summary>{_escape(summary)}</summary>{body}</details>"))
 
     def findings(self, findings, heading: str = "What the numbers say") -> None:

@@ -276,16 +276,6 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
             out.append(_finding("context", res, [f"{_now(res)}; the SPC chart shows special-cause variation "
                                                  f"({s['neutral_in_period']}) in {res.period.label}, which is neither good "
                                                  "nor bad in itself and needs explaining"], ["SC-CX-1"], 1))
-    if res.commentary_status == "missing":
-        from ..periods import PeriodWords
-
-        out.append(Finding(
-            "needs_to_happen",
-            f"{_agency(res)} to send its commentary on {ind.title} ({ind.id}) for "
-            f"{PeriodWords.quarter(res.period).label}, which is missing.",
-            ind.lens, "scorecard", ind.id, ind.priority_at(res.period), "SC-NH-2", 0.5, severity=4,
-            owner=_agency(res), by_when="before the next meeting of the Audit and Performance subgroup",
-            level=ind.level))
     return out
 
 
@@ -306,4 +296,31 @@ def scorecard_findings(sc) -> list[Finding]:
     out: list[Finding] = []
     for res in sc:
         out.extend(_indicator_findings(res, threshold))
+    return out + _missing_commentary([res for res in sc if res.commentary_status == "missing"])
+
+
+def _missing_commentary(missing: list) -> list[Finding]:
+    """SC-NH-2: one request per agency and priority for the commentary it has not sent, naming each
+    indicator (one sentence for seventeen indicators, not seventeen sentences that differ by a title)."""
+    from ..periods import PeriodWords
+
+    groups: dict[tuple[str, str], list] = {}
+    for res in missing:
+        groups.setdefault((_agency(res), res.indicator.priority_at(res.period)), []).append(res)
+    out = []
+    for (agency, priority), group in groups.items():
+        first = group[0]
+        quarter = PeriodWords.quarter(first.period).label
+        named = [f"{r.indicator.title} ({r.indicator.id})" for r in group]
+        if len(group) == 1:
+            text = f"{agency} to send its commentary on {named[0]} for {quarter}, which is missing."
+        else:
+            text = (f"{agency} to send its commentary for {quarter} on the {len(group)} indicators of this "
+                    f"priority it has not commented on: " + "; ".join(named) + ".")
+        levels = [r.indicator.level for r in group]
+        out.append(Finding(
+            "needs_to_happen", text, first.indicator.lens, "scorecard", ", ".join(r.indicator.id for r in group),
+            priority, "SC-NH-2", 0.5 * len(group), severity=4, owner=agency,
+            by_when="before the next meeting of the Audit and Performance subgroup",
+            level=max(levels, key=levels.count)))  # the commonest, the first on a tie
     return out
