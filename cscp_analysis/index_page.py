@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .evidence import LENSES, CatalogueEntry
-from .labels import for_readers
+from .labels import analyst_columns, for_readers
 from .symbols import footnote
 
 __all__ = ["write_index", "write_table_views", "REPORT_TITLES"]
@@ -167,8 +167,12 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
             continue
         raw = pd.read_csv(csv, dtype=str, keep_default_na=False)
         note = footnote(raw, (t.extra or {}).get("threshold"))  # only the symbols this table uses
-        df = for_readers(raw)
+        keys = analyst_columns(raw)
+        df = for_readers(raw.drop(columns=keys))
         body = df.to_html(index=False, border=0, escape=True)
+        if keys:  # the keys stay in the CSV, named for the analyst, folded away from readers
+            body += ("<details><summary>For the analyst</summary><p>The CSV also holds "
+                     + ", ".join(f"<code>{_e(k)}</code>" for k in keys) + " (keys and codes).</p></details>")
         number = f"{t.number}: " if t.number else ""
         page = ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
                 "<meta name='viewport' content='width=device-width, initial-scale=1'>"

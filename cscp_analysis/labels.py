@@ -18,7 +18,8 @@ import re
 
 import pandas as pd
 
-__all__ = ["COLUMNS", "VALUES", "TOKENS", "label", "value_label", "for_readers", "dictionary"]
+__all__ = ["COLUMNS", "VALUES", "TOKENS", "ANALYST_COLUMNS", "label", "value_label", "for_readers", "dictionary",
+           "analyst_columns"]
 
 #: Column name -> heading.
 COLUMNS: dict[str, str] = {
@@ -111,6 +112,7 @@ TOKENS: dict[str, str] = {"pct": "%", "rri": "relative rate index", "dr": "dispr
                           "icpc": "conference", "s47": "section 47", "q": "quarter", "n": "number"}
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+_UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
 
 def label(name: str) -> str:
@@ -131,6 +133,8 @@ def value_label(value):
             return VALUES[value]
         if _SNAKE.match(value):
             return value.replace("_", " ")
+        if _UPPER_SNAKE.match(value):  # a code such as EARLY_HELP, in words: "Early help"
+            return value.replace("_", " ").capitalize()
     return value
 
 
@@ -142,6 +146,36 @@ def for_readers(table: pd.DataFrame) -> pd.DataFrame:
             out[c] = out[c].map(value_label)
     out.columns = [label(c) for c in out.columns]
     return out
+
+
+#: Columns that hold keys for the analyst (which rule drafted a finding, which table is its evidence, its
+#: ranking weight, the page it links to): in the CSV, never in a reader's view of the table.
+ANALYST_COLUMNS = frozenset({"rule", "evidence", "weight", "report"})
+
+#: A value that is a key, not words: a tidy name (``referral_rate``, ``table assurance_voice_reach``,
+#: ``disproportionality_rates[EDU_PERM_EXCL, sex, M]``), a partner's field code (``EDU_PERM_EXCL``) or a
+#: dotted measure name (``csc.referrals``, ``partner.numerator:POL_STRATEGY_ATTEND``).
+_CODE = re.compile(r"^(?:table )?[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\[.*\])?$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
+                   r"|^[a-z][a-z0-9_]*\.[A-Za-z0-9_.:]+$")
+
+
+def analyst_columns(table: pd.DataFrame, share: float = 0.8) -> list[str]:
+    """The columns of a table that a reader's view leaves out (they stay in its CSV): those named in
+    :data:`ANALYST_COLUMNS`, and text columns whose values are mostly keys rather than words (at least
+    ``share`` of the non-empty values look like :data:`_CODE`), when the table has other columns to read."""
+    out = []
+    for c in table.columns:
+        if str(c) in ANALYST_COLUMNS:
+            out.append(c)
+            continue
+        column = table[c]
+        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+            continue
+        values = column.dropna().astype(str).str.strip()
+        values = values[values != ""]
+        if len(values) and values.str.match(_CODE).mean() >= share:
+            out.append(c)
+    return out if len(out) < len(table.columns) else []
 
 
 def dictionary(columns) -> pd.DataFrame:

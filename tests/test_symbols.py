@@ -157,3 +157,28 @@ def test_a_chart_without_hidden_values_has_no_note():
     assert not any(x.get_text().startswith("Symbols:") for x in fig.texts)
     assert charts.hidden_note(np.array(["1", "x"], dtype=object)) == ""
     matplotlib.pyplot.close(fig)
+
+
+def test_table_views_leave_the_analysts_keys_in_the_csv(tmp_path):
+    # issue 15: no rule identifiers, evidence keys, weights or code names in what readers see
+    import pandas as pd
+
+    from cscp_analysis.labels import analyst_columns, value_label
+
+    findings = pd.DataFrame({"kind": ["worried", "context"], "text": ["Something is wrong.", "Something to know."],
+                             "evidence": ["table assurance_voice_reach", "disproportionality_rates[EDU_PERM_EXCL, sex, M]"],
+                             "rule": ["REA-02", "DISP-POWER"], "weight": [0.65, 0.0],
+                             "measure": ["referral_rate", "cin_rate"], "agency": ["CSC", "EARLY_HELP"]})
+    assert analyst_columns(findings) == ["evidence", "rule", "weight", "measure"]
+    assert value_label("EARLY_HELP") == "Early help" and value_label("CSC") == "CSC"
+    # a table of keys only keeps them (nothing else to read)
+    assert analyst_columns(pd.DataFrame({"measure": ["cin_rate"]})) == []
+    pack = evidence.Pack(tmp_path, notebook="t")
+    pack.table(findings, "some_findings", "Some findings", "summary")
+    write_table_views(tmp_path, [e for e in evidence.read_catalogue(tmp_path) if e.kind == "table"], "Pack")
+    page = (tmp_path / "html" / "tables" / "some_findings.html").read_text()
+    visible = page.split("<details>")[0]
+    for key in ("assurance_voice_reach", "REA-02", "0.65", "referral_rate", "EARLY_HELP"):
+        assert key not in visible, key
+    assert "Early help" in visible and "Something is wrong." in visible
+    assert "<summary>For the analyst</summary>" in page and "<code>evidence</code>" in page
