@@ -17,7 +17,8 @@ What are we worried about (the same decision as the RAG rating: docs/scorecard.m
   SC-WR-3  the target was missed in the latest quarter by the whole 95% interval (when the interval holds the
            target, we cannot tell: SC-CX-2).
   SC-WR-4  an earlier point of the last twelve months was a special-cause concern (the latest quarter
-           is not), so the A&P subgroup can check that it has been understood.
+           is not), so the A&P subgroup can check that it has been understood; when the target has been met
+           in each of the last four quarters (SC-WW-3) it is a watch instead (SC-CX-3).
 
 What needs to happen (each with its owner, by when and the level of help it happens at)
   SC-NH-1  for every indicator with a worry, one ask of the owning agency that names the worry: how it will
@@ -30,7 +31,8 @@ Context
   SC-CX-1  an indicator without a preferred direction shows special-cause variation in the latest
            quarter (unusually high or low), for the subgroup to understand.
   SC-CX-2  the quarter's interval holds the target: at this number of children we cannot tell.
-  SC-CX-3  a watch: a special-cause concern while the target is met with certainty.
+  SC-CX-3  a watch: a special-cause concern while the target is met with certainty, or an earlier one
+           while the target has been met in each of the last four quarters.
 
 Severity (for the scrutiny summary's ranking): 1 for an indicator that measures a statutory timescale or
 duty (``statutory:`` in ``indicators.yaml``), 2 otherwise; 4 for a missing commentary.
@@ -259,10 +261,15 @@ def _indicator_findings(res, threshold: int) -> list[Finding]:
                                                  "target is met"], ["SC-CX-2"], 1))
         if res.spc is not None and s.get("recent_concerns") and not s.get("concern_in_period"):
             detail = describe_special_causes(_special(res, "special_cause_concern", False))
-            wr.append(f"earlier in the year the SPC chart showed special-cause concern: {detail}; "
-                      f"{PeriodWords.quarter(res.period).label} is back within common-cause variation")
-            wr_rules.append("SC-WR-4")
-            wr_w += 1
+            earlier = (f"earlier in the year the SPC chart showed special-cause concern: {detail}; "
+                       f"{PeriodWords.quarter(res.period).label} is back within common-cause variation")
+            if "SC-WW-3" in ww_rules:  # the target met throughout: a watch, not a worry (as SC-WR-1)
+                watch.append(f"{_now(res)} meets its target, as in each of the last four quarters; {earlier}: a "
+                             "watch for the next quarter")
+            else:
+                wr.append(earlier)
+                wr_rules.append("SC-WR-4")
+                wr_w += 1
         if ww:
             out.append(_finding("working_well", res, ww, ww_rules, ww_w))
         if watch:

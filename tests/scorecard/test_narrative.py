@@ -63,6 +63,21 @@ def test_an_earlier_special_cause_in_the_year_is_a_worry_in_the_past_tense():
                           "common-cause variation.")
 
 
+def test_an_earlier_concern_is_a_watch_when_the_target_has_been_met_all_year():
+    # issue 13: CSC-13 was listed as working well (target met in each of four quarters) and as a worry (a run
+    # above the median months ago); a resolved signal on a target met throughout is a watch, not a worry
+    special = {"2025-10": ("special_cause_concern", "outside_limits", 80.0)}
+    spc = {"concern_in_period": False, "recent_concerns": ["2025-10"], "special": special}
+    r = result(indicator(target=10, polarity="lower_is_better"), values=(8.0, 7.0, 7.5, 6.8), spc=spc, ci=1.0)
+    fs = scorecard_findings(scorecard(r))
+    assert [(f.kind, f.rule) for f in fs if f.kind != "needs_to_happen"] == [("working_well", "SC-WW-3"),
+                                                                             ("context", "SC-CX-3")]
+    assert "a watch for the next quarter" in fs[1].text and not [f for f in fs if f.kind == "worried"]
+    # with the target missed in one of the four quarters it stays a worry
+    r = result(indicator(target=10, polarity="lower_is_better"), values=(12.0, 7.0, 7.5, 6.8), spc=spc, ci=1.0)
+    assert ("worried", "SC-WR-4") in {(f.kind, f.rule) for f in scorecard_findings(scorecard(r))}
+
+
 def test_missing_commentary_and_blocked_data_need_to_happen():
     fs = scorecard_findings(scorecard(result(values=(95.0,), commentary_status="missing", commentary="")))
     assert [(f.kind, f.rule) for f in fs] == [("needs_to_happen", "SC-NH-2")]
