@@ -154,9 +154,10 @@ ANALYST_COLUMNS = frozenset({"rule", "evidence", "weight", "report"})
 
 #: A value that is a key, not words: a tidy name (``referral_rate``, ``table assurance_voice_reach``,
 #: ``disproportionality_rates[EDU_PERM_EXCL, sex, M]``), a partner's field code (``EDU_PERM_EXCL``) or a
-#: dotted measure name (``csc.referrals``, ``partner.numerator:POL_STRATEGY_ATTEND``).
+#: dotted measure name (``csc.referrals``, ``partner.numerator:POL_STRATEGY_ATTEND``) or a reference to a
+#: file and its field (``dfe_cin_census/b1_children_in_need_2013_to_2025.csv: At31_episodes``).
 _CODE = re.compile(r"^(?:table )?[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\[.*\])?$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
-                   r"|^[a-z][a-z0-9_]*\.[A-Za-z0-9_.:]+$")
+                   r"|^[a-z][a-z0-9_]*\.[A-Za-z0-9_.:]+$|^[\w./-]+\.(?:csv|xlsx|xml)\b")
 
 
 def analyst_columns(table: pd.DataFrame, share: float = 0.8) -> list[str]:

@@ -168,8 +168,9 @@ def test_table_views_leave_the_analysts_keys_in_the_csv(tmp_path):
     findings = pd.DataFrame({"kind": ["worried", "context"], "text": ["Something is wrong.", "Something to know."],
                              "evidence": ["table assurance_voice_reach", "disproportionality_rates[EDU_PERM_EXCL, sex, M]"],
                              "rule": ["REA-02", "DISP-POWER"], "weight": [0.65, 0.0],
-                             "measure": ["referral_rate", "cin_rate"], "agency": ["CSC", "EARLY_HELP"]})
-    assert analyst_columns(findings) == ["evidence", "rule", "weight", "measure"]
+                             "measure": ["referral_rate", "cin_rate"], "agency": ["CSC", "EARLY_HELP"],
+                             "source": ["dfe_cin_census/b1.csv: At31_episodes; ONS mid-2012", "ons/mid_2024.csv: age"]})
+    assert analyst_columns(findings) == ["evidence", "rule", "weight", "measure", "source"]
     assert value_label("EARLY_HELP") == "Early help" and value_label("CSC") == "CSC"
     # a table of keys only keeps them (nothing else to read)
     assert analyst_columns(pd.DataFrame({"measure": ["cin_rate"]})) == []
