@@ -150,7 +150,9 @@ class Session:
 
         head = published(table.head(max_rows))
         t = for_readers(head)
-        html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table", escape=True)
+        few = len(t.columns) <= FEW_COLUMNS  # words kept whole; a wider table may break a long word to fit
+        html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table" + (" cscp-few" if few else ""),
+                         escape=True)
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
         limit = max(int(threshold or 0), self.config.suppression_threshold)
@@ -245,6 +247,9 @@ class Session:
         display(Markdown(f"*{label}{title}.*" + (f" Source: {source}." if source else "") + data_note))
 
 
+#: A table of this many columns or fewer keeps its words whole (no column is squeezed to break one).
+FEW_COLUMNS = 8
+
 #: The reader pages' own styles, shown once at the top of each page: tables fit the page (text wraps,
 #: left-aligned; numbers stay right-aligned only in the scorecard's own tables), links are underlined.
 PAGE_CSS = """<style>
@@ -252,6 +257,7 @@ table.cscp-table{width:100%;max-width:100%;table-layout:auto;border-collapse:col
 table.cscp-table th,table.cscp-table td{text-align:left !important;white-space:normal;overflow-wrap:anywhere;
   vertical-align:top;padding:4px 6px;border-bottom:1px solid #d0d4d8}
 table.cscp-table tbody tr>:first-child{min-width:7.5em}
+table.cscp-few th,table.cscp-few td{overflow-wrap:break-word}
 table.cscp-table thead th{background:#eef0f2}
 .jp-RenderedHTMLCommon a:not(.anchor-link), .jp-RenderedMarkdown a:not(.anchor-link){text-decoration:underline !important}
 </style>"""
