@@ -39,7 +39,7 @@ h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:3px solid #12436D;padding
 h3{margin-bottom:.3em}.sub{color:#505a5f;margin-top:0}a{color:#1d70b8;text-decoration:underline}
 a:focus{outline:3px solid #fd0;background:#fd0}
 table{border-collapse:collapse;width:100%;font-size:.95em}th,td{text-align:left;vertical-align:top;padding:.35em .5em;
-border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}tbody tr>:first-child{min-width:7.5em}.wide{overflow-x:auto;max-width:100%}thead th{background:#f3f2f1}.marking{font-weight:bold;
+border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}tbody tr>:first-child{min-width:7.5em}#headlines+table th,#headlines+table td{overflow-wrap:break-word}.wide{overflow-x:auto;max-width:100%}thead th{background:#f3f2f1}.marking{font-weight:bold;
 letter-spacing:.05em;border:2px solid #0b0c0c;display:inline-block;padding:.1em .5em}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2em}
 figure{margin:0;border:1px solid #b1b4b6;padding:.6em;background:#fff}figure img{width:100%;height:auto}
