@@ -178,12 +178,32 @@ def received_section(returns) -> Section:
     return sec
 
 
+def found_examples(issues: pd.DataFrame, shown: int = 3) -> pd.DataFrame:
+    """For each rule, what was found, in the words of the validation report: the value seen with its file,
+    the first ``shown`` of them and how many more ('no health.csv in 2024-25-Q3/ (2024-25-Q3/health.csv)')."""
+    if issues.empty:
+        return pd.DataFrame(columns=["rule_id", "found"])
+    rows = []
+    for rule_id, g in issues.groupby("rule_id", sort=True):
+        seen = [(f"{v} ({f})" if str(v).strip() else str(f)) for v, f in zip(g["value"].fillna(""), g["file"], strict=True)]
+        more = len(seen) - shown
+        rows.append({"rule_id": rule_id, "found": "; ".join(seen[:shown]) + (f"; and {more} more" if more > 0 else "")})
+    return pd.DataFrame(rows)
+
+
 def validation_section(returns) -> Section:
-    """The problems found, by rule (the full list is the pack's validation report)."""
+    """The problems found, by rule (the full list is the pack's validation report): what each rule checks,
+    how many problems it found and what they were; the rule's identifier stays in the CSV."""
     sec = Section("validation_summary", "Problems found, by rule", "data", source=SOURCE)
-    sec.add_table("validation_summary", "Problems found, by rule", validation_summary(returns), written=False)
-    sec.findings = [Finding("context", f"{returns.report.n_errors} errors and {returns.report.n_warnings} warnings.",
-                            "data", "data", "validation report")]
+    summary = validation_summary(returns)
+    view = summary.merge(found_examples(returns.report.issues), on="rule_id", how="left")
+    view = view.rename(columns={"rule": "checked"})[["checked", "severity", "problems", "found"]]
+    sec.add_table("validation_summary", "Problems found, by rule", summary, written=False, view=view)
+    errors, warnings = returns.report.n_errors, returns.report.n_warnings
+    said = (f"{errors} error{'s' if errors != 1 else ''}" if errors else "No errors") + \
+        (f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else " and no warnings")
+    sec.findings = [Finding("context", said + ": each is listed with its file, row and column in the pack's "
+                            "validation report.", "data", "data", "validation report")]
     return sec
 
 

@@ -31,7 +31,7 @@ COLUMNS: dict[str, str] = {
     "reference": "Compared with", "measure": "Measure", "measure_title": "Measure", "unit": "Unit",
     "area": "Area", "area_name": "Area", "area_code": "Area code", "area_type": "Area type",
     "file": "File", "table": "Table", "row": "Row", "column": "Column", "rule": "Rule", "rule_id": "Rule",
-    "severity": "Severity", "message": "Problem", "description": "Description", "files": "Files",
+    "severity": "Severity", "checked": "What is checked", "found": "What was found", "message": "Problem", "description": "Description", "files": "Files",
     "due_date": "Due", "received_date": "Received", "status": "Status", "status_reason": "Why",
     "rows_received": "Rows received", "rows_accepted": "Rows accepted", "rows_rejected": "Rows rejected",
     "received": "Received", "accepted": "Accepted", "rejected": "Rejected", "balances": "Balances",

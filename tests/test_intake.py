@@ -109,3 +109,24 @@ def test_rows_set_aside_are_listed_with_why_beside_the_reconciliation():
     r.set_aside_rows = {}
     sec = intake.rows_section(r)
     assert [t.name for t in sec.tables] == ["rows_by_table"] and sec.intro == ""
+
+
+def test_problems_by_rule_say_what_was_found_not_the_rules_identifier():
+    issues = pd.DataFrame({
+        "file": ["2024-25-Q3/health.csv", "a.csv", "b.csv", "c.csv", "d.csv"],
+        "row": [None, 2, 3, 4, 5], "column": ["", "x", "x", "x", "x"],
+        "rule_id": ["SUB-002", "X-1", "X-1", "X-1", "X-1"], "severity": ["warning"] + ["error"] * 4,
+        "message": ["Every agency sent its return.", "A value is a number."] + ["A value is a number."] * 3,
+        "value": ["no health.csv in 2024-25-Q3/", "abc", "", "d", "e"]})
+    found = intake.found_examples(issues).set_index("rule_id")["found"]
+    assert found["SUB-002"] == "no health.csv in 2024-25-Q3/ (2024-25-Q3/health.csv)"
+    assert found["X-1"] == "abc (a.csv); b.csv; d (c.csv); and 1 more"
+    report = SimpleNamespace(issues=issues, n_errors=4, n_warnings=1,
+                             summary=lambda: pd.DataFrame({"rule_id": ["SUB-002", "X-1"], "severity": ["warning", "error"],
+                                                           "rule": ["Every agency sent its return.", "A value is a number."],
+                                                           "files": [1, 4], "count": [1, 4]}))
+    sec = intake.validation_section(SimpleNamespace(report=report))
+    table = sec.table("validation_summary")
+    assert list(table.view.columns) == ["checked", "severity", "problems", "found"]
+    assert "SUB-002" in set(table.data["rule_id"])  # the identifier stays in the CSV
+    assert sec.findings[0].text.startswith("4 errors and 1 warning: each is listed")
