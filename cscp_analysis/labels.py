@@ -113,6 +113,9 @@ TOKENS: dict[str, str] = {"pct": "%", "rri": "relative rate index", "dr": "dispr
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 _UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+#: A code written as one capitalised word of five letters or more (POLICE, HEALTH, EDUCATION); shorter
+#: ones are acronyms and stay as they are (CSC, YJS, LADO, and DfE's four-letter ethnicity codes).
+_UPPER_WORD = re.compile(r"^[A-Z]{5,}$")
 
 
 def label(name: str) -> str:
@@ -133,7 +136,7 @@ def value_label(value):
             return VALUES[value]
         if _SNAKE.match(value):
             return value.replace("_", " ")
-        if _UPPER_SNAKE.match(value):  # a code such as EARLY_HELP, in words: "Early help"
+        if _UPPER_SNAKE.match(value) or _UPPER_WORD.match(value):  # EARLY_HELP, POLICE: "Early help", "Police"
             return value.replace("_", " ").capitalize()
     return value
 

@@ -15,6 +15,7 @@ chart or table, and findings drawn from the numbers.
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,6 +154,7 @@ class Session:
         few = len(t.columns) <= FEW_COLUMNS  # words kept whole; a wider table may break a long word to fit
         html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table" + (" cscp-few" if few else ""),
                          escape=True)
+        html = _SHORT_CELL.sub(r'<td class="n">\1</td>', html)  # "<0.001" or "12,345" never split
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
         limit = max(int(threshold or 0), self.config.suppression_threshold)
@@ -247,6 +249,9 @@ class Session:
         display(Markdown(f"*{label}{title}.*" + (f" Source: {source}." if source else "") + data_note))
 
 
+#: A cell of one short token (a number, a percentage, a p-value, a symbol): kept on one line.
+_SHORT_CELL = re.compile(r"<td>([^<\s]{1,9})</td>")
+
 #: A table of this many columns or fewer keeps its words whole (no column is squeezed to break one).
 FEW_COLUMNS = 8
 
@@ -258,6 +263,7 @@ table.cscp-table th,table.cscp-table td{text-align:left !important;white-space:n
   vertical-align:top;padding:4px 6px;border-bottom:1px solid #d0d4d8}
 table.cscp-table tbody tr>:first-child{min-width:7.5em}
 table.cscp-few th,table.cscp-few td{overflow-wrap:break-word}
+table.cscp-table td.n{white-space:nowrap;overflow-wrap:normal}
 table.cscp-table thead th{background:#eef0f2}
 .jp-RenderedHTMLCommon a:not(.anchor-link), .jp-RenderedMarkdown a:not(.anchor-link){text-decoration:underline !important}
 </style>"""

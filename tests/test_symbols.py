@@ -119,7 +119,7 @@ def test_the_page_table_has_its_footnote(monkeypatch):
 
     Session.show_table(ctx, _line().table, "LADO allegations")
     html = shown[-1]
-    assert "<td>[c]</td>" in html and "<td>[s]</td>" in html and "<td>c</td>" not in html
+    assert ">[c]</td>" in html and ">[s]</td>" in html and ">c</td>" not in html
     assert f"Symbols: {C_WORDS}; {S_WORDS}." in html
     Session.show_table(ctx, pd.DataFrame({"a": ["c"]}), "CDOP", threshold=8)  # a stricter table's threshold
     assert "a count from 1 to 8" in shown[-1]

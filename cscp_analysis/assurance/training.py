@@ -264,7 +264,9 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         evt = sec.add_table("assurance_training_evaluation", "Confidence before and after each course (1 to 10), Wilcoxon "
                       f"signed-rank test and rank-biserial effect size, {w.twelve_months}",
                       published_evaluation(ev, p, config), counts=["pairs", "improved", "unchanged", "worse"],
-                      own_work=True)
+                      own_work=True,  # the page shows what a reader needs; the test statistics are in the CSV
+                      display=("course", "pairs", "improved", "unchanged", "worse", "mean_before", "mean_after",
+                               "p_value", "rank_biserial"))
         sec.add_table("assurance_training_changed_practice", "Learners saying at three-month follow-up that the course "
                 f"changed their practice, {w.twelve_months}",
                 published_changed(ev, p, config), counts=["followed_up", "changed", "not_changed"], own_work=True)
