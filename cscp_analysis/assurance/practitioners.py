@@ -355,9 +355,9 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
             sec.tables[-1].view = worded(overall, _CHANGE_WORDS)
             agencies = sec.add_table(
                 "assurance_staff_survey_change_by_agency", f"Staff survey by statement and agency, {waves}", full,
-                counts=["answered_previous", "answered"], own_work=True,
+                counts=["answered_previous", "answered"], own_work=True, shown=False,  # 80 rows: the CSV and the
                 summary="The same comparison for each agency and statement; p-values are adjusted for the number of "
-                        "comparisons (c: too few answers to publish).")
+                        "comparisons.")  # index's table view; the page shows the agency summary below
             sec.tables[-1].view = worded(full, _CHANGE_WORDS)
             agencies = agencies.loc[agencies["agency"] != ALL]
             ag = sec.add_table(
