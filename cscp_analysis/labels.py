@@ -81,7 +81,7 @@ COLUMNS: dict[str, str] = {
     "did_not_attend": "Did not attend", "pct_attended": "% attended", "course": "Course", "pairs": "Learners",
     "answered": "Answered", "agree": "Agree", "disagree": "Disagree", "neither": "Neither",
     "pct_agree": "% agree", "pct_disagree": "% disagree", "pct_neither": "% neither", "item": "Statement",
-    "item_id": "Statement", "survey": "Survey", "setting": "Setting", "respondents": "Respondents",
+    "item_id": "Number", "survey": "Survey", "setting": "Setting", "respondents": "Respondents",
     "organisation": "Organisation", "standard": "Standard", "standard_id": "Standard", "rating": "Rating",
     "met": "Met", "partly_met": "Partly met", "not_met": "Not met", "rated": "Rated", "pct_met": "% met",
     "action_id": "Action", "owner_agency": "Owner", "days_overdue": "Days overdue", "employer_sector": "Sector",
