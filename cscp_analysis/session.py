@@ -152,8 +152,9 @@ class Session:
         head = published(table.head(max_rows))
         t = for_readers(head)
         few = len(t.columns) <= FEW_COLUMNS  # words kept whole; a wider table may break a long word to fit
-        html = t.to_html(index=False, na_rep="", border=0, classes="cscp-table" + (" cscp-few" if few else ""),
-                         escape=True)
+        heads = len(t.columns) <= WHOLE_HEADINGS  # headings' words kept whole
+        html = t.to_html(index=False, na_rep="", border=0, escape=True,
+                         classes="cscp-table" + (" cscp-few" if few else "") + (" cscp-heads" if heads else ""))
         html = _SHORT_CELL.sub(r'<td class="n">\1</td>', html)  # "<0.001" or "12,345" never split
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
@@ -254,6 +255,9 @@ _SHORT_CELL = re.compile(r"<td>([^<\s]{1,9})</td>")
 
 #: A table of this many columns or fewer keeps its words whole (no column is squeezed to break one).
 FEW_COLUMNS = 8
+#: A table of this many columns or fewer keeps the words of its headings whole ("Answered", not "Answere d");
+#: the scorecard's benchmark table (18 columns) would not fit 1280 px so.
+WHOLE_HEADINGS = 15
 
 #: The reader pages' own styles, shown once at the top of each page: tables fit the page (text wraps,
 #: left-aligned; numbers stay right-aligned only in the scorecard's own tables), links are underlined.
@@ -264,6 +268,7 @@ table.cscp-table th,table.cscp-table td{text-align:left !important;white-space:n
 table.cscp-table tbody tr>:first-child{min-width:7.5em}
 table.cscp-few th,table.cscp-few td{overflow-wrap:break-word}
 table.cscp-table td.n{white-space:nowrap;overflow-wrap:normal}
+table.cscp-heads thead th{overflow-wrap:normal}
 table.cscp-table thead th{background:#eef0f2}
 .jp-RenderedHTMLCommon a:not(.anchor-link), .jp-RenderedMarkdown a:not(.anchor-link){text-decoration:underline !important}
 </style>"""
