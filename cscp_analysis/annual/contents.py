@@ -86,7 +86,7 @@ SOURCES = {
                   "{year}; England: DfE Children in need and Children looked after in England, latest published year; "
                   "ONS mid-year population estimates"),
     "disproportionality": ("children's social care record-level extract, {year}; child population by ethnic group "
-                           "(ONS-based); method in docs/disproportionality.md"),
+                           "(ONS-based); the method is in the package's notes on disproportionality"),
     "audits": "multi-agency case-file audit register, audits held in {year}",
     "reviews": "rapid review register (serious incident notifications) as at {end}",
     "training": "multi-agency training attendance and evaluation registers, sessions in {year}",

@@ -47,16 +47,18 @@ def journey(table: pd.DataFrame, *, stage: str = "stage", group: str = "group", 
     groups = list(dict.fromkeys(table[group]))
     fig, ax = new_figure(7.5, 4.4)
     x = np.arange(len(stages))
+    stacked = dict.fromkeys(range(len(stages)), 0)  # hidden marks at each stage, one under another
     for i, g in enumerate(groups):
         sub = table[table[group] == g].set_index(stage).reindex(stages)
         v = _num(sub[value])
         colour, marker = _style(g, i)
         ax.plot(x, np.where(v > 0, v, np.nan), marker=marker, color=colour, label=str(g), linewidth=1.5, markersize=5)
         for xi, raw in zip(x, sub[value], strict=True):
-            if raw == "c":
-                ax.annotate(mark_of(raw), (xi, 1), xycoords=("data", "axes fraction"), xytext=(0, -2),
-                            textcoords="offset points", ha="center", va="top", fontsize=8, color=SUPPRESSED,
-                            fontstyle="italic")
+            if raw == "c":  # in the group's colour, so the reader sees whose value is hidden
+                ax.annotate(mark_of(raw), (xi, 1), xycoords=("data", "axes fraction"),
+                            xytext=(0, -2 - 10 * stacked[int(xi)]), textcoords="offset points", ha="center",
+                            va="top", fontsize=8, color=colour if colour else SUPPRESSED, fontstyle="italic")
+                stacked[int(xi)] += 1
     ax.set_yscale("log")
     from matplotlib.ticker import FuncFormatter, LogLocator
 
@@ -65,10 +67,10 @@ def journey(table: pd.DataFrame, *, stage: str = "stage", group: str = "group", 
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.set_xticks(x)
     ax.set_xticklabels([str(s) for s in stages], fontsize=8, rotation=15, ha="right")
-    ax.legend(fontsize=8, ncol=2, loc="upper right")
+    ax.legend(fontsize=8, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # clear of the marks
     note = hidden_note(table[value])
     return finish(fig, ax, title=_wrap(title), ylabel="Children per 10,000 (log scale)", source=source,
-                  note=f"{note} Marked at the top of the chart." if note else "")
+                  note=f"{note} Marked at the top of the chart in the colour of the group's line." if note else "")
 
 
 def journey_alt(table: pd.DataFrame, *, stage: str = "stage", group: str = "group",
