@@ -322,8 +322,8 @@ def _missing_commentary(missing: list) -> list[Finding]:
         if len(group) == 1:
             text = f"{agency} to send its commentary on {named[0]} for {quarter}, which is missing."
         else:
-            text = (f"{agency} to send its commentary for {quarter} on the {len(group)} indicators of this "
-                    f"priority it has not commented on: " + "; ".join(named) + ".")
+            text = (f"{agency} to send its commentary for {quarter} on each indicator of this priority it has not "
+                    f"commented on: " + "; ".join(named) + ".")  # no count: beside a title it reads as one of children
         levels = [r.indicator.level for r in group]
         out.append(Finding(
             "needs_to_happen", text, first.indicator.lens, "scorecard", ", ".join(r.indicator.id for r in group),

@@ -90,8 +90,8 @@ def test_missing_commentary_and_blocked_data_need_to_happen():
     fs = [f for f in scorecard_findings(scorecard(result(values=(95.0,), commentary_status="missing", commentary=""),
                                                   second, other)) if f.rule == "SC-NH-2"]
     assert [(f.priority, f.evidence) for f in fs] == [("P1", "T-01, T-02"), ("P2", "T-03")]
-    assert fs[0].text == ("CSC to send its commentary for January to March 2026 on the 2 indicators of this priority "
-                          "it has not commented on: Assessments within 45 working days (T-01); Referrals per 10,000 "
+    assert fs[0].text == ("CSC to send its commentary for January to March 2026 on each indicator of this priority it "
+                          "has not commented on: Assessments within 45 working days (T-01); Referrals per 10,000 "
                           "(T-02).")
     blocked = result(status="not_published", reason="the return was rejected")
     fs = scorecard_findings(scorecard(blocked))
