@@ -24,7 +24,8 @@ What needs to happen (each with its owner, by when and the level of help it happ
   SC-NH-1  for every indicator with a worry, one ask of the owning agency that names the worry: how it will
            return to its target, why it is worse than England, or what changed in the months of the concern;
            by the next quarter's scorecard.
-  SC-NH-2  an agency's commentary on an indicator is missing for the quarter.
+  SC-NH-2  an agency's commentary is missing for the quarter: one request per agency and priority,
+           naming each indicator (not one near-identical sentence per indicator).
   SC-NH-3  an indicator could not be published because its data were rejected or blocked.
 
 Context
