@@ -90,6 +90,12 @@ COLUMNS: dict[str, str] = {
 
 #: Code-like values in what readers see -> words (the CSVs keep the codes).
 VALUES: dict[str, str] = {
+    # the tables of the returns, as the data returns page names them
+    "icpc": "initial child protection conferences", "section47": "section 47 enquiries",
+    "cla_periods": "periods of care", "cla_placements": "placements in care", "cp_plans": "child protection plans",
+    "lado": "LADO allegations", "qa_visits": "quality-assurance visits", "qa_visit_actions": "quality-assurance visit actions",
+    "stag_attendance": "STAG attendance", "stag_issues": "STAG issues", "you_said_we_did": "you said, we did",
+    "partner_return": "partners' returns",
     "ethnicity_major": "Ethnic group", "ethnicity": "Ethnic group (DfE code)", "sex": "Sex", "age_band": "Age band",
     "disability": "Disability", "ethnicity_major_x_sex": "Ethnic group by sex",
     "ethnicity_major_x_age_band": "Ethnic group by age band",

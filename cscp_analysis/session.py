@@ -190,8 +190,7 @@ class Session:
                 lines.append(f"- *{KINDS[f.kind]}*: {f.text}" if f.kind != "context" else f"- {f.text}")
             else:
                 lines.append(f"- {f}")
-        if not lines:
-            display(Markdown(f"**{heading}**: nothing to report for this period."))
+        if not lines:  # a section with nothing drafted says nothing (no sentence stamped under every table)
             return
         display(Markdown(f"**{heading}**\n\n" + "\n".join(lines)))
 
