@@ -157,11 +157,20 @@ def spc(sc) -> Section:
                        report.small_multiples_alt(results, data), data,
                        lambda results=results, data=data: spc_charts.spc_small_multiples(
                            results, data, source="partners' returns; Making Data Count XmR"))
-    sec.findings = _context(
-        [f"{r.indicator.id} {r.indicator.label}: {r.spc_summary['variation']}"
-         + (f", {r.spc_summary['assurance']}" if r.spc_summary.get("assurance") else "")
-         + (f" ({r.spc_summary['note']})" if r.spc_summary.get("note") else "") + "."
-         for r in sc if r.spc is not None and r.spc_summary.get("variation") != "common cause"], "SPC charts")
+    from .spc import RUN_CHART_WHY
+
+    listed = [r for r in sc if r.spc is not None and r.spc_summary.get("variation") != "common cause"]
+    lines, runs = [], []
+    for r in listed:
+        notes = [n for n in str(r.spc_summary.get("note") or "").split("; ") if n and n != RUN_CHART_WHY]
+        if RUN_CHART_WHY in str(r.spc_summary.get("note") or ""):
+            runs.append(r.indicator.id)
+        lines.append(f"{r.indicator.id} {r.indicator.label}: {r.spc_summary['variation']}"
+                     + (f", {r.spc_summary['assurance']}" if r.spc_summary.get("assurance") else "")
+                     + (f" ({'; '.join(notes)})" if notes else "") + ".")
+    if runs:  # the reason for a run chart is said once, not under every series that has one
+        lines.append(f"{', '.join(runs)}: {RUN_CHART_WHY[0].upper()}{RUN_CHART_WHY[1:]}.")
+    sec.findings = _context(lines, "SPC charts")
     return sec
 
 

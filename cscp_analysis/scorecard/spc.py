@@ -65,6 +65,10 @@ ASSURANCE_WORDS = {
 CHART_WORDS = {"xmr": "XmR chart", "run": "run chart"}
 
 
+#: Why a stock is charted as a run chart (in the chart's note; said once on the scorecard page).
+RUN_CHART_WHY = ("a run chart, because each point counts children at a date, mostly the same children from one "
+                 "point to the next, so the points are not independent as an XmR chart needs")
+
 def chart_kind(ind: Indicator) -> str:
     """``xmr`` for events counted in each period, ``run`` for a stock (unless the indicator says)."""
     if ind.spc_chart:
@@ -159,8 +163,7 @@ def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.Da
     if provisional:
         notes.append("limits are provisional (fewer than 13 points in a period of the process)")
     if kind == "run" and not ind.spc_chart:
-        notes.append("a run chart, because each point counts children at a date, mostly the same children from one "
-                     "point to the next, so the points are not independent as an XmR chart needs")
+        notes.append(RUN_CHART_WHY)
     summary["note"] = "; ".join(notes)
     summary["baseline"] = baseline
     out["in_period"] = (out["end"] >= pd.Timestamp(period.start)) & (out["end"] <= pd.Timestamp(period.end))
