@@ -159,15 +159,18 @@ def spc(sc) -> Section:
                            results, data, source="partners' returns; Making Data Count XmR"))
     from .spc import RUN_CHART_WHY
 
-    listed = [r for r in sc if r.spc is not None and r.spc_summary.get("variation") != "common cause"]
-    lines, runs = [], []
+    quiet = {"common cause", "random variation around the median (run chart)"}  # common-cause, in either chart
+    listed = [r for r in sc if r.spc is not None and r.spc_summary.get("variation") not in quiet]
+    said: dict[str, list[str]] = {}  # the same reading for several series is said once, naming them
+    runs = [r.indicator.id for r in sc if r.spc is not None and RUN_CHART_WHY in str(r.spc_summary.get("note") or "")]
     for r in listed:
         notes = [n for n in str(r.spc_summary.get("note") or "").split("; ") if n and n != RUN_CHART_WHY]
-        if RUN_CHART_WHY in str(r.spc_summary.get("note") or ""):
-            runs.append(r.indicator.id)
-        lines.append(f"{r.indicator.id} {r.indicator.label}: {r.spc_summary['variation']}"
-                     + (f", {r.spc_summary['assurance']}" if r.spc_summary.get("assurance") else "")
-                     + (f" ({'; '.join(notes)})" if notes else "") + ".")
+        reading = r.spc_summary["variation"] + (f", {r.spc_summary['assurance']}" if r.spc_summary.get("assurance")
+                                               else "")
+        said.setdefault(reading, []).append(f"{r.indicator.id} {r.indicator.label}"
+                                            + (f" ({'; '.join(notes)})" if notes else ""))
+    lines = [f"{names[0]}: {reading}." if len(names) == 1 else f"{reading[0].upper()}{reading[1:]}: {'; '.join(names)}."
+             for reading, names in said.items()]
     if runs:  # the reason for a run chart is said once, not under every series that has one
         lines.append(f"{', '.join(runs)}: {RUN_CHART_WHY[0].upper()}{RUN_CHART_WHY[1:]}.")
     sec.findings = _context(lines, "SPC charts")

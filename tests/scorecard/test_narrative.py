@@ -118,3 +118,38 @@ def test_every_rule_used_is_documented():
 def test_labels_read_as_words():
     assert when("2026-01") == "January 2026"
     assert when("2026-27-Q2") == "July to September 2026"
+
+
+def test_the_spc_list_says_each_reading_once_and_leaves_out_random_variation(monkeypatch):
+    # the scorecard page listed the same run-chart reading, and why a run chart, under six series each
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from cscp_analysis.scorecard import sections
+    from cscp_analysis.scorecard.spc import RUN_CHART_WHY
+
+    shift = "a shift earlier in the series, but the latest point is within random variation around the median (run chart)"
+
+    def res(iid, label, variation, note=""):
+        return SimpleNamespace(spc=pd.DataFrame(), indicator=SimpleNamespace(id=iid, label=label),
+                               spc_summary={"variation": variation, "note": note})
+
+    results = [res("A-01", "Plans", shift, RUN_CHART_WHY), res("A-02", "In need", shift, RUN_CHART_WHY),
+               res("A-03", "Missing education", "random variation around the median (run chart)", RUN_CHART_WHY),
+               res("A-04", "Assessments", "special cause concern (low)"), res("A-05", "Referrals", "common cause")]
+    monkeypatch.setattr(sections, "published_series", lambda sc: pd.DataFrame({"indicator_id": []}))
+    monkeypatch.setattr(sections.report, "spc_groups", lambda sc: [])
+    monkeypatch.setattr(sections, "set_aside_intro", lambda *a, **k: "")
+
+    class Card(list):
+        period = "2026-27-Q2"
+
+    sec = sections.spc(Card(results))
+    texts = [f.text for f in sec.findings]
+    assert texts == [
+        "A shift earlier in the series, but the latest point is within random variation around the median (run "
+        "chart): A-01 Plans; A-02 In need.",
+        "A-04 Assessments: special cause concern (low).",
+        "A-01, A-02, A-03: A run chart, because each point counts children at a date, mostly the same children from "
+        "one point to the next, so the points are not independent as an XmR chart needs."]
