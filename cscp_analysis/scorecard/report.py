@@ -112,7 +112,7 @@ def id_ranges(ids) -> str:
 def overview_sentences(sc) -> list[str]:
     """The scorecard in a few sentences, counted from the results: the ratings, the red indicators by title,
     what is not published, and whose commentary is missing (grouped by agency)."""
-    from .board import agency_short
+    from .narrative import _agency
 
     res = list(sc)
     n = len(res)
@@ -133,10 +133,10 @@ def overview_sentences(sc) -> list[str]:
     if missing:
         agencies: dict[str, list[str]] = {}
         for r in missing:
-            agencies.setdefault(r.indicator.agency, []).append(r.indicator.id)
+            agencies.setdefault(_agency(r), []).append(r.indicator.id)
         out.append(f"Commentary is missing for {len(missing)} indicator{'s' if len(missing) != 1 else ''}: "
-                   + "; ".join(f"{agency_short(a)} {len(ids)} ({id_ranges(ids)})" for a, ids in agencies.items())
-                   + ".")
+                   + "; ".join(f"{a}: {len(ids)} indicator{'s' if len(ids) != 1 else ''}, {id_ranges(ids)}"
+                               for a, ids in agencies.items()) + ".")
     else:
         out.append("Every agency sent its commentary.")
     concern = [r for r in res if (r.spc_summary or {}).get("concern_in_period")]
