@@ -72,7 +72,7 @@ def published_benchmark_sentences(latest: pd.DataFrame, la_name: str) -> list[st
         pol = {"lower_is_better": " (lower is better)", "higher_is_better": " (higher is better)"}.get(r["polarity"], "")
         out.append(f"{r['title']}{pol}: {la_name} {r['authority']}{unit} in {r['year']}, "
                    f"{rel(r['authority'], r['england'])} England ({r['england']}{pct}){sn}; rank {r['rank']} of "
-                   f"{r['ranked']} among itself and its statistical neighbours (1 = highest).")
+                   f"{r['ranked']} among itself and its statistical neighbours.")  # 1 = highest, said once above
     return out
 
 
@@ -82,7 +82,7 @@ def latest_section(la: str, la_name: str, year: int, reference_dir=None) -> Sect
     title = f"{la_name} against region, England and statistical neighbours, latest published year"
     sec = Section("benchmarking_latest", title, LENS,
                   source="DfE children in need, children looked after, social work workforce; ONS mid-year estimates")
-    sec.add_table("benchmarking_latest", title, latest, view=latest.drop(columns=["polarity"]))
+    sec.add_table("benchmarking_latest", title, latest, view=latest.drop(columns=["polarity", "measure"]))
     sec.findings = [Finding("context", t, LENS, "benchmarking", "table benchmarking_latest")
                     for t in published_benchmark_sentences(latest, la_name)]
     return sec
@@ -94,7 +94,7 @@ def trend_section(la: str, la_name: str, region_name: str, year: int, reference_
 
     trend = build_benchmark_table(la, year, reference_dir)
     title = f"{la_name}: published measures by year"
-    sec = Section("benchmarking_trend", title, LENS, source="DfE and ONS published data (data_raw/reference)",
+    sec = Section("benchmarking_trend", title, LENS, source="DfE and ONS published data, as copied into the package's reference data",
                   figures_first=False,
                   intro=f"{len(trend):,} published values: {trend['measure'].nunique()} measures, years ending 31 March "
                         f"{trend['year'].min()} to {trend['year'].max()}, for {la_name}, {region_name}, England and the "
