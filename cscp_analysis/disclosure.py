@@ -50,6 +50,8 @@ from cscp_analysis.stats._checks import _numeric, _rows
 from .errors import CscpError
 
 __all__ = [
+    "cell_number",
+    "is_cell_number",
     "SUPPRESSED",
     "NOT_AVAILABLE",
     "NOT_APPLICABLE",
@@ -539,6 +541,22 @@ def check_section(section, threshold: int = DEFAULT_THRESHOLD) -> None:
     for t in section.tables:
         if t.counts and t.data is not None:
             check_disclosure(t.data, counts=list(t.counts), threshold=max(threshold, t.threshold or 0), derived={})
+
+
+def cell_number(value) -> float:
+    """A published cell as a number: NaN for a symbol (``c``, ``x``, ``z``, ``low``, ``[c]`` ...) or anything
+    else that is not a number; thousands separators are read ("1,234" is 1234)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return float("nan")
+
+
+def is_cell_number(value) -> bool:
+    """Whether a published cell holds a number (not a symbol or words)."""
+    return not np.isnan(cell_number(value))
 
 
 def format_p(values) -> np.ndarray:

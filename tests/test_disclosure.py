@@ -180,3 +180,12 @@ def test_property_no_small_count_shown_and_nothing_recoverable(inner, threshold)
     assert recoverable(full.shape, m, full.shape[0] - 1, full.shape[1] - 1) == []
     # and the simple rule holds on every line
     assert not (m.sum(axis=1) == 1).any() and not (m.sum(axis=0) == 1).any()
+
+
+def test_a_published_cell_is_read_as_a_number_or_not_at_all():
+    from cscp_analysis.disclosure import cell_number, is_cell_number
+
+    assert cell_number("1,234") == 1234.0 and cell_number(" 5.5 ") == 5.5 and cell_number(7) == 7.0
+    for symbol in ("c", "[c]", "[s]", "x", "z", "low", "", "hidden"):
+        assert np.isnan(cell_number(symbol)) and not is_cell_number(symbol)
+    assert is_cell_number("0") and not is_cell_number(True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from .. import disclosure
@@ -83,14 +82,7 @@ def format_only(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
     return out
 
 
-def number(value) -> float:
-    """A published cell as a number: NaN for ``c``, ``x``, ``z``, ``low`` or anything that is not a number."""
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "").strip())
-    except ValueError:
-        return float("nan")
+number = disclosure.cell_number  # a published cell as a number (NaN for a symbol)
 
 
 def cell(table: pd.DataFrame, key_column: str, key, column: str) -> float:

@@ -45,12 +45,7 @@ def full_years(config, year: str | FinancialYear) -> list[FinancialYear]:
     return [FinancialYear(y) for y in range(start, fy.start_year + 1)]
 
 
-def _is_number(text) -> bool:
-    try:
-        float(str(text).replace(",", ""))
-        return True
-    except ValueError:
-        return False
+_is_number = disclosure.is_cell_number
 
 
 def _num(v) -> float:

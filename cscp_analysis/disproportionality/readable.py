@@ -22,12 +22,7 @@ _SYMBOL_WORDS = {disclosure.SUPPRESSED: HIDDEN, disclosure.NOT_AVAILABLE: "not a
                  disclosure.NOT_APPLICABLE: ""}
 
 
-def _is_number(text) -> bool:
-    try:
-        float(str(text).replace(",", ""))
-        return True
-    except ValueError:
-        return False
+_is_number = disclosure.is_cell_number
 
 
 def count_cell(value) -> str:

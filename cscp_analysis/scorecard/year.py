@@ -22,20 +22,10 @@ __all__ = ["MAX_KEY_INDICATORS", "scorecard_year_on_year", "percentage_indicator
 MAX_KEY_INDICATORS = 9
 
 
-def number(v) -> float:
-    """A published cell as a number (NaN for a symbol)."""
-    try:
-        return float(str(v).replace(",", ""))
-    except ValueError:
-        return float("nan")
+number = disclosure.cell_number  # a published cell as a number (NaN for a symbol)
 
 
-def _is_number(text) -> bool:
-    try:
-        float(str(text).replace(",", ""))
-        return True
-    except ValueError:
-        return False
+_is_number = disclosure.is_cell_number
 
 
 def scorecard_year_on_year(sc, previous) -> pd.DataFrame:
