@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import shutil
 import signal
@@ -233,14 +234,39 @@ def _children() -> list:
         return []
 
 
+class _DeadKernelNoise(logging.Filter):
+    """Drops the reports of a kernel this run stopped on purpose: papermill's "Kernel died while waiting
+    for execute reply" and asyncio's "Task exception was never retrieved ... DeadKernelError", which
+    would otherwise be printed (some at interpreter exit) after the run's own one-line message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and type(exc).__name__ == "DeadKernelError":
+            return False
+        return "Kernel died" not in record.getMessage()
+
+
+_QUIET = _DeadKernelNoise()
+
+
+def _quiet_dead_kernels() -> None:
+    for name in ("asyncio", "papermill", "traitlets"):
+        logger = logging.getLogger(name)
+        if _QUIET not in logger.filters:
+            logger.addFilter(_QUIET)
+
+
 def stop_kernels(since: float, keep: set[int] = frozenset(), timeout: float = 5.0) -> int:
     """Stop the child processes this process started after ``since`` (the run's kernels); how many.
 
     Kernels run in their own session, so a signal to the run does not reach them; without this they
     would go on executing their notebook, writing into the staging folder being deleted. Children
-    that were already running when the run started (``keep``) are left alone.
+    that were already running when the run started (``keep``) are left alone. From then on, the
+    libraries' reports that a kernel died are not printed: the run says in one line why it stopped.
     """
     import psutil
+
+    _quiet_dead_kernels()
 
     mine = []
     for p in _children():

@@ -441,3 +441,21 @@ def test_8_the_command_line_turns_a_write_error_into_one_line(monkeypatch, capsy
     assert cli(["run"]) == 1
     assert capsys.readouterr().err.strip() == ("cscp: cannot write to /srv/packs/2026-27-Q2/tables/x.csv: the disk "
                                                "is full; free some space or choose another --out")
+
+
+def test_2_once_the_run_stops_its_kernels_their_death_is_not_reported_again(caplog):
+    # before (seen in CI): SIGHUP while a cell ran printed "Kernel died while waiting for execute reply",
+    # then the run's message, then asyncio's "Task exception was never retrieved ... DeadKernelError"
+    import logging
+
+    from nbclient.exceptions import DeadKernelError
+
+    from cscp_analysis import run_safety
+
+    run_safety.stop_kernels(time.time() + 3600)  # stops nothing (no child started that late), quiets the reports
+    caplog.set_level(logging.INFO)
+    dead = DeadKernelError("Kernel died")
+    logging.getLogger("asyncio").error("Task exception was never retrieved", exc_info=(DeadKernelError, dead, None))
+    logging.getLogger("papermill").error("Kernel died while waiting for execute reply.")
+    logging.getLogger("asyncio").error("an unrelated error")  # everything else is still reported
+    assert [r.getMessage() for r in caplog.records] == ["an unrelated error"]
