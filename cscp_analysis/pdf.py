@@ -103,11 +103,15 @@ def print_stylesheet(marking: str | None = None) -> str:
 
 
 def printable_html(html: str, *, title: str, created: dt.date | dt.datetime | str, lang: str = "en-GB",
-                   marking: str | None = None, author: str | None = None) -> str:
+                   marking: str | None = None, author: str | None = None, page_dir: Path | None = None,
+                   pdf_dir: Path | None = None) -> str:
     """The content of an HTML page (a notebook's reader page or any other) in a fresh printable page.
 
     See the module docstring for what is kept and what is dropped. Style sheets inside the body (a
-    table's own colours) are kept; those of the page head (the JupyterLab theme) are not.
+    table's own colours) are kept; those of the page head (the JupyterLab theme) are not. Given the
+    page's folder and the PDF's, relative links are rewritten to point from where the PDF will sit
+    (``html/02_performance_scorecard.html`` from the pack's top), and relative images to files on disk
+    (:func:`_relink`).
     """
     from bs4 import BeautifulSoup
 
@@ -124,6 +128,8 @@ def printable_html(html: str, *, title: str, created: dt.date | dt.datetime | st
         tag.decompose()
     for style in (soup.head.find_all("style") if soup.head else []):
         style.decompose()
+    if page_dir is not None and pdf_dir is not None:
+        _relink(body, Path(page_dir), Path(pdf_dir))
     for cell in body.find_all("td"):
         if _NUMBER_CELL.fullmatch(cell.get_text(strip=True)):
             cell["class"] = [*cell.get("class", []), "cscp-number"]
@@ -151,6 +157,34 @@ def printable_html(html: str, *, title: str, created: dt.date | dt.datetime | st
             + f"\n</head>\n<body>\n{lead}\n{content}\n</body>\n</html>\n")
 
 
+def _is_relative(url: str) -> bool:
+    return bool(url) and not url.startswith(("#", "/")) and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url)
+
+
+def _relink(body, page_dir: Path, pdf_dir: Path) -> None:
+    """Relative links made relative to the PDF's folder, relative images made absolute file addresses.
+
+    WeasyPrint writes every link it resolves against a base address as an absolute one. With the page's
+    folder as the base, a pack's PDF would point into the private staging folder where it was printed
+    (``file:///tmp/cscp-2026-27-Q2-x1y2/pack/html/...``): broken once the pack is published, and a
+    different file on every run. So the PDF is printed without a base, its links are relative to where it
+    sits in the pack (and still work when the pack is moved), and the images it embeds are found by
+    their full path (a path embedded as a picture is not written into the PDF).
+    """
+    import os
+    import posixpath
+
+    rel = Path(os.path.relpath(page_dir, pdf_dir)).as_posix()
+    for a in body.find_all("a", href=True):
+        href = a["href"].strip()
+        if _is_relative(href):
+            a["href"] = posixpath.normpath(posixpath.join(rel, href)) + ("/" if href.endswith("/") else "")
+    for tag in body.find_all(src=True):
+        src = tag["src"].strip()
+        if _is_relative(src):
+            tag["src"] = (page_dir / src).resolve().as_uri()
+
+
 def html_to_pdf(html: str | Path, pdf_path: str | Path, *, title: str, created: dt.date | dt.datetime | str,
                 lang: str = "en-GB", marking: str | None = None, base_url: str | Path | None = None,
                 author: str | None = None) -> Path:
@@ -160,7 +194,9 @@ def html_to_pdf(html: str | Path, pdf_path: str | Path, *, title: str, created: 
     markup itself.
     ``created`` (a date, a datetime or a W3C date string) is written as the creation and
     modification date; it is a parameter so that the same inputs always give the same bytes.
-    ``base_url`` resolves relative links and images (default: the folder of the HTML file).
+    ``base_url`` resolves relative links and images; without it, a page read from a file keeps its links
+    relative to where the PDF is written (:func:`_relink`), so the same page gives the same bytes
+    wherever it is printed.
     """
     from weasyprint import HTML
 
@@ -169,12 +205,14 @@ def html_to_pdf(html: str | Path, pdf_path: str | Path, *, title: str, created: 
         if not source.is_file():
             raise PdfError(f"{source}: no such HTML file to print")
         markup = source.read_text(encoding="utf-8")
-        base = base_url if base_url is not None else source.resolve().parent
+        base = base_url
+        page_dir = None if base_url is not None else source.resolve().parent
     else:
-        markup, base = html, base_url
-    document = printable_html(markup, title=title, created=created, lang=lang, marking=marking, author=author)
+        markup, base, page_dir = html, base_url, None
     out = Path(pdf_path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    document = printable_html(markup, title=title, created=created, lang=lang, marking=marking, author=author,
+                              page_dir=page_dir, pdf_dir=None if page_dir is None else out.resolve().parent)
     HTML(string=document, base_url=None if base is None else str(base)).write_pdf(
         str(out), pdf_variant="pdf/ua-1", pdf_identifier=True)
     return out

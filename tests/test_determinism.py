@@ -21,9 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CSCP = [sys.executable, "-m", "cscp_analysis.cli"]
 
 
+#: What may differ between two runs: when and where they ran (the manifest) and the executed notebooks
+#: (papermill records each cell's start time). Every page, table, figure, workbook and PDF must not.
+_RUN_RECORDS = ("manifest.json", "checksums.sha256")
+
+
 def _digests(pack: Path) -> dict[str, str]:
     return {p.relative_to(pack).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for sub in ("tables", "figures") for p in sorted((pack / sub).glob("*")) if p.is_file()}
+            for p in sorted(pack.rglob("*")) if p.is_file()
+            and p.relative_to(pack).parts[0] != "notebooks" and p.name not in _RUN_RECORDS}
 
 
 def _run_elsewhere(args: list[str], cwd: Path, faketime: str | None, when: str) -> subprocess.CompletedProcess:

@@ -283,3 +283,31 @@ def test_tables_get_fixed_column_widths_estimated_from_their_text():
     # a table that sets its own widths keeps them
     own = page.replace("<table>", '<table><colgroup><col style="width:10%"><col style="width:90%"></colgroup>')
     assert "table-layout:fixed" not in printable_html(own, title="t", created="2026-10-15")
+
+
+# --- links: relative to where the PDF sits, the same bytes wherever it was printed -----------------------
+
+LINKED = """<!DOCTYPE html><html><body><h1>Scrutiny summary</h1>
+<p>See <a href="02_performance_scorecard.html">the scorecard</a>, <a href="../tables/scorecard.csv">its table</a>,
+<a href="#top">the top</a> and <a href="https://www.gov.uk/">GOV.UK</a>.</p></body></html>"""
+
+
+def _links(path: Path) -> list[str]:
+    reader = pypdf.PdfReader(str(path))
+    return sorted(str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots", [])
+                  if "/A" in a.get_object() and "/URI" in a.get_object()["/A"])
+
+
+def test_a_pack_page_links_from_where_the_pdf_sits_and_prints_the_same_anywhere(tmp_path):
+    # a pack is printed in a private staging folder and then moved: links into that folder would break
+    # once it is published, and would make every run's PDF different (each staging folder has its own name)
+    printed = []
+    for staging in ("cscp-2026-27-Q2-abc123", "cscp-2026-27-Q2-xyz789"):
+        pack = tmp_path / staging / "pack"
+        (pack / "html").mkdir(parents=True)
+        page = pack / "html" / "05_scrutiny_summary.html"
+        page.write_text(LINKED, encoding="utf-8")
+        printed.append(pdf.html_to_pdf(page, pack / "scrutiny_summary.pdf", title=TITLE, created=CREATED))
+    assert _links(printed[0]) == ["html/02_performance_scorecard.html", "https://www.gov.uk/", "tables/scorecard.csv"]
+    assert printed[0].read_bytes() == printed[1].read_bytes()
+    assert b"cscp-2026-27-Q2" not in printed[0].read_bytes()
