@@ -28,11 +28,12 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,13 +65,14 @@ DEFAULT_OUT = PROJECT_ROOT / "outputs"
 # Quarterly notebooks. Notebooks of the same stage may run at the same time, in this order, so that two
 # workers finish together; a later stage starts when the earlier one has finished (the scrutiny
 # summary reads the others' tables). Readers see them in the index's order, not this one.
-# The order packs the measured times (demo, 2 cores: 02 14.5 s, 06 10.7 s, 04 9.3 s, 03 7.7 s,
-# 01 4.7 s) into two workers of about 24 s each: one runs 02 then 04, the other 06, 03 and 01.
+# Longest first, so that each worker takes the next when it is free: with warm kernels (demo, 2 cores:
+# 02 12.1 s, 04 9.4 s, 03 7.2 s, 06 5.4 s, 01 2.2 s) one worker runs 02 and 06, the other 04, 03 and 01,
+# about 18 s each.
 QUARTERLY_NOTEBOOKS: list[tuple[int, str]] = [
     (1, "02_performance_scorecard"),
-    (1, "06_benchmarking"),
-    (1, "03_disproportionality"),
     (1, "04_quality_assurance"),
+    (1, "03_disproportionality"),
+    (1, "06_benchmarking"),
     (1, "01_data_returns"),
     (2, "05_scrutiny_summary"),
 ]
@@ -132,35 +134,48 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
 
 
 def _execute(nb_name: str, params: dict, staging: Path, failed_dir: Path, kernel: str,
-             notebook_dir: Path) -> float:
+             notebook_dir: Path, kernels=None) -> float:
+    """Execute one notebook into the staging folder and render its reader page; its seconds.
+
+    ``kernels`` (a :class:`~cscp_analysis.kernels.KernelPool`) lends it a warm kernel; without one,
+    papermill starts a kernel of its own."""
     import papermill as pm
+    from nbclient.exceptions import DeadKernelError
+
+    from .disclosure import BOARD, BOARD_MARKING
 
     src = notebook_dir / f"{nb_name}.ipynb"
     dst = staging / "notebooks" / f"{nb_name}.ipynb"
     dst.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(src), str(dst), parameters={**params, "notebook": nb_name}, kernel_name=kernel,
-            cwd=str(notebook_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        )
-    except pm.PapermillExecutionError as exc:
-        kept = failed_dir / f"{nb_name}.ipynb"
-        if dst.exists():
-            private_copy(dst, kept)
-        raise RunError(
-            f"notebook {nb_name} failed at cell {exc.cell_index} (execution count {exc.exec_count}): "
-            f"{exc.ename}: {exc.evalue}\nThe executed notebook is kept for inspection: {kept}"
-        ) from None
+    with (kernels.lend() if kernels is not None else nullcontext()) as km:
+        try:
+            pm.execute_notebook(
+                str(src), str(dst), parameters={**params, "notebook": nb_name}, kernel_name=kernel,
+                cwd=str(notebook_dir), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                **({"km": km} if km is not None else {}),
+            )
+        except pm.PapermillExecutionError as exc:
+            kept = failed_dir / f"{nb_name}.ipynb"
+            if dst.exists():
+                private_copy(dst, kept)
+            raise RunError(
+                f"notebook {nb_name} failed at cell {exc.cell_index} (execution count {exc.exec_count}): "
+                f"{exc.ename}: {exc.evalue}\nThe executed notebook is kept for inspection: {kept}"
+            ) from None
+        except DeadKernelError:
+            raise RunError(f"notebook {nb_name} stopped: its Python kernel ended while running it (the machine may "
+                           "have run out of memory)") from None
+    render_html(dst, staging / "html" / f"{nb_name}.html",
+                BOARD_MARKING if params.get("audience") == BOARD else None)
     return time.perf_counter() - t0
 
 
-_EXPORTER = None
+_EXPORTERS = threading.local()  # one per thread: notebooks are rendered by the threads that ran them
 
 
 def _exporter():
-    global _EXPORTER
-    if _EXPORTER is None:
+    if getattr(_EXPORTERS, "exporter", None) is None:
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
         from traitlets.config import Config
@@ -174,8 +189,8 @@ def _exporter():
         c.HTMLExporter.embed_images = True
         exporter = HTMLExporter(config=c, template_name="lab")
         exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
-        _EXPORTER = exporter
-    return _EXPORTER
+        _EXPORTERS.exporter = exporter
+    return _EXPORTERS.exporter
 
 
 def render_html(notebook_path: str | Path, html_path: str | Path, marking: str | None = None) -> Path:
@@ -254,8 +269,9 @@ def _keeps_cwd(fn):
 
 @_keeps_cwd
 def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
-                   stop_kernels: Callable[[], object] = lambda: None):
-    """Execute the notebooks stage by stage (``jobs`` at a time), then render each to HTML.
+                   stop_kernels: Callable[[], object] = lambda: None, kernels=None):
+    """Execute the notebooks stage by stage (``jobs`` at a time), each rendered to HTML as it ends;
+    ``kernels`` (a :class:`~cscp_analysis.kernels.KernelPool`) lends them warm kernels.
 
     When the run is interrupted (Ctrl-C, or SIGTERM/SIGHUP turned into :class:`Interrupted`) or fails
     in this process, the kernels are stopped first (``stop_kernels``) and the worker threads then
@@ -267,7 +283,8 @@ def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progres
         _say(progress, f"  running {', '.join(names)}")
         if jobs > 1 and len(names) > 1:
             pool = ThreadPoolExecutor(max_workers=jobs)
-            futures = {n: pool.submit(_execute, n, params, staging, failed_dir, kernel, notebook_dir) for n in names}
+            futures = {n: pool.submit(_execute, n, params, staging, failed_dir, kernel, notebook_dir, kernels)
+                       for n in names}
             try:
                 errors = []
                 for n, f in futures.items():
@@ -287,18 +304,13 @@ def _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progres
         else:
             for n in names:
                 try:
-                    timings[n] = _execute(n, params, staging, failed_dir, kernel, notebook_dir)
+                    timings[n] = _execute(n, params, staging, failed_dir, kernel, notebook_dir, kernels)
                 except RunError:
                     raise
                 except BaseException:
                     stop_kernels()
                     raise
                 _say(progress, f"  ✓ {n} ({timings[n]:.1f} s)")
-    from .disclosure import BOARD, BOARD_MARKING
-
-    marking = BOARD_MARKING if params.get("audience") == BOARD else None
-    for _, n in notebooks:
-        render_html(staging / "notebooks" / f"{n}.ipynb", staging / "html" / f"{n}.html", marking)
     return timings
 
 
@@ -454,22 +466,25 @@ def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Pat
     """
     from . import returns as R
     from . import session
+    from .kernels import KernelPool
 
     staging = guard.pack
     failed_dir = out_dir / "_failed" / name
-    _say(progress, "  validating returns")
-    returns = R.load_returns(data_dir, period, config, progress=_later(progress))
-    R.write_quarantine(returns, staging)
-    if getattr(returns, "fatal", None):
-        raise RunError(f"the returns cannot be used: {returns.fatal}\n{returns.report.format()}")
     cache = guard.cache  # created empty with mode 0600 inside the private staging folder
-    session.save_cache(returns, cache)
-    params = {"period": period, **parameters, "data_dir": str(data_dir), "output_dir": str(staging),
-              "config_dir": str(config_dir), "returns_cache": str(cache)}
+    widest = max(sum(1 for s, _ in notebooks if s == stage) for stage in {s for s, _ in notebooks})
     try:
-        with _run_cache(guard.root / "run-cache"):
+        # the kernels start (and import the library) while the returns are validated
+        with _run_cache(guard.root / "run-cache"), KernelPool(kernel, min(jobs, widest), notebook_dir) as kernels:
+            _say(progress, "  validating returns")
+            returns = R.load_returns(data_dir, period, config, progress=_later(progress))
+            R.write_quarantine(returns, staging)
+            if getattr(returns, "fatal", None):
+                raise RunError(f"the returns cannot be used: {returns.fatal}\n{returns.report.format()}")
+            session.save_cache(returns, cache)
+            params = {"period": period, **parameters, "data_dir": str(data_dir), "output_dir": str(staging),
+                      "config_dir": str(config_dir), "returns_cache": str(cache)}
             timings = _run_notebooks(notebooks, params, staging, failed_dir, kernel, jobs, progress, notebook_dir,
-                                     stop_kernels=guard.stop_kernels)
+                                     stop_kernels=guard.stop_kernels, kernels=kernels)
     finally:
         cache.unlink(missing_ok=True)
     recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
