@@ -63,9 +63,10 @@ def marking_banner(marking: str | None) -> str:
 
 
 def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: str, subtitle: str = "",
-                marking: str | None = None) -> Path:
+                marking: str | None = None, pdfs=None) -> Path:
     """Write ``index.html`` for the pack in ``pack_dir`` from the catalogue of its tables and figures.
-    ``marking`` (the board's pack: ``OFFICIAL-SENSITIVE``) is printed at the top of every page."""
+    ``marking`` (the board's pack: ``OFFICIAL-SENSITIVE``) is printed at the top of every page; ``pdfs``
+    names the pack's PDFs (default: those in ``pack_dir``; a run names them while they print)."""
     pack_dir = Path(pack_dir)
     by_lens: dict[str, list[CatalogueEntry]] = defaultdict(list)
     for entry in catalogue:
@@ -107,7 +108,7 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
         parts.append(f"<li><a href='html/{_e(r)}'>{_e(label)}</a> "
                      f"<span class='files'>(<a href='notebooks/{_e(r[:-5])}.ipynb'>the notebook behind it</a>)</span></li>")
     for pdf, label in (("scrutiny_summary.pdf", "The scrutiny summary"), ("annual_report.pdf", "The annual report figure book")):
-        if (pack_dir / pdf).exists():
+        if (pdf in pdfs) if pdfs is not None else (pack_dir / pdf).exists():
             parts.append(f"<li><a href='{pdf}'>{label}, as a PDF to print (A4)</a></li>")
     books = [e for e in catalogue if e.kind == "workbook"]
     for b in books:

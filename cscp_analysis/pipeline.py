@@ -322,7 +322,9 @@ def _prepare_destination(out_dir: Path, name: str, force: bool, progress=None) -
 
 
 def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: str, title: str,
-              subtitle: str, periods) -> None:
+              subtitle: str, periods, pdfs: list[str] = (), printed: Callable[[], None] = lambda: None) -> None:
+    """Check the staged pack (privacy scan, intruder audit), write its index (linking ``pdfs``, still
+    printing), then, once they are printed (``printed`` waits for them), its manifest and checksums."""
     from .index_page import write_index
     from .privacy import scan_pack
 
@@ -336,8 +338,9 @@ def _finalise(staging: Path, *, kind: str, parameters: dict, returns, started: s
     from .disclosure import BOARD, BOARD_MARKING
 
     write_index(staging, catalogue, title=title, subtitle=subtitle,
-                marking=BOARD_MARKING if parameters.get("audience") == BOARD else None)
+                marking=BOARD_MARKING if parameters.get("audience") == BOARD else None, pdfs=pdfs)
     shutil.rmtree(staging / evidence.CATALOGUE_DIR, ignore_errors=True)
+    printed()
     manifest = evidence.build_manifest(staging, kind=kind, parameters=parameters, inputs=returns.inputs, started=started,
                                        finished=_now(), project_root=PROJECT_ROOT, catalogue=catalogue,
                                        **_settings_read(parameters))
@@ -374,24 +377,60 @@ def _intruder_audit(staging: Path) -> dict:
 PDF_PAGES = {"05_scrutiny_summary": "scrutiny_summary.pdf", "annual_report": "annual_report.pdf"}
 
 
-def _write_pdfs(staging: Path, period: str, audience: str | None, title: str, progress) -> list[Path]:
-    """Print the scrutiny summary (and the annual book) to tagged PDF beside ``index.html``; the creation
-    date is the period's end, so the same inputs give the same bytes; the board's copy carries its marking."""
+def _pdf_jobs(staging: Path, period: str, audience: str | None, title: str) -> list[dict]:
+    """What to print: each reader page of :data:`PDF_PAGES` the pack has, its PDF, title, date and marking."""
     from .disclosure import BOARD, BOARD_MARKING
     from .index_page import REPORT_TITLES
-    from .pdf import html_to_pdf
     from .periods import parse_period
 
-    written = []
-    for page, pdf in PDF_PAGES.items():
-        html = staging / "html" / f"{page}.html"
-        if not html.exists():
-            continue
-        _say(progress, f"  printing {pdf}")
-        written.append(html_to_pdf(html, staging / pdf, title=f"{title}: {REPORT_TITLES.get(page, page)}",
-                                   created=parse_period(period).end,
-                                   marking=BOARD_MARKING if audience == BOARD else None))
-    return written
+    return [{"html": str(staging / "html" / f"{page}.html"), "pdf": str(staging / pdf),
+             "title": f"{title}: {REPORT_TITLES.get(page, page)}", "created": parse_period(period).end.isoformat(),
+             "marking": BOARD_MARKING if audience == BOARD else None}
+            for page, pdf in PDF_PAGES.items() if (staging / "html" / f"{page}.html").exists()]
+
+
+#: The printer: a separate Python process, so that the pages print on one core while the run checks and
+#: indexes the pack on the other (WeasyPrint takes 2 s for the scrutiny summary, 35 s for the annual book).
+_PRINT = """
+import datetime as dt, json, sys
+from pathlib import Path
+from cscp_analysis.pdf import html_to_pdf
+for job in json.loads(sys.argv[1]):
+    html_to_pdf(Path(job["html"]), job["pdf"], title=job["title"], created=dt.date.fromisoformat(job["created"]),
+                marking=job["marking"])
+"""
+
+
+@contextmanager
+def _printing_pdfs(staging: Path, period: str, audience: str | None, title: str,
+                   progress) -> Iterator[tuple[list[str], Callable[[], None]]]:
+    """Print the scrutiny summary (and the annual book) to tagged PDF beside ``index.html``, in the
+    background; yields the names of the PDFs and the function that waits for them to be printed. The
+    creation date is the period's end, so the same inputs give the same bytes; the board's copy
+    carries its marking. A run that fails meanwhile stops the printer."""
+    import subprocess
+
+    jobs = _pdf_jobs(staging, period, audience, title)
+    for job in jobs:
+        _say(progress, f"  printing {Path(job['pdf']).name}")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    printer = subprocess.Popen([sys.executable, "-c", _PRINT, json.dumps(jobs)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, env=env, text=True) if jobs else None
+
+    def finished() -> None:
+        if printer is not None:
+            _, err = printer.communicate()
+            if printer.returncode != 0:
+                last = [line for line in (err or "").splitlines() if line.strip()][-1:] or ["no message"]
+                raise RunError(f"printing the PDF failed, so the pack was not published: {last[0]}")
+
+    try:
+        yield [Path(job["pdf"]).name for job in jobs], finished
+    finally:
+        if printer is not None and printer.poll() is None:  # the run failed before waiting for it
+            printer.kill()
+            printer.wait()
 
 
 def _write_column_labels(staging: Path) -> Path:
@@ -489,10 +528,10 @@ def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Pat
         cache.unlink(missing_ok=True)
     recorded = {**parameters, "data_dir": _rel(data_dir), "config_dir": _rel(config_dir),
                 "notebooks": [n for _, n in notebooks]}
-    _write_column_labels(staging)
-    _write_pdfs(staging, period, parameters.get("audience"), title, progress)
-    _finalise(staging, kind=kind, parameters=recorded, returns=returns, started=started,
-              title=title, subtitle=subtitle, periods=periods)
+    with _printing_pdfs(staging, period, parameters.get("audience"), title, progress) as (pdfs, printed):
+        _write_column_labels(staging)
+        _finalise(staging, kind=kind, parameters=recorded, returns=returns, started=started,
+                  title=title, subtitle=subtitle, periods=periods, pdfs=pdfs, printed=printed)
     guard.publish(dest, force)
     if failed_dir.exists():  # a notebook kept from an earlier failed run no longer describes the pack
         shutil.rmtree(failed_dir, ignore_errors=True)
