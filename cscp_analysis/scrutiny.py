@@ -19,11 +19,15 @@ indicator that measures a statutory timescale), otherwise by :data:`RULE_TIERS`:
 tier  what                                                  drafted by
 ====  ====================================================  =============================================
 1     children's safety and statutory timescales            rapid and practice reviews, LADO timeliness,
-                                                            child deaths, statutory scorecard indicators
+                                                            child deaths, statutory scorecard indicators,
+                                                            commissioned services' safeguarding standards,
+                                                            professional disagreements
 2     fairness and outcomes for children                    disproportionality, the voice of children,
+                                                            whose voices were heard, "you said, we did",
                                                             other scorecard indicators
 3     the partnership's own assurance work                  audits, the action plan, self-assessments,
-                                                            training
+                                                            training and its needs analysis, QA visits,
+                                                            practitioners' views, funding
 4     data and housekeeping                                 late or missing returns, rejected rows,
                                                             missing commentary
 ====  ====================================================  =============================================
@@ -83,8 +87,9 @@ TIERS = {1: "Children's safety and statutory timescales", 2: "Fairness and outco
          3: "The partnership's own assurance work", 4: "Data and housekeeping"}
 #: (rule prefix, tier) for findings that do not carry their own tier; the first match wins.
 RULE_TIERS: tuple[tuple[str, int], ...] = (
-    ("REV-", 1), ("LAD-", 1), ("CDP-", 1), ("QA-00", 4), ("DQ-", 4), ("SC-NH-2", 4), ("SC-NH-3", 4),
-    ("DISP-", 2), ("VOI-", 2), ("SC-", 2), ("AUD-", 3), ("ACT-", 3), ("SA-", 3), ("TRN-", 3),
+    ("REV-", 1), ("LAD-", 1), ("CDP-", 1), ("CON-", 1), ("DIS-", 1), ("QA-00", 4), ("DQ-", 4), ("SC-NH-2", 4),
+    ("SC-NH-3", 4), ("DISP-", 2), ("VOI-", 2), ("REA-", 2), ("YSW-", 2), ("SC-", 2), ("AUD-", 3), ("ACT-", 3),
+    ("SA-", 3), ("TRN-", 3), ("TNA-", 3), ("QAV-", 3), ("PRA-", 3), ("FUN-", 3),
 )
 #: Who acts, by when and at which level, when a finding does not say (by source).
 DEFAULT_OWNER = {"assurance": "the Safeguarding Partnership business unit", "data": "the partner agencies",
@@ -98,8 +103,10 @@ DEFAULT_LEVEL = {"assurance": "Across all levels", "data": "Across all levels",
 RULE_LEVELS: tuple[tuple[str, str], ...] = (
     ("REV-", "Statutory intervention"), ("LAD-", "Statutory intervention"), ("CDP-", "Statutory intervention"),
     ("DISP-PARTNER", "Universal"), ("DISP-", "Statutory intervention"), ("VOI-", "Universal"),
-    ("TRN-", "Universal"), ("SA-", "Universal"), ("AUD-", "Across all levels"), ("ACT-", "Across all levels"),
-    ("DQ-", "Across all levels"),
+    ("TRN-", "Universal"), ("TNA-", "Universal"), ("SA-", "Universal"), ("REA-", "Universal"), ("YSW-", "Universal"),
+    ("AUD-", "Across all levels"), ("ACT-", "Across all levels"), ("DQ-", "Across all levels"),
+    ("QAV-", "Across all levels"), ("PRA-", "Across all levels"), ("CON-", "Across all levels"),
+    ("DIS-", "Across all levels"), ("FUN-", "Across all levels"),
 )
 
 

@@ -89,3 +89,23 @@ def test_inputs_by_folder_sums_files_and_bytes():
                                                    "bytes": [10, 20, 5, 1], "sha256": ["x"] * 4}))
     t = scrutiny.inputs_by_folder(returns).set_index("folder")
     assert t.loc["csc", "files"] == 2 and t.loc["csc", "bytes"] == 30 and t.loc[".", "files"] == 1
+
+
+def test_every_rule_that_drafts_findings_has_a_tier_and_a_level_of_help():
+    # a register added without its place in the severity rule would rank as "own assurance work" and
+    # "across all levels" by default, whatever it found (the issue 17 registers once did)
+    import re
+    from pathlib import Path
+
+    import cscp_analysis
+
+    root = Path(cscp_analysis.__file__).parent
+    prefixes = {m for p in root.rglob("*.py") for m in re.findall(r'rule="([A-Z]+-)', p.read_text(encoding="utf-8"))}
+    assert len(prefixes) >= 18
+    tiered = {prefix for prefix, _ in scrutiny.RULE_TIERS}
+    levelled = {prefix for prefix, _ in scrutiny.RULE_LEVELS}
+    assert not {p for p in prefixes if not any(t.startswith(p) for t in tiered)} - {"SC-"}  # the scorecard's carry theirs
+    assert not {p for p in prefixes if not any(t.startswith(p) for t in levelled)} - {"SC-", "QA-"}
+    assert scrutiny.severity("CON-02") == 1 and scrutiny.severity("REA-02") == 2 and scrutiny.severity("QAV-03") == 3
+    assert scrutiny.severity("DISP-01") == 2 and scrutiny.severity("DIS-03") == 1
+    assert scrutiny.level_of_help("YSW-02", "assurance") == "Universal"
