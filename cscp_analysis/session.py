@@ -150,7 +150,7 @@ class Session:
         from IPython.display import HTML, display
 
         head = published(table.head(max_rows))
-        t = for_readers(head)
+        t = for_readers(_thousands(head))
         few = len(t.columns) <= FEW_COLUMNS  # words kept whole; a wider table may break a long word to fit
         heads = len(t.columns) <= WHOLE_HEADINGS  # headings' words kept whole
         html = t.to_html(index=False, na_rep="", border=0, escape=True,
@@ -250,6 +250,28 @@ class Session:
 
 
 #: A cell of one short token (a number, a percentage, a p-value, a symbol): kept on one line.
+def _thousands(table: pd.DataFrame) -> pd.DataFrame:
+    """Whole numbers of 1,000 or more written with a thousands separator (``9,500 rows``), as GOV.UK's style
+    asks; not years, codes or identifiers (columns named so), which are never written with commas."""
+    import numbers
+
+    def big(v) -> bool:  # a whole number of 1,000 or more (in a column of numbers, or of numbers and symbols)
+        return isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(v) >= 1000
+
+    out = None
+    for col in table.columns:
+        column = table[col]
+        if re.search(r"year|code|urn|_id$|^id$", str(col), re.IGNORECASE) or pd.api.types.is_bool_dtype(column):
+            continue
+        if not (pd.api.types.is_integer_dtype(column) or column.dtype == object):
+            continue
+        values = column.tolist()
+        if any(big(v) for v in values):
+            out = table.copy() if out is None else out
+            out[col] = pd.Series([f"{v:,}" if big(v) else v for v in values], index=column.index, dtype=object)
+    return table if out is None else out
+
+
 _SHORT_CELL = re.compile(r"<td>([^<\s]{1,9})</td>")
 
 #: A table of this many columns or fewer keeps its words whole (no column is squeezed to break one).
