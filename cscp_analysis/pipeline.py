@@ -251,19 +251,38 @@ def _stop_until_done(futures, stop_kernels: Callable[[], object], timeout: float
         running = list(pending)
 
 
+def _papermill_forgets_folders() -> None:
+    """Clear the working folder papermill's file handler keeps for the whole process (``local_file_io_cwd``).
+
+    Each notebook sets it to the process's working folder on entry and restores the previous one on exit;
+    two notebooks in threads can restore in the wrong order and leave it naming a notebook folder, and a
+    later run in the same process then fails to write, once that folder is deleted. Our paths are absolute,
+    so the handler needs no folder."""
+    from papermill.exceptions import PapermillException
+    from papermill.iorw import papermill_io
+
+    try:
+        papermill_io.get_handler("local").cwd(None)
+    except (PapermillException, AttributeError):
+        pass
+
+
 def _keeps_cwd(fn):
     """Restore the caller's working folder afterwards: papermill changes the process's working folder around
     each notebook it runs (its ``cwd``), and two notebooks run at once in threads can leave the process in the
-    other's folder, which a later step (or a benchmark's next run) then finds deleted."""
+    other's folder, which a later step (or a benchmark's next run) then finds deleted. Its file handler's
+    folder is cleared likewise (:func:`_papermill_forgets_folders`)."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         cwd = os.getcwd()
+        _papermill_forgets_folders()
         try:
             return fn(*args, **kwargs)
         finally:
             os.chdir(cwd)
+            _papermill_forgets_folders()
     return wrapper
 
 

@@ -241,3 +241,24 @@ def test_running_notebooks_leaves_the_callers_working_folder_as_it_was(tmp_path,
     before = os.getcwd()
     pipeline._run_notebooks([(0, "a"), (0, "b")], {}, tmp_path, tmp_path / "failed", "k", 2, None, elsewhere)
     assert os.getcwd() == before
+
+
+def test_running_notebooks_leaves_papermills_file_handler_without_a_folder(tmp_path, monkeypatch):
+    # papermill's file handler keeps a working folder for the whole process, set and restored by each
+    # notebook; two at once can leave it naming a notebook folder, and the next run in the same process
+    # then failed to write its first notebook once that folder was deleted (the benchmark's second run)
+    from papermill.iorw import papermill_io
+
+    from cscp_analysis import pipeline
+
+    elsewhere = tmp_path / "notebook folder"
+    elsewhere.mkdir()
+    handler = papermill_io.get_handler("local")
+
+    def execute(name, *args):
+        handler.cwd(str(elsewhere))  # what a racing thread's restore leaves behind
+        return 0.0
+
+    monkeypatch.setattr(pipeline, "_execute", execute)
+    pipeline._run_notebooks([(0, "a"), (0, "b")], {}, tmp_path, tmp_path / "failed", "k", 2, None, elsewhere)
+    assert handler._cwd is None
