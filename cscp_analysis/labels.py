@@ -55,7 +55,8 @@ COLUMNS: dict[str, str] = {
     # SPC
     "frequency": "Frequency", "chart": "Chart", "centre": "Centre line", "mean": "Mean",
     "lower_process_limit": "Lower process limit", "upper_process_limit": "Upper process limit",
-    "point_type": "Point", "period_of_process": "Period of the process", "in_baseline": "In the baseline",
+    "point_type": "Point", "period_of_process": "Period of the process",
+    "change_point": "Change recorded here (limits recalculated)", "in_baseline": "In the baseline",
     "suppressed": "Hidden", "spc_frequency": "SPC frequency", "spc_point_type": "Latest point",
     "spc_variation": "SPC variation", "spc_assurance": "SPC assurance", "spc_note": "SPC note",
     # disproportionality

@@ -204,6 +204,7 @@ def published_table(sc, threshold: int | None = None) -> pd.DataFrame:
     checked with :func:`cscp_analysis.disclosure.check_disclosure` before it is returned.
     """
     from .. import disclosure
+
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     f = scorecard_frame(sc).reset_index(drop=True)
     results = list(sc)
@@ -291,8 +292,10 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
     """The SPC series of every indicator, long and disclosure-controlled: ``indicator_id, frequency,
     chart`` (XmR or run chart), ``label, value`` (text, ``c`` when suppressed, ``x`` for a gap), ``centre``
     (the mean of an XmR chart, the median of a run chart), process limits (rounded; ``z`` on a run chart),
-    ``point_type``, ``period_of_process`` (1, 2, ... from each recorded change point), ``in_baseline``
-    (the points the limits were fixed from) and ``suppressed`` (for the charts to leave as gaps).
+    ``point_type``, ``period_of_process`` (1, 2, ... from each recorded change point), ``change_point``
+    (on the first point of each new period, why the partnership recorded the change; limits are
+    recalculated from there), ``in_baseline`` (the points the limits were fixed from) and ``suppressed``
+    (for the charts to leave as gaps).
 
     A point is suppressed when its numerator (for a median, its number of cases) or counted denominator
     is from 1 to the threshold (``disclosure.primary_suppression``); for counts and rates of events,
@@ -300,6 +303,8 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
     the quarter's published value cannot give it away.
     """
     from .. import disclosure
+    from .spc import change_points
+
     t = threshold if threshold is not None else (getattr(sc.config, "suppression_threshold", 5) if sc.config else 5)
     frames = []
     for r in sc:
@@ -307,6 +312,7 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
             continue
         s = r.spc.reset_index(drop=True)
         ind = r.indicator
+        reasons = change_points(ind, s)
         sup = disclosure.primary_suppression(s["numerator"].to_numpy(dtype=float), t)
         if _den_counted(ind):
             sup |= disclosure.primary_suppression(s["denominator"].to_numpy(dtype=float), t)
@@ -334,11 +340,12 @@ def published_series(sc, threshold: int | None = None) -> pd.DataFrame:
             "upper_process_limit": _limits(s["upl"], d, r),
             "point_type": s["point_type"].fillna("").astype(str).to_numpy(),
             "period_of_process": s["segment"].astype(int).to_numpy() + 1 if "segment" in s else 1,
+            "change_point": [reasons.get(i, "") for i in range(len(s))],
             "in_baseline": np.where(s.get("in_baseline", pd.Series(True, index=s.index)).astype(bool), "yes", "no"),
             "suppressed": sup,
         }))
     cols = ["indicator_id", "frequency", "chart", "label", "value", "centre", "lower_process_limit",
-            "upper_process_limit", "point_type", "period_of_process", "in_baseline", "suppressed"]
+            "upper_process_limit", "point_type", "period_of_process", "change_point", "in_baseline", "suppressed"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 

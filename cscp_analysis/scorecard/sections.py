@@ -173,6 +173,10 @@ def spc(sc) -> Section:
              for reading, names in said.items()]
     if runs:  # the reason for a run chart is said once, not under every series that has one
         lines.append(f"{', '.join(runs)}: {RUN_CHART_WHY[0].upper()}{RUN_CHART_WHY[1:]}.")
+    changed = series[series["change_point"].astype(str) != ""] if "change_point" in series else series.iloc[:0]
+    for _, row in changed.iterrows():  # why the limits start again (the dotted line on the chart)
+        lines.append(f"{row['indicator_id']}: the centre line and limits are recalculated from {row['label']}, when "
+                     f"the partnership recorded a change in how it works: {row['change_point']}.")
     sec.findings = _context(lines, "SPC charts")
     return sec
 

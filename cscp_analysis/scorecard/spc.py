@@ -81,14 +81,21 @@ def limits_range(ind: Indicator) -> tuple[float, float | None]:
     return (0.0, 100.0) if ind.statistic == "percentage" else (0.0, None)
 
 
-def _rebase_positions(ind: Indicator, series: pd.DataFrame) -> list[int]:
+def change_points(ind: Indicator, series: pd.DataFrame) -> dict[int, str]:
+    """The recorded change points that fall inside ``series``: {position of the first point of the new
+    period of the process: why (several reasons at one point joined with "; ")}. A change before the first
+    point, or after the last, starts no new period."""
     starts = pd.to_datetime(series["start"]).to_numpy()
-    out = []
-    for when, _ in ind.spc_changes:
+    out: dict[int, list[str]] = {}
+    for when, why in ind.spc_changes:
         first = np.flatnonzero(starts >= np.datetime64(change_start(when)))
         if len(first) and first[0] > 0:
-            out.append(int(first[0]))
-    return sorted(set(out))
+            out.setdefault(int(first[0]), []).append(why)
+    return {k: "; ".join(v) for k, v in sorted(out.items())}
+
+
+def _rebase_positions(ind: Indicator, series: pd.DataFrame) -> list[int]:
+    return list(change_points(ind, series))
 
 
 def run_spc(ind: Indicator, series: pd.DataFrame, period: Period) -> tuple[pd.DataFrame | None, dict]:
