@@ -108,6 +108,8 @@ VALUES: dict[str, str] = {
     "special_cause_neutral_high": "special cause (high)", "special_cause_neutral_low": "special cause (low)",
     "not_published": "not published", "not_expected": "not expected", "partly_met": "partly met",
     "not_met": "not met", "not_submitted": "not submitted", "requires_improvement": "requires improvement",
+    # the areas of the benchmarking tables
+    "la": "Local authority", "sn_median": "Statistical neighbours' median",
 }
 
 #: Tokens of a tidy name -> words, for names without an explicit label.
@@ -165,9 +167,11 @@ ANALYST_COLUMNS = frozenset({"rule", "evidence", "weight", "report"})
 #: A value that is a key, not words: a tidy name (``referral_rate``, ``table assurance_voice_reach``,
 #: ``disproportionality_rates[EDU_PERM_EXCL, sex, M]``), a partner's field code (``EDU_PERM_EXCL``) or a
 #: dotted measure name (``csc.referrals``, ``partner.numerator:POL_STRATEGY_ATTEND``) or a reference to a
-#: file and its field (``dfe_cin_census/b1_children_in_need_2013_to_2025.csv: At31_episodes``).
+#: file and its field (``dfe_cin_census/b1_children_in_need_2013_to_2025.csv: At31_episodes``), or a sentence
+#: naming such a file in a folder (``median of 10 neighbours' values (statistical_neighbours/sn_model.csv)``).
 _CODE = re.compile(r"^(?:table )?[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\[.*\])?$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
-                   r"|^[a-z][a-z0-9_]*\.[A-Za-z0-9_.:]+$|^[\w./-]+\.(?:csv|xlsx|xml)\b")
+                   r"|^[a-z][a-z0-9_]*\.[A-Za-z0-9_.:]+$|^[\w./-]+\.(?:csv|xlsx|xml)\b"
+                   r"|^.*\b[\w-]+/[\w./-]+\.(?:csv|xlsx|xml)\b")
 
 
 def analyst_columns(table: pd.DataFrame, share: float = 0.8) -> list[str]:
