@@ -20,14 +20,14 @@ tier  what                                                  drafted by
 ====  ====================================================  =============================================
 1     children's safety and statutory timescales            rapid and practice reviews, LADO timeliness,
                                                             child deaths, statutory scorecard indicators,
-                                                            commissioned services' safeguarding standards,
-                                                            professional disagreements
+                                                            commissioned services' safeguarding standards
 2     fairness and outcomes for children                    disproportionality, the voice of children,
                                                             whose voices were heard, "you said, we did",
                                                             other scorecard indicators
 3     the partnership's own assurance work                  audits, the action plan, self-assessments,
                                                             training and its needs analysis, QA visits,
-                                                            practitioners' views, funding
+                                                            practitioners' views, professional
+                                                            disagreements, funding
 4     data and housekeeping                                 late or missing returns, rejected rows,
                                                             missing commentary
 ====  ====================================================  =============================================
@@ -87,7 +87,7 @@ TIERS = {1: "Children's safety and statutory timescales", 2: "Fairness and outco
          3: "The partnership's own assurance work", 4: "Data and housekeeping"}
 #: (rule prefix, tier) for findings that do not carry their own tier; the first match wins.
 RULE_TIERS: tuple[tuple[str, int], ...] = (
-    ("REV-", 1), ("LAD-", 1), ("CDP-", 1), ("CON-", 1), ("DIS-", 1), ("QA-00", 4), ("DQ-", 4), ("SC-NH-2", 4),
+    ("REV-", 1), ("LAD-", 1), ("CDP-", 1), ("CON-", 1), ("DIS-", 3), ("QA-00", 4), ("DQ-", 4), ("SC-NH-2", 4),
     ("SC-NH-3", 4), ("DISP-", 2), ("VOI-", 2), ("REA-", 2), ("YSW-", 2), ("SC-", 2), ("AUD-", 3), ("ACT-", 3),
     ("SA-", 3), ("TRN-", 3), ("TNA-", 3), ("QAV-", 3), ("PRA-", 3), ("FUN-", 3),
 )
@@ -202,10 +202,20 @@ def select(findings: pd.DataFrame, per_line: int = 5, per_source: int = 2) -> pd
     return f.drop(columns=["_in_source", "_k"]).reset_index(drop=True)
 
 
+def _family(rule: str, source: str, evidence: str) -> str:
+    """What one worry speaks for: a scorecard indicator, else the register whose rules drafted it (CON, LAD)."""
+    if source == "scorecard":
+        return f"scorecard {evidence}"
+    return f"{source} {str(rule).split(',')[0].strip().split('-')[0]}"
+
+
 def top_worries(findings: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """The ``n`` most serious worries across every source (the severity rule), contradictions merged."""
+    """The ``n`` most serious worries across every source (the severity rule), contradictions merged, one
+    from each register (:func:`_family`), so that one register's several findings do not fill the list."""
     w = rank(merge_contradictions(findings))
-    return w[w["kind"] == "worried"].head(n).reset_index(drop=True)
+    w = w[w["kind"] == "worried"]
+    family = [_family(r, s, e) for r, s, e in zip(w["rule"], w["source"], w["evidence"], strict=True)]
+    return w[~pd.Series(family, index=w.index).duplicated()].head(n).reset_index(drop=True)
 
 
 def actions(findings: pd.DataFrame) -> pd.DataFrame:
@@ -364,14 +374,19 @@ def blocks_markdown(blocks: list[dict]) -> str:
 
 
 def worries_markdown(worries: pd.DataFrame) -> str:
-    """The most serious worries as a numbered list, each with its tier and a link to its evidence."""
+    """The most serious worries as a numbered list under their tiers (each tier named once), each with a link
+    to its evidence."""
     if worries.empty:
         return "No worry was drafted from this quarter's evidence."
-    lines = []
+    lines: list[str] = []
+    tier = None
     for i, r in enumerate(worries.itertuples(), start=1):
+        if int(r.severity) != tier:  # a new tier: its name, then the list goes on from this number
+            tier = int(r.severity)
+            lines += ["" if lines else "", f"**{TIERS.get(tier, '')}**", ""]
         link = f" ([see {REPORT_NAMES.get(r.source, r.source)}]({REPORTS.get(r.source, '')}))" if REPORTS.get(r.source) else ""
-        lines.append(f"{i}. **{TIERS.get(int(r.severity), '')}.** {r.text}{link}")
-    return "\n".join(lines)
+        lines.append(f"{i}. {r.text}{link}")
+    return "\n".join(lines).strip("\n")
 
 
 def inputs_by_folder(returns) -> pd.DataFrame:

@@ -107,5 +107,19 @@ def test_every_rule_that_drafts_findings_has_a_tier_and_a_level_of_help():
     assert not {p for p in prefixes if not any(t.startswith(p) for t in tiered)} - {"SC-"}  # the scorecard's carry theirs
     assert not {p for p in prefixes if not any(t.startswith(p) for t in levelled)} - {"SC-", "QA-"}
     assert scrutiny.severity("CON-02") == 1 and scrutiny.severity("REA-02") == 2 and scrutiny.severity("QAV-03") == 3
-    assert scrutiny.severity("DISP-01") == 2 and scrutiny.severity("DIS-03") == 1
+    assert scrutiny.severity("DISP-01") == 2 and scrutiny.severity("DIS-03") == 3
     assert scrutiny.level_of_help("YSW-02", "assurance") == "Universal"
+
+
+def test_the_most_serious_worries_hold_one_from_each_register():
+    # two contract-monitoring worries (CON-02, CON-04) must not push the LADO timescale out of the five
+    def row(rule, text, weight, evidence="e"):
+        return _findings("assurance", [("worried", "", text, weight)]).assign(rule=rule, evidence=evidence)
+    assurance = pd.concat([row("CON-02", "standards met", 0.8), row("CON-04", "providers below", 0.6),
+                           row("LAD-03", "LADO within a month", 0.6), row("REV-01", "rapid review late", 0.5),
+                           row("AUD-02", "audit grades", 0.9)], ignore_index=True)
+    scorecard = pd.concat([_findings("scorecard", [("worried", "P1", f"indicator {i}", 1.0)]).assign(
+        rule="SC-WR-3", severity=1, evidence=f"CSC-0{i}") for i in (1, 2)], ignore_index=True)
+    top = scrutiny.top_worries(scrutiny.gather({"assurance": assurance, "scorecard": scorecard}))
+    assert list(top["text"]) == ["indicator 1", "indicator 2", "standards met", "LADO within a month",
+                                 "rapid review late"]
