@@ -266,7 +266,7 @@ def _findings(t: pd.DataFrame, n_act: int, w: PeriodWords, has_population: bool)
         return [Finding("needs_to_happen", f"No engagement activity was recorded in {w.twelve_months}.", _LENS, _SRC,
                         "table assurance_voice_reach", priority="P4", rule="REA-01", weight=0.6)]
     most = int(totals["participants"].map(_num).max())
-    out = [Finding("context", f"{most} children and young people's participations were "
+    out = [Finding("context", f"{most:,} children and young people's participations were "
                    f"recorded in {n_act} engagement activities in {w.twelve_months}.", _LENS, _SRC,
                    "table assurance_voice_reach", priority="P4", rule="REA-01")]
     body = t.loc[~t["group"].isin([ALL, NOT_RECORDED])]

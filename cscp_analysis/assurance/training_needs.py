@@ -45,6 +45,14 @@ NO_COURSE = "no course in the programme"
 _LENS, _SRC = "professional", "assurance"
 
 
+def _count(value) -> str:
+    """A published count in words: ``2,134`` with its thousands separator, a symbol (``c``) as it is."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def current_round(needs: pd.DataFrame, period: str | Period) -> str | None:
     """The round for the period's financial year if submitted by the period end, else the latest one (None: none)."""
     needs_columns(needs, ("round", "assessed_date", "agency", "topic", "course", "staff_to_train"), "training_needs")
@@ -152,8 +160,8 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
         counts=["staff_to_train", "places_attended"])
     tot = topics.iloc[-1]
     sec.tables[-1].view = worded(topics, _WORDS)
-    sec.tables[-1].summary = (f"The agencies asked for {tot['staff_to_train']} staff to be trained in {rnd}; "
-                              f"{tot['places_attended']} places were attended on the matching courses in "
+    sec.tables[-1].summary = (f"The agencies asked for {_count(tot['staff_to_train'])} staff to be trained in {rnd}; "
+                              f"{_count(tot['places_attended'])} places were attended on the matching courses in "
                               f"{w.twelve_months} ({tot['coverage_pct']}% of the need).")
     agencies = published_needs(needs_against_delivery(needs, attendance, p, by_agency=True, config=config), config,
                                by_agency=True)
@@ -165,8 +173,8 @@ def section(returns_or_tables, period: str | Period, config=None, words: PeriodW
     sec.add_figure(
         "assurance_training_needs_chart", f"Staff to train ({rnd}) and places attended ({w.twelve_months}), by topic",
         f"Paired bar chart, one pair per topic of the {rnd} training needs analysis: staff the agencies need trained "
-        f"(grey) and places attended on the matching course in {w.twelve_months} (blue); in all, {tot['staff_to_train']} "
-        f"staff to train and {tot['places_attended']} places attended.",
+        f"(grey) and places attended on the matching course in {w.twelve_months} (blue); in all, {_count(tot['staff_to_train'])} "
+        f"staff to train and {_count(tot['places_attended'])} places attended.",
         "assurance_training_needs_by_topic",
         lambda: charts.paired_bars(body, "topic", "staff_to_train", "places_attended",
                                    first_name=f"Staff to train ({rnd})", second_name="Places attended (twelve months)",
@@ -191,8 +199,8 @@ def _findings(topics, agencies, needs, attendance, rnd, p, w, config) -> list[Fi
     out: list[Finding] = []
     tot, body = topics.iloc[-1], topics.iloc[:-1]
     asked = needs.loc[needs["round"].astype("string") == rnd, "agency"].astype("string").unique()
-    out.append(Finding("context", f"{len(asked)} agencies submitted needs for {rnd}: {tot['staff_to_train']} staff to "
-                       f"train across {len(body)} topics, against {tot['places_attended']} places attended on the "
+    out.append(Finding("context", f"{len(asked)} agencies submitted needs for {rnd}: {_count(tot['staff_to_train'])} staff to "
+                       f"train across {len(body)} topics, against {_count(tot['places_attended'])} places attended on the "
                        f"matching courses in {w.twelve_months}.", _LENS, _SRC,
                        "table assurance_training_needs_by_topic", priority="P4", rule="TNA-01"))
     cov = body["coverage_pct"].map(_num)
