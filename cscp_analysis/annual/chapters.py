@@ -91,6 +91,7 @@ def scorecard(book):
 
 def disproportionality(book):
     from ..disproportionality import sections
+    from ..disproportionality.page import set_aside_note
 
     res = book.disproportionality()
     if isinstance(res, sections.Blocked):
@@ -103,8 +104,9 @@ def disproportionality(book):
         parts[key] = _figure_of(sec, sec.figures[0].name)
     rates = sections.rates_major(res)
     t = disp_year.as_year(rates.tables[0].data, book.year)
+    set_aside = set_aside_note(res)  # rows of the year's returns set aside at validation, said as the quarter does
     parts["disproportionality_rates"] = Part(
-        t, disp_year.rates_summary(t), counts=rates.tables[0].counts,
+        t, " ".join(filter(None, [disp_year.rates_summary(t), set_aside])), counts=rates.tables[0].counts,
         display=("stage", "group", "children", "rate_per_10000", "rate_lower", "rate_upper", "rri", "rri_lower",
                  "rri_upper", "disproportionality_ratio", "label"))
     dec = sections.decisions(res, ("ethnicity_major",))
