@@ -451,3 +451,22 @@ def test_cscp_annual_builds_and_verifies_the_book(tmp_path):
     check = pipeline.verify_pack(book, progress=None)
     assert check.ok, check.problems
     assert check.compared == len(list((book / "tables").iterdir())) + len(list((book / "figures").iterdir()))
+
+
+def test_the_disproportionality_chapter_says_which_rows_were_set_aside(book):
+    # as the quarter's page does: a reader of the annual report learns that some records were not counted
+    from cscp_analysis.annual import chapters
+    from cscp_analysis.returns.page_notes import SetAside
+    from cscp_analysis.returns.registry import get_rule
+
+    res = book.disproportionality()
+    before = dict(res.notes.get("set_aside") or {})
+    try:
+        res.notes["set_aside"] = {"children": SetAside(2, 262, ((get_rule("RET-022").sentence, 2),))}
+        parts, _, _ = chapters.disproportionality(book)
+        assert "2 of 262 children's records" in parts["disproportionality_rates"].text
+        res.notes["set_aside"] = {}
+        parts, _, _ = chapters.disproportionality(book)
+        assert "Rows set aside" not in parts["disproportionality_rates"].text
+    finally:
+        res.notes["set_aside"] = before
