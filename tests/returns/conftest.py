@@ -229,7 +229,7 @@ def partner_rows(period: str, agency: str, config) -> list[dict]:
 
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rows, columns=columns).fillna("").to_csv(path, index=False, lineterminator="\n")
+    pd.DataFrame(rows, columns=columns).astype(object).fillna("").to_csv(path, index=False, lineterminator="\n")
     return path
 
 
