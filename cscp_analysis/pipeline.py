@@ -400,11 +400,14 @@ def _pdf_jobs(staging: Path, period: str, audience: str | None, title: str) -> l
     """What to print: each reader page of :data:`PDF_PAGES` the pack has, its PDF, title, date and marking."""
     from .disclosure import BOARD, BOARD_MARKING
     from .index_page import REPORT_TITLES
+    from .pdf import svg_key
     from .periods import parse_period
 
+    prints = {svg_key(svg.read_bytes()): str(svg.with_suffix(".png"))  # figures saved for print (the annual book)
+              for svg in sorted((staging / "figures").glob("*.svg")) if svg.with_suffix(".png").exists()}
     return [{"html": str(staging / "html" / f"{page}.html"), "pdf": str(staging / pdf),
              "title": f"{title}: {REPORT_TITLES.get(page, page)}", "created": parse_period(period).end.isoformat(),
-             "marking": BOARD_MARKING if audience == BOARD else None}
+             "marking": BOARD_MARKING if audience == BOARD else None, "prints": prints}
             for page, pdf in PDF_PAGES.items() if (staging / "html" / f"{page}.html").exists()]
 
 
@@ -416,7 +419,7 @@ from pathlib import Path
 from cscp_analysis.pdf import html_to_pdf
 for job in json.loads(sys.argv[1]):
     html_to_pdf(Path(job["html"]), job["pdf"], title=job["title"], created=dt.date.fromisoformat(job["created"]),
-                marking=job["marking"])
+                marking=job["marking"], prints={k: Path(v) for k, v in job["prints"].items()})
 """
 
 

@@ -311,3 +311,34 @@ def test_a_pack_page_links_from_where_the_pdf_sits_and_prints_the_same_anywhere(
     assert _links(printed[0]) == ["html/02_performance_scorecard.html", "https://www.gov.uk/", "tables/scorecard.csv"]
     assert printed[0].read_bytes() == printed[1].read_bytes()
     assert b"cscp-2026-27-Q2" not in printed[0].read_bytes()
+
+
+# --- charts printed from their print-resolution PNG ------------------------------------------------------
+
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100"><rect x="10" y="10" width="80" '
+       b'height="80" fill="#1d70b8"/></svg>')
+
+
+def _images(path: Path) -> int:
+    reader = pypdf.PdfReader(str(path))
+    return sum(1 for page in reader.pages for _ in page.images)
+
+
+def test_a_chart_with_a_print_png_is_printed_from_it_and_keeps_its_alt_text(tmp_path):
+    # WeasyPrint draws SVG path by path: the annual book's charts took most of its time; their 300-dpi PNGs
+    # (saved for print) are drawn at once
+    png = tmp_path / "chart.png"
+    Image.fromarray(np.full((100, 300, 3), 200, dtype=np.uint8)).save(png)
+    page = tmp_path / "book.html"
+    page.write_text(f'<html><body><h1>Annual report</h1><img alt="{ALT}" '
+                    f'src="data:image/svg+xml;base64,{base64.b64encode(SVG).decode()}"></body></html>', encoding="utf-8")
+    vector = pdf.html_to_pdf(page, tmp_path / "vector.pdf", title=TITLE, created=CREATED)
+    raster = pdf.html_to_pdf(page, tmp_path / "raster.pdf", title=TITLE, created=CREATED,
+                             prints={pdf.svg_key(SVG): png})
+    assert _images(vector) == 0 and _images(raster) == 1
+    figures = [alt for kind, alt in _structure(pypdf.PdfReader(str(raster)).trailer["/Root"]["/StructTreeRoot"], [])
+               if kind == "/Figure"]
+    assert figures == [ALT]
+    other = pdf.html_to_pdf(page, tmp_path / "other.pdf", title=TITLE, created=CREATED,
+                            prints={pdf.svg_key(b"<svg/>"): png})  # a PNG of another chart is never used
+    assert _images(other) == 0
