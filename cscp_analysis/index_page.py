@@ -12,6 +12,7 @@ Nothing here reads the clock, so the pages are the same on every run of the same
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -39,7 +40,7 @@ h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:3px solid #12436D;padding
 h3{margin-bottom:.3em}.sub{color:#505a5f;margin-top:0}a{color:#1d70b8;text-decoration:underline}
 a:focus{outline:3px solid #fd0;background:#fd0}
 table{border-collapse:collapse;width:100%;font-size:.95em}th,td{text-align:left;vertical-align:top;padding:.35em .5em;
-border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}tbody tr>:first-child{min-width:7.5em}#headlines+table th,#headlines+table td{overflow-wrap:break-word}.wide{overflow-x:auto;max-width:100%}thead th{background:#f3f2f1}.marking{font-weight:bold;
+border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}td.n{white-space:nowrap;overflow-wrap:normal}tbody tr>:first-child{min-width:7.5em}#headlines+table th,#headlines+table td{overflow-wrap:break-word}.wide{overflow-x:auto;max-width:100%}thead th{background:#f3f2f1}.marking{font-weight:bold;
 letter-spacing:.05em;border:2px solid #0b0c0c;display:inline-block;padding:.1em .5em}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2em}
 figure{margin:0;border:1px solid #b1b4b6;padding:.6em;background:#fff}figure img{width:100%;height:auto}
@@ -156,6 +157,10 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
     return path
 
 
+#: A short cell without a space ("432.7", "E08000026", "12,345", "[c]") is never split across lines.
+_WHOLE_CELL = re.compile(r"<td>([^<\s]{1,12})</td>")
+
+
 def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_title: str,
                       marking: str | None = None) -> list[Path]:
     """A readable HTML page for every published table (headings in words, symbols explained, its CSV linked)."""
@@ -170,7 +175,7 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
         note = footnote(raw, (t.extra or {}).get("threshold"))  # only the symbols this table uses
         keys = analyst_columns(raw)
         df = for_readers(raw.drop(columns=keys))
-        body = df.to_html(index=False, border=0, escape=True)
+        body = _WHOLE_CELL.sub(r'<td class="n">\1</td>', df.to_html(index=False, border=0, escape=True))
         if keys:  # the keys stay in the CSV, named for the analyst, folded away from readers
             body += ("<details><summary>For the analyst</summary><p>The CSV also holds "
                      + ", ".join(f"<code>{_e(k)}</code>" for k in keys) + " (keys and codes).</p></details>")

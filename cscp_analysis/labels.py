@@ -109,7 +109,7 @@ VALUES: dict[str, str] = {
     "not_published": "not published", "not_expected": "not expected", "partly_met": "partly met",
     "not_met": "not met", "not_submitted": "not submitted", "requires_improvement": "requires improvement",
     # the areas of the benchmarking tables
-    "la": "Local authority", "sn_median": "Statistical neighbours' median",
+    "la": "Local authority", "sn_median": "Statistical neighbours' median", "region": "Region", "england": "England",
 }
 
 #: Tokens of a tidy name -> words, for names without an explicit label.
@@ -162,7 +162,7 @@ def for_readers(table: pd.DataFrame) -> pd.DataFrame:
 
 #: Columns that hold keys for the analyst (which rule drafted a finding, which table is its evidence, its
 #: ranking weight, the page it links to): in the CSV, never in a reader's view of the table.
-ANALYST_COLUMNS = frozenset({"rule", "evidence", "weight", "report"})
+ANALYST_COLUMNS = frozenset({"rule", "evidence", "weight", "report", "value_num"})  # value_num: value, as a number
 
 #: A value that is a key, not words: a tidy name (``referral_rate``, ``table assurance_voice_reach``,
 #: ``disproportionality_rates[EDU_PERM_EXCL, sex, M]``), a partner's field code (``EDU_PERM_EXCL``) or a

@@ -183,3 +183,20 @@ def test_table_views_leave_the_analysts_keys_in_the_csv(tmp_path):
         assert key not in visible, key
     assert "Early help" in visible and "Something is wrong." in visible
     assert "<summary>For the analyst</summary>" in page and "<code>evidence</code>" in page
+
+
+def test_a_table_view_never_splits_a_short_number_or_code_and_folds_the_numeric_copy(tmp_path):
+    # the benchmarking trend's view printed "43 2.7" and "E080 0002 6" across lines, and its value twice
+    import pandas as pd
+
+    from cscp_analysis.evidence import CatalogueEntry
+    from cscp_analysis.index_page import write_table_views
+
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"year": [2013], "area_type": ["region"], "area_code": ["E12000005"], "value": ["432.7"],
+                  "value_num": [432.7]}).to_csv(tmp_path / "tables" / "trend.csv", index=False)
+    entry = CatalogueEntry("table", "trend", "Published measures by year", "independent", ["tables/trend.csv"])
+    page = write_table_views(tmp_path, [entry], "Evidence pack")[0].read_text(encoding="utf-8")
+    assert '<td class="n">432.7</td>' in page and '<td class="n">E12000005</td>' in page
+    assert ">Region</td>" in page and ">region<" not in page
+    assert "Value number" not in page.split("<details>")[0] and "value_num" in page.split("<details>")[1]
