@@ -374,19 +374,25 @@ def audits_cases_audited(data: MeasureData) -> Events:
     return Events.build(cases["audit_date"], since=a["audit_date"].min())
 
 
+def _audit_cases(a: pd.DataFrame) -> pd.Series:
+    """The case each grade belongs to (an audit and its case reference): the grades of one case are alike."""
+    return a["audit_id"].astype("string") + "|" + a["case_ref"].astype("string")
+
+
 @measure("audits.judgements", noun="audit grades", kind="events", tables=("audits",), agency="PARTNERSHIP")
 def audits_judgements(data: MeasureData) -> Events:
-    """Grades given in multi-agency audits (one per case, agency and line of enquiry), dated by the panel."""
-    a = data.table("audits", ("audit_date", "grade"))
-    return Events.build(a["audit_date"], since=a["audit_date"].min())
+    """Grades given in multi-agency audits (one per case, agency and line of enquiry), dated by the panel;
+    clustered by case."""
+    a = data.table("audits", ("audit_date", "grade", "audit_id", "case_ref"))
+    return Events.build(a["audit_date"], since=a["audit_date"].min(), cluster=_audit_cases(a))
 
 
 @measure("audits.judgements_good", kind="events", tables=("audits",), agency="PARTNERSHIP")
 def audits_judgements_good(data: MeasureData) -> Events:
-    """Audit grades of good or outstanding, dated by the panel."""
-    a = data.table("audits", ("audit_date", "grade"))
+    """Audit grades of good or outstanding, dated by the panel; clustered by case."""
+    a = data.table("audits", ("audit_date", "grade", "audit_id", "case_ref"))
     good = a["grade"].astype("string").isin(["good", "outstanding"]).fillna(False).to_numpy(dtype=bool)
-    return Events.build(a.loc[good, "audit_date"], since=a["audit_date"].min())
+    return Events.build(a.loc[good, "audit_date"], since=a["audit_date"].min(), cluster=_audit_cases(a)[good])
 
 
 def _actions(data: MeasureData):
@@ -413,20 +419,21 @@ def actions_open_overdue(data: MeasureData) -> Stock:
 
 
 def _voice(data: MeasureData) -> pd.DataFrame:
-    v = data.table("voice_responses", ("survey_date", "response"))
+    v = data.table("voice_responses", ("survey_date", "response", "response_id"))
     return v[pd.to_numeric(v["response"], errors="coerce").notna()]
 
 
 @measure("voice.responses", noun="answers", kind="events", tables=("voice_responses",), agency="PARTNERSHIP")
 def voice_responses(data: MeasureData) -> Events:
     """Answers given by children to the Your Voice Matters survey statements (blank answers left out),
-    dated by the survey."""
+    dated by the survey; clustered by the child answering (``response_id``: one child's answers)."""
     v = _voice(data)
-    return Events.build(v["survey_date"], since=v["survey_date"].min())
+    return Events.build(v["survey_date"], since=v["survey_date"].min(), cluster=v["response_id"])
 
 
 @measure("voice.responses_agree", kind="events", tables=("voice_responses",), agency="PARTNERSHIP")
 def voice_responses_agree(data: MeasureData) -> Events:
     """Answers of agree or strongly agree (4 or 5) to the Your Voice Matters statements, dated by the survey."""
     v = _voice(data)
-    return Events.build(v.loc[pd.to_numeric(v["response"]) >= 4, "survey_date"], since=v["survey_date"].min())
+    agree = (pd.to_numeric(v["response"]) >= 4).to_numpy()
+    return Events.build(v.loc[agree, "survey_date"], since=v["survey_date"].min(), cluster=v.loc[agree, "response_id"])

@@ -31,7 +31,7 @@ from scipy.stats import binom
 from ..disclosure import BOARD, audience_of
 from ..periods import Period, parse_period
 from ..returns.page_notes import commentary_flags_by_row, set_aside_of
-from .measures import MEASURES, MeasureData, MeasureError, Windows
+from .measures import MEASURES, Events, MeasureData, MeasureError, Windows
 from .registry import Indicator, IndicatorError, load_indicators
 from .spc import MIN_SPC_POINTS, run_xmr
 
@@ -159,6 +159,32 @@ def estimates(ind: Indicator, num: np.ndarray, den: np.ndarray | None, w: Window
     out["lower_998"], out["upper_998"] = lims[0.998]
     out["note"] = note
     return out[ESTIMATE_COLUMNS]
+
+
+def clustered_intervals(est: pd.DataFrame, ind: Indicator, num_events, den_events, w: Windows) -> pd.DataFrame:
+    """A percentage's intervals allowing for clustering, when its measures name the cluster of each event
+    (the case an audit grade belongs to, the child giving a survey answer): answers from one cluster are
+    alike, so they are not as many independent answers as their number says.
+
+    In each window, the Wilson interval of the effective counts Y/deff of N/deff, where the design effect
+    deff = 1 + (m̃ − 1)·ICC (Kish 1965; ICC by one-way ANOVA, never below 0): ``stats.clustered_proportion``,
+    the same interval the quality-assurance page gives the same answers. ``est`` (from :func:`estimates`)
+    is returned with its interval columns replaced; unchanged when the measures name no clusters."""
+    if ind.statistic != "percentage" or not all(isinstance(e, Events) and e.cluster is not None
+                                                for e in (num_events, den_events)):
+        return est
+    from ..stats import clustered_proportion
+
+    est = est.copy()
+    for i, (x, n) in enumerate(zip(num_events.per_cluster(w), den_events.per_cluster(w), strict=True)):  # tens
+        if not len(n) or not np.isfinite(est["value"].iloc[i]):
+            continue
+        clusters = pd.DataFrame({"cluster": n.index.to_numpy(), "n": n.to_numpy(dtype=float),
+                                 "x": x.reindex(n.index, fill_value=0).to_numpy(dtype=float)})
+        for confidence, (lower, upper) in ((0.95, ("lower_ci", "upper_ci")), (0.998, ("lower_998", "upper_998"))):
+            r = clustered_proportion(clusters, "x", "n", "cluster", confidence=confidence, multiplier=100).iloc[0]
+            est.loc[est.index[i], [lower, upper]] = [float(r["lower_ci"]), float(r["upper_ci"])]
+    return est
 
 
 def _what(measure_id: str | None) -> str:
@@ -440,7 +466,10 @@ def compute_indicator(ind: Indicator, ctx: _Context, reference_dir=None, benchma
                 return estimates(ind, np.zeros(len(w)), None, w, ctx.values(ind.numerator, kind))
             num = ctx.counts(ind.numerator, kind)
             den = ctx.counts(ind.denominator, kind) if ind.denominator else None
-            return estimates(ind, num, den, w)
+            est = estimates(ind, num, den, w)
+            if ind.statistic == "percentage" and ind.denominator:  # clustered answers: a wider interval
+                est = clustered_intervals(est, ind, ctx.data.get(ind.numerator), ctx.data.get(ind.denominator), w)
+            return est
 
         res.quarters = stats_for("quarter")
         gap = _statutory_gap(ind, ctx)

@@ -121,22 +121,34 @@ class Events:
     values: np.ndarray | None = None
     distinct: bool = False  # count distinct children rather than events
     since: np.datetime64 | None = None  # the first date the source covers: earlier windows have no data
+    # the cluster each event belongs to (a case of an audit, a child answering a survey), as text keys shared
+    # by a numerator and its denominator: a percentage of them gets an interval that allows for the clustering
+    cluster: np.ndarray | None = None
 
     @classmethod
-    def build(cls, dates, child=None, values=None, distinct: bool = False, since=None) -> Events:
+    def build(cls, dates, child=None, values=None, distinct: bool = False, since=None, cluster=None) -> Events:
         d = _days(dates)
         keep = ~np.isnat(d)
         order = np.argsort(d[keep], kind="stable")
-        c = v = None
+        c = v = k = None
         if child is not None:
             codes, _ = pd.factorize(pd.Series(child).reset_index(drop=True))
             c = np.asarray(codes)[keep][order]
         if values is not None:
             v = np.asarray(pd.Series(values).reset_index(drop=True), dtype=float)[keep][order]
+        if cluster is not None:
+            k = np.asarray(pd.Series(cluster).reset_index(drop=True).astype(str), dtype=object)[keep][order]
         if distinct and c is None:
             raise ValueError("distinct events need the child column")
         first = None if since is None or pd.isna(since) else np.datetime64(pd.Timestamp(since).date(), "D")
-        return cls(d[keep][order], c, v, distinct, first)
+        return cls(d[keep][order], c, v, distinct, first, k)
+
+    def per_cluster(self, w: Windows) -> list[pd.Series]:
+        """For each window, the number of events of each cluster in it (a loop over windows, tens)."""
+        if self.cluster is None:
+            raise ValueError("these events name no clusters")
+        lo, hi = self.bounds(w)
+        return [pd.Series(self.cluster[a:b]).value_counts(sort=False) for a, b in zip(lo, hi, strict=False)]
 
     def bounds(self, w: Windows) -> tuple[np.ndarray, np.ndarray]:
         lo = np.searchsorted(self.dates, w.start, side="left")
