@@ -43,9 +43,8 @@ def floor(names: list[tuple[int, str]], jobs: int) -> float:
         (out / "notebooks").mkdir(parents=True)
         empty_notebooks(nbdir, [n for _, n in names])
         kernel = pipeline.ensure_kernel()
-        widest = max(sum(1 for s, _ in names if s == stage) for stage in {s for s, _ in names})
         t0 = time.perf_counter()
-        with KernelPool(kernel, min(jobs, widest), nbdir) as kernels:  # as a run: warm kernels, library imported
+        with KernelPool(kernel, pipeline.kernels_needed(names, jobs), nbdir) as kernels:  # as a run: warm kernels, library imported
             pipeline._run_notebooks(names, {}, out, tmp / "failed", kernel, jobs, None, nbdir, kernels=kernels)
         return time.perf_counter() - t0
 

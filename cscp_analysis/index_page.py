@@ -157,8 +157,10 @@ def write_index(pack_dir: str | Path, catalogue: list[CatalogueEntry], title: st
     return path
 
 
-#: A short cell without a space ("432.7", "E08000026", "12,345", "[c]") is never split across lines.
-_WHOLE_CELL = re.compile(r"<td>([^<\s]{1,12})</td>")
+def whole_short_cells(html_table: str, longest: int = 12) -> str:
+    """Mark each cell of at most ``longest`` characters without a space ("432.7", "E08000026", "12,345", "[c]")
+    so that it is never split across lines (``td.n``: ``white-space: nowrap``)."""
+    return re.sub(rf"<td>([^<\s]{{1,{int(longest)}}})</td>", r'<td class="n">\1</td>', html_table)
 
 
 def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_title: str,
@@ -175,7 +177,7 @@ def write_table_views(pack_dir: str | Path, tables: list[CatalogueEntry], pack_t
         note = footnote(raw, (t.extra or {}).get("threshold"))  # only the symbols this table uses
         keys = analyst_columns(raw)
         df = for_readers(raw.drop(columns=keys))
-        body = _WHOLE_CELL.sub(r'<td class="n">\1</td>', df.to_html(index=False, border=0, escape=True))
+        body = whole_short_cells(df.to_html(index=False, border=0, escape=True))
         if keys:  # the keys stay in the CSV, named for the analyst, folded away from readers
             body += ("<details><summary>For the analyst</summary><p>The CSV also holds "
                      + ", ".join(f"<code>{_e(k)}</code>" for k in keys) + " (keys and codes).</p></details>")

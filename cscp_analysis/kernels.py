@@ -9,7 +9,7 @@ and lends each notebook a kernel that no other notebook is using (:meth:`KernelP
 Between two notebooks a kernel is reset (:data:`RESET`) to what a fresh one would show the next
 notebook: no variables, no open figures, the house chart style, warnings shown again, and execution
 counts from 1, so the executed notebook, its page and every table and figure are the same bytes as with
-a kernel of its own (``tests/test_pipeline.py`` compares them). What stays are imported modules and the
+a kernel of its own (``tests/test_kernels.py`` compares them). What stays are imported modules and the
 caches of published reference data, which depend only on their inputs. Each notebook still loads its
 own copy of the returns from the run's cache file.
 
@@ -24,6 +24,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from jupyter_client import AsyncKernelManager, BlockingKernelClient
+from jupyter_core.utils import run_sync
 
 from .errors import CscpError
 
@@ -60,31 +63,21 @@ FRESH: dict = {}
 STARTUP_TIMEOUT = 120.0  # seconds for a kernel to start and import the libraries
 
 
-_LENT = None
-
-
-def _lent_kernel_manager():
+class LentKernelManager(AsyncKernelManager):
     """``AsyncKernelManager`` that remembers the clients it gives out. A notebook client that does not own
     its kernel leaves its own connection open (nbclient), so the pool closes it after each notebook."""
-    global _LENT
-    if _LENT is None:
-        from jupyter_client import AsyncKernelManager
 
-        class LentKernelManager(AsyncKernelManager):
-            def client(self, **kwargs):
-                kc = super().client(**kwargs)
-                self.__dict__.setdefault("_lent_clients", []).append(kc)
-                return kc
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        self.__dict__.setdefault("_lent_clients", []).append(kc)
+        return kc
 
-            def stop_clients(self) -> None:
-                for kc in self.__dict__.pop("_lent_clients", []):
-                    try:
-                        kc.stop_channels()
-                    except Exception:  # noqa: BLE001 - its kernel already gone
-                        pass
-
-        _LENT = LentKernelManager
-    return _LENT
+    def stop_clients(self) -> None:
+        for kc in self.__dict__.pop("_lent_clients", []):
+            try:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001 - its kernel already gone
+                pass
 
 
 class KernelError(CscpError):
@@ -93,8 +86,6 @@ class KernelError(CscpError):
 
 def _run_code(km, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
     """Execute ``code`` silently in the kernel of ``km`` (no output, no execution count); raise on error."""
-    from jupyter_client import BlockingKernelClient
-
     kc = BlockingKernelClient()
     kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
@@ -122,15 +113,12 @@ class KernelPool:
         self._free: queue.Queue = queue.Queue()
         self._all: list = []
         self._lock = threading.Lock()
-        self._used: set[int] = set()  # kernels that have run a notebook (reset before the next)
-        self._threads: list[threading.Thread] = []
+        self._used: set = set()  # kernels that have run a notebook (reset before the next)
         self._closed = False
 
     # --- starting --------------------------------------------------------------------------------
     def _new_kernel(self):
-        from jupyter_core.utils import run_sync
-
-        km = _lent_kernel_manager()(kernel_name=self.kernel_name)
+        km = LentKernelManager(kernel_name=self.kernel_name)
         with self._lock:
             if self._closed:
                 return None
@@ -154,28 +142,32 @@ class KernelPool:
     def start(self) -> KernelPool:
         """Start the kernels in the background (the run validates its returns meanwhile)."""
         for _ in range(self.size):
-            t = threading.Thread(target=self._start_one, name="cscp-kernel-start", daemon=True)
-            t.start()
-            self._threads.append(t)
+            threading.Thread(target=self._start_one, name="cscp-kernel-start", daemon=True).start()
         return self
 
     # --- lending ---------------------------------------------------------------------------------
     def _take(self):
-        got = self._free.get(timeout=STARTUP_TIMEOUT * 2)
+        try:
+            got = self._free.get(timeout=STARTUP_TIMEOUT * 2)
+        except queue.Empty:
+            raise KernelError(f"no notebook kernel became free within {STARTUP_TIMEOUT * 2:.0f} seconds "
+                              "(a kernel could not be started or replaced)") from None
         if isinstance(got, BaseException):
             raise KernelError(f"a notebook kernel could not be started: {got}") from got
         if got is None:
             raise KernelError("the run's kernels were shut down")
-        from jupyter_core.utils import run_sync
-
-        if not run_sync(got.is_alive)():  # died in a notebook that failed: replace it
+        fresh = not run_sync(got.is_alive)()  # died in a notebook that failed: replace it
+        if not fresh and got in self._used:
+            try:
+                _run_code(got, RESET)
+            except KernelError:  # it no longer answers: replace it too
+                fresh = True
+        if fresh:
             self._forget(got)
             got = self._new_kernel()
             if got is None:
                 raise KernelError("the run's kernels were shut down")
             _run_code(got, WARM_UP)
-        elif id(got) in self._used:
-            _run_code(got, RESET)
         return got
 
     @contextmanager
@@ -186,7 +178,7 @@ class KernelPool:
             yield km
         finally:
             km.stop_clients()
-            self._used.add(id(km))
+            self._used.add(km)
             self._free.put(km)
 
     # --- closing ---------------------------------------------------------------------------------
@@ -198,8 +190,6 @@ class KernelPool:
 
     @staticmethod
     def _shutdown(km) -> None:
-        from jupyter_core.utils import run_sync
-
         try:
             if km.has_kernel:
                 run_sync(km.shutdown_kernel)(now=True)

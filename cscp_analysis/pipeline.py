@@ -231,6 +231,12 @@ def _strip_remote_scripts(html: str) -> str:
 # --- the run -------------------------------------------------------------------------------------
 
 
+def kernels_needed(notebooks: list[tuple[int, str]], jobs: int) -> int:
+    """How many warm kernels a run of ``notebooks`` uses: one per worker, no more than its widest stage runs."""
+    return max(1, min(jobs, max((sum(1 for s, _ in notebooks if s == stage) for stage in {s for s, _ in notebooks}),
+                                default=1)))
+
+
 def _available(notebooks: list[tuple[int, str]], notebook_dir: Path) -> list[tuple[int, str]]:
     return [(s, n) for s, n in notebooks if (notebook_dir / f"{n}.ipynb").exists()]
 
@@ -532,10 +538,10 @@ def _build(*, name: str, kind: str, period: str, parameters: dict, data_dir: Pat
     staging = guard.pack
     failed_dir = out_dir / "_failed" / name
     cache = guard.cache  # created empty with mode 0600 inside the private staging folder
-    widest = max(sum(1 for s, _ in notebooks if s == stage) for stage in {s for s, _ in notebooks})
     try:
         # the kernels start (and import the library) while the returns are validated
-        with _run_cache(guard.root / "run-cache"), KernelPool(kernel, min(jobs, widest), notebook_dir) as kernels:
+        with _run_cache(guard.root / "run-cache"), \
+                KernelPool(kernel, kernels_needed(notebooks, jobs), notebook_dir) as kernels:
             _say(progress, "  validating returns")
             returns = R.load_returns(data_dir, period, config, progress=_later(progress))
             R.write_quarantine(returns, staging)

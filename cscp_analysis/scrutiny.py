@@ -383,7 +383,7 @@ def worries_markdown(worries: pd.DataFrame) -> str:
     for i, r in enumerate(worries.itertuples(), start=1):
         if int(r.severity) != tier:  # a new tier: its name, then the list goes on from this number
             tier = int(r.severity)
-            lines += ["" if lines else "", f"**{TIERS.get(tier, '')}**", ""]
+            lines += ["", f"**{TIERS.get(tier, '')}**", ""]
         link = f" ([see {REPORT_NAMES.get(r.source, r.source)}]({REPORTS.get(r.source, '')}))" if REPORTS.get(r.source) else ""
         lines.append(f"{i}. {r.text}{link}")
     return "\n".join(lines).strip("\n")

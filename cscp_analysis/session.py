@@ -25,6 +25,7 @@ from . import sections
 from .config import PartnershipConfig, load_partnership
 from .errors import CscpError
 from .evidence import Pack
+from .index_page import whole_short_cells
 from .labels import for_readers
 from .narrative import KINDS, Finding, findings_table
 from .periods import Period, parse_period
@@ -155,7 +156,7 @@ class Session:
         heads = len(t.columns) <= WHOLE_HEADINGS  # headings' words kept whole
         html = t.to_html(index=False, na_rep="", border=0, escape=True,
                          classes="cscp-table" + (" cscp-few" if few else "") + (" cscp-heads" if heads else ""))
-        html = _SHORT_CELL.sub(r'<td class="n">\1</td>', html)  # "<0.001" or "12,345" never split
+        html = whole_short_cells(html, longest=9)  # "<0.001" or "12,345" never split
         if caption:
             html = f"<p><strong>{_escape(caption)}</strong></p>" + html
         limit = max(int(threshold or 0), self.config.suppression_threshold)
@@ -272,7 +273,6 @@ def _thousands(table: pd.DataFrame) -> pd.DataFrame:
     return table if out is None else out
 
 
-_SHORT_CELL = re.compile(r"<td>([^<\s]{1,9})</td>")
 
 #: A table of this many columns or fewer keeps its words whole (no column is squeezed to break one).
 FEW_COLUMNS = 8

@@ -97,3 +97,13 @@ def test_a_kernel_that_died_is_replaced_and_the_pool_leaves_no_kernel_running(fo
     left = {p.pid for p in psutil.Process().children(recursive=True) if p.is_running()
             and p.status() != psutil.STATUS_ZOMBIE} - before
     assert not left
+
+
+def test_no_kernel_becoming_free_is_a_clear_error_not_a_hang(monkeypatch, tmp_path):
+    from cscp_analysis import kernels
+
+    monkeypatch.setattr(kernels, "STARTUP_TIMEOUT", 0.05)
+    pool = KernelPool(pipeline.ensure_kernel(), 1, tmp_path)  # never started: nothing is ever free
+    with pytest.raises(kernels.KernelError, match="no notebook kernel became free"):
+        with pool.lend():
+            pass

@@ -262,3 +262,14 @@ def test_running_notebooks_leaves_papermills_file_handler_without_a_folder(tmp_p
     monkeypatch.setattr(pipeline, "_execute", execute)
     pipeline._run_notebooks([(0, "a"), (0, "b")], {}, tmp_path, tmp_path / "failed", "k", 2, None, elsewhere)
     assert handler._cwd is None
+
+
+def test_a_page_that_cannot_be_printed_stops_the_run_with_the_printers_reason(tmp_path):
+    # the PDF prints in a separate process; its failure must reach the run as one clear line, not be lost
+    from cscp_analysis import pipeline
+
+    (tmp_path / "html" / "05_scrutiny_summary.html").mkdir(parents=True)  # a folder where the page should be
+    with pipeline._printing_pdfs(tmp_path, "2026-27-Q2", "board", "Evidence pack", None) as (pdfs, printed):
+        assert pdfs == ["scrutiny_summary.pdf"]
+        with pytest.raises(pipeline.RunError, match="printing the PDF failed.*no such HTML file to print"):
+            printed()

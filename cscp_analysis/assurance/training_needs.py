@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..narrative import Finding
+from ..narrative import Finding, sentence_number
 from ..periods import Period, PeriodWords, parse_period
 from ..sections import Section
 from ._common import (
@@ -46,9 +46,10 @@ _LENS, _SRC = "professional", "assurance"
 
 
 def _count(value) -> str:
-    """A published count in words: ``2,134`` with its thousands separator, a symbol (``c``) as it is."""
+    """A published count in a sentence: ``2,134`` (:func:`~cscp_analysis.narrative.sentence_number`), a symbol
+    (``c``) as it is."""
     try:
-        return f"{int(value):,}"
+        return sentence_number(float(value), decimals=0)
     except (TypeError, ValueError):
         return str(value)
 
